@@ -1,0 +1,126 @@
+//! What can go wrong between a backend and the screen, as data: the views and the console
+//! describe it, in the reader's language and in English for the integrator.
+
+use std::fmt;
+
+/// A resource that could not be used, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadError {
+    /// The absolute URL that was requested.
+    pub url: String,
+    pub problem: Problem,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// No HTTP answer at all: offline, unknown host, or a cross-origin refusal, which browsers
+    /// do not tell apart from a network failure.
+    Network { detail: String },
+    /// An HTTP answer whose status is not 2xx.
+    Status { status: u16 },
+    /// The body is not JSON; line and column are 1-based.
+    Syntax { line: usize, column: usize, detail: String },
+    /// JSON, but not of the expected shape.
+    Shape(ShapeError),
+}
+
+/// A value in a JSON document that is missing or not what the format needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShapeError {
+    /// Where, as a JSON Pointer (RFC 6901), for example `/body/3/content`.
+    pub path: String,
+    pub expected: Expected,
+    pub found: Found,
+}
+
+/// What a format needs at a place. Each has a name in every locale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expected {
+    Text,
+    NonBlankText,
+    List,
+    Object,
+    DateTime,
+    HeadingLevel,
+    BlockType,
+    InlineType,
+    PositiveInteger,
+    Url,
+    Boolean,
+}
+
+/// What was found instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Found {
+    Missing,
+    Null,
+    Boolean,
+    Number,
+    Text,
+    List,
+    Object,
+    /// A value of the right JSON type that is still wrong, quoted as found (shortened).
+    Value(String),
+}
+
+impl Expected {
+    fn english(self) -> &'static str {
+        match self {
+            Expected::Text => "a string",
+            Expected::NonBlankText => "a non-blank string",
+            Expected::List => "an array",
+            Expected::Object => "an object",
+            Expected::DateTime => "an RFC 3339 date-time such as 2024-10-11T14:05:00+02:00",
+            Expected::HeadingLevel => "a heading level 2, 3 or 4",
+            Expected::BlockType => {
+                "a block type: paragraph, heading, quote, list or image"
+            }
+            Expected::InlineType => "an inline type: text, emphasis, strong or link",
+            Expected::PositiveInteger => "a positive integer",
+            Expected::Url => "an http(s), mailto or relative URL",
+            Expected::Boolean => "true or false",
+        }
+    }
+}
+
+impl fmt::Display for Found {
+    /// English, for the console.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Found::Missing => "nothing",
+            Found::Null => "null",
+            Found::Boolean => "a boolean",
+            Found::Number => "a number",
+            Found::Text => "a string",
+            Found::List => "an array",
+            Found::Object => "an object",
+            Found::Value(value) => return write!(f, "{value}"),
+        })
+    }
+}
+
+/// English, with every detail: what the console shows the integrator.
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.url)?;
+        match &self.problem {
+            Problem::Network { detail } => write!(
+                f,
+                "no response ({detail}); if the backend is on another origin, it must allow this one (CORS)"
+            ),
+            Problem::Status { status } => write!(f, "HTTP status {status}"),
+            Problem::Syntax { line, column, detail } => {
+                write!(f, "invalid JSON at line {line}, column {column}: {detail}")
+            }
+            Problem::Shape(shape) => write!(f, "{shape}"),
+        }
+    }
+}
+
+impl fmt::Display for ShapeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "at {}: expected {}, found {}", self.path, self.expected.english(), self.found)
+    }
+}
+
+impl std::error::Error for LoadError {}

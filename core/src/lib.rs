@@ -1,0 +1,11 @@
+//! The pure core of the article widget: the article model, its native JSON format, dates,
+//! locales and the errors that a backend can cause. No DOM, no network, no UI framework:
+//! everything here runs and is tested natively, and the reference server can share it.
+
+pub mod article;
+pub mod datetime;
+pub mod error;
+pub mod json;
+pub mod locale;
+pub mod native;
+pub mod url;

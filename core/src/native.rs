@@ -1,0 +1,118 @@
+//! The widget's native JSON format (documented in `docs/article.schema.json`), decoded into
+//! the model with an error that names the JSON Pointer of the first field at fault.
+
+use crate::article::{Article, Author, Block, HeadingLevel, Image, Inline, RelatedStory};
+use crate::error::{Expected, Problem, ShapeError};
+use crate::json::{self, Node};
+
+type Result<T> = std::result::Result<T, ShapeError>;
+
+/// Decodes `GET /articles/{id}`.
+pub fn decode_article(body: &str) -> std::result::Result<Article, Problem> {
+    let value = json::parse(body)?;
+    article(&Node::root(&value)).map_err(Problem::Shape)
+}
+
+/// Decodes `GET /articles/{id}/related`: `{ "items": [story, …] }`.
+pub fn decode_related(body: &str) -> std::result::Result<Vec<RelatedStory>, Problem> {
+    let value = json::parse(body)?;
+    let root = Node::root(&value);
+    root.object().and_then(|root| root.get("items").list(related_story)).map_err(Problem::Shape)
+}
+
+fn article(node: &Node) -> Result<Article> {
+    node.object()?;
+    Ok(Article {
+        id: node.get("id").non_blank_text()?,
+        lang: node.get("lang").optional_text()?,
+        kicker: node.get("kicker").optional_text()?,
+        headline: node.get("headline").non_blank_text()?,
+        standfirst: node.get("standfirst").optional_text()?,
+        authors: node.get("authors").optional(|a| a.list(author))?.unwrap_or_default(),
+        published: node.get("published").datetime()?,
+        updated: node.get("updated").optional(Node::datetime)?,
+        hero: node.get("hero").optional(image)?,
+        body: node.get("body").list(block)?,
+    })
+}
+
+fn author(node: &Node) -> Result<Author> {
+    node.object()?;
+    Ok(Author { name: node.get("name").non_blank_text()?, url: node.get("url").optional(Node::url)? })
+}
+
+fn image(node: &Node) -> Result<Image> {
+    node.object()?;
+    let dimension = |name| -> Result<Option<u32>> {
+        let field = node.get(name);
+        field.optional(|f| u32::try_from(f.positive_integer()?).map_err(|_| f.invalid(Expected::PositiveInteger)))
+    };
+    Ok(Image {
+        src: node.get("src").url()?,
+        // An image without alt text is announced as its file name: default to decorative.
+        alt: node.get("alt").optional_text()?.unwrap_or_default(),
+        caption: node.get("caption").optional_text()?,
+        credit: node.get("credit").optional_text()?,
+        width: dimension("width")?,
+        height: dimension("height")?,
+    })
+}
+
+const BLOCK_TYPES: &[&str] = &["paragraph", "heading", "quote", "list", "image"];
+
+fn block(node: &Node) -> Result<Block> {
+    node.object()?;
+    Ok(match node.get("type").tag(Expected::BlockType, BLOCK_TYPES)? {
+        "paragraph" => Block::Paragraph(content(&node.get("content"))?),
+        "heading" => {
+            let level = node.get("level");
+            Block::Heading {
+                level: HeadingLevel::from_number(level.positive_integer().map_err(|_| level.invalid(Expected::HeadingLevel))?)
+                    .ok_or_else(|| level.invalid(Expected::HeadingLevel))?,
+                text: node.get("text").non_blank_text()?,
+            }
+        }
+        "quote" => Block::Quote {
+            content: content(&node.get("content"))?,
+            attribution: node.get("attribution").optional_text()?,
+        },
+        "list" => Block::List {
+            ordered: node.get("ordered").bool_or(false)?,
+            items: node.get("items").list(content)?,
+        },
+        _ => Block::Image(image(node)?),
+    })
+}
+
+/// Running text: a plain string, or an array of strings and inline objects.
+fn content(node: &Node) -> Result<Vec<Inline>> {
+    if node.is_text() {
+        return Ok(vec![Inline::Text(node.text()?.to_owned())]);
+    }
+    node.list(inline).map_err(|error| if error.path == node.path() { node.fail(Expected::Text) } else { error })
+}
+
+const INLINE_TYPES: &[&str] = &["text", "emphasis", "strong", "link"];
+
+fn inline(node: &Node) -> Result<Inline> {
+    if node.is_text() {
+        return Ok(Inline::Text(node.text()?.to_owned()));
+    }
+    node.object().map_err(|_| node.fail(Expected::InlineType))?;
+    Ok(match node.get("type").tag(Expected::InlineType, INLINE_TYPES)? {
+        "text" => Inline::Text(node.get("text").text()?.to_owned()),
+        "emphasis" => Inline::Emphasis(content(&node.get("content"))?),
+        "strong" => Inline::Strong(content(&node.get("content"))?),
+        _ => Inline::Link { href: node.get("href").url()?, content: content(&node.get("content"))? },
+    })
+}
+
+fn related_story(node: &Node) -> Result<RelatedStory> {
+    node.object()?;
+    Ok(RelatedStory {
+        title: node.get("title").non_blank_text()?,
+        url: node.get("url").url()?,
+        published: node.get("published").optional(Node::datetime)?,
+        thumbnail: node.get("thumbnail").optional(image)?,
+    })
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs everything the build and the tests need, and nothing from outside the package
+# registries: Debian's chromium and chromedriver, the wasm32 target, the pinned cargo tools
+# (built from crates.io into a cache outside the repo) and wasm-opt from npm's binaryen.
+# Each step is skipped when the pinned version is already there, so a rerun takes seconds.
+# Source it (`. scripts/setup.sh`) to get PATH and CHROMEDRIVER set in the calling shell.
+set -euo pipefail
+
+AW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+AW_CACHE="${AW_CACHE:-$HOME/.cache/article-widget}"
+AW_TOOLS="$AW_CACHE/tools"
+AW_NODE="$AW_CACHE/node"
+
+TRUNK_VERSION=0.21.14
+BINARYEN_VERSION=132.0.0
+# wasm-bindgen-cli must equal the library version in Cargo.lock, or the generated glue breaks.
+WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' "$AW_ROOT/Cargo.lock")"
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_packages=()
+command -v chromium >/dev/null || apt_packages+=(chromium)
+command -v chromedriver >/dev/null || apt_packages+=(chromium-driver)
+command -v brotli >/dev/null || apt_packages+=(brotli)
+[ -d /usr/share/fonts/truetype/liberation ] || apt_packages+=(fonts-liberation)
+if [ "${#apt_packages[@]}" -gt 0 ]; then
+  log "apt: ${apt_packages[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq \
+    --no-install-recommends "${apt_packages[@]}" >/dev/null
+fi
+
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+# cargo_tool CRATE VERSION BINARY [cargo install flags]: builds CRATE@VERSION into the cache
+# unless BINARY there already reports that version.
+cargo_tool() {
+  local crate=$1 version=$2 binary=$3; shift 3
+  if "$AW_TOOLS/bin/$binary" --version 2>/dev/null | grep -qF " $version"; then return; fi
+  log "cargo install $crate $version (a few minutes, once)"
+  cargo install --quiet --force --root "$AW_TOOLS" "$crate" --version "$version" "$@"
+}
+# wasm-bindgen-cli is built without --locked: its lock file names a crate the registry lacks.
+cargo_tool wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
+cargo_tool trunk "$TRUNK_VERSION" trunk --locked
+
+# Only npm's binaryen parses today's Rust wasm (Debian's and crates.io's wasm-opt are too old).
+if ! "$AW_NODE/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
+  log "npm binaryen $BINARYEN_VERSION"
+  mkdir -p "$AW_NODE"
+  (cd "$AW_NODE" && { [ -f package.json ] || npm init -y >/dev/null; } &&
+    npm install --silent --no-audit --no-fund "binaryen@$BINARYEN_VERSION" >/dev/null)
+fi
+
+export PATH="$AW_TOOLS/bin:$AW_NODE/node_modules/.bin:$PATH"
+export CHROMEDRIVER=/usr/bin/chromedriver
+# Everything after this point builds offline: the dependencies are fetched once, here.
+(cd "$AW_ROOT" && cargo fetch --quiet)
+log "ready: $(wasm-bindgen --version), $(trunk --version), wasm-opt $(wasm-opt --version | awk '{print $3}'), $(chromium --version)"
