@@ -1,1 +1,17 @@
+//! The article widget: a Yew front end over the pure core in `article-widget-core`.
+//!
+//! - [`config`]: what a publisher sets, read from attributes (pure).
+//! - [`backend`]: the one seam to the network; adapters turn JSON into the core's model.
+//! - [`state`]: the widget's state, its one `Action` enum and its reducer (pure).
+//! - [`views`]: function components from state to HTML; no browser API, so they also
+//!   render on a server.
+//! - `embed` (wasm only): the `#[wasm_bindgen]` surface that mounts widgets on a page.
 
+pub use article_widget_core as core;
+
+pub mod backend;
+pub mod config;
+#[cfg(target_arch = "wasm32")]
+pub mod embed;
+pub mod state;
+pub mod views;

@@ -1,0 +1,38 @@
+//! The related stories under the article.
+
+use std::rc::Rc;
+
+use article_widget_core::article::RelatedStory;
+use article_widget_core::locale::Locale;
+use yew::prelude::*;
+
+use super::article::{Picture, Time};
+
+#[derive(Properties, PartialEq)]
+pub struct RelatedListProps {
+    pub stories: Rc<[RelatedStory]>,
+    pub locale: Locale,
+}
+
+#[function_component]
+pub fn RelatedList(props: &RelatedListProps) -> Html {
+    let heading = props.locale.messages().related_heading;
+    html! {
+        <nav class="aw-related" aria-label={heading}>
+            <h2 class="aw-related__heading">{ heading }</h2>
+            <ul class="aw-related__list">
+                { for props.stories.iter().map(|story| html! {
+                    <li class="aw-related__item">
+                        if let Some(thumbnail) = &story.thumbnail {
+                            <Picture image={thumbnail.clone()} class="aw-related__thumbnail" />
+                        }
+                        <a class="aw-related__link" href={story.url.to_string()}>{ &story.title }</a>
+                        if let Some(published) = story.published {
+                            <Time at={published} text={props.locale.format_date(&published)} />
+                        }
+                    </li>
+                }) }
+            </ul>
+        </nav>
+    }
+}

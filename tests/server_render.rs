@@ -1,0 +1,74 @@
+//! The views render on a server (Yew SSR) from the seed data, as semantic HTML in which
+//! backend text is always escaped text.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::rc::Rc;
+
+use article_widget::core::locale::Locale;
+use article_widget::core::native::{decode_article, decode_related};
+use article_widget::views::{ArticleView, ArticleViewProps, RelatedList, RelatedListProps};
+use yew::LocalServerRenderer;
+
+const SEED: &str = include_str!("../www/demo-api/articles/nouvel-ordre-mondial.json");
+const SEED_RELATED: &str = include_str!("../www/demo-api/articles/nouvel-ordre-mondial/related.json");
+
+async fn article_html(json: &str, locale: Locale) -> String {
+    let article = Rc::new(decode_article(json).unwrap());
+    LocalServerRenderer::<ArticleView>::with_props(ArticleViewProps { article, locale })
+        .hydratable(false)
+        .render()
+        .await
+}
+
+#[tokio::test]
+async fn the_seed_article_renders_as_semantic_html() {
+    let html = article_html(SEED, Locale::Fr).await;
+    for expected in [
+        r#"<article lang="fr" class="aw-article">"#,
+        r#"<p class="aw-kicker">Monde</p>"#,
+        "<h1 class=\"aw-headline\">« Nouvel ordre mondial » ? Poutine et Pezeshkian",
+        r#"<p class="aw-byline">Par <span class="aw-author">Jean Delaunay</span></p>"#,
+        r#"Publié le <time datetime="2024-10-11T14:05:00+02:00">11 octobre 2024 à 14 h 05</time>"#,
+        r#"Mis à jour le <time datetime="2024-10-11T16:42:00+02:00">11 octobre 2024 à 16 h 42</time>"#,
+        r#"src="/demo-api/media/achgabat-hero.svg""#,
+        r#"width="1200" height="675" loading="eager""#,
+        "<figcaption class=\"aw-figure__caption\"><span class=\"aw-figure__text\">Iranian President Massoud Pezeshkian at a meeting with Vladimir Putin in Ashgabat, Turkmenistan</span>",
+        r#"<h2 class="aw-subheading">Augmentation des tentatives d’assassinat et de sabotage</h2>"#,
+        "<blockquote><p>«\u{a0}Nous avons maintenant",
+        r#"<a href="https://tass.com/"><em>Tass</em></a>"#,
+    ] {
+        assert!(html.contains(expected), "missing {expected:?} in\n{html}");
+    }
+}
+
+#[tokio::test]
+async fn english_dates_and_labels() {
+    let html = article_html(SEED, Locale::En).await;
+    assert!(html.contains(r#"Published <time datetime="2024-10-11T14:05:00+02:00">October 11, 2024, 2:05 PM</time>"#), "{html}");
+    assert!(html.contains("By <span"), "{html}");
+}
+
+#[tokio::test]
+async fn backend_text_is_never_markup() {
+    let hostile = r#"{"id":"x","headline":"<script>alert(1)</script>","published":"2024-01-01T00:00:00Z",
+        "authors":[{"name":"<img src=x onerror=alert(1)>"}],
+        "body":[{"type":"paragraph","content":["<b>bold</b>", {"type":"link","href":"/ok\" onmouseover=\"alert(1)","content":"x"}]}]}"#;
+    let html = article_html(hostile, Locale::En).await;
+    assert!(!html.contains("<script>") && !html.contains("<img src=x") && !html.contains("<b>"), "{html}");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+    assert!(!html.contains("\" onmouseover"), "{html}");
+}
+
+#[tokio::test]
+async fn related_stories_are_a_labelled_navigation() {
+    let stories: Rc<[_]> = decode_related(SEED_RELATED).unwrap().into();
+    let count = stories.len();
+    let html = LocalServerRenderer::<RelatedList>::with_props(RelatedListProps { stories, locale: Locale::Fr })
+        .hydratable(false)
+        .render()
+        .await;
+    assert!(html.starts_with(r#"<nav aria-label="À lire aussi" class="aw-related"><h2 class="aw-related__heading">À lire aussi</h2>"#), "{html}");
+    assert_eq!(html.matches(r#"<a href="https://www.example.com/"#).count(), count, "{html}");
+    assert_eq!(html.matches("loading=\"lazy\"").count(), count, "{html}");
+    assert!(html.contains(r#"<time datetime="2024-10-09T08:30:00+02:00">9 octobre 2024</time>"#), "{html}");
+}
