@@ -16,6 +16,11 @@ BINARYEN_VERSION=132.0.0
 # wasm-bindgen-cli must equal the library version in Cargo.lock, or the generated glue breaks.
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' "$AW_ROOT/Cargo.lock")"
 
+if ! grep -qx "wasm_bindgen = \"$WASM_BINDGEN_VERSION\"" "$AW_ROOT/Trunk.toml"; then
+  echo "[setup] Trunk.toml's [tools] wasm_bindgen must equal Cargo.lock's wasm-bindgen $WASM_BINDGEN_VERSION" >&2
+  exit 1
+fi
+
 log() { printf '[setup] %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -24,6 +29,7 @@ command -v chromium >/dev/null || apt_packages+=(chromium)
 command -v chromedriver >/dev/null || apt_packages+=(chromium-driver)
 command -v brotli >/dev/null || apt_packages+=(brotli)
 [ -d /usr/share/fonts/truetype/liberation ] || apt_packages+=(fonts-liberation)
+command -v npm >/dev/null || apt_packages+=(nodejs npm)
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   log "apt: ${apt_packages[*]}"
   as_root apt-get update -qq
@@ -57,4 +63,4 @@ export PATH="$AW_TOOLS/bin:$AW_NODE/node_modules/.bin:$PATH"
 export CHROMEDRIVER=/usr/bin/chromedriver
 # Everything after this point builds offline: the dependencies are fetched once, here.
 (cd "$AW_ROOT" && cargo fetch --quiet)
-log "ready: $(wasm-bindgen --version), $(trunk --version), wasm-opt $(wasm-opt --version | awk '{print $3}'), $(chromium --version)"
+log "ready: $(wasm-bindgen --version), $(trunk --version), wasm-opt $(wasm-opt --version | awk '{print $3}'), $(chromedriver --version | cut -d' ' -f1-2)"

@@ -46,8 +46,8 @@ impl Default for WidgetState {
 
 #[derive(Debug)]
 pub enum Action {
-    ArticleLoaded(Result<Article, LoadError>),
-    RelatedLoaded(Result<Vec<RelatedStory>, LoadError>),
+    ArticleLoaded(Result<Rc<Article>, LoadError>),
+    RelatedLoaded(Result<Rc<[RelatedStory]>, LoadError>),
     Retry(Section),
 }
 
@@ -57,8 +57,8 @@ impl Reducible for WidgetState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            Action::ArticleLoaded(result) => next.article = Remote::from_result(result.map(Rc::new)),
-            Action::RelatedLoaded(result) => next.related = Remote::from_result(result.map(Rc::from)),
+            Action::ArticleLoaded(result) => next.article = Remote::from_result(result),
+            Action::RelatedLoaded(result) => next.related = Remote::from_result(result),
             Action::Retry(Section::Article) => {
                 next.article = Remote::Loading;
                 next.article_attempt += 1;
@@ -85,7 +85,7 @@ mod tests {
     fn a_retry_reloads_only_its_section() {
         let state = Rc::new(WidgetState::default())
             .reduce(Action::ArticleLoaded(Err(error())))
-            .reduce(Action::RelatedLoaded(Ok(vec![])));
+            .reduce(Action::RelatedLoaded(Ok(Rc::from([]))));
         assert_eq!(state.article, Remote::Failed(Rc::new(error())));
         let retried = state.clone().reduce(Action::Retry(Section::Article));
         assert_eq!(retried.article, Remote::Loading);

@@ -20,7 +20,7 @@ impl SafeUrl {
         if seen.is_empty() {
             return None;
         }
-        let scheme_end = seen.find(|c: char| matches!(c, ':' | '/' | '?' | '#'));
+        let scheme_end = seen.find([':', '/', '?', '#']);
         let safe = match scheme_end {
             Some(end) if seen[end..].starts_with(':') => {
                 let scheme = seen[..end].to_ascii_lowercase();

@@ -183,3 +183,18 @@ fn a_body_that_is_not_json_is_located() {
     let error = shape_error(decode_article("[]"));
     assert_eq!((error.path.as_str(), error.expected, error.found), ("/", Expected::Object, Found::List));
 }
+
+/// The documented schema carries the seed article and its related stories as examples:
+/// they must stay the very files that the demo serves and that decode.
+#[test]
+fn the_schema_examples_are_the_seed_files() {
+    let schema: Value = serde_json::from_str(include_str!("../../docs/article.schema.json")).unwrap();
+    assert_eq!(schema["examples"][0], seed());
+    let related: Value = serde_json::from_str(SEED_RELATED).unwrap();
+    assert_eq!(schema["$defs"]["related"]["examples"][0], related);
+    for name in schema["required"].as_array().unwrap() {
+        let pointer = format!("/{}", name.as_str().unwrap());
+        let error = shape_error(decode_article(&without(seed(), &pointer)));
+        assert_eq!(error.path, pointer, "the schema requires {name} and so must the decoder");
+    }
+}

@@ -115,7 +115,7 @@ fn report(error: &LoadError) {
     let _ = error;
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use article_widget_core::error::{Expected, Found, ShapeError};
@@ -141,7 +141,7 @@ mod tests {
         }
     }
 
-    fn backend(answers: &[(&str, u16, &str)], related_url: Option<&str>) -> (NativeBackend, Rc<TableTransport>) {
+    fn backend(answers: Answers, related_url: Option<&str>) -> (NativeBackend, Rc<TableTransport>) {
         let transport = Rc::new(TableTransport {
             answers: answers
                 .iter()
@@ -158,12 +158,14 @@ mod tests {
         (NativeBackend::new(&config, transport.clone()), transport)
     }
 
+    type Answers<'a> = &'a [(&'a str, u16, &'a str)];
+
     const MINIMAL: &str = r#"{"id":"a b","headline":"H","published":"2024-01-01T00:00:00Z","body":[]}"#;
 
     #[tokio::test]
     async fn each_failure_names_the_absolute_url_and_the_problem() {
         let url = "https://news.example/api/a%20b";
-        let cases: [(&[(&str, u16, &str)], Problem); 4] = [
+        let cases: [(Answers, Problem); 4] = [
             (&[], Problem::Network { detail: "TypeError: Failed to fetch".into() }),
             (&[("/api/a%20b", 404, MINIMAL)], Problem::Status { status: 404 }),
             (

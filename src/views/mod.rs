@@ -32,12 +32,12 @@ pub fn Widget(props: &WidgetProps) -> Html {
 
     let dispatcher = state.dispatcher();
     use_effect_with((props.backend.clone(), state.article_attempt), move |(backend, _)| {
-        deliver_unless_cleaned_up(backend.0.article(), move |result| dispatcher.dispatch(Action::ArticleLoaded(result)))
+        deliver_unless_cleaned_up(backend.0.article(), move |result| dispatcher.dispatch(Action::ArticleLoaded(result.map(Rc::new))))
     });
     let dispatcher = state.dispatcher();
     use_effect_with((props.backend.clone(), state.related_attempt), move |(backend, _)| {
         let related = backend.0.related().unwrap_or_else(|| Box::pin(async { Ok(Vec::new()) }));
-        deliver_unless_cleaned_up(related, move |result| dispatcher.dispatch(Action::RelatedLoaded(result)))
+        deliver_unless_cleaned_up(related, move |result| dispatcher.dispatch(Action::RelatedLoaded(result.map(Rc::from))))
     });
 
     let locale = props.locale;

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Prints the raw, gzip -9 and brotli sizes of the widget's .wasm, .js and .css in a build
+# folder (default dist/) and fails when the gzip total is over the budget.
+set -euo pipefail
+
+# What a publisher's reader downloads for the widget, gzip -9, wasm + js + css together.
+BUDGET_GZIP_BYTES=150000
+
+dir="${1:-dist}"
+shopt -s nullglob
+files=("$dir"/*.wasm "$dir"/*.js "$dir"/*.css)
+if [ "${#files[@]}" -eq 0 ]; then
+  echo "size-check: no .wasm, .js or .css in $dir: build first (trunk build)" >&2
+  exit 1
+fi
+
+printf '%-44s %10s %10s %10s\n' file raw gzip-9 brotli
+total_raw=0 total_gzip=0 total_brotli=0
+for file in "${files[@]}"; do
+  raw=$(stat -c %s "$file")
+  gz=$(gzip -9 -c "$file" | wc -c)
+  br=$(brotli -q 11 -c "$file" | wc -c)
+  printf '%-44s %10d %10d %10d\n' "$(basename "$file")" "$raw" "$gz" "$br"
+  total_raw=$((total_raw + raw)) total_gzip=$((total_gzip + gz)) total_brotli=$((total_brotli + br))
+done
+printf '%-44s %10d %10d %10d\n' total "$total_raw" "$total_gzip" "$total_brotli"
+
+if [ "$total_gzip" -gt "$BUDGET_GZIP_BYTES" ]; then
+  echo "size-check: FAIL: $total_gzip bytes gzip is over the budget of $BUDGET_GZIP_BYTES" >&2
+  exit 1
+fi
+echo "size-check: ok: $total_gzip bytes gzip, budget $BUDGET_GZIP_BYTES ($((100 * total_gzip / BUDGET_GZIP_BYTES))% used)"
