@@ -3,6 +3,7 @@
 //! everything here runs and is tested natively, and the reference server can share it.
 
 pub mod article;
+pub mod captcha;
 pub mod datetime;
 pub mod error;
 pub mod json;
