@@ -4,6 +4,7 @@
 
 pub mod article;
 pub mod captcha;
+pub mod comment;
 pub mod datetime;
 pub mod error;
 pub mod json;

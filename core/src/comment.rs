@@ -1,0 +1,236 @@
+//! Comments: the model a thread is made of, and the validation of a new comment, with the
+//! same rules in the browser (every error at once, bound to its field) and on the server.
+
+use crate::datetime::DateTime;
+use crate::url::SafeUrl;
+
+pub const NAME_MAX_CHARS: usize = 100;
+/// RFC 5321's limit on a forward path.
+pub const EMAIL_MAX_CHARS: usize = 254;
+pub const WEBSITE_MAX_CHARS: usize = 2_000;
+pub const BODY_MAX_CHARS: usize = 10_000;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comment {
+    pub id: String,
+    /// The comment this one answers, in the same article.
+    pub parent: Option<String>,
+    pub author: String,
+    pub website: Option<SafeUrl>,
+    /// Plain text; line breaks are the author's.
+    pub body: String,
+    pub created: DateTime,
+    pub status: CommentStatus,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommentStatus {
+    Published,
+    /// Held for moderation: shown to its author only.
+    Pending,
+}
+
+impl CommentStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            CommentStatus::Published => "published",
+            CommentStatus::Pending => "pending",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<CommentStatus> {
+        match code {
+            "published" => Some(CommentStatus::Published),
+            "pending" => Some(CommentStatus::Pending),
+            _ => None,
+        }
+    }
+}
+
+/// What a reader typed, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CommentDraft {
+    pub name: String,
+    pub email: String,
+    pub website: String,
+    pub body: String,
+}
+
+/// A draft that passed [`validate`]: trimmed, within limits, website safe.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidComment {
+    pub name: String,
+    pub email: String,
+    pub website: Option<SafeUrl>,
+    pub body: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    Name,
+    Email,
+    Website,
+    Body,
+    Captcha,
+}
+
+impl Field {
+    /// The field's name in the API (`error.field`) and in form controls.
+    pub fn code(self) -> &'static str {
+        match self {
+            Field::Name => "name",
+            Field::Email => "email",
+            Field::Website => "website",
+            Field::Body => "body",
+            Field::Captcha => "captcha",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Field> {
+        [Field::Name, Field::Email, Field::Website, Field::Body, Field::Captcha].into_iter().find(|f| f.code() == code)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldProblem {
+    Required,
+    TooLong { max: usize },
+    InvalidEmail,
+    /// Not an absolute http(s) URL.
+    InvalidWebsite,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: Field,
+    pub problem: FieldProblem,
+}
+
+/// Checks every field and reports every problem at once, in form order.
+pub fn validate(draft: &CommentDraft) -> Result<ValidComment, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut check = |field, problem: Option<FieldProblem>| {
+        if let Some(problem) = problem {
+            errors.push(FieldError { field, problem });
+        }
+    };
+    let name = draft.name.trim();
+    check(Field::Name, required_within(name, NAME_MAX_CHARS));
+    let email = draft.email.trim();
+    check(Field::Email, required_within(email, EMAIL_MAX_CHARS).or((!is_email(email)).then_some(FieldProblem::InvalidEmail)));
+    let website = draft.website.trim();
+    let safe_website = website_url(website);
+    if !website.is_empty() {
+        check(
+            Field::Website,
+            too_long(website, WEBSITE_MAX_CHARS).or(safe_website.is_none().then_some(FieldProblem::InvalidWebsite)),
+        );
+    }
+    // The body keeps its inner line breaks; only its ends are trimmed.
+    let body = draft.body.trim();
+    check(Field::Body, required_within(body, BODY_MAX_CHARS));
+    if errors.is_empty() {
+        Ok(ValidComment { name: name.to_owned(), email: email.to_owned(), website: safe_website, body: body.to_owned() })
+    } else {
+        Err(errors)
+    }
+}
+
+fn required_within(text: &str, max: usize) -> Option<FieldProblem> {
+    if text.is_empty() { Some(FieldProblem::Required) } else { too_long(text, max) }
+}
+
+fn too_long(text: &str, max: usize) -> Option<FieldProblem> {
+    (text.chars().count() > max).then_some(FieldProblem::TooLong { max })
+}
+
+/// A deliberately plain check (`local@domain.tld`, no spaces): the only real test of an
+/// address is mail, and rejecting a valid one loses a reader's comment.
+fn is_email(text: &str) -> bool {
+    let Some((local, domain)) = text.rsplit_once('@') else { return false };
+    let labels_ok = domain.split('.').all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'));
+    !local.is_empty()
+        && domain.contains('.')
+        && labels_ok
+        && !text.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | ','))
+}
+
+/// A commenter's website must be an absolute http(s) URL with a host.
+fn website_url(text: &str) -> Option<SafeUrl> {
+    let lower = text.to_ascii_lowercase();
+    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.is_empty() || text.chars().any(char::is_whitespace) {
+        return None;
+    }
+    SafeUrl::parse(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(name: &str, email: &str, website: &str, body: &str) -> CommentDraft {
+        CommentDraft { name: name.into(), email: email.into(), website: website.into(), body: body.into() }
+    }
+
+    #[test]
+    fn a_good_draft_is_trimmed_and_kept() {
+        let valid = validate(&draft("  Marie ", " marie@example.fr ", " https://marie.example/blog ", "\n Bonjour,\n\nmerci. \n")).unwrap();
+        assert_eq!(valid.name, "Marie");
+        assert_eq!(valid.email, "marie@example.fr");
+        assert_eq!(valid.website.unwrap().as_str(), "https://marie.example/blog");
+        assert_eq!(valid.body, "Bonjour,\n\nmerci.");
+        assert_eq!(validate(&draft("M", "m@x.io", "", "b")).unwrap().website, None);
+    }
+
+    #[test]
+    fn every_error_is_reported_at_once_in_form_order() {
+        let errors = validate(&draft(" ", "not-an-email", "javascript:alert(1)", " \n ")).unwrap_err();
+        let expected = [
+            (Field::Name, FieldProblem::Required),
+            (Field::Email, FieldProblem::InvalidEmail),
+            (Field::Website, FieldProblem::InvalidWebsite),
+            (Field::Body, FieldProblem::Required),
+        ];
+        assert_eq!(errors, expected.map(|(field, problem)| FieldError { field, problem }));
+    }
+
+    #[test]
+    fn limits_count_characters_not_bytes() {
+        let at_limit = "é".repeat(NAME_MAX_CHARS);
+        assert!(validate(&draft(&at_limit, "a@b.co", "", "x")).is_ok());
+        let errors = validate(&draft(&format!("{at_limit}é"), "a@b.co", "", &"x".repeat(BODY_MAX_CHARS + 1))).unwrap_err();
+        assert_eq!(
+            errors,
+            [
+                FieldError { field: Field::Name, problem: FieldProblem::TooLong { max: NAME_MAX_CHARS } },
+                FieldError { field: Field::Body, problem: FieldProblem::TooLong { max: BODY_MAX_CHARS } },
+            ]
+        );
+    }
+
+    #[test]
+    fn emails_and_websites() {
+        for good in ["a@b.co", "jean.delaunay+news@exemple.fr", "x@sub.domain.example"] {
+            assert!(is_email(good), "{good}");
+        }
+        for bad in ["", "a", "a@b", "@b.co", "a@.co", "a@b..co", "a b@c.co", "a@b.co>", "a@-b.co"] {
+            assert!(!is_email(bad), "{bad}");
+        }
+        for good in ["http://a.example", "HTTPS://a.example/x?y#z"] {
+            assert!(website_url(good).is_some(), "{good}");
+        }
+        for bad in ["a.example", "/relative", "ftp://a.example", "https://", "https:///x", "https://a b", "mailto:a@b.co"] {
+            assert!(website_url(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn field_codes_round_trip() {
+        for field in [Field::Name, Field::Email, Field::Website, Field::Body, Field::Captcha] {
+            assert_eq!(Field::from_code(field.code()), Some(field));
+        }
+        assert_eq!(CommentStatus::from_code("pending"), Some(CommentStatus::Pending));
+    }
+}
