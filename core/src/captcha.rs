@@ -40,6 +40,32 @@ pub enum Term {
     Result,
 }
 
+/// A puzzle's seed, with the server's signature when a server issued it. Without one, the
+/// widget made the seed itself and only the browser checks the answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Challenge {
+    pub seed: u64,
+    pub signed: Option<Signature>,
+}
+
+/// What a server signs; sent back unchanged with the answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Signature {
+    /// RFC 3339, as the server wrote it.
+    pub expires: String,
+    pub signature: String,
+}
+
+impl Challenge {
+    pub fn local(seed: u64) -> Challenge {
+        Challenge { seed, signed: None }
+    }
+
+    pub fn puzzle(&self) -> Puzzle {
+        Puzzle::from_seed(self.seed)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Puzzle {
     pub left: u8,

@@ -47,6 +47,17 @@ impl CommentStatus {
     }
 }
 
+/// One page of a thread, as a backend sends it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommentPage {
+    /// Published comments in the article, replies included.
+    pub total: u64,
+    /// Flat, each with its parent; see [`crate::thread::build`].
+    pub comments: Vec<Comment>,
+    /// Where the next page is, if there is one.
+    pub next: Option<String>,
+}
+
 /// What a reader typed, as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CommentDraft {

@@ -22,6 +22,8 @@ pub enum Problem {
     Syntax { line: usize, column: usize, detail: String },
     /// JSON, but not of the expected shape.
     Shape(ShapeError),
+    /// No answer within the time the widget waits.
+    Timeout { seconds: u32 },
 }
 
 /// A value in a JSON document that is missing or not what the format needs.
@@ -47,6 +49,10 @@ pub enum Expected {
     PositiveInteger,
     Url,
     Boolean,
+    CommentStatus,
+    /// An unsigned integer written as a string, as JSON numbers lose precision past 2^53.
+    DecimalString,
+    NonNegativeInteger,
 }
 
 /// What was found instead.
@@ -79,6 +85,9 @@ impl Expected {
             Expected::PositiveInteger => "a positive integer",
             Expected::Url => "an http(s), mailto or relative URL",
             Expected::Boolean => "true or false",
+            Expected::CommentStatus => "a comment status: published or pending",
+            Expected::DecimalString => "an unsigned integer written as a string of digits",
+            Expected::NonNegativeInteger => "a non-negative integer",
         }
     }
 }
@@ -113,6 +122,7 @@ impl fmt::Display for LoadError {
                 write!(f, "invalid JSON at line {line}, column {column}: {detail}")
             }
             Problem::Shape(shape) => write!(f, "{shape}"),
+            Problem::Timeout { seconds } => write!(f, "no response within {seconds} s"),
         }
     }
 }
@@ -124,3 +134,40 @@ impl fmt::Display for ShapeError {
 }
 
 impl std::error::Error for LoadError {}
+
+/// Why a comment was not posted. In every case the reader's text is kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PostError {
+    /// Fields to fix, found by the form's checks or by the server.
+    Fields(Vec<crate::comment::FieldError>),
+    /// The captcha was not passed; a new question is needed.
+    Captcha(CaptchaRefusal),
+    /// Too many posts in a short time.
+    RateLimited { retry_after_seconds: Option<u64> },
+    /// The server refused the comment for a reason of its own, in its words.
+    Refused { status: u16, code: String, message: String },
+    /// No answer, a server error, or an answer that cannot be read.
+    Failed(LoadError),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaptchaRefusal {
+    Wrong,
+    /// Expired, already used, or not signed by this server: a new challenge is needed.
+    Stale,
+    /// Sent sooner after the question appeared than a person could have.
+    TooFast,
+}
+
+impl fmt::Display for PostError {
+    /// English, for the console.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PostError::Fields(errors) => write!(f, "invalid fields: {errors:?}"),
+            PostError::Captcha(refusal) => write!(f, "captcha refused: {refusal:?}"),
+            PostError::RateLimited { retry_after_seconds } => write!(f, "rate limited; retry after {retry_after_seconds:?} s"),
+            PostError::Refused { status, code, message } => write!(f, "refused with status {status}: {code}: {message}"),
+            PostError::Failed(error) => write!(f, "{error}"),
+        }
+    }
+}

@@ -114,6 +114,17 @@ impl<'a> Node<'a> {
         self.value.and_then(Value::as_u64).filter(|n| *n > 0).ok_or_else(|| self.fail(Expected::PositiveInteger))
     }
 
+    pub fn non_negative_integer(&self) -> Result<u64> {
+        self.value.and_then(Value::as_u64).ok_or_else(|| self.fail(Expected::NonNegativeInteger))
+    }
+
+    /// A u64 written as a string of ASCII digits.
+    pub fn decimal_string(&self) -> Result<u64> {
+        let text = self.text().map_err(|_| self.fail(Expected::DecimalString))?;
+        let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+        digits.then(|| text.parse().ok()).flatten().ok_or_else(|| self.fail_value(Expected::DecimalString, text))
+    }
+
     pub fn datetime(&self) -> Result<DateTime> {
         let text = self.text().map_err(|_| self.fail(Expected::DateTime))?;
         DateTime::parse_rfc3339(text).ok_or_else(|| self.fail_value(Expected::DateTime, text))

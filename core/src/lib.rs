@@ -10,4 +10,5 @@ pub mod error;
 pub mod json;
 pub mod locale;
 pub mod native;
+pub mod thread;
 pub mod url;

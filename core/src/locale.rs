@@ -1,8 +1,9 @@
 //! Every string a reader sees, one table per language, and the formatting of dates and
 //! problems in that language.
 
+use crate::comment::{FieldError, FieldProblem};
 use crate::datetime::DateTime;
-use crate::error::{Expected, Found, LoadError, Problem};
+use crate::error::{CaptchaRefusal, Expected, Found, LoadError, PostError, Problem};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Locale {
@@ -73,6 +74,7 @@ impl Locale {
         let m = self.messages();
         match &error.problem {
             Problem::Network { .. } => m.problem_network.to_owned(),
+            Problem::Timeout { seconds } => fill(m.problem_timeout, &[("seconds", &seconds.to_string())]),
             Problem::Status { status } => {
                 let meaning = match status {
                     404 | 410 => m.status_not_found,
@@ -99,6 +101,97 @@ impl Locale {
         }
     }
 
+    /// "0 commentaire", "1 commentaire", "2 commentaires"; "0 comments", "1 comment".
+    pub fn comment_count(self, count: u64) -> String {
+        let m = self.messages();
+        let word = if self.is_singular(count) { m.comment_one } else { m.comment_many };
+        format!("{count} {word}")
+    }
+
+    /// French takes the singular for 0 and 1, English for 1 alone.
+    fn is_singular(self, count: u64) -> bool {
+        match self {
+            Locale::Fr => count <= 1,
+            Locale::En => count == 1,
+        }
+    }
+
+    /// "il y a 5 minutes", "3 hours ago" for a moment in the last week; `None` when older,
+    /// for which the absolute date reads better. A moment in the future (a clock ahead of
+    /// the reader's) is "just now".
+    pub fn relative_time(self, then: &DateTime, now_unix_seconds: i64) -> Option<String> {
+        let m = self.messages();
+        let elapsed = (now_unix_seconds - then.unix_seconds()).max(0);
+        let (count, one, many) = match elapsed {
+            0..=59 => return Some(m.just_now.to_owned()),
+            60..=3_599 => (elapsed / 60, m.minute_one, m.minute_many),
+            3_600..=86_399 => (elapsed / 3_600, m.hour_one, m.hour_many),
+            86_400..=604_799 => (elapsed / 86_400, m.day_one, m.day_many),
+            _ => return None,
+        };
+        let unit = if self.is_singular(count as u64) { one } else { many };
+        Some(fill(m.ago, &[("count", &count.to_string()), ("unit", unit)]))
+    }
+
+    pub fn describe_field_error(self, error: &FieldError) -> String {
+        use crate::comment::Field;
+        let m = self.messages();
+        match (error.field, error.problem) {
+            (_, FieldProblem::TooLong { max }) => {
+                let field = match error.field {
+                    Field::Name => m.label_name,
+                    Field::Email => m.label_email,
+                    Field::Website => m.label_website,
+                    Field::Body | Field::Captcha => m.label_body,
+                };
+                fill(m.field_too_long, &[("field", field), ("max", &self.format_count(max as u64))])
+            }
+            (Field::Name, _) => m.field_name_required.to_owned(),
+            (Field::Email, FieldProblem::Required) => m.field_email_required.to_owned(),
+            (Field::Email, _) => m.field_email_invalid.to_owned(),
+            (Field::Website, _) => m.field_website_invalid.to_owned(),
+            (Field::Body, _) => m.field_body_required.to_owned(),
+            (Field::Captcha, _) => m.field_captcha_required.to_owned(),
+        }
+    }
+
+    /// What went wrong with a post, in a sentence that ends by saying the text is kept.
+    pub fn describe_post_error(self, error: &PostError) -> String {
+        let m = self.messages();
+        match error {
+            PostError::Fields(errors) => {
+                let template = if errors.len() == 1 { m.post_fields_one } else { m.post_fields_many };
+                fill(template, &[("count", &errors.len().to_string())])
+            }
+            PostError::Captcha(CaptchaRefusal::Wrong) => m.captcha_wrong.to_owned(),
+            PostError::Captcha(CaptchaRefusal::Stale) => m.captcha_stale.to_owned(),
+            PostError::Captcha(CaptchaRefusal::TooFast) => m.captcha_too_fast.to_owned(),
+            PostError::RateLimited { retry_after_seconds: Some(seconds) } => {
+                fill(m.post_rate_limited_for, &[("seconds", &seconds.to_string())])
+            }
+            PostError::RateLimited { retry_after_seconds: None } => m.post_rate_limited.to_owned(),
+            PostError::Refused { message, .. } => fill(m.post_refused, &[("message", message)]),
+            PostError::Failed(error) => fill(m.post_failed, &[("reason", &self.describe(error))]),
+        }
+    }
+
+    /// A count with the thousands separator of the language: « 10 000 », "10,000".
+    pub fn format_count(self, count: u64) -> String {
+        let digits = count.to_string();
+        let separator = match self {
+            Locale::Fr => "\u{202f}",
+            Locale::En => ",",
+        };
+        let mut out = String::new();
+        for (index, digit) in digits.chars().enumerate() {
+            if index > 0 && (digits.len() - index) % 3 == 0 {
+                out.push_str(separator);
+            }
+            out.push(digit);
+        }
+        out
+    }
+
     fn expected(self, expected: Expected) -> &'static str {
         let m = self.messages();
         match expected {
@@ -113,6 +206,9 @@ impl Locale {
             Expected::PositiveInteger => m.expected_positive_integer,
             Expected::Url => m.expected_url,
             Expected::Boolean => m.expected_boolean,
+            Expected::CommentStatus => m.expected_comment_status,
+            Expected::DecimalString => m.expected_decimal_string,
+            Expected::NonNegativeInteger => m.expected_non_negative_integer,
         }
     }
 
@@ -156,6 +252,8 @@ pub struct Messages {
     pub address: &'static str,
     pub retry: &'static str,
     pub problem_network: &'static str,
+    /// `{seconds}`.
+    pub problem_timeout: &'static str,
     /// `{status}`, `{meaning}`.
     pub problem_status: &'static str,
     pub status_not_found: &'static str,
@@ -178,12 +276,75 @@ pub struct Messages {
     pub expected_positive_integer: &'static str,
     pub expected_url: &'static str,
     pub expected_boolean: &'static str,
+    pub expected_comment_status: &'static str,
+    pub expected_decimal_string: &'static str,
+    pub expected_non_negative_integer: &'static str,
     pub found_missing: &'static str,
     pub found_boolean: &'static str,
     pub found_number: &'static str,
     pub found_text: &'static str,
     pub found_list: &'static str,
     pub found_object: &'static str,
+    pub comments_heading: &'static str,
+    pub comment_one: &'static str,
+    pub comment_many: &'static str,
+    pub comments_empty: &'static str,
+    pub comments_failed: &'static str,
+    pub loading_comments: &'static str,
+    pub order_label: &'static str,
+    pub order_oldest: &'static str,
+    pub order_newest: &'static str,
+    pub load_more: &'static str,
+    pub loading_more: &'static str,
+    pub more_failed: &'static str,
+    pub reply: &'static str,
+    pub reply_to: &'static str,
+    pub in_reply_to: &'static str,
+    pub awaiting_moderation: &'static str,
+    pub posted: &'static str,
+    pub form_heading: &'static str,
+    pub reply_heading: &'static str,
+    pub cancel_reply: &'static str,
+    pub required: &'static str,
+    pub optional: &'static str,
+    pub label_name: &'static str,
+    pub label_email: &'static str,
+    pub email_hint: &'static str,
+    pub label_website: &'static str,
+    pub label_body: &'static str,
+    pub characters: &'static str,
+    pub captcha_label: &'static str,
+    pub captcha_hint: &'static str,
+    pub captcha_new: &'static str,
+    pub remember_me: &'static str,
+    pub forget_me: &'static str,
+    pub submit: &'static str,
+    pub submitting: &'static str,
+    pub draft_restored: &'static str,
+    pub field_name_required: &'static str,
+    pub field_email_required: &'static str,
+    pub field_email_invalid: &'static str,
+    pub field_website_invalid: &'static str,
+    pub field_body_required: &'static str,
+    pub field_captcha_required: &'static str,
+    pub field_too_long: &'static str,
+    pub post_fields_one: &'static str,
+    pub post_fields_many: &'static str,
+    pub captcha_wrong: &'static str,
+    pub captcha_stale: &'static str,
+    pub captcha_too_fast: &'static str,
+    pub post_rate_limited: &'static str,
+    pub post_rate_limited_for: &'static str,
+    pub post_refused: &'static str,
+    pub post_failed: &'static str,
+    pub just_now: &'static str,
+    pub ago: &'static str,
+    pub minute_one: &'static str,
+    pub minute_many: &'static str,
+    pub hour_one: &'static str,
+    pub hour_many: &'static str,
+    pub day_one: &'static str,
+    pub day_many: &'static str,
 }
 
 static FR: Messages = Messages {
@@ -204,6 +365,7 @@ static FR: Messages = Messages {
     address: "Adresse\u{a0}:",
     retry: "Réessayer",
     problem_network: "Le serveur n’a pas répondu. Vérifiez votre connexion ; si le serveur est sur un autre domaine, il doit autoriser celui-ci (CORS).",
+    problem_timeout: "Le serveur n’a pas répondu dans les {seconds} secondes.",
     problem_status: "Le serveur a répondu avec le code {status}{meaning}.",
     status_not_found: " : ressource introuvable",
     status_forbidden: " : accès refusé",
@@ -222,12 +384,75 @@ static FR: Messages = Messages {
     expected_positive_integer: "un entier positif",
     expected_url: "une adresse http(s), mailto ou relative",
     expected_boolean: "true ou false",
+    expected_comment_status: "un statut de commentaire (published, pending)",
+    expected_decimal_string: "un entier positif écrit en chiffres entre guillemets",
+    expected_non_negative_integer: "un entier positif ou nul",
     found_missing: "rien",
     found_boolean: "un booléen",
     found_number: "un nombre",
     found_text: "un texte",
     found_list: "une liste",
     found_object: "un objet",
+    comments_heading: "Commentaires",
+    comment_one: "commentaire",
+    comment_many: "commentaires",
+    comments_empty: "Aucun commentaire pour l’instant. Soyez le premier à donner votre avis !",
+    comments_failed: "Les commentaires n’ont pas pu être chargés.",
+    loading_comments: "Chargement des commentaires…",
+    order_label: "Ordre",
+    order_oldest: "Plus anciens d’abord",
+    order_newest: "Plus récents d’abord",
+    load_more: "Afficher plus de commentaires",
+    loading_more: "Chargement…",
+    more_failed: "Les commentaires suivants n’ont pas pu être chargés.",
+    reply: "Répondre",
+    reply_to: "Répondre à {author}",
+    in_reply_to: "en réponse à {author}",
+    awaiting_moderation: "Votre commentaire est en attente de modération : il sera visible de tous une fois validé.",
+    posted: "Merci ! Votre commentaire est publié.",
+    form_heading: "Laisser un commentaire",
+    reply_heading: "Répondre à {author}",
+    cancel_reply: "Annuler la réponse",
+    required: "obligatoire",
+    optional: "facultatif",
+    label_name: "Nom",
+    label_email: "E-mail",
+    email_hint: "Votre adresse ne sera jamais publiée.",
+    label_website: "Site web",
+    label_body: "Commentaire",
+    characters: "{count} / {max} caractères",
+    captcha_label: "Question anti-robot : {question}",
+    captcha_hint: "Répondez en chiffres ou en lettres.",
+    captcha_new: "Nouvelle question",
+    remember_me: "Se souvenir de moi sur ce navigateur",
+    forget_me: "Oublier mes informations",
+    submit: "Publier le commentaire",
+    submitting: "Envoi en cours…",
+    draft_restored: "Votre brouillon a été restauré.",
+    field_name_required: "Indiquez votre nom.",
+    field_email_required: "Indiquez votre adresse e-mail.",
+    field_email_invalid: "L’adresse e-mail n’est pas valide (exemple : nom@domaine.fr).",
+    field_website_invalid: "Le site web doit être une adresse commençant par http:// ou https://.",
+    field_body_required: "Écrivez votre commentaire.",
+    field_captcha_required: "Répondez à la question anti-robot.",
+    field_too_long: "{field} : {max} caractères au plus.",
+    post_fields_one: "Le formulaire contient une erreur : corrigez-la puis envoyez à nouveau.",
+    post_fields_many: "Le formulaire contient {count} erreurs : corrigez-les puis envoyez à nouveau.",
+    captcha_wrong: "Ce n’est pas la bonne réponse à la question anti-robot. Voici une nouvelle question ; votre texte est conservé.",
+    captcha_stale: "La question anti-robot a expiré. Voici une nouvelle question ; votre texte est conservé.",
+    captcha_too_fast: "Envoi trop rapide. Relisez votre commentaire puis envoyez-le à nouveau ; votre texte est conservé.",
+    post_rate_limited: "Trop de commentaires envoyés en peu de temps. Réessayez dans un moment ; votre texte est conservé.",
+    post_rate_limited_for: "Trop de commentaires envoyés en peu de temps. Réessayez dans {seconds} secondes ; votre texte est conservé.",
+    post_refused: "Le serveur a refusé le commentaire : {message} Votre texte est conservé.",
+    post_failed: "Votre commentaire n’a pas été envoyé. {reason} Votre texte est conservé : réessayez.",
+    just_now: "à l’instant",
+    ago: "il y a {count} {unit}",
+    minute_one: "minute",
+    minute_many: "minutes",
+    hour_one: "heure",
+    hour_many: "heures",
+    day_one: "jour",
+    day_many: "jours",
 };
 
 static EN: Messages = Messages {
@@ -248,6 +473,7 @@ static EN: Messages = Messages {
     address: "Address:",
     retry: "Try again",
     problem_network: "The server did not answer. Check your connection; if the server is on another domain, it must allow this one (CORS).",
+    problem_timeout: "The server did not answer within {seconds} seconds.",
     problem_status: "The server answered with status {status}{meaning}.",
     status_not_found: ": not found",
     status_forbidden: ": access denied",
@@ -266,18 +492,144 @@ static EN: Messages = Messages {
     expected_positive_integer: "a positive integer",
     expected_url: "an http(s), mailto or relative address",
     expected_boolean: "true or false",
+    expected_comment_status: "a comment status (published, pending)",
+    expected_decimal_string: "an unsigned integer written in digits between quotes",
+    expected_non_negative_integer: "a non-negative integer",
     found_missing: "nothing",
     found_boolean: "a boolean",
     found_number: "a number",
     found_text: "a text",
     found_list: "a list",
     found_object: "an object",
+    comments_heading: "Comments",
+    comment_one: "comment",
+    comment_many: "comments",
+    comments_empty: "No comments yet. Be the first to share your thoughts!",
+    comments_failed: "Comments could not be loaded.",
+    loading_comments: "Loading comments…",
+    order_label: "Order",
+    order_oldest: "Oldest first",
+    order_newest: "Newest first",
+    load_more: "Show more comments",
+    loading_more: "Loading…",
+    more_failed: "The next comments could not be loaded.",
+    reply: "Reply",
+    reply_to: "Reply to {author}",
+    in_reply_to: "in reply to {author}",
+    awaiting_moderation: "Your comment is awaiting moderation: everyone will see it once approved.",
+    posted: "Thank you! Your comment is published.",
+    form_heading: "Leave a comment",
+    reply_heading: "Reply to {author}",
+    cancel_reply: "Cancel reply",
+    required: "required",
+    optional: "optional",
+    label_name: "Name",
+    label_email: "Email",
+    email_hint: "Your address will never be published.",
+    label_website: "Website",
+    label_body: "Comment",
+    characters: "{count} / {max} characters",
+    captcha_label: "Anti-robot question: {question}",
+    captcha_hint: "Answer in digits or words.",
+    captcha_new: "New question",
+    remember_me: "Remember me on this browser",
+    forget_me: "Forget my details",
+    submit: "Post comment",
+    submitting: "Sending…",
+    draft_restored: "Your draft was restored.",
+    field_name_required: "Enter your name.",
+    field_email_required: "Enter your email address.",
+    field_email_invalid: "The email address is not valid (example: name@domain.com).",
+    field_website_invalid: "The website must be an address starting with http:// or https://.",
+    field_body_required: "Write your comment.",
+    field_captcha_required: "Answer the anti-robot question.",
+    field_too_long: "{field}: {max} characters at most.",
+    post_fields_one: "The form has one error: fix it and send again.",
+    post_fields_many: "The form has {count} errors: fix them and send again.",
+    captcha_wrong: "That is not the right answer to the anti-robot question. Here is a new question; your text is kept.",
+    captcha_stale: "The anti-robot question expired. Here is a new one; your text is kept.",
+    captcha_too_fast: "Sent too quickly. Read your comment over, then send it again; your text is kept.",
+    post_rate_limited: "Too many comments in a short time. Try again in a moment; your text is kept.",
+    post_rate_limited_for: "Too many comments in a short time. Try again in {seconds} seconds; your text is kept.",
+    post_refused: "The server refused the comment: {message} Your text is kept.",
+    post_failed: "Your comment was not sent. {reason} Your text is kept: try again.",
+    just_now: "just now",
+    ago: "{count} {unit} ago",
+    minute_one: "minute",
+    minute_many: "minutes",
+    hour_one: "hour",
+    hour_many: "hours",
+    day_one: "day",
+    day_many: "days",
 };
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::comment::Field;
     use crate::error::ShapeError;
+
+    #[test]
+    fn counts_take_each_language_s_plural() {
+        let cases = [(0, "0 commentaire", "0 comments"), (1, "1 commentaire", "1 comment"), (2, "2 commentaires", "2 comments")];
+        for (count, fr, en) in cases {
+            assert_eq!((Locale::Fr.comment_count(count).as_str(), Locale::En.comment_count(count).as_str()), (fr, en));
+        }
+        assert_eq!(Locale::Fr.format_count(10_000), "10\u{202f}000");
+        assert_eq!(Locale::En.format_count(1_234_567), "1,234,567");
+        assert_eq!(Locale::En.format_count(999), "999");
+    }
+
+    #[test]
+    fn recent_moments_are_relative() {
+        let then = at("2024-10-11T14:00:00+02:00");
+        let now = then.unix_seconds();
+        let cases = [
+            (-30, Some("à l’instant"), Some("just now")),
+            (59, Some("à l’instant"), Some("just now")),
+            (60, Some("il y a 1 minute"), Some("1 minute ago")),
+            (150, Some("il y a 2 minutes"), Some("2 minutes ago")),
+            (3_600, Some("il y a 1 heure"), Some("1 hour ago")),
+            (86_400 * 2, Some("il y a 2 jours"), Some("2 days ago")),
+            (86_400 * 7, None, None),
+        ];
+        for (elapsed, fr, en) in cases {
+            assert_eq!(Locale::Fr.relative_time(&then, now + elapsed).as_deref(), fr, "{elapsed}");
+            assert_eq!(Locale::En.relative_time(&then, now + elapsed).as_deref(), en, "{elapsed}");
+        }
+    }
+
+    #[test]
+    fn post_errors_say_the_text_is_kept() {
+        let errors = [
+            PostError::Fields(vec![FieldError { field: Field::Name, problem: FieldProblem::Required }]),
+            PostError::Captcha(CaptchaRefusal::Wrong),
+            PostError::Captcha(CaptchaRefusal::Stale),
+            PostError::Captcha(CaptchaRefusal::TooFast),
+            PostError::RateLimited { retry_after_seconds: Some(30) },
+            PostError::RateLimited { retry_after_seconds: None },
+            PostError::Refused { status: 409, code: "duplicate".into(), message: "Duplicate comment.".into() },
+            PostError::Failed(LoadError { url: "u".into(), problem: Problem::Timeout { seconds: 15 } }),
+        ];
+        for error in &errors[1..] {
+            for (locale, kept) in [(Locale::Fr, "texte est conservé"), (Locale::En, "text is kept")] {
+                let text = locale.describe_post_error(error);
+                assert!(text.contains(kept) && !text.contains('{'), "{text}");
+            }
+        }
+        assert_eq!(Locale::Fr.describe_post_error(&errors[0]), "Le formulaire contient une erreur : corrigez-la puis envoyez à nouveau.");
+        assert!(Locale::En.describe_post_error(&errors[4]).contains("30 seconds"));
+        assert!(Locale::Fr.describe_post_error(&errors[7]).contains("dans les 15 secondes"));
+    }
+
+    #[test]
+    fn field_errors_name_the_field_and_the_limit() {
+        let too_long = FieldError { field: Field::Body, problem: FieldProblem::TooLong { max: 10_000 } };
+        assert_eq!(Locale::Fr.describe_field_error(&too_long), "Commentaire : 10\u{202f}000 caractères au plus.");
+        assert_eq!(Locale::En.describe_field_error(&too_long), "Comment: 10,000 characters at most.");
+        let invalid = FieldError { field: Field::Email, problem: FieldProblem::InvalidEmail };
+        assert!(Locale::En.describe_field_error(&invalid).starts_with("The email address is not valid"));
+    }
 
     fn at(text: &str) -> DateTime {
         DateTime::parse_rfc3339(text).unwrap()

@@ -1,7 +1,12 @@
-//! The widget's native JSON format (documented in `docs/article.schema.json`), decoded into
-//! the model with an error that names the JSON Pointer of the first field at fault.
+//! The widget's native JSON format (`docs/article.schema.json`, `docs/openapi.yaml`),
+//! decoded into the model with an error that names the JSON Pointer of the first field at
+//! fault, and the one request body the widget sends.
+
+use serde_json::json;
 
 use crate::article::{Article, Author, Block, HeadingLevel, Image, Inline, RelatedStory};
+use crate::captcha::{Challenge, Signature};
+use crate::comment::{Comment, CommentPage, CommentStatus, ValidComment};
 use crate::error::{Expected, Problem, ShapeError};
 use crate::json::{self, Node};
 
@@ -114,5 +119,99 @@ fn related_story(node: &Node) -> Result<RelatedStory> {
         url: node.get("url").url()?,
         published: node.get("published").optional(Node::datetime)?,
         thumbnail: node.get("thumbnail").optional(image)?,
+    })
+}
+
+/// Decodes `GET /articles/{id}/comments`.
+pub fn decode_comment_page(body: &str) -> std::result::Result<CommentPage, Problem> {
+    let value = json::parse(body)?;
+    let root = Node::root(&value);
+    let page = || -> Result<CommentPage> {
+        root.object()?;
+        Ok(CommentPage {
+            total: root.get("total").non_negative_integer()?,
+            comments: root.get("comments").list(comment)?,
+            next: root.get("next").optional_text()?,
+        })
+    };
+    page().map_err(Problem::Shape)
+}
+
+/// Decodes the answer to `POST /articles/{id}/comments`: the comment as stored.
+pub fn decode_comment(body: &str) -> std::result::Result<Comment, Problem> {
+    let value = json::parse(body)?;
+    comment(&Node::root(&value)).map_err(Problem::Shape)
+}
+
+/// Decodes `GET /captcha`.
+pub fn decode_challenge(body: &str) -> std::result::Result<Challenge, Problem> {
+    let value = json::parse(body)?;
+    let root = Node::root(&value);
+    let challenge = || -> Result<Challenge> {
+        root.object()?;
+        Ok(Challenge {
+            seed: root.get("seed").decimal_string()?,
+            signed: Some(Signature {
+                expires: root.get("expires").datetime().and_then(|_| root.get("expires").non_blank_text())?,
+                signature: root.get("signature").non_blank_text()?,
+            }),
+        })
+    };
+    challenge().map_err(Problem::Shape)
+}
+
+/// An error as the API writes it: `{"error": {"code", "message", "field"?}}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+/// The API's error in a body, if it is one.
+pub fn decode_error(body: &str) -> Option<ApiError> {
+    let value = json::parse(body).ok()?;
+    let error = Node::root(&value).get("error");
+    Some(ApiError {
+        code: error.get("code").non_blank_text().ok()?,
+        message: error.get("message").optional_text().ok()?.unwrap_or_default(),
+        field: error.get("field").optional_text().ok()?,
+    })
+}
+
+/// The body of `POST /articles/{id}/comments`. A challenge the widget made itself is not
+/// sent: only a server's signed one means anything to a server.
+pub fn encode_new_comment(comment: &ValidComment, parent: Option<&str>, challenge: &Challenge, answer: &str) -> String {
+    let mut body = json!({
+        "name": comment.name,
+        "email": comment.email,
+        "website": comment.website.as_ref().map(|w| w.as_str()),
+        "body": comment.body,
+        "parent": parent,
+    });
+    if let Some(signed) = &challenge.signed {
+        body["captcha"] = json!({
+            "seed": challenge.seed.to_string(),
+            "expires": signed.expires,
+            "signature": signed.signature,
+            "answer": answer,
+        });
+    }
+    body.to_string()
+}
+
+const COMMENT_STATUSES: &[&str] = &["published", "pending"];
+
+fn comment(node: &Node) -> Result<Comment> {
+    node.object()?;
+    let status = node.get("status").tag(Expected::CommentStatus, COMMENT_STATUSES)?;
+    Ok(Comment {
+        id: node.get("id").non_blank_text()?,
+        parent: node.get("parent").optional_text()?,
+        author: node.get("author").non_blank_text()?,
+        website: node.get("website").optional(Node::url)?,
+        body: node.get("body").text()?.to_owned(),
+        created: node.get("created").datetime()?,
+        status: CommentStatus::from_code(status).unwrap_or(CommentStatus::Published),
     })
 }
