@@ -5,6 +5,8 @@ use std::fmt;
 /// Where the native API lives when the publisher says nothing: the reference server's routes.
 pub const DEFAULT_ARTICLE_URL: &str = "/api/articles/{id}";
 pub const DEFAULT_RELATED_URL: &str = "/api/articles/{id}/related";
+pub const DEFAULT_COMMENTS_URL: &str = "/api/articles/{id}/comments";
+pub const DEFAULT_CAPTCHA_URL: &str = "/api/captcha";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -14,6 +16,11 @@ pub struct Config {
     pub article_url: String,
     /// URL template of the related stories; `None` hides the section.
     pub related_url: Option<String>,
+    /// URL template of the comments (GET a page, POST a new one); `None` hides the section.
+    pub comments_url: Option<String>,
+    /// URL of signed captcha challenges; `None` for a backend without them, in which case
+    /// the widget makes its own question and checks the answer in the browser.
+    pub captcha_url: Option<String>,
     /// The reader's language as the publisher sets it; else the page's, else the browser's.
     pub lang: Option<String>,
 }
@@ -36,18 +43,22 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl Config {
-    /// Reads `data-article`, `data-article-url`, `data-related-url` (`"none"` hides related
-    /// stories) and `data-lang` through `attribute`, which returns an attribute's value.
+    /// Reads `data-article`, `data-article-url`, `data-related-url`, `data-comments-url`,
+    /// `data-captcha-url` (each optional one may be `none`) and `data-lang` through
+    /// `attribute`, which returns an attribute's value.
     pub fn from_attributes(attribute: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let given = |name| attribute(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let optional = |name, default: &str| match given(name) {
+            Some(none) if none == "none" => None,
+            Some(url) => Some(url),
+            None => Some(default.to_owned()),
+        };
         Ok(Config {
             article: given("data-article").ok_or(ConfigError::Missing { attribute: "data-article" })?,
             article_url: given("data-article-url").unwrap_or_else(|| DEFAULT_ARTICLE_URL.to_owned()),
-            related_url: match given("data-related-url") {
-                Some(none) if none == "none" => None,
-                Some(url) => Some(url),
-                None => Some(DEFAULT_RELATED_URL.to_owned()),
-            },
+            related_url: optional("data-related-url", DEFAULT_RELATED_URL),
+            comments_url: optional("data-comments-url", DEFAULT_COMMENTS_URL),
+            captcha_url: optional("data-captcha-url", DEFAULT_CAPTCHA_URL),
             lang: given("data-lang"),
         })
     }
@@ -73,11 +84,21 @@ mod tests {
                 article: "a1".into(),
                 article_url: DEFAULT_ARTICLE_URL.into(),
                 related_url: Some(DEFAULT_RELATED_URL.into()),
+                comments_url: Some(DEFAULT_COMMENTS_URL.into()),
+                captcha_url: Some(DEFAULT_CAPTCHA_URL.into()),
                 lang: Some("fr".into()),
             }
         );
-        let config = read(&[("data-article", "a1"), ("data-article-url", "/x/{id}.json"), ("data-related-url", "none")]).unwrap();
+        let config = read(&[
+            ("data-article", "a1"),
+            ("data-article-url", "/x/{id}.json"),
+            ("data-related-url", "none"),
+            ("data-comments-url", "/c/{id}"),
+            ("data-captcha-url", "none"),
+        ])
+        .unwrap();
         assert_eq!((config.article_url.as_str(), config.related_url, config.lang), ("/x/{id}.json", None, None));
+        assert_eq!((config.comments_url.as_deref(), config.captcha_url), (Some("/c/{id}"), None));
     }
 
     #[test]

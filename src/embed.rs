@@ -1,6 +1,7 @@
 //! The widget's only `#[wasm_bindgen]` surface: mounting widgets on a page and unmounting them.
 
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use article_widget_core::locale::Locale;
 use wasm_bindgen::prelude::*;
@@ -8,8 +9,9 @@ use web_sys::Element;
 use yew::AppHandle;
 
 use crate::backend::fetch::FetchTransport;
-use crate::backend::{BackendHandle, NativeBackend, Transport};
+use crate::backend::{NativeBackend, Transport};
 use crate::config::Config;
+use crate::platform::{BrowserPlatform, Platform, Services};
 use crate::views::{Widget, WidgetProps};
 
 /// The attribute that marks an element for [`mount_all`].
@@ -35,7 +37,7 @@ impl WidgetHandle {
 #[wasm_bindgen(js_name = mountElement)]
 pub fn mount_element(element: Element) -> Result<WidgetHandle, JsError> {
     match Config::from_attributes(|name| element.get_attribute(name)) {
-        Ok(config) => Ok(mount(element, &config, Rc::new(FetchTransport))),
+        Ok(config) => Ok(mount(element, &config, Rc::new(FetchTransport), Rc::new(BrowserPlatform))),
         Err(error) => {
             web_sys::console::error_1(&error.to_string().into());
             element.set_text_content(Some(&error.to_string()));
@@ -55,11 +57,15 @@ pub fn mount_all() -> Vec<WidgetHandle> {
         .collect()
 }
 
-/// Mounts a widget with a given transport: the browser's `fetch`, or a fake in tests.
-pub fn mount(element: Element, config: &Config, transport: Rc<dyn Transport>) -> WidgetHandle {
+/// Mounts a widget with a given transport and platform: the browser's, or fakes in tests.
+pub fn mount(element: Element, config: &Config, transport: Rc<dyn Transport>, platform: Rc<dyn Platform>) -> WidgetHandle {
+    // Element ids must be unique on the page, however many widgets it has.
+    static MOUNTED: AtomicU32 = AtomicU32::new(0);
     let props = WidgetProps {
-        backend: BackendHandle(Rc::new(NativeBackend::new(config, transport))),
+        services: Services { backend: Rc::new(NativeBackend::new(config, transport)), platform },
         locale: reader_locale(config),
+        article: config.article.clone().into(),
+        id_prefix: format!("aw{}", MOUNTED.fetch_add(1, Ordering::Relaxed) + 1).into(),
     };
     WidgetHandle { app: Some(yew::Renderer::<Widget>::with_root_and_props(element, props).render()) }
 }

@@ -2,6 +2,8 @@
 //!
 //! - [`config`]: what a publisher sets, read from attributes (pure).
 //! - [`backend`]: the one seam to the network; adapters turn JSON into the core's model.
+//! - [`platform`]: time, randomness and storage, from the browser or a stand-in.
+//! - [`storage`]: what the widget keeps in storage (draft, remembered details), as JSON.
 //! - [`state`]: the widget's state, its one `Action` enum and its reducer (pure).
 //! - [`views`]: function components from state to HTML; no browser API, so they also
 //!   render on a server.
@@ -13,5 +15,7 @@ pub mod backend;
 pub mod config;
 #[cfg(target_arch = "wasm32")]
 pub mod embed;
+pub mod platform;
 pub mod state;
+pub mod storage;
 pub mod views;

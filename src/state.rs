@@ -1,13 +1,21 @@
 //! The widget's state, the one [`Action`] enum that changes it, and the reducer.
 //!
-//! Each section is loading, shown or failed as a whole: there is no state in which half an
-//! article is on screen.
+//! Invariants:
+//! - each section is loading, shown or failed as a whole: never half an article;
+//! - the reader's text leaves the draft only when the backend has confirmed the comment;
+//! - a post is retried with the same idempotency key, challenge and answer, so that a post
+//!   which did arrive is not duplicated; editing the comment makes it a new post (new key);
+//! - only one post is on its way at a time.
 
 use std::rc::Rc;
 
 use article_widget_core::article::{Article, RelatedStory};
-use article_widget_core::error::LoadError;
+use article_widget_core::captcha::Challenge;
+use article_widget_core::comment::{validate, Comment, CommentDraft, CommentPage, CommentStatus, Field, FieldError, FieldProblem};
+use article_widget_core::error::{CaptchaRefusal, LoadError, PostError};
 use yew::Reducible;
+
+use crate::backend::{NewComment, Order};
 
 /// Something fetched: on its way, here, or failed with the reason.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,28 +35,175 @@ impl<T> Remote<T> {
 pub enum Section {
     Article,
     Related,
+    Comments,
+}
+
+/// The comments received so far, in page order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Thread {
+    pub comments: Rc<[Comment]>,
+    pub total: u64,
+    pub next: Option<String>,
+    /// When the first page arrived, in unix seconds: "3 minutes ago" is relative to it.
+    pub now: i64,
+}
+
+/// Loading the next page of a thread.
+#[derive(Clone, Debug, PartialEq)]
+pub enum More {
+    Idle,
+    Loading,
+    Failed(Rc<LoadError>),
+}
+
+/// The form's text inputs, for [`Action::Edit`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Input {
+    Name,
+    Email,
+    Website,
+    Body,
+    Answer,
+    /// The hidden field that only robots fill.
+    Trap,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Submission {
+    Editing,
+    Sending(Rc<NewComment>),
+    Failed(Rc<PostError>),
+    /// Confirmed by the backend; `pending` when it is held for moderation.
+    Sent { pending: bool },
+}
+
+/// A person takes at least this long to read a question and answer it; a robot does not.
+pub const MIN_MS_BEFORE_SUBMIT: f64 = 3_000.0;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Form {
+    pub draft: CommentDraft,
+    /// The id of the comment being answered.
+    pub reply_to: Option<String>,
+    pub answer: String,
+    pub trap: String,
+    pub challenge: Remote<Challenge>,
+    /// When the current question appeared (ms since the epoch), for the minimum delay.
+    pub challenge_shown_at: f64,
+    /// Errors of the last submit, shown until the next one.
+    pub errors: Vec<FieldError>,
+    pub submission: Submission,
+    /// Kept for the retries of one post; cleared when the comment changes.
+    pub idempotency_key: Option<String>,
+    pub remember: bool,
+    /// Whether the draft and remembered details were read from storage: until then, the
+    /// empty form must not overwrite them.
+    pub restored: bool,
+}
+
+impl Form {
+    /// Every problem of the form as it stands, in form order.
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        let mut errors = validate(&self.draft).err().unwrap_or_default();
+        if self.answer.trim().is_empty() {
+            errors.push(FieldError { field: Field::Captcha, problem: FieldProblem::Required });
+        }
+        errors
+    }
+}
+
+impl Default for Form {
+    fn default() -> Self {
+        Form {
+            draft: CommentDraft::default(),
+            reply_to: None,
+            answer: String::new(),
+            trap: String::new(),
+            challenge: Remote::Loading,
+            challenge_shown_at: 0.0,
+            errors: Vec::new(),
+            submission: Submission::Editing,
+            idempotency_key: None,
+            remember: false,
+            restored: false,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct WidgetState {
     pub article: Remote<Rc<Article>>,
     pub related: Remote<Rc<[RelatedStory]>>,
-    /// Bumped by each retry of a section: the effects that load it depend on it.
+    pub thread: Remote<Thread>,
+    pub order: Order,
+    pub more: More,
+    /// The reader's own comments held for moderation, shown to them alone.
+    pub own_pending: Vec<Comment>,
+    pub form: Form,
+    /// Bumped to (re)load a section: the effects that load depend on these.
     pub article_attempt: u32,
     pub related_attempt: u32,
+    pub thread_attempt: u32,
+    pub more_attempt: u32,
+    pub challenge_attempt: u32,
+    pub post_attempt: u32,
 }
 
 impl Default for WidgetState {
     fn default() -> Self {
-        WidgetState { article: Remote::Loading, related: Remote::Loading, article_attempt: 0, related_attempt: 0 }
+        WidgetState {
+            article: Remote::Loading,
+            related: Remote::Loading,
+            thread: Remote::Loading,
+            order: Order::default(),
+            more: More::Idle,
+            own_pending: Vec::new(),
+            form: Form::default(),
+            article_attempt: 0,
+            related_attempt: 0,
+            thread_attempt: 0,
+            more_attempt: 0,
+            challenge_attempt: 0,
+            post_attempt: 0,
+        }
     }
+}
+
+/// The part of a draft kept in storage while the reader types.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredDraft {
+    pub body: String,
+    pub reply_to: Option<String>,
+}
+
+/// What "remember me" keeps.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredIdentity {
+    pub name: String,
+    pub email: String,
+    pub website: String,
 }
 
 #[derive(Debug)]
 pub enum Action {
     ArticleLoaded(Result<Rc<Article>, LoadError>),
     RelatedLoaded(Result<Rc<[RelatedStory]>, LoadError>),
+    ThreadLoaded { result: Result<CommentPage, LoadError>, now: i64 },
+    MoreLoaded(Result<CommentPage, LoadError>),
     Retry(Section),
+    LoadMore,
+    SetOrder(Order),
+    ChallengeLoaded { result: Result<Challenge, LoadError>, shown_at: f64 },
+    NewQuestion,
+    Edit(Input, String),
+    ReplyTo(Option<String>),
+    /// What storage held when the widget started: a draft, and details remembered from an
+    /// earlier visit.
+    Restore { draft: Option<StoredDraft>, identity: Option<StoredIdentity> },
+    SetRemember(bool),
+    /// Sends the form. `fresh_key` is used unless a retry keeps the previous one.
+    Submit { now: f64, fresh_key: String },
+    Posted(Result<Comment, PostError>),
 }
 
 impl Reducible for WidgetState {
@@ -56,29 +211,249 @@ impl Reducible for WidgetState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
+        next.apply(action);
+        Rc::new(next)
+    }
+}
+
+impl WidgetState {
+    fn apply(&mut self, action: Action) {
         match action {
-            Action::ArticleLoaded(result) => next.article = Remote::from_result(result),
-            Action::RelatedLoaded(result) => next.related = Remote::from_result(result),
+            Action::ArticleLoaded(result) => self.article = Remote::from_result(result),
+            Action::RelatedLoaded(result) => self.related = Remote::from_result(result),
+            Action::ThreadLoaded { result, now } => {
+                self.thread = Remote::from_result(result.map(|page| Thread {
+                    comments: page.comments.into(),
+                    total: page.total,
+                    next: page.next,
+                    now,
+                }));
+            }
+            Action::MoreLoaded(Ok(page)) => {
+                if let Remote::Ready(thread) = &mut self.thread {
+                    let known: std::collections::HashSet<&str> = thread.comments.iter().map(|c| c.id.as_str()).collect();
+                    // A comment posted meanwhile can shift pages: never show one twice.
+                    let fresh: Vec<Comment> = page.comments.into_iter().filter(|c| !known.contains(c.id.as_str())).collect();
+                    thread.comments = thread.comments.iter().cloned().chain(fresh).collect();
+                    thread.total = page.total;
+                    thread.next = page.next;
+                }
+                self.more = More::Idle;
+            }
+            Action::MoreLoaded(Err(error)) => self.more = More::Failed(Rc::new(error)),
             Action::Retry(Section::Article) => {
-                next.article = Remote::Loading;
-                next.article_attempt += 1;
+                self.article = Remote::Loading;
+                self.article_attempt += 1;
             }
             Action::Retry(Section::Related) => {
-                next.related = Remote::Loading;
-                next.related_attempt += 1;
+                self.related = Remote::Loading;
+                self.related_attempt += 1;
+            }
+            Action::Retry(Section::Comments) => self.reload_thread(),
+            Action::LoadMore => {
+                if matches!(&self.thread, Remote::Ready(t) if t.next.is_some()) && self.more != More::Loading {
+                    self.more = More::Loading;
+                    self.more_attempt += 1;
+                }
+            }
+            Action::SetOrder(order) => {
+                if order != self.order {
+                    self.order = order;
+                    self.reload_thread();
+                }
+            }
+            Action::ChallengeLoaded { result, shown_at } => {
+                self.form.challenge = Remote::from_result(result);
+                self.form.challenge_shown_at = shown_at;
+            }
+            Action::NewQuestion => self.new_question(),
+            Action::Edit(input, value) => self.edit(input, value),
+            Action::ReplyTo(target) => {
+                if target != self.form.reply_to {
+                    self.form.reply_to = target;
+                    self.form.idempotency_key = None;
+                    self.settle_after_edit();
+                }
+            }
+            Action::Restore { draft, identity } => {
+                let form = &mut self.form;
+                if let Some(StoredDraft { body, reply_to }) = draft.filter(|_| form.draft.body.is_empty()) {
+                    form.draft.body = body;
+                    form.reply_to = reply_to;
+                }
+                if let Some(StoredIdentity { name, email, website }) = identity {
+                    form.draft.name = name;
+                    form.draft.email = email;
+                    form.draft.website = website;
+                    form.remember = true;
+                }
+                form.restored = true;
+            }
+            Action::SetRemember(remember) => self.form.remember = remember,
+            Action::Submit { now, fresh_key } => self.submit(now, fresh_key),
+            Action::Posted(result) => self.posted(result),
+        }
+    }
+
+    fn reload_thread(&mut self) {
+        self.thread = Remote::Loading;
+        self.more = More::Idle;
+        self.thread_attempt += 1;
+    }
+
+    fn new_question(&mut self) {
+        self.form.challenge = Remote::Loading;
+        self.form.answer.clear();
+        self.challenge_attempt += 1;
+    }
+
+    fn edit(&mut self, input: Input, value: String) {
+        let form = &mut self.form;
+        let target = match input {
+            Input::Name => &mut form.draft.name,
+            Input::Email => &mut form.draft.email,
+            Input::Website => &mut form.draft.website,
+            Input::Body => &mut form.draft.body,
+            Input::Answer => &mut form.answer,
+            Input::Trap => &mut form.trap,
+        };
+        if *target == value {
+            return;
+        }
+        *target = value;
+        if matches!(input, Input::Name | Input::Email | Input::Website | Input::Body) {
+            form.idempotency_key = None;
+        }
+        self.settle_after_edit();
+    }
+
+    /// After an edit, a failure or a success message no longer describes the form, and
+    /// errors already shown follow the reader's corrections.
+    fn settle_after_edit(&mut self) {
+        if matches!(self.form.submission, Submission::Failed(_) | Submission::Sent { .. }) {
+            self.form.submission = Submission::Editing;
+        }
+        if !self.form.errors.is_empty() {
+            self.form.errors = self.form.field_errors();
+        }
+    }
+
+    fn submit(&mut self, now: f64, fresh_key: String) {
+        if matches!(self.form.submission, Submission::Sending(_)) {
+            return; // no double post
+        }
+        let form = &mut self.form;
+        let errors = form.field_errors();
+        form.errors = errors.clone();
+        if !errors.is_empty() {
+            form.submission = Submission::Failed(Rc::new(PostError::Fields(errors)));
+            return;
+        }
+        let Remote::Ready(challenge) = &form.challenge else { return };
+        let puzzle_failed = challenge.signed.is_none() && !challenge.puzzle().accepts(&form.answer);
+        let robot = !form.trap.is_empty() || now - form.challenge_shown_at < MIN_MS_BEFORE_SUBMIT;
+        if robot {
+            form.submission = Submission::Failed(Rc::new(PostError::Captcha(CaptchaRefusal::TooFast)));
+            return;
+        }
+        if puzzle_failed {
+            form.submission = Submission::Failed(Rc::new(PostError::Captcha(CaptchaRefusal::Wrong)));
+            self.new_question();
+            return;
+        }
+        let comment = validate(&form.draft).expect("validated above");
+        let key = form.idempotency_key.get_or_insert(fresh_key).clone();
+        form.submission = Submission::Sending(Rc::new(NewComment {
+            comment,
+            parent: form.reply_to.clone(),
+            challenge: challenge.clone(),
+            answer: form.answer.trim().to_owned(),
+            idempotency_key: key,
+        }));
+        self.post_attempt += 1;
+    }
+
+    fn posted(&mut self, result: Result<Comment, PostError>) {
+        match result {
+            Ok(comment) => {
+                let pending = comment.status == CommentStatus::Pending;
+                if pending {
+                    self.own_pending.push(comment);
+                } else if let Remote::Ready(thread) = &mut self.thread {
+                    if !thread.comments.iter().any(|c| c.id == comment.id) {
+                        thread.comments = thread.comments.iter().cloned().chain([comment]).collect();
+                        thread.total += 1;
+                    }
+                }
+                let form = &mut self.form;
+                form.draft.body.clear();
+                form.reply_to = None;
+                form.idempotency_key = None;
+                form.errors.clear();
+                form.submission = Submission::Sent { pending };
+                self.new_question();
+            }
+            Err(error) => {
+                let captcha_refused = matches!(error, PostError::Captcha(_));
+                self.form.submission = Submission::Failed(Rc::new(error));
+                if captcha_refused {
+                    // The server did not store it: a new question makes a new post.
+                    self.form.idempotency_key = None;
+                    self.new_question();
+                }
             }
         }
-        Rc::new(next)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use article_widget_core::captcha::Signature;
+    use article_widget_core::datetime::DateTime;
     use article_widget_core::error::Problem;
 
     fn error() -> LoadError {
         LoadError { url: "https://x/a".into(), problem: Problem::Status { status: 500 } }
+    }
+
+    fn signed(seed: u64) -> Challenge {
+        Challenge { seed, signed: Some(Signature { expires: "2030-01-01T00:00:00Z".into(), signature: "ab".into() }) }
+    }
+
+    fn comment(id: &str, status: CommentStatus) -> Comment {
+        Comment {
+            id: id.into(),
+            parent: None,
+            author: "Marie".into(),
+            website: None,
+            body: "Bonjour".into(),
+            created: DateTime::parse_rfc3339("2024-10-11T15:00:00Z").unwrap(),
+            status,
+        }
+    }
+
+    /// A state with an empty thread, a challenge shown at t = 0 and a complete form.
+    fn ready_to_send(challenge: Challenge) -> Rc<WidgetState> {
+        let answer = challenge.puzzle().answer().to_string();
+        let mut state = Rc::new(WidgetState::default())
+            .reduce(Action::ThreadLoaded { result: Ok(CommentPage { total: 0, comments: vec![], next: None }), now: 0 })
+            .reduce(Action::ChallengeLoaded { result: Ok(challenge), shown_at: 0.0 });
+        for (input, value) in [(Input::Name, "Marie"), (Input::Email, "marie@example.fr"), (Input::Body, "Bonjour"), (Input::Answer, &answer)] {
+            state = state.reduce(Action::Edit(input, value.into()));
+        }
+        state
+    }
+
+    fn submit(state: Rc<WidgetState>, now: f64, key: &str) -> Rc<WidgetState> {
+        state.reduce(Action::Submit { now, fresh_key: key.into() })
+    }
+
+    fn sending(state: &WidgetState) -> &NewComment {
+        match &state.form.submission {
+            Submission::Sending(comment) => comment,
+            other => panic!("not sending: {other:?}"),
+        }
     }
 
     #[test]
@@ -86,12 +461,116 @@ mod tests {
         let state = Rc::new(WidgetState::default())
             .reduce(Action::ArticleLoaded(Err(error())))
             .reduce(Action::RelatedLoaded(Ok(Rc::from([]))));
-        assert_eq!(state.article, Remote::Failed(Rc::new(error())));
         let retried = state.clone().reduce(Action::Retry(Section::Article));
         assert_eq!(retried.article, Remote::Loading);
         assert_eq!((retried.article_attempt, retried.related_attempt), (1, 0));
         assert_eq!(retried.related, state.related);
-        let retried = retried.reduce(Action::Retry(Section::Related));
-        assert_eq!((retried.related.clone(), retried.related_attempt), (Remote::Loading, 1));
+        let retried = retried.reduce(Action::Retry(Section::Comments));
+        assert_eq!((retried.thread.clone(), retried.thread_attempt), (Remote::Loading, 1));
+    }
+
+    #[test]
+    fn an_incomplete_form_reports_every_field_and_sends_nothing() {
+        let state = submit(Rc::new(WidgetState::default()), 10_000.0, "k1");
+        let fields: Vec<Field> = state.form.errors.iter().map(|e| e.field).collect();
+        assert_eq!(fields, [Field::Name, Field::Email, Field::Body, Field::Captcha]);
+        assert!(matches!(&state.form.submission, Submission::Failed(e) if matches!(**e, PostError::Fields(_))));
+        assert_eq!(state.post_attempt, 0);
+        // Errors already shown follow the corrections.
+        let state = state.reduce(Action::Edit(Input::Name, "Marie".into()));
+        assert_eq!(state.form.errors.len(), 3);
+    }
+
+    #[test]
+    fn robots_are_refused_before_anything_is_sent() {
+        let too_fast = submit(ready_to_send(signed(7)), MIN_MS_BEFORE_SUBMIT - 1.0, "k1");
+        assert!(matches!(&too_fast.form.submission, Submission::Failed(e) if **e == PostError::Captcha(CaptchaRefusal::TooFast)));
+        let trapped = submit(ready_to_send(signed(7)).reduce(Action::Edit(Input::Trap, "x".into())), 10_000.0, "k1");
+        assert!(matches!(&trapped.form.submission, Submission::Failed(_)));
+        assert_eq!((too_fast.post_attempt, trapped.post_attempt), (0, 0));
+    }
+
+    #[test]
+    fn a_local_challenge_is_checked_here_and_a_wrong_answer_changes_the_question() {
+        let state = ready_to_send(Challenge::local(7)).reduce(Action::Edit(Input::Answer, "1000".into()));
+        let state = submit(state, 10_000.0, "k1");
+        assert!(matches!(&state.form.submission, Submission::Failed(e) if **e == PostError::Captcha(CaptchaRefusal::Wrong)));
+        assert_eq!((state.form.challenge.clone(), state.challenge_attempt, state.post_attempt), (Remote::Loading, 1, 0));
+        assert_eq!(state.form.draft.body, "Bonjour");
+        let right = submit(ready_to_send(Challenge::local(7)), 10_000.0, "k1");
+        assert_eq!(right.post_attempt, 1);
+    }
+
+    #[test]
+    fn a_retry_after_a_failure_is_the_same_post_and_an_edit_makes_a_new_one() {
+        let state = submit(ready_to_send(signed(7)), 10_000.0, "k1");
+        assert_eq!(sending(&state).idempotency_key, "k1");
+        let failed = state.reduce(Action::Posted(Err(PostError::Failed(error()))));
+        assert_eq!(failed.form.draft.body, "Bonjour", "the text is kept");
+        let retried = submit(failed.clone(), 20_000.0, "k2");
+        assert_eq!(sending(&retried).idempotency_key, "k1");
+        assert_eq!(sending(&retried).challenge, signed(7));
+        let edited = submit(failed.reduce(Action::Edit(Input::Body, "Bonjour !".into())), 20_000.0, "k3");
+        assert_eq!(sending(&edited).idempotency_key, "k3");
+    }
+
+    #[test]
+    fn a_second_submit_while_sending_is_ignored() {
+        let state = submit(ready_to_send(signed(7)), 10_000.0, "k1");
+        let again = submit(state.clone(), 10_001.0, "k2");
+        assert_eq!(again.post_attempt, state.post_attempt);
+    }
+
+    #[test]
+    fn a_confirmed_comment_joins_the_thread_or_waits_for_moderation() {
+        let sent = submit(ready_to_send(signed(7)), 10_000.0, "k1");
+        let published = sent.clone().reduce(Action::Posted(Ok(comment("1", CommentStatus::Published))));
+        let Remote::Ready(thread) = &published.thread else { panic!() };
+        assert_eq!((thread.comments.len(), thread.total), (1, 1));
+        assert_eq!(published.form.submission, Submission::Sent { pending: false });
+        assert_eq!((published.form.draft.body.as_str(), published.form.draft.name.as_str()), ("", "Marie"));
+        assert_eq!((published.form.idempotency_key.clone(), published.challenge_attempt), (None, 1));
+
+        let held = sent.reduce(Action::Posted(Ok(comment("2", CommentStatus::Pending))));
+        assert_eq!(held.own_pending.len(), 1);
+        assert!(matches!(&held.thread, Remote::Ready(t) if t.comments.is_empty()));
+        assert_eq!(held.form.submission, Submission::Sent { pending: true });
+    }
+
+    #[test]
+    fn a_captcha_refusal_from_the_server_asks_again_with_a_new_key() {
+        let sent = submit(ready_to_send(signed(7)), 10_000.0, "k1");
+        let refused = sent.reduce(Action::Posted(Err(PostError::Captcha(CaptchaRefusal::Stale))));
+        assert_eq!((refused.form.idempotency_key.clone(), refused.challenge_attempt), (None, 1));
+        assert_eq!(refused.form.answer, "");
+        assert_eq!(refused.form.draft.body, "Bonjour");
+    }
+
+    #[test]
+    fn a_later_page_never_repeats_a_comment() {
+        let page = |ids: &[&str], next: Option<&str>| CommentPage {
+            total: 3,
+            comments: ids.iter().map(|id| comment(id, CommentStatus::Published)).collect(),
+            next: next.map(Into::into),
+        };
+        let state = Rc::new(WidgetState::default())
+            .reduce(Action::ThreadLoaded { result: Ok(page(&["1", "2"], Some("c"))), now: 0 })
+            .reduce(Action::LoadMore);
+        assert_eq!((state.more.clone(), state.more_attempt), (More::Loading, 1));
+        let state = state.reduce(Action::MoreLoaded(Ok(page(&["2", "3"], None))));
+        let Remote::Ready(thread) = &state.thread else { panic!() };
+        let ids: Vec<&str> = thread.comments.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!((ids, thread.next.clone()), (vec!["1", "2", "3"], None));
+        assert_eq!(state.clone().reduce(Action::LoadMore).more_attempt, 1, "no next page: nothing to load");
+    }
+
+    #[test]
+    fn storage_is_restored_once_and_an_existing_text_wins() {
+        let state = Rc::new(WidgetState::default()).reduce(Action::Edit(Input::Body, "typed".into())).reduce(Action::Restore {
+            draft: Some(StoredDraft { body: "stored".into(), reply_to: Some("1".into()) }),
+            identity: Some(StoredIdentity { name: "Marie".into(), email: "m@x.fr".into(), website: String::new() }),
+        });
+        assert_eq!((state.form.draft.body.as_str(), state.form.reply_to.clone()), ("typed", None));
+        assert_eq!((state.form.draft.name.as_str(), state.form.remember, state.form.restored), ("Marie", true, true));
     }
 }

@@ -1,19 +1,23 @@
-//! The widget in headless Chromium: a fresh element per test, a fake transport behind the
-//! real backend adapter, and real DOM events.
+//! The widget in headless Chromium: a fresh element per test, fakes for the network and the
+//! platform behind the real backend adapter, and real DOM events.
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::Duration;
 
-use article_widget::backend::{HttpResponse, LocalFuture, NoResponse, Transport};
+use article_widget::backend::{HttpRequest, HttpResponse, LocalFuture, Method, Transport};
 use article_widget::config::Config;
-use article_widget::embed;
+use article_widget::core::captcha::Puzzle;
+use article_widget::core::error::{LoadError, Problem};
+use article_widget::embed::{self, WidgetHandle};
+use article_widget::platform::Platform;
 use gloo_timers::future::sleep;
+use serde_json::{json, Value};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement, InputEvent, InputEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -22,39 +26,109 @@ const SEED_RELATED: &str = include_str!("../www/demo-api/articles/nouvel-ordre-m
 const ORIGIN: &str = "https://backend.test";
 const ARTICLE: &str = "/api/articles/nouvel-ordre-mondial";
 const RELATED: &str = "/api/articles/nouvel-ordre-mondial/related";
+const COMMENTS: &str = "/api/articles/nouvel-ordre-mondial/comments";
+const FIRST_PAGE: &str = "/api/articles/nouvel-ordre-mondial/comments?order=oldest&limit=20";
+const CAPTCHA: &str = "/api/captcha";
+/// The seed of the fake server's challenges; the tests answer it with the shared core.
+const CAPTCHA_SEED: u64 = 1_234_567;
 
-/// Answers each path from a table that a test may change; an unknown path gets no response.
-/// Each answer comes after a short delay, as over a network.
+/// Answers "METHOD path" from a table that a test may change; an unknown one gets no
+/// response. Each answer comes after a short delay, as over a network. Records requests.
 #[derive(Default)]
 struct FakeTransport {
     answers: RefCell<HashMap<String, (u16, String)>>,
+    sent: RefCell<Vec<HttpRequest>>,
 }
 
 impl FakeTransport {
     fn with(answers: &[(&str, u16, &str)]) -> Rc<FakeTransport> {
         let fake = Rc::new(FakeTransport::default());
-        for (path, status, body) in answers {
-            fake.answer(path, *status, body);
+        for (route, status, body) in answers {
+            fake.answer(route, *status, body);
         }
         fake
     }
 
-    fn answer(&self, path: &str, status: u16, body: &str) {
-        self.answers.borrow_mut().insert(path.to_owned(), (status, body.to_owned()));
+    /// A backend with the seed article, its related stories, `comments` and a challenge.
+    fn seeded(comments: Value) -> Rc<FakeTransport> {
+        let challenge = json!({"seed": CAPTCHA_SEED.to_string(), "expires": "2030-01-01T00:00:00Z", "signature": "ab"});
+        FakeTransport::with(&[
+            (ARTICLE, 200, SEED),
+            (RELATED, 200, SEED_RELATED),
+            (FIRST_PAGE, 200, &comments.to_string()),
+            (CAPTCHA, 200, &challenge.to_string()),
+        ])
+    }
+
+    /// `route` is a path for GET, or "POST path".
+    fn answer(&self, route: &str, status: u16, body: &str) {
+        self.answers.borrow_mut().insert(route.to_owned(), (status, body.to_owned()));
+    }
+
+    fn forget(&self, route: &str) {
+        self.answers.borrow_mut().remove(route);
+    }
+
+    fn posts(&self) -> Vec<HttpRequest> {
+        self.sent.borrow().iter().filter(|r| r.method == Method::Post).cloned().collect()
     }
 }
 
 impl Transport for FakeTransport {
-    fn get(&self, url: &str) -> LocalFuture<Result<(String, HttpResponse), NoResponse>> {
-        let absolute = format!("{ORIGIN}{url}");
-        let answer = self.answers.borrow().get(url).cloned();
+    fn send(&self, request: HttpRequest) -> LocalFuture<Result<(String, HttpResponse), LoadError>> {
+        let absolute = format!("{ORIGIN}{}", request.url);
+        let route = match request.method {
+            Method::Get => request.url.clone(),
+            Method::Post => format!("POST {}", request.url),
+        };
+        let answer = self.answers.borrow().get(&route).cloned();
+        self.sent.borrow_mut().push(request);
         Box::pin(async move {
             sleep(Duration::from_millis(20)).await;
             match answer {
-                Some((status, body)) => Ok((absolute, HttpResponse { status, body })),
-                None => Err(NoResponse { url: absolute, detail: "TypeError: Failed to fetch".into() }),
+                Some((status, body)) => Ok((absolute, HttpResponse { status, body, retry_after: None })),
+                None => Err(LoadError { url: absolute, problem: Problem::Network { detail: "TypeError: Failed to fetch".into() } }),
             }
         })
+    }
+}
+
+/// A clock the test moves, predictable randomness and storage in memory.
+#[derive(Default)]
+struct FakePlatform {
+    now_ms: Cell<f64>,
+    counter: Cell<u64>,
+    storage: RefCell<HashMap<String, String>>,
+}
+
+impl FakePlatform {
+    fn new() -> Rc<FakePlatform> {
+        let platform = FakePlatform::default();
+        platform.now_ms.set(1_728_658_800_000.0); // 2024-10-11T15:00:00Z
+        Rc::new(platform)
+    }
+
+    fn wait(&self, ms: f64) {
+        self.now_ms.set(self.now_ms.get() + ms);
+    }
+}
+
+impl Platform for FakePlatform {
+    fn now_ms(&self) -> f64 {
+        self.now_ms.get()
+    }
+    fn random_u64(&self) -> u64 {
+        self.counter.set(self.counter.get() + 1);
+        self.counter.get().wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+    fn load(&self, key: &str) -> Option<String> {
+        self.storage.borrow().get(key).cloned()
+    }
+    fn save(&self, key: &str, value: &str) {
+        self.storage.borrow_mut().insert(key.into(), value.into());
+    }
+    fn remove(&self, key: &str) {
+        self.storage.borrow_mut().remove(key);
     }
 }
 
@@ -63,8 +137,22 @@ fn config(lang: &str) -> Config {
         article: "nouvel-ordre-mondial".into(),
         article_url: "/api/articles/{id}".into(),
         related_url: Some("/api/articles/{id}/related".into()),
+        comments_url: Some("/api/articles/{id}/comments".into()),
+        captcha_url: Some("/api/captcha".into()),
         lang: Some(lang.into()),
     }
+}
+
+fn mount(root: &Element, transport: Rc<FakeTransport>, platform: Rc<FakePlatform>, lang: &str) -> WidgetHandle {
+    embed::mount(root.clone(), &config(lang), transport, platform)
+}
+
+fn comment(id: &str, parent: Option<&str>, author: &str, body: &str, created: &str) -> Value {
+    json!({"id": id, "parent": parent, "author": author, "website": null, "body": body, "created": created, "status": "published"})
+}
+
+fn page(comments: &[Value], total: u64) -> Value {
+    json!({"total": total, "comments": comments, "next": null})
 }
 
 /// A new element in the page, for one widget.
@@ -111,11 +199,48 @@ fn click(element: &Element) {
     element.dyn_ref::<HtmlElement>().unwrap().click();
 }
 
+/// Types `text` into the form control named `name`, as a reader would: value, then an
+/// `input` event that bubbles.
+fn type_into(root: &Element, name: &str, text: &str) {
+    let control = root.query_selector(&format!("form [name={name}]")).unwrap().unwrap_or_else(|| panic!("no field {name}"));
+    if let Some(input) = control.dyn_ref::<HtmlInputElement>() {
+        input.set_value(text);
+    } else {
+        control.dyn_ref::<HtmlTextAreaElement>().unwrap().set_value(text);
+    }
+    let init = InputEventInit::new();
+    init.set_bubbles(true);
+    control.dispatch_event(&InputEvent::new_with_event_init_dict("input", &init).unwrap()).unwrap();
+}
+
+fn value_of(root: &Element, name: &str) -> String {
+    let control = root.query_selector(&format!("form [name={name}]")).unwrap().unwrap();
+    match control.dyn_ref::<HtmlInputElement>() {
+        Some(input) => input.value(),
+        None => control.dyn_ref::<HtmlTextAreaElement>().unwrap().value(),
+    }
+}
+
+fn answer() -> String {
+    Puzzle::from_seed(CAPTCHA_SEED).answer().to_string()
+}
+
+async fn fill_form(root: &Element, body: &str) {
+    find(root, "form [name=captcha]").await;
+    type_into(root, "name", "Marie Curie");
+    type_into(root, "email", "marie@example.fr");
+    type_into(root, "body", body);
+    type_into(root, "captcha", &answer());
+}
+
+async fn submit(root: &Element) {
+    click(&find(root, "form button[type=submit]").await);
+}
+
 #[wasm_bindgen_test]
 async fn shows_a_placeholder_then_the_seed_article_and_its_related_stories() {
     let root = fresh_root();
-    let fake = FakeTransport::with(&[(ARTICLE, 200, SEED), (RELATED, 200, SEED_RELATED)]);
-    let mut widget = embed::mount(root.clone(), &config("fr"), fake);
+    let mut widget = mount(&root, FakeTransport::seeded(page(&[], 0)), FakePlatform::new(), "fr");
 
     let placeholder = find(&root, ".aw-placeholder.aw-section--article").await;
     assert_eq!(placeholder.get_attribute("aria-busy").as_deref(), Some("true"));
@@ -128,14 +253,14 @@ async fn shows_a_placeholder_then_the_seed_article_and_its_related_stories() {
     );
     assert_eq!(texts(&root, ".aw-kicker"), ["Monde"]);
     assert_eq!(texts(&root, ".aw-byline"), ["Par Jean Delaunay"]);
-    assert_eq!(texts(&root, "article time"), ["11 octobre 2024 à 14 h 05", "11 octobre 2024 à 16 h 42"]);
+    assert_eq!(texts(&root, ".aw-article time"), ["11 octobre 2024 à 14 h 05", "11 octobre 2024 à 16 h 42"]);
     assert_eq!(
         texts(&root, ".aw-hero figcaption .aw-figure__text"),
         ["Iranian President Massoud Pezeshkian at a meeting with Vladimir Putin in Ashgabat, Turkmenistan"]
     );
     assert!(!attributes(&root, ".aw-hero img", "alt")[0].is_empty());
-    assert_eq!(texts(&root, "article h2"), ["Augmentation des tentatives d’assassinat et de sabotage"]);
-    let quote = texts(&root, "article blockquote");
+    assert_eq!(texts(&root, ".aw-article h2"), ["Augmentation des tentatives d’assassinat et de sabotage"]);
+    let quote = texts(&root, ".aw-article blockquote");
     assert!(quote.len() == 1 && quote[0].starts_with('«') && quote[0].ends_with('»'), "{quote:?}");
 
     find(&root, "nav.aw-related").await;
@@ -146,6 +271,7 @@ async fn shows_a_placeholder_then_the_seed_article_and_its_related_stories() {
     assert_eq!(hrefs[0], "https://www.example.com/fr/monde/2024/10/09/drones-iraniens-ukraine-sanctions");
     assert_eq!(titles[0], "Drones iraniens en Ukraine : Kyiv réclame de nouvelles sanctions contre Téhéran");
     assert_eq!(attributes(&root, ".aw-related__thumbnail", "src").len(), 4);
+    find(&root, ".aw-comments__empty").await;
     assert!(root.query_selector(".aw-placeholder").unwrap().is_none());
 
     widget.unmount();
@@ -155,7 +281,7 @@ async fn shows_a_placeholder_then_the_seed_article_and_its_related_stories() {
 #[wasm_bindgen_test]
 async fn each_failure_shows_an_error_block_whose_retry_recovers() {
     let without_headline = {
-        let mut seed: serde_json::Value = serde_json::from_str(SEED).unwrap();
+        let mut seed: Value = serde_json::from_str(SEED).unwrap();
         seed.as_object_mut().unwrap().remove("headline");
         seed.to_string()
     };
@@ -168,11 +294,12 @@ async fn each_failure_shows_an_error_block_whose_retry_recovers() {
     ];
     for (answer, message) in cases {
         let root = fresh_root();
-        let fake = FakeTransport::with(&[(RELATED, 200, SEED_RELATED)]);
-        if let Some((status, body)) = answer {
-            fake.answer(ARTICLE, status, body);
+        let fake = FakeTransport::seeded(page(&[], 0));
+        match answer {
+            Some((status, body)) => fake.answer(ARTICLE, status, body),
+            None => fake.forget(ARTICLE),
         }
-        let _widget = embed::mount(root.clone(), &config("fr"), fake.clone());
+        let _widget = mount(&root, fake.clone(), FakePlatform::new(), "fr");
 
         let error = find(&root, ".aw-error.aw-section--article").await;
         assert_eq!(error.get_attribute("role").as_deref(), Some("alert"));
@@ -180,7 +307,7 @@ async fn each_failure_shows_an_error_block_whose_retry_recovers() {
         let detail = texts(&error, ".aw-error__detail").remove(0);
         assert!(detail.starts_with(message), "{detail:?} should start with {message:?}");
         assert_eq!(texts(&error, ".aw-error__url code"), [format!("{ORIGIN}{ARTICLE}")]);
-        assert!(root.query_selector("article").unwrap().is_none(), "no half-rendered article");
+        assert!(root.query_selector(".aw-article").unwrap().is_none(), "no half-rendered article");
         find(&root, "nav.aw-related").await;
 
         fake.answer(ARTICLE, 200, SEED);
@@ -188,7 +315,7 @@ async fn each_failure_shows_an_error_block_whose_retry_recovers() {
         assert_eq!(retry.text_content().unwrap(), "Réessayer");
         click(&retry);
         find(&root, ".aw-placeholder.aw-section--article").await;
-        find(&root, "article h1").await;
+        find(&root, ".aw-article h1").await;
         assert!(root.query_selector(".aw-error").unwrap().is_none());
     }
 }
@@ -196,11 +323,12 @@ async fn each_failure_shows_an_error_block_whose_retry_recovers() {
 #[wasm_bindgen_test]
 async fn failed_related_stories_leave_the_article_and_retry_on_their_own() {
     let root = fresh_root();
-    let fake = FakeTransport::with(&[(ARTICLE, 200, SEED), (RELATED, 503, "")]);
-    let _widget = embed::mount(root.clone(), &config("en"), fake.clone());
+    let fake = FakeTransport::seeded(page(&[], 0));
+    fake.answer(RELATED, 503, "");
+    let _widget = mount(&root, fake.clone(), FakePlatform::new(), "en");
 
     let error = find(&root, ".aw-error.aw-section--related").await;
-    find(&root, "article h1").await;
+    find(&root, ".aw-article h1").await;
     assert_eq!(texts(&error, ".aw-error__title"), ["Related stories could not be loaded."]);
     assert_eq!(texts(&error, ".aw-error__detail"), ["The server answered with status 503: server error."]);
     assert_eq!(texts(&root, ".aw-byline"), ["By Jean Delaunay"]);
@@ -210,7 +338,7 @@ async fn failed_related_stories_leave_the_article_and_retry_on_their_own() {
     click(&error.query_selector("button").unwrap().unwrap());
     find(&root, "nav.aw-related").await;
     assert_eq!(attributes(&root, "nav.aw-related", "aria-label"), ["Related stories"]);
-    assert_eq!(texts(&root, "article h1").len(), 1);
+    assert_eq!(texts(&root, ".aw-article h1").len(), 1);
 }
 
 #[wasm_bindgen_test]
@@ -218,4 +346,165 @@ fn an_element_without_an_article_says_so() {
     let root = fresh_root();
     assert!(embed::mount_element(root.clone()).is_err());
     assert!(root.text_content().unwrap().contains("`data-article`"));
+}
+
+#[wasm_bindgen_test]
+async fn the_thread_nests_replies_and_keeps_text_as_text() {
+    let root = fresh_root();
+    let comments = [
+        comment("1", None, "Paul", "Premier !\nDeuxième ligne https://example.org/source.", "2024-10-11T14:30:00Z"),
+        comment("2", Some("1"), "Léa", "<b>pas du HTML</b>", "2024-10-11T14:50:00Z"),
+        comment("3", None, "Ana", "Merci", "2024-10-01T09:00:00Z"),
+    ];
+    let _widget = mount(&root, FakeTransport::seeded(page(&comments, 3)), FakePlatform::new(), "fr");
+
+    find(&root, ".aw-thread .aw-comment").await;
+    assert_eq!(texts(&root, ".aw-comments__heading"), ["3 commentaires"]);
+    assert_eq!(texts(&root, ".aw-thread--replies .aw-comment__author"), ["Léa"]);
+    assert_eq!(texts(&root, ".aw-comment__date"), ["il y a 30 minutes", "il y a 10 minutes", "1er octobre 2024 à 9 h 00"]);
+    assert_eq!(attributes(&root, ".aw-comment__date", "title")[0], "11 octobre 2024 à 14 h 30");
+    let first = root.query_selector(".aw-comment__body").unwrap().unwrap();
+    assert_eq!(first.query_selector_all("br").unwrap().length(), 1);
+    let link = first.query_selector("a").unwrap().unwrap();
+    assert_eq!(link.get_attribute("href").as_deref(), Some("https://example.org/source"));
+    assert_eq!(link.get_attribute("rel").as_deref(), Some("nofollow ugc noopener"));
+    assert_eq!(texts(&root, ".aw-thread--replies .aw-comment__body"), ["<b>pas du HTML</b>"]);
+    assert!(root.query_selector(".aw-comment__body b").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_comment_is_posted_once_and_appears_in_place() {
+    let root = fresh_root();
+    let fake = FakeTransport::seeded(page(&[], 0));
+    let stored = comment("10", None, "Marie Curie", "Très éclairant.", "2024-10-11T15:00:05Z");
+    fake.answer(&format!("POST {COMMENTS}"), 201, &stored.to_string());
+    let platform = FakePlatform::new();
+    let _widget = mount(&root, fake.clone(), platform.clone(), "fr");
+
+    let label = find(&root, "label[for$=-captcha]").await;
+    assert_eq!(label.text_content().unwrap(), format!("Question anti-robot : {}", Puzzle::from_seed(CAPTCHA_SEED).question(article_widget::core::locale::Locale::Fr)));
+    fill_form(&root, "Très éclairant.").await;
+    platform.wait(5_000.0);
+    submit(&root).await;
+    find(&root, ".aw-form__status--busy").await;
+    submit(&root).await; // a second click while sending posts nothing more
+
+    find(&root, ".aw-form__status--ok").await;
+    assert_eq!(texts(&root, ".aw-form__status--ok"), ["Merci ! Votre commentaire est publié."]);
+    assert_eq!(texts(&root, ".aw-comment__body"), ["Très éclairant."]);
+    assert_eq!(texts(&root, ".aw-comments__heading"), ["1 commentaire"]);
+    let posts = fake.posts();
+    assert_eq!(posts.len(), 1);
+    let body: Value = serde_json::from_str(posts[0].body.as_deref().unwrap()).unwrap();
+    assert_eq!((body["name"].as_str(), body["body"].as_str()), (Some("Marie Curie"), Some("Très éclairant.")));
+    assert_eq!(body["captcha"]["seed"], CAPTCHA_SEED.to_string());
+    assert_eq!(body["captcha"]["answer"], answer());
+    assert!(posts[0].headers.iter().any(|(name, key)| *name == "Idempotency-Key" && key.len() == 22));
+    assert_eq!(value_of(&root, "body"), "", "the form is reset");
+    assert_eq!(value_of(&root, "name"), "Marie Curie", "the name stays for the next comment");
+    assert_eq!(platform.load("article-widget:draft:nouvel-ordre-mondial"), None, "the draft is gone once confirmed");
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_post_keeps_the_text_and_its_retry_reuses_the_key() {
+    let root = fresh_root();
+    let fake = FakeTransport::seeded(page(&[], 0));
+    let platform = FakePlatform::new();
+    let _widget = mount(&root, fake.clone(), platform.clone(), "en");
+    fill_form(&root, "Kept, whatever happens.").await;
+    platform.wait(5_000.0);
+
+    submit(&root).await; // no answer: network down
+    let status = find(&root, ".aw-form__status--error").await;
+    assert!(status.text_content().unwrap().contains("Your text is kept: try again."), "{}", status.text_content().unwrap());
+    assert_eq!(value_of(&root, "body"), "Kept, whatever happens.");
+    assert!(platform.load("article-widget:draft:nouvel-ordre-mondial").unwrap().contains("Kept, whatever happens."));
+
+    let mut held = comment("11", None, "Marie Curie", "Kept, whatever happens.", "2024-10-11T15:00:05Z");
+    held["status"] = json!("pending");
+    fake.answer(&format!("POST {COMMENTS}"), 201, &held.to_string());
+    submit(&root).await;
+    find(&root, ".aw-form__status--ok").await;
+    assert_eq!(texts(&root, ".aw-form__status--ok"), ["Your comment is awaiting moderation: everyone will see it once approved."]);
+    assert_eq!(texts(&root, ".aw-comment--pending .aw-comment__body"), ["Kept, whatever happens."]);
+    let keys: Vec<String> = fake
+        .posts()
+        .iter()
+        .map(|p| p.headers.iter().find(|(n, _)| *n == "Idempotency-Key").unwrap().1.clone())
+        .collect();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys[0], keys[1], "the retry is the same post");
+}
+
+#[wasm_bindgen_test]
+async fn every_invalid_field_is_marked_and_summarised() {
+    let root = fresh_root();
+    let fake = FakeTransport::seeded(page(&[], 0));
+    let _widget = mount(&root, fake.clone(), FakePlatform::new(), "fr");
+    find(&root, "form [name=captcha]").await;
+    type_into(&root, "email", "pas-une-adresse");
+    submit(&root).await;
+
+    let status = find(&root, ".aw-form__status--error").await;
+    assert!(status.text_content().unwrap().starts_with("Le formulaire contient 4 erreurs"));
+    assert_eq!(status.query_selector_all("li a").unwrap().length(), 4);
+    for (name, message) in [
+        ("name", "Indiquez votre nom."),
+        ("email", "L’adresse e-mail n’est pas valide (exemple : nom@domaine.fr)."),
+        ("body", "Écrivez votre commentaire."),
+        ("captcha", "Répondez à la question anti-robot."),
+    ] {
+        let control = root.query_selector(&format!("form [name={name}]")).unwrap().unwrap();
+        assert_eq!(control.get_attribute("aria-invalid").as_deref(), Some("true"), "{name}");
+        let described_by = control.get_attribute("aria-describedby").unwrap();
+        let error_id = described_by.split(' ').find(|id| id.ends_with("-error")).unwrap_or_else(|| panic!("{name}: {described_by}"));
+        let error = root.query_selector(&format!("#{error_id}")).unwrap().unwrap();
+        assert_eq!(error.text_content().unwrap(), message);
+    }
+    assert!(fake.posts().is_empty());
+
+    type_into(&root, "name", "Marie");
+    eventually("the name error goes away as it is fixed", || {
+        root.query_selector("form [name=name]").unwrap().unwrap().get_attribute("aria-invalid").as_deref() == Some("false")
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_answer_brings_a_new_question_and_keeps_the_text() {
+    let root = fresh_root();
+    let fake = FakeTransport::seeded(page(&[], 0));
+    fake.answer(&format!("POST {COMMENTS}"), 422, r#"{"error":{"code":"captcha_wrong","message":"Wrong answer.","field":"captcha"}}"#);
+    let platform = FakePlatform::new();
+    let _widget = mount(&root, fake.clone(), platform.clone(), "fr");
+    fill_form(&root, "Mon avis.").await;
+    platform.wait(5_000.0);
+    let challenges_before = fake.sent.borrow().iter().filter(|r| r.url == CAPTCHA).count();
+    submit(&root).await;
+
+    let status = find(&root, ".aw-form__status--error").await;
+    assert!(status.text_content().unwrap().starts_with("Ce n’est pas la bonne réponse"));
+    eventually("a new challenge is fetched", || fake.sent.borrow().iter().filter(|r| r.url == CAPTCHA).count() > challenges_before).await;
+    find(&root, "form [name=captcha]").await;
+    assert_eq!(value_of(&root, "captcha"), "");
+    assert_eq!(value_of(&root, "body"), "Mon avis.");
+}
+
+#[wasm_bindgen_test]
+async fn a_draft_survives_a_reload_with_its_reply_target() {
+    let platform = FakePlatform::new();
+    let comments = [comment("1", None, "Paul", "Premier", "2024-10-11T14:30:00Z")];
+    let root = fresh_root();
+    let mut widget = mount(&root, FakeTransport::seeded(page(&comments, 1)), platform.clone(), "fr");
+    click(&find(&root, ".aw-comment .aw-link-button").await);
+    find(&root, ".aw-thread__item form").await;
+    type_into(&root, "body", "Je réponds à Paul.");
+    eventually("the draft is stored", || platform.load("article-widget:draft:nouvel-ordre-mondial").is_some()).await;
+    widget.unmount();
+
+    let root = fresh_root();
+    let _widget = mount(&root, FakeTransport::seeded(page(&comments, 1)), platform.clone(), "fr");
+    let form = find(&root, ".aw-thread__item form").await;
+    assert_eq!(texts(&form, "h3"), ["Répondre à Paul"]);
+    assert_eq!(value_of(&root, "body"), "Je réponds à Paul.");
 }

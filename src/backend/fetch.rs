@@ -1,27 +1,66 @@
-//! The browser's `fetch`, as a [`Transport`].
+//! The browser's `fetch`, as a [`Transport`], with a time limit.
 
-use gloo_net::http::Request;
+use std::cell::Cell;
+use std::rc::Rc;
 
-use super::{HttpResponse, LocalFuture, NoResponse, Transport};
+use article_widget_core::error::{LoadError, Problem};
+use gloo_net::http::{Method as HttpMethod, RequestBuilder};
+use gloo_timers::callback::Timeout;
+use web_sys::AbortController;
 
-/// Fetches with the page's credentials policy left at its default (same-origin cookies only),
-/// so that a backend on another origin never receives the reader's cookies.
+use super::{HttpRequest, HttpResponse, LocalFuture, Method, Transport};
+
+/// How long a request may take before the reader is told: long enough for a slow mobile
+/// network, short enough that nobody waits on a dead server.
+const TIMEOUT_SECONDS: u32 = 15;
+
+/// Sends with the default credentials policy (same-origin cookies only), so that a backend
+/// on another origin never receives the reader's cookies.
 #[derive(Default)]
 pub struct FetchTransport;
 
 impl Transport for FetchTransport {
-    fn get(&self, url: &str) -> LocalFuture<Result<(String, HttpResponse), NoResponse>> {
-        let url = absolute(url);
+    fn send(&self, request: HttpRequest) -> LocalFuture<Result<(String, HttpResponse), LoadError>> {
+        let url = absolute(&request.url);
         Box::pin(async move {
-            let failed = |detail: String| NoResponse { url: url.clone(), detail };
-            let response = Request::get(&url)
+            let failed = |problem| LoadError { url: url.clone(), problem };
+            let network = |detail: String| failed(Problem::Network { detail });
+            let controller = AbortController::new().map_err(|e| network(format!("{e:?}")))?;
+            let timed_out = Rc::new(Cell::new(false));
+            let _timer = {
+                let (controller, timed_out) = (controller.clone(), timed_out.clone());
+                Timeout::new(TIMEOUT_SECONDS * 1000, move || {
+                    timed_out.set(true);
+                    controller.abort();
+                })
+            };
+            let method = match request.method {
+                Method::Get => HttpMethod::GET,
+                Method::Post => HttpMethod::POST,
+            };
+            let mut builder = RequestBuilder::new(&url)
+                .method(method)
                 .header("Accept", "application/json")
-                .send()
-                .await
-                .map_err(|e| failed(e.to_string()))?;
-            let status = response.status();
-            let body = response.text().await.map_err(|e| failed(e.to_string()))?;
-            Ok((url.clone(), HttpResponse { status, body }))
+                .abort_signal(Some(&controller.signal()));
+            for (name, value) in &request.headers {
+                builder = builder.header(name, value);
+            }
+            let sent = match request.body {
+                Some(body) => builder.body(body).map_err(|e| network(e.to_string()))?.send().await,
+                None => builder.send().await,
+            };
+            let answer = async {
+                let response = sent?;
+                let status = response.status();
+                let retry_after = response.headers().get("retry-after").and_then(|v| v.trim().parse().ok());
+                let body = response.text().await?;
+                Ok::<_, gloo_net::Error>(HttpResponse { status, body, retry_after })
+            };
+            match answer.await {
+                Ok(response) => Ok((url.clone(), response)),
+                Err(_) if timed_out.get() => Err(failed(Problem::Timeout { seconds: TIMEOUT_SECONDS })),
+                Err(error) => Err(network(error.to_string())),
+            }
         })
     }
 }

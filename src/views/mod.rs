@@ -1,44 +1,47 @@
-//! Function components: state in, HTML out. No browser API is called here (effects aside),
-//! so that the same components render on a server.
+//! Function components: state in, HTML out. Browser capabilities are reached only through
+//! [`Services`] from effects and callbacks, so that the same components render on a server.
 
 mod article;
+mod comments;
+mod form;
 mod related;
 mod status;
 
 use std::cell::Cell;
 use std::rc::Rc;
 
+use article_widget_core::captcha::Challenge;
 use article_widget_core::locale::Locale;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::backend::{BackendHandle, LocalFuture};
-use crate::state::{Action, Remote, Section, WidgetState};
+use crate::backend::LocalFuture;
+use crate::platform::Services;
+use crate::state::{Action, More, Remote, Section, StoredDraft, StoredIdentity, Submission, WidgetState};
+use crate::storage;
 
 pub use article::{ArticleView, ArticleViewProps};
+pub use comments::CommentsSection;
 pub use related::{RelatedList, RelatedListProps};
 pub use status::{ErrorBlock, Placeholder};
 
 #[derive(Properties, PartialEq)]
 pub struct WidgetProps {
-    pub backend: BackendHandle,
+    pub services: Services,
     pub locale: Locale,
+    /// The article's id: drafts are kept per article.
+    pub article: AttrValue,
+    /// Prefix of the element ids of this widget, unique on the page.
+    pub id_prefix: AttrValue,
 }
 
-/// The whole widget: the article, then its related stories, each loaded on its own.
+/// The whole widget: the article, its related stories and its comments, each loaded on its
+/// own; all state in one reducer, all loading in the effects below.
 #[function_component]
 pub fn Widget(props: &WidgetProps) -> Html {
     let state = use_reducer(WidgetState::default);
-
-    let dispatcher = state.dispatcher();
-    use_effect_with((props.backend.clone(), state.article_attempt), move |(backend, _)| {
-        deliver_unless_cleaned_up(backend.0.article(), move |result| dispatcher.dispatch(Action::ArticleLoaded(result.map(Rc::new))))
-    });
-    let dispatcher = state.dispatcher();
-    use_effect_with((props.backend.clone(), state.related_attempt), move |(backend, _)| {
-        let related = backend.0.related().unwrap_or_else(|| Box::pin(async { Ok(Vec::new()) }));
-        deliver_unless_cleaned_up(related, move |result| dispatcher.dispatch(Action::RelatedLoaded(result.map(Rc::from))))
-    });
+    use_loading_effects(props, &state);
+    use_storage_effects(props, &state);
 
     let locale = props.locale;
     let retry = |section| {
@@ -64,21 +67,127 @@ pub fn Widget(props: &WidgetProps) -> Html {
         <div class="aw-widget" lang={locale.tag()}>
             { article }
             { related }
+            if props.services.backend.has_comments() {
+                <CommentsSection state={state.clone()} services={props.services.clone()} {locale} id_prefix={props.id_prefix.clone()} />
+            }
         </div>
     }
 }
 
-/// Runs `future` and hands its output to `deliver`, unless the returned clean-up ran first:
-/// a retry or a new backend supersedes a request still on its way, and an unmounted widget
-/// receives nothing.
-fn deliver_unless_cleaned_up<T: 'static>(future: LocalFuture<T>, deliver: impl FnOnce(T) + 'static) -> impl FnOnce() {
-    let wanted = Rc::new(Cell::new(true));
-    let still_wanted = wanted.clone();
-    spawn_local(async move {
-        let output = future.await;
-        if still_wanted.get() {
-            deliver(output);
+/// Every request the state asks for: each effect runs when its attempt counter moves.
+#[hook]
+fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<WidgetState>) {
+    let services = &props.services;
+    let dispatcher = state.dispatcher();
+    use_effect_with((services.clone(), state.article_attempt), move |(services, _)| {
+        deliver_unless_cleaned_up(Some(services.backend.article()), move |result| dispatcher.dispatch(Action::ArticleLoaded(result.map(Rc::new))))
+    });
+
+    let dispatcher = state.dispatcher();
+    use_effect_with((services.clone(), state.related_attempt), move |(services, _)| {
+        let related = services.backend.related().unwrap_or_else(|| Box::pin(async { Ok(Vec::new()) }));
+        deliver_unless_cleaned_up(Some(related), move |result| dispatcher.dispatch(Action::RelatedLoaded(result.map(Rc::from))))
+    });
+
+    let dispatcher = state.dispatcher();
+    use_effect_with((services.clone(), state.order, state.thread_attempt), move |(services, order, _)| {
+        let platform = services.platform.clone();
+        let page = services.backend.has_comments().then(|| services.backend.comments(*order, None));
+        deliver_unless_cleaned_up(page, move |result| {
+            let now = (platform.now_ms() / 1000.0) as i64;
+            dispatcher.dispatch(Action::ThreadLoaded { result, now })
+        })
+    });
+
+    let dispatcher = state.dispatcher();
+    let (order, cursor) = match (&state.more, &state.thread) {
+        (More::Loading, Remote::Ready(thread)) => (state.order, thread.next.clone()),
+        _ => (state.order, None),
+    };
+    use_effect_with((services.clone(), state.more_attempt), move |(services, _)| {
+        let page = cursor.map(|cursor| services.backend.comments(order, Some(cursor)));
+        deliver_unless_cleaned_up(page, move |result| dispatcher.dispatch(Action::MoreLoaded(result)))
+    });
+
+    let dispatcher = state.dispatcher();
+    use_effect_with((services.clone(), state.challenge_attempt), move |(services, _)| {
+        let platform = services.platform.clone();
+        let challenge: LocalFuture<_> = match services.backend.challenge() {
+            Some(signed) => signed,
+            None => {
+                let seed = platform.random_u64();
+                Box::pin(async move { Ok(Challenge::local(seed)) })
+            }
+        };
+        deliver_unless_cleaned_up(Some(challenge), move |result| {
+            dispatcher.dispatch(Action::ChallengeLoaded { result, shown_at: platform.now_ms() })
+        })
+    });
+
+    let dispatcher = state.dispatcher();
+    let sending = match &state.form.submission {
+        Submission::Sending(comment) => Some(comment.clone()),
+        _ => None,
+    };
+    use_effect_with((services.clone(), state.post_attempt), move |(services, _)| {
+        // A post is never superseded: its answer is delivered whatever renders meanwhile.
+        if let Some(comment) = sending {
+            let post = services.backend.post_comment((*comment).clone());
+            spawn_local(async move { dispatcher.dispatch(Action::Posted(post.await)) });
         }
     });
+}
+
+/// Reads the draft and remembered details once, then keeps storage in step with the form:
+/// the draft while the reader types (gone once the backend confirms the comment), the
+/// details only while "remember me" is on.
+#[hook]
+fn use_storage_effects(props: &WidgetProps, state: &UseReducerHandle<WidgetState>) {
+    let dispatcher = state.dispatcher();
+    use_effect_with((props.services.clone(), props.article.clone()), move |(services, article)| {
+        let platform = services.platform.as_ref();
+        dispatcher.dispatch(Action::Restore {
+            draft: storage::load_draft(platform, article),
+            identity: storage::load_identity(platform),
+        });
+    });
+
+    let form = &state.form;
+    let draft = StoredDraft { body: form.draft.body.clone(), reply_to: form.reply_to.clone() };
+    use_effect_with(
+        (props.services.clone(), props.article.clone(), draft, form.restored),
+        |(services, article, draft, restored)| {
+            if *restored {
+                storage::save_draft(services.platform.as_ref(), article, draft);
+            }
+        },
+    );
+
+    let identity = form.remember.then(|| StoredIdentity {
+        name: form.draft.name.clone(),
+        email: form.draft.email.clone(),
+        website: form.draft.website.clone(),
+    });
+    use_effect_with((props.services.clone(), identity, form.restored), |(services, identity, restored)| {
+        if *restored {
+            storage::save_identity(services.platform.as_ref(), identity.as_ref());
+        }
+    });
+}
+
+/// Runs `future`, if any, and hands its output to `deliver`, unless the returned clean-up
+/// ran first: a retry or a new backend supersedes a request still on its way, and an
+/// unmounted widget receives nothing.
+fn deliver_unless_cleaned_up<T: 'static>(future: Option<LocalFuture<T>>, deliver: impl FnOnce(T) + 'static) -> impl FnOnce() {
+    let wanted = Rc::new(Cell::new(true));
+    if let Some(future) = future {
+        let still_wanted = wanted.clone();
+        spawn_local(async move {
+            let output = future.await;
+            if still_wanted.get() {
+                deliver(output);
+            }
+        });
+    }
     move || wanted.set(false)
 }

@@ -42,6 +42,15 @@ pub fn Placeholder(props: &PlaceholderProps) -> Html {
                 </>
             },
         ),
+        Section::Comments => (
+            m.loading_comments,
+            html! {
+                <>
+                    <span class="aw-skeleton aw-skeleton--heading"></span>
+                    { for (0..3).map(|_| html! { <span class="aw-skeleton aw-skeleton--comment"></span> }) }
+                </>
+            },
+        ),
     };
     html! {
         <div class={classes!("aw-placeholder", section_class(props.section))} role="status" aria-busy="true">
@@ -66,6 +75,7 @@ pub fn ErrorBlock(props: &ErrorBlockProps) -> Html {
     let title = match props.section {
         Section::Article => m.article_failed,
         Section::Related => m.related_failed,
+        Section::Comments => m.comments_failed,
     };
     html! {
         <div class={classes!("aw-error", section_class(props.section))} role="alert">
@@ -81,5 +91,6 @@ fn section_class(section: Section) -> &'static str {
     match section {
         Section::Article => "aw-section--article",
         Section::Related => "aw-section--related",
+        Section::Comments => "aw-section--comments",
     }
 }

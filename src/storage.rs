@@ -1,0 +1,98 @@
+//! What the widget keeps in the reader's storage, and in what shape: the draft per article
+//! while typing, and, when asked, the reader's details. Unreadable stored data is ignored.
+
+use serde_json::{json, Value};
+
+use crate::platform::Platform;
+use crate::state::{StoredDraft, StoredIdentity};
+
+fn draft_key(article: &str) -> String {
+    format!("article-widget:draft:{article}")
+}
+
+const IDENTITY_KEY: &str = "article-widget:identity";
+
+pub fn load_draft(platform: &dyn Platform, article: &str) -> Option<StoredDraft> {
+    let value: Value = serde_json::from_str(&platform.load(&draft_key(article))?).ok()?;
+    Some(StoredDraft {
+        body: value.get("body")?.as_str()?.to_owned(),
+        reply_to: value.get("replyTo").and_then(Value::as_str).map(str::to_owned),
+    })
+}
+
+/// Saves the draft, or forgets it when there is no text left.
+pub fn save_draft(platform: &dyn Platform, article: &str, draft: &StoredDraft) {
+    if draft.body.trim().is_empty() {
+        platform.remove(&draft_key(article));
+    } else {
+        platform.save(&draft_key(article), &json!({ "body": draft.body, "replyTo": draft.reply_to }).to_string());
+    }
+}
+
+pub fn load_identity(platform: &dyn Platform) -> Option<StoredIdentity> {
+    let value: Value = serde_json::from_str(&platform.load(IDENTITY_KEY)?).ok()?;
+    let text = |name| value.get(name).and_then(Value::as_str).unwrap_or_default().to_owned();
+    Some(StoredIdentity { name: text("name"), email: text("email"), website: text("website") })
+}
+
+/// Keeps the details when the reader asked to be remembered; forgets them otherwise.
+pub fn save_identity(platform: &dyn Platform, identity: Option<&StoredIdentity>) {
+    match identity {
+        Some(StoredIdentity { name, email, website }) => {
+            platform.save(IDENTITY_KEY, &json!({ "name": name, "email": email, "website": website }).to_string())
+        }
+        None => platform.remove(IDENTITY_KEY),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
+    #[derive(Default)]
+    struct MemoryPlatform(RefCell<HashMap<String, String>>);
+
+    impl Platform for MemoryPlatform {
+        fn now_ms(&self) -> f64 {
+            0.0
+        }
+        fn random_u64(&self) -> u64 {
+            4
+        }
+        fn load(&self, key: &str) -> Option<String> {
+            self.0.borrow().get(key).cloned()
+        }
+        fn save(&self, key: &str, value: &str) {
+            self.0.borrow_mut().insert(key.into(), value.into());
+        }
+        fn remove(&self, key: &str) {
+            self.0.borrow_mut().remove(key);
+        }
+    }
+
+    #[test]
+    fn drafts_are_kept_per_article_until_emptied() {
+        let platform = MemoryPlatform::default();
+        let draft = StoredDraft { body: "Bonjour\nà tous".into(), reply_to: Some("7".into()) };
+        save_draft(&platform, "a", &draft);
+        assert_eq!(load_draft(&platform, "a"), Some(draft));
+        assert_eq!(load_draft(&platform, "b"), None);
+        save_draft(&platform, "a", &StoredDraft { body: "  ".into(), reply_to: None });
+        assert_eq!(load_draft(&platform, "a"), None);
+    }
+
+    #[test]
+    fn identity_is_kept_only_when_asked_and_bad_data_is_ignored() {
+        let platform = MemoryPlatform::default();
+        let identity = StoredIdentity { name: "Marie".into(), email: "m@x.fr".into(), website: String::new() };
+        save_identity(&platform, Some(&identity));
+        assert_eq!(load_identity(&platform), Some(identity));
+        save_identity(&platform, None);
+        assert_eq!(load_identity(&platform), None);
+        platform.save(IDENTITY_KEY, "{not json");
+        platform.save(&draft_key("a"), r#"{"body": 3}"#);
+        assert_eq!((load_identity(&platform), load_draft(&platform, "a")), (None, None));
+    }
+}

@@ -1,0 +1,244 @@
+//! The comment section: count, order, the thread with replies, paging, and the form.
+
+use std::rc::Rc;
+
+use article_widget_core::comment::Comment;
+use article_widget_core::locale::{fill, Locale};
+use article_widget_core::thread::{self, Entry, Segment};
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use super::form::CommentForm;
+use super::status::{ErrorBlock, Placeholder};
+use crate::backend::Order;
+use crate::platform::Services;
+use crate::state::{Action, More, Remote, Section, Thread, WidgetState};
+
+#[derive(Properties, PartialEq)]
+pub struct CommentsSectionProps {
+    pub state: UseReducerHandle<WidgetState>,
+    pub services: Services,
+    pub locale: Locale,
+    pub id_prefix: AttrValue,
+}
+
+#[function_component]
+pub fn CommentsSection(props: &CommentsSectionProps) -> Html {
+    let CommentsSectionProps { state, locale, .. } = props;
+    let m = locale.messages();
+    let heading_id = format!("{}-comments", props.id_prefix);
+    let dispatcher = state.dispatcher();
+    let retry = Callback::from(move |_| dispatcher.dispatch(Action::Retry(Section::Comments)));
+    let form = |reply_to: Option<&str>| {
+        html! {
+            <CommentForm
+                state={state.clone()}
+                services={props.services.clone()}
+                locale={*locale}
+                id_prefix={props.id_prefix.clone()}
+                reply_to_author={reply_to.map(|author| AttrValue::from(author.to_owned()))}
+            />
+        }
+    };
+    let reply_target = state.form.reply_to.clone();
+    let (heading, body) = match &state.thread {
+        Remote::Loading => (m.comments_heading.to_owned(), html! { <Placeholder locale={*locale} section={Section::Comments} /> }),
+        Remote::Failed(error) => (
+            m.comments_heading.to_owned(),
+            html! { <ErrorBlock error={error.clone()} locale={*locale} section={Section::Comments} on_retry={retry} /> },
+        ),
+        Remote::Ready(thread) => (
+            locale.comment_count(thread.total),
+            html! { <ThreadView thread={thread.clone()} state={state.clone()} locale={*locale} form_slot={form_slot(&state.thread, reply_target.as_deref(), &form)} /> },
+        ),
+    };
+    let replying_in_thread = matches!(&state.thread, Remote::Ready(t) if reply_target.as_ref().is_some_and(|id| t.comments.iter().any(|c| &c.id == id)));
+    html! {
+        <section class="aw-comments" aria-labelledby={heading_id.clone()}>
+            <div class="aw-comments__header">
+                <h2 class="aw-comments__heading" id={heading_id}>{ heading }</h2>
+                <OrderPicker order={state.order} dispatcher={state.dispatcher()} locale={*locale} id_prefix={props.id_prefix.clone()} />
+            </div>
+            { body }
+            if !state.own_pending.is_empty() {
+                <ul class="aw-thread aw-thread--pending">
+                    { for state.own_pending.iter().map(|comment| html! {
+                        <li><CommentView comment={Rc::new(comment.clone())} locale={*locale} now={None} in_reply_to={None::<AttrValue>} on_reply={None::<Callback<MouseEvent>>} pending=true /></li>
+                    }) }
+                </ul>
+            }
+            if !replying_in_thread {
+                { form(None) }
+            }
+        </section>
+    }
+}
+
+/// The form to render under a comment being answered, if that comment is in the thread.
+fn form_slot(thread: &Remote<Thread>, reply_to: Option<&str>, form: &dyn Fn(Option<&str>) -> Html) -> Option<(String, Html)> {
+    let Remote::Ready(thread) = thread else { return None };
+    let target = thread.comments.iter().find(|c| Some(c.id.as_str()) == reply_to)?;
+    Some((target.id.clone(), form(Some(&target.author))))
+}
+
+#[derive(Properties, PartialEq)]
+struct OrderPickerProps {
+    order: Order,
+    dispatcher: UseReducerDispatcher<WidgetState>,
+    locale: Locale,
+    id_prefix: AttrValue,
+}
+
+#[function_component]
+fn OrderPicker(props: &OrderPickerProps) -> Html {
+    let m = props.locale.messages();
+    let id = format!("{}-order", props.id_prefix);
+    let dispatcher = props.dispatcher.clone();
+    let onchange = Callback::from(move |event: Event| {
+        let order = match event.target_unchecked_into::<HtmlSelectElement>().value().as_str() {
+            "newest" => Order::Newest,
+            _ => Order::Oldest,
+        };
+        dispatcher.dispatch(Action::SetOrder(order));
+    });
+    html! {
+        <p class="aw-order">
+            <label for={id.clone()}>{ m.order_label }</label>
+            <select id={id} class="aw-select" {onchange}>
+                <option value="oldest" selected={props.order == Order::Oldest}>{ m.order_oldest }</option>
+                <option value="newest" selected={props.order == Order::Newest}>{ m.order_newest }</option>
+            </select>
+        </p>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ThreadViewProps {
+    thread: Thread,
+    state: UseReducerHandle<WidgetState>,
+    locale: Locale,
+    /// The reply form and the id of the comment it goes under.
+    form_slot: Option<(String, Html)>,
+}
+
+#[function_component]
+fn ThreadView(props: &ThreadViewProps) -> Html {
+    let ThreadViewProps { thread, state, locale, form_slot } = props;
+    let m = locale.messages();
+    let comments = thread.comments.clone();
+    let entries = use_memo(comments, |comments| {
+        // Owned entries for the view: the tree borrows from the comments it arranges.
+        thread::build(comments).into_iter().map(OwnedEntry::from).collect::<Vec<_>>()
+    });
+    if entries.is_empty() {
+        return html! { <p class="aw-comments__empty">{ m.comments_empty }</p> };
+    }
+    let dispatcher = state.dispatcher();
+    let load_more = Callback::from(move |_| dispatcher.dispatch(Action::LoadMore));
+    html! {
+        <>
+            <ol class="aw-thread">
+                { for entries.iter().map(|entry| entry_html(entry, state, *locale, thread.now, form_slot)) }
+            </ol>
+            if thread.next.is_some() {
+                <div class="aw-more">
+                    if let More::Failed(error) = &state.more {
+                        <p class="aw-more__error" role="alert">{ m.more_failed }{ " " }{ locale.describe(error) }</p>
+                    }
+                    <button type="button" class="aw-button aw-button--secondary" onclick={load_more} disabled={state.more == More::Loading}>
+                        { if state.more == More::Loading { m.loading_more } else { m.load_more } }
+                    </button>
+                </div>
+            }
+        </>
+    }
+}
+
+/// A [`thread::Entry`] that owns its comment, so that the arranged thread can be memoised.
+#[derive(PartialEq)]
+struct OwnedEntry {
+    comment: Rc<Comment>,
+    in_reply_to: Option<AttrValue>,
+    replies: Vec<OwnedEntry>,
+}
+
+impl From<Entry<'_>> for OwnedEntry {
+    fn from(entry: Entry<'_>) -> Self {
+        OwnedEntry {
+            comment: Rc::new(entry.comment.clone()),
+            in_reply_to: entry.in_reply_to.map(|a| AttrValue::from(a.to_owned())),
+            replies: entry.replies.into_iter().map(OwnedEntry::from).collect(),
+        }
+    }
+}
+
+fn entry_html(entry: &OwnedEntry, state: &UseReducerHandle<WidgetState>, locale: Locale, now: i64, form_slot: &Option<(String, Html)>) -> Html {
+    let id = entry.comment.id.clone();
+    let dispatcher = state.dispatcher();
+    let on_reply = Callback::from(move |_| dispatcher.dispatch(Action::ReplyTo(Some(id.clone()))));
+    let form_here = form_slot.as_ref().filter(|(target, _)| *target == entry.comment.id).map(|(_, form)| form.clone());
+    html! {
+        <li class="aw-thread__item" key={entry.comment.id.clone()}>
+            <CommentView comment={entry.comment.clone()} {locale} now={Some(now)} in_reply_to={entry.in_reply_to.clone()} on_reply={Some(on_reply)} pending=false />
+            { form_here.unwrap_or_default() }
+            if !entry.replies.is_empty() {
+                <ol class="aw-thread aw-thread--replies">
+                    { for entry.replies.iter().map(|reply| entry_html(reply, state, locale, now, form_slot)) }
+                </ol>
+            }
+        </li>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CommentViewProps {
+    comment: Rc<Comment>,
+    locale: Locale,
+    /// The moment relative dates count from; `None` shows absolute dates.
+    now: Option<i64>,
+    in_reply_to: Option<AttrValue>,
+    on_reply: Option<Callback<MouseEvent>>,
+    pending: bool,
+}
+
+#[function_component]
+fn CommentView(props: &CommentViewProps) -> Html {
+    let CommentViewProps { comment, locale, now, .. } = props;
+    let m = locale.messages();
+    let absolute = locale.format_datetime(&comment.created);
+    let shown = now.and_then(|now| locale.relative_time(&comment.created, now)).unwrap_or_else(|| absolute.clone());
+    let author = match &comment.website {
+        Some(url) => html! { <a class="aw-comment__author" href={url.to_string()} rel="nofollow ugc noopener">{ &comment.author }</a> },
+        None => html! { <span class="aw-comment__author">{ &comment.author }</span> },
+    };
+    html! {
+        <article class={classes!("aw-comment", props.pending.then_some("aw-comment--pending"))} id={format!("aw-comment-{}", comment.id)}>
+            <header class="aw-comment__header">
+                { author }
+                <time class="aw-comment__date" datetime={comment.created.to_string()} title={absolute}>{ shown }</time>
+                if let Some(author) = &props.in_reply_to {
+                    <span class="aw-comment__context">{ fill(m.in_reply_to, &[("author", author)]) }</span>
+                }
+            </header>
+            if props.pending {
+                <p class="aw-comment__pending">{ m.awaiting_moderation }</p>
+            }
+            <p class="aw-comment__body">{ comment_text(&comment.body) }</p>
+            if let Some(on_reply) = &props.on_reply {
+                <button type="button" class="aw-link-button" onclick={on_reply.clone()}
+                    aria-label={fill(m.reply_to, &[("author", &comment.author)])}>{ m.reply }</button>
+            }
+        </article>
+    }
+}
+
+/// The author's text as text, with line breaks and clickable http(s) links.
+fn comment_text(body: &str) -> Html {
+    html! {
+        { for thread::segments(body).into_iter().map(|segment| match segment {
+            Segment::Text(text) => html! { { text } },
+            Segment::LineBreak => html! { <br /> },
+            Segment::Link(url) => html! { <a href={url.to_string()} rel="nofollow ugc noopener">{ url.to_string() }</a> },
+        }) }
+    }
+}

@@ -1,0 +1,230 @@
+//! The comment form: labelled fields with their errors bound to them, the captcha question
+//! in the answer's label, and a status line announced to screen readers.
+
+use article_widget_core::comment::{Field, FieldError, BODY_MAX_CHARS};
+use article_widget_core::error::PostError;
+use article_widget_core::locale::{fill, Locale};
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::platform::{random_key, Services};
+use crate::state::{Action, Input, Remote, Submission, WidgetState};
+
+#[derive(Properties, PartialEq)]
+pub struct CommentFormProps {
+    pub state: UseReducerHandle<WidgetState>,
+    pub services: Services,
+    pub locale: Locale,
+    pub id_prefix: AttrValue,
+    /// Set when the form answers a comment, under which it is then shown.
+    pub reply_to_author: Option<AttrValue>,
+}
+
+#[function_component]
+pub fn CommentForm(props: &CommentFormProps) -> Html {
+    let CommentFormProps { state, locale, .. } = props;
+    let m = locale.messages();
+    let form = &state.form;
+    let id = |name: &str| format!("{}-{name}", props.id_prefix);
+    let status_ref = use_node_ref();
+    let body_ref = use_node_ref();
+
+    // A reply starts where the reader will type; a confirmed post moves focus to its news.
+    use_effect_with(props.reply_to_author.clone(), {
+        let body_ref = body_ref.clone();
+        move |author| {
+            if author.is_some() {
+                if let Some(body) = body_ref.cast::<HtmlTextAreaElement>() {
+                    let _ = body.focus();
+                }
+            }
+        }
+    });
+    let sent = matches!(form.submission, Submission::Sent { .. });
+    use_effect_with(sent, {
+        let status_ref = status_ref.clone();
+        move |sent| {
+            if *sent {
+                if let Some(status) = status_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = status.focus();
+                }
+            }
+        }
+    });
+
+    let onsubmit = {
+        let (dispatcher, platform) = (state.dispatcher(), props.services.platform.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            dispatcher.dispatch(Action::Submit { now: platform.now_ms(), fresh_key: random_key(platform.as_ref()) });
+        })
+    };
+    let edit = |input: Input| {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |event: InputEvent| {
+            let value = event
+                .target_dyn_into::<HtmlInputElement>()
+                .map(|input| input.value())
+                .or_else(|| event.target_dyn_into::<HtmlTextAreaElement>().map(|area| area.value()))
+                .unwrap_or_default();
+            dispatcher.dispatch(Action::Edit(input, value));
+        })
+    };
+    let error_of = |field: Field| form.errors.iter().find(|e| e.field == field);
+    let sending = matches!(form.submission, Submission::Sending(_));
+
+    let text_field = |field: Field, input: Input, value: &str, kind: &'static str, autocomplete: &'static str, required: bool, hint: Option<&str>| {
+        let name = field.code();
+        let error = error_of(field);
+        let label = match field {
+            Field::Name => m.label_name,
+            Field::Email => m.label_email,
+            _ => m.label_website,
+        };
+        let described_by = [hint.map(|_| id(&format!("{name}-hint"))), error.map(|_| id(&format!("{name}-error")))]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        html! {
+            <div class={classes!("aw-field", error.map(|_| "aw-field--invalid"))}>
+                <label for={id(name)}>
+                    { label }{ " " }
+                    <span class="aw-field__marker">{ "(" }{ if required { m.required } else { m.optional } }{ ")" }</span>
+                </label>
+                if let Some(hint) = hint {
+                    <p class="aw-field__hint" id={id(&format!("{name}-hint"))}>{ hint }</p>
+                }
+                <input id={id(name)} name={name} type={kind} autocomplete={autocomplete} value={value.to_owned()}
+                    required={required} aria-required={required.to_string()}
+                    aria-invalid={error.is_some().to_string()}
+                    aria-describedby={(!described_by.is_empty()).then_some(described_by)}
+                    oninput={edit(input)} />
+                { field_error(error, &id(&format!("{name}-error")), *locale) }
+            </div>
+        }
+    };
+
+    let body_error = error_of(Field::Body);
+    let body_length = form.draft.body.chars().count();
+    let counter = fill(m.characters, &[("count", &locale.format_count(body_length as u64)), ("max", &locale.format_count(BODY_MAX_CHARS as u64))]);
+    let body_described_by = [Some(id("body-counter")), body_error.map(|_| id("body-error"))].into_iter().flatten().collect::<Vec<_>>().join(" ");
+
+    let captcha_error = error_of(Field::Captcha);
+    let question = match &form.challenge {
+        Remote::Ready(challenge) => Some(challenge.puzzle().question(*locale)),
+        _ => None,
+    };
+    let new_question = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_| dispatcher.dispatch(Action::NewQuestion))
+    };
+    let remember = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |event: Event| {
+            dispatcher.dispatch(Action::SetRemember(event.target_unchecked_into::<HtmlInputElement>().checked()))
+        })
+    };
+    let forget = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_| dispatcher.dispatch(Action::SetRemember(false)))
+    };
+    let cancel_reply = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_| dispatcher.dispatch(Action::ReplyTo(None)))
+    };
+
+    let heading = match &props.reply_to_author {
+        Some(author) => fill(m.reply_heading, &[("author", author)]),
+        None => m.form_heading.to_owned(),
+    };
+    let status = match &form.submission {
+        Submission::Failed(error) => Some(("aw-form__status--error", locale.describe_post_error(error))),
+        Submission::Sent { pending: true } => Some(("aw-form__status--ok", m.awaiting_moderation.to_owned())),
+        Submission::Sent { pending: false } => Some(("aw-form__status--ok", m.posted.to_owned())),
+        Submission::Sending(_) => Some(("aw-form__status--busy", m.submitting.to_owned())),
+        Submission::Editing => None,
+    };
+    let field_summary = match &form.submission {
+        Submission::Failed(error) if matches!(**error, PostError::Fields(_)) => form.errors.clone(),
+        _ => Vec::new(),
+    };
+
+    html! {
+        <form class="aw-form" novalidate=true {onsubmit} aria-labelledby={id("form-heading")}>
+            <h3 class="aw-form__heading" id={id("form-heading")}>{ heading }</h3>
+            <div class="aw-form__status-region" role="status" aria-live="polite">
+                if let Some((class, message)) = status {
+                    <div class={classes!("aw-form__status", class)} tabindex="-1" ref={status_ref}>
+                        <p>{ message }</p>
+                        if !field_summary.is_empty() {
+                            <ul>
+                                { for field_summary.iter().map(|error| html! {
+                                    <li><a href={format!("#{}", id(error.field.code()))}>{ locale.describe_field_error(error) }</a></li>
+                                }) }
+                            </ul>
+                        }
+                    </div>
+                }
+            </div>
+            { text_field(Field::Name, Input::Name, &form.draft.name, "text", "name", true, None) }
+            { text_field(Field::Email, Input::Email, &form.draft.email, "email", "email", true, Some(m.email_hint)) }
+            { text_field(Field::Website, Input::Website, &form.draft.website, "url", "url", false, None) }
+            <div class={classes!("aw-field", body_error.map(|_| "aw-field--invalid"))}>
+                <label for={id("body")}>{ m.label_body }{ " " }<span class="aw-field__marker">{ "(" }{ m.required }{ ")" }</span></label>
+                <textarea id={id("body")} name="body" rows="6" ref={body_ref} value={form.draft.body.clone()}
+                    required=true aria-required="true" aria-invalid={body_error.is_some().to_string()}
+                    aria-describedby={body_described_by} oninput={edit(Input::Body)} />
+                <p class={classes!("aw-field__counter", (body_length > BODY_MAX_CHARS).then_some("aw-field__counter--over"))} id={id("body-counter")}>{ counter }</p>
+                { field_error(body_error, &id("body-error"), *locale) }
+            </div>
+            <div class={classes!("aw-field", "aw-captcha", captcha_error.map(|_| "aw-field--invalid"))}>
+                if let Some(question) = question {
+                    <label for={id("captcha")}>{ fill(m.captcha_label, &[("question", &question)]) }</label>
+                    <p class="aw-field__hint" id={id("captcha-hint")}>{ m.captcha_hint }</p>
+                    <div class="aw-captcha__row">
+                        <input id={id("captcha")} name="captcha" type="text" inputmode="text" autocomplete="off" size="8"
+                            value={form.answer.clone()} required=true aria-required="true"
+                            aria-invalid={captcha_error.is_some().to_string()}
+                            aria-describedby={[Some(id("captcha-hint")), captcha_error.map(|_| id("captcha-error"))].into_iter().flatten().collect::<Vec<_>>().join(" ")}
+                            oninput={edit(Input::Answer)} />
+                        <button type="button" class="aw-button aw-button--secondary" onclick={new_question.clone()}>{ m.captcha_new }</button>
+                    </div>
+                    { field_error(captcha_error, &id("captcha-error"), *locale) }
+                } else if let Remote::Failed(error) = &form.challenge {
+                    <p class="aw-field__error" role="alert">{ locale.describe(error) }</p>
+                    <button type="button" class="aw-button aw-button--secondary" onclick={new_question}>{ m.captcha_new }</button>
+                } else {
+                    <p class="aw-field__hint">{ m.loading_more }</p>
+                }
+            </div>
+            // Robots fill every field; people never see this one.
+            <div class="aw-trap" aria-hidden="true">
+                <label for={id("trap")}>{ "Fax" }</label>
+                <input id={id("trap")} name="fax" type="text" tabindex="-1" autocomplete="off" value={form.trap.clone()} oninput={edit(Input::Trap)} />
+            </div>
+            <div class="aw-field aw-field--checkbox">
+                <input id={id("remember")} type="checkbox" checked={form.remember} onchange={remember} />
+                <label for={id("remember")}>{ m.remember_me }</label>
+                if form.remember {
+                    <button type="button" class="aw-link-button" onclick={forget}>{ m.forget_me }</button>
+                }
+            </div>
+            <div class="aw-form__actions">
+                <button type="submit" class="aw-button" aria-disabled={sending.to_string()}>
+                    { if sending { m.submitting } else { m.submit } }
+                </button>
+                if props.reply_to_author.is_some() {
+                    <button type="button" class="aw-button aw-button--secondary" onclick={cancel_reply}>{ m.cancel_reply }</button>
+                }
+            </div>
+        </form>
+    }
+}
+
+fn field_error(error: Option<&FieldError>, id: &str, locale: Locale) -> Html {
+    match error {
+        Some(error) => html! { <p class="aw-field__error" id={id.to_owned()}>{ locale.describe_field_error(error) }</p> },
+        None => html! {},
+    }
+}
