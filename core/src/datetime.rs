@@ -92,6 +92,23 @@ impl DateTime {
             + i64::from(self.second)
             - i64::from(self.offset_minutes) * 60
     }
+
+    /// The UTC date-time (`…Z`) of seconds since 1970-01-01T00:00:00Z: how a server stamps
+    /// what it creates. Years outside 0–9999 are clamped, as RFC 3339 cannot write them.
+    pub fn from_unix_seconds(seconds: i64) -> DateTime {
+        let seconds = seconds.clamp(-62_167_219_200, 253_402_300_799);
+        let (days, time) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+        let (year, month, day) = civil_from_days(days);
+        DateTime {
+            year,
+            month,
+            day,
+            hour: (time / 3600) as u8,
+            minute: (time / 60 % 60) as u8,
+            second: (time % 60) as u8,
+            offset_minutes: 0,
+        }
+    }
 }
 
 /// The canonical RFC 3339 form, as put in `<time datetime>`.
@@ -131,6 +148,20 @@ fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
     let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
+}
+
+/// The proleptic Gregorian date of days since 1970-01-01 (Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i32, u8, u8) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year as i32, month as u8, day as u8)
 }
 
 #[cfg(test)]
@@ -181,5 +212,17 @@ mod tests {
         assert_eq!(at("2024-10-11T14:05:00+02:00"), at("2024-10-11T12:05:00Z"));
         assert_eq!(at("1969-12-31T19:00:00-05:00"), 0);
         assert_eq!(at("2000-03-01T00:00:00Z") - at("2000-02-28T00:00:00Z"), 2 * 86_400);
+    }
+
+    #[test]
+    fn unix_seconds_round_trip_through_utc() {
+        for text in ["1970-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "2000-02-29T12:00:00Z", "2024-10-11T12:05:00Z", "2100-03-01T00:00:00Z"] {
+            let at = DateTime::parse_rfc3339(text).unwrap();
+            assert_eq!(DateTime::from_unix_seconds(at.unix_seconds()), at, "{text}");
+        }
+        for seconds in (-400 * 366 * 86_400..400 * 366 * 86_400).step_by(86_400 * 7 + 3_601) {
+            assert_eq!(DateTime::from_unix_seconds(seconds).unix_seconds(), seconds);
+        }
+        assert_eq!(DateTime::from_unix_seconds(i64::MAX).to_string(), "9999-12-31T23:59:59Z");
     }
 }

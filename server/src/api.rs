@@ -1,0 +1,299 @@
+//! The routes of `docs/openapi.yaml` and what surrounds them: rate limits, CORS, the body
+//! limit, and axum's own refusals turned into the API's error shape.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use article_widget_core::comment::{validate, Comment, CommentDraft, CommentStatus};
+use article_widget_core::url::SafeUrl;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::ServeDir;
+
+use crate::captcha::{CaptchaError, Proof, Signer};
+use crate::clock::Clock;
+use crate::content::Content;
+use crate::error::ApiError;
+use crate::rate_limit::RateLimiter;
+use crate::store::{Cursor, NewComment, Order, Posted, Store};
+
+/// Request bodies above this are refused with 413 `too_large`.
+pub const BODY_LIMIT: usize = 64 * 1024;
+/// A comment with more links than this waits for moderation.
+const MAX_LINKS_PUBLISHED: usize = 2;
+const DEFAULT_PAGE: u32 = 20;
+const MAX_PAGE: u32 = 100;
+const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+
+pub struct AppState {
+    pub content: Content,
+    pub store: Arc<Store>,
+    pub signer: Signer,
+    pub clock: Arc<Clock>,
+    pub reads: RateLimiter,
+    pub posts: RateLimiter,
+    /// Whether X-Forwarded-For names the client (a trusted reverse proxy sets it).
+    pub trust_proxy: bool,
+}
+
+pub fn router(state: Arc<AppState>, cors_origins: Vec<HeaderValue>, static_folder: Option<PathBuf>) -> Router {
+    let api = Router::new()
+        .route("/articles/{id}", get(article))
+        .route("/articles/{id}/related", get(related))
+        .route("/articles/{id}/comments", get(comments).post(post_comment))
+        .route("/captcha", get(captcha))
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state);
+    let app = Router::new().nest("/api", api);
+    let app = match static_folder {
+        Some(folder) => app.fallback_service(ServeDir::new(folder)),
+        None => app.fallback(|| async { ApiError::NotFound }),
+    };
+    if cors_origins.is_empty() {
+        app
+    } else {
+        // Outermost, so that refusals (429 included) carry the headers a browser needs to read them.
+        app.layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(cors_origins))
+                .allow_methods([Method::GET, Method::POST])
+                .allow_headers([header::CONTENT_TYPE, IDEMPOTENCY_KEY])
+                .expose_headers([header::RETRY_AFTER])
+                .max_age(Duration::from_secs(3600)),
+        )
+    }
+}
+
+/// axum's extractors, answering in the API's error shape when they refuse a request.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+struct ApiJson<T>(T);
+
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+struct ApiPath<T>(T);
+
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+struct ApiQuery<T>(T);
+
+async fn rate_limit(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let client = client_address(state.trust_proxy, peer.ip(), request.headers());
+    let limiter = if request.method() == Method::POST { &state.posts } else { &state.reads };
+    match limiter.check(client, state.clock.now_millis()) {
+        Ok(()) => next.run(request).await,
+        Err(retry_after_seconds) => ApiError::RateLimited { retry_after_seconds }.into_response(),
+    }
+}
+
+/// The socket's peer, or behind a trusted proxy the address it appended last.
+fn client_address(trust_proxy: bool, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+    if !trust_proxy {
+        return peer;
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .rev()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.rsplit(','))
+        .find_map(|address| address.trim().parse().ok())
+        .unwrap_or(peer)
+}
+
+/// Blocking SQLite work, off the async workers.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work).await.map_err(|error| ApiError::Internal(format!("database task: {error}")))?
+}
+
+/// A content file's text, which the decoders accepted, as is.
+fn json_text(text: String) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], text).into_response()
+}
+
+async fn article(State(state): State<Arc<AppState>>, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
+    Ok(json_text(state.content.article(&id).await?))
+}
+
+async fn related(State(state): State<Arc<AppState>>, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
+    Ok(json_text(state.content.related(&id).await?))
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    order: Option<String>,
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+impl PageQuery {
+    fn parse(&self) -> Result<(Order, u32, Option<Cursor>), ApiError> {
+        let order = match self.order.as_deref() {
+            None | Some("oldest") => Order::Oldest,
+            Some("newest") => Order::Newest,
+            Some(_) => return Err(ApiError::InvalidQuery("order must be oldest or newest".into())),
+        };
+        let limit = match self.limit.as_deref() {
+            None => DEFAULT_PAGE,
+            Some(text) => text.parse().ok().filter(|limit| (1..=MAX_PAGE).contains(limit)).ok_or_else(|| {
+                ApiError::InvalidQuery(format!("limit must be an integer from 1 to {MAX_PAGE}"))
+            })?,
+        };
+        let cursor = match self.cursor.as_deref() {
+            None => None,
+            Some(text) => Some(Cursor::decode(text).ok_or_else(|| {
+                ApiError::InvalidQuery("cursor must be the next of a previous page".into())
+            })?),
+        };
+        Ok((order, limit, cursor))
+    }
+}
+
+async fn comments(
+    State(state): State<Arc<AppState>>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Json<Value>, ApiError> {
+    state.content.has_article(&id).await?;
+    let (order, limit, after) = query.parse()?;
+    let store = state.store.clone();
+    let page = blocking(move || Ok(store.page(&id, order, limit, after)?)).await?;
+    Ok(Json(json!({
+        "total": page.total,
+        "comments": page.comments.iter().map(comment_json).collect::<Vec<_>>(),
+        "next": page.next.map(|cursor| cursor.encode()),
+    })))
+}
+
+/// A comment as the API shows it: never its e-mail address.
+fn comment_json(comment: &Comment) -> Value {
+    json!({
+        "id": comment.id,
+        "parent": comment.parent,
+        "author": comment.author,
+        "website": comment.website.as_ref().map(SafeUrl::as_str),
+        "body": comment.body,
+        "created": comment.created.to_string(),
+        "status": comment.status.code(),
+    })
+}
+
+#[derive(Deserialize)]
+struct PostedComment {
+    name: String,
+    email: String,
+    #[serde(default)]
+    website: Option<String>,
+    body: String,
+    #[serde(default)]
+    parent: Option<String>,
+    captcha: Proof,
+}
+
+impl PostedComment {
+    /// What makes two posts "the same request" for an idempotency key: the comment, not the
+    /// captcha, so that a retry with a fresh challenge is still recognised.
+    fn fingerprint(&self, article: &str) -> String {
+        let request = json!([article, self.name, self.email, self.website, self.body, self.parent]);
+        crate::hex(&Sha256::digest(request.to_string().as_bytes()))
+    }
+}
+
+async fn post_comment(
+    State(state): State<Arc<AppState>>,
+    ApiPath(article): ApiPath<String>,
+    headers: HeaderMap,
+    ApiJson(posted): ApiJson<PostedComment>,
+) -> Result<Response, ApiError> {
+    state.content.has_article(&article).await?;
+    let idempotency_key = headers
+        .get(IDEMPOTENCY_KEY)
+        .and_then(|value| value.to_str().ok())
+        .filter(|key| (16..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .ok_or(ApiError::InvalidIdempotencyKey)?
+        .to_owned();
+    let draft = CommentDraft {
+        name: posted.name.clone(),
+        email: posted.email.clone(),
+        website: posted.website.clone().unwrap_or_default(),
+        body: posted.body.clone(),
+    };
+    // The core reports every problem, in form order; the error has room for the first.
+    let valid = validate(&draft).map_err(|errors| match errors.first() {
+        Some(first) => ApiError::from(*first),
+        None => ApiError::Internal("validation failed without a reason".into()),
+    })?;
+    let now = state.clock.now_seconds();
+    let captcha = state.signer.verify(&posted.captcha, now)?;
+    let store = state.store.clone();
+    if !captcha.accepts(&posted.captcha.answer) {
+        // Used up, so that one challenge cannot be answered by trying every number.
+        blocking(move || store.use_captcha(captcha, now)).await?;
+        return Err(CaptchaError::Wrong.into());
+    }
+    let links = ["http://", "https://"].iter().map(|scheme| valid.body.to_lowercase().matches(scheme).count()).sum::<usize>();
+    let status = if links > MAX_LINKS_PUBLISHED { CommentStatus::Pending } else { CommentStatus::Published };
+    let fingerprint = posted.fingerprint(&article);
+    let posted = blocking(move || {
+        store.post(&NewComment {
+            article: &article,
+            parent: posted.parent.as_deref(),
+            author: &valid.name,
+            email: &valid.email,
+            website: valid.website.as_ref().map(SafeUrl::as_str),
+            body: &valid.body,
+            status,
+            created: now,
+            idempotency_key: &idempotency_key,
+            fingerprint: &fingerprint,
+            captcha,
+        })
+    })
+    .await?;
+    Ok(match posted {
+        Posted::Created(comment) => (StatusCode::CREATED, Json(comment_json(&comment))).into_response(),
+        Posted::Replayed(comment) => (StatusCode::OK, Json(comment_json(&comment))).into_response(),
+    })
+}
+
+async fn captcha(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    let seed = getrandom::u64().map_err(|error| ApiError::Internal(format!("random seed: {error}")))?;
+    let challenge = state.signer.issue(seed, state.clock.now_seconds());
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(challenge)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_is_the_peer_unless_a_proxy_is_trusted() {
+        let peer: IpAddr = "192.0.2.1".parse().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.append("x-forwarded-for", HeaderValue::from_static("203.0.113.9, 198.51.100.7"));
+        headers.append("x-forwarded-for", HeaderValue::from_static("198.51.100.8"));
+        assert_eq!(client_address(false, peer, &headers), peer);
+        assert_eq!(client_address(true, peer, &headers), "198.51.100.8".parse::<IpAddr>().unwrap());
+        assert_eq!(client_address(true, peer, &HeaderMap::new()), peer);
+    }
+}

@@ -1,0 +1,167 @@
+//! Every failure a client can see, as one enum, and its JSON form:
+//! `{"error": {"code", "message", "field"?}}` with the status of the API contract.
+
+use article_widget_core::comment::{Field, FieldError, FieldProblem};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::captcha::CaptchaError;
+
+#[derive(Debug)]
+pub enum ApiError {
+    NotFound,
+    MethodNotAllowed,
+    /// A field of a new comment, with what is wrong with it (English).
+    InvalidField { field: &'static str, message: String },
+    /// The body is not JSON of the expected shape.
+    InvalidJson(String),
+    /// A query parameter (`order`, `limit`, `cursor`) is not one the endpoint takes.
+    InvalidQuery(String),
+    InvalidIdempotencyKey,
+    IdempotencyConflict,
+    TooLarge,
+    Captcha(CaptchaError),
+    RateLimited { retry_after_seconds: u64 },
+    /// A file of the content folder that the core decoders refuse (the file and the
+    /// decoder's message): the publisher's to fix.
+    BrokenContent(String),
+    /// Anything else (database, I/O): logged in full, answered vaguely.
+    Internal(String),
+}
+
+impl ApiError {
+    fn status(&self) -> StatusCode {
+        match self {
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::InvalidField { .. }
+            | ApiError::InvalidJson(_)
+            | ApiError::InvalidQuery(_)
+            | ApiError::InvalidIdempotencyKey => StatusCode::BAD_REQUEST,
+            ApiError::IdempotencyConflict => StatusCode::CONFLICT,
+            ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Captcha(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::BrokenContent(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            ApiError::NotFound => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::InvalidField { .. } => "invalid_field",
+            ApiError::InvalidJson(_) => "invalid_json",
+            ApiError::InvalidQuery(_) => "invalid_query",
+            ApiError::InvalidIdempotencyKey => "invalid_idempotency_key",
+            ApiError::IdempotencyConflict => "idempotency_conflict",
+            ApiError::TooLarge => "too_large",
+            ApiError::Captcha(error) => error.code(),
+            ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::BrokenContent(_) => "broken_content",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            ApiError::NotFound => "no such resource".into(),
+            ApiError::MethodNotAllowed => "method not allowed on this resource".into(),
+            ApiError::InvalidField { field, message } => format!("{field}: {message}"),
+            ApiError::InvalidJson(detail) => format!("the body is not a JSON request of the expected shape: {detail}"),
+            ApiError::InvalidQuery(detail) => detail.clone(),
+            ApiError::InvalidIdempotencyKey => {
+                "the Idempotency-Key header is required: 16 to 64 letters, digits, '-' or '_'".into()
+            }
+            ApiError::IdempotencyConflict => "this Idempotency-Key was already used for another request".into(),
+            ApiError::TooLarge => "the request body is over 64 KiB".into(),
+            ApiError::Captcha(error) => error.message().into(),
+            ApiError::RateLimited { retry_after_seconds } => {
+                format!("too many requests from this address; retry in {retry_after_seconds} s")
+            }
+            ApiError::BrokenContent(detail) => format!("invalid content file {detail}"),
+            ApiError::Internal(_) => "internal error; see the server's log".into(),
+        }
+    }
+
+    fn field(&self) -> Option<&'static str> {
+        match self {
+            ApiError::InvalidField { field, .. } => Some(field),
+            ApiError::Captcha(_) => Some(Field::Captcha.code()),
+            _ => None,
+        }
+    }
+}
+
+/// The first problem of a draft, in form order: the error has room for one field.
+impl From<FieldError> for ApiError {
+    fn from(error: FieldError) -> ApiError {
+        let message = match error.problem {
+            FieldProblem::Required => "is required".to_owned(),
+            FieldProblem::TooLong { max } => format!("is longer than {max} characters"),
+            FieldProblem::InvalidEmail => "is not an e-mail address".to_owned(),
+            FieldProblem::InvalidWebsite => "is not an absolute http(s) URL".to_owned(),
+        };
+        ApiError::InvalidField { field: error.field.code(), message }
+    }
+}
+
+impl From<CaptchaError> for ApiError {
+    fn from(error: CaptchaError) -> ApiError {
+        ApiError::Captcha(error)
+    }
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(error: rusqlite::Error) -> ApiError {
+        ApiError::Internal(format!("database: {error}"))
+    }
+}
+
+/// axum's own refusals, which would otherwise answer in plain text.
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> ApiError {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge
+        } else {
+            ApiError::InvalidJson(rejection.body_text())
+        }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> ApiError {
+        ApiError::InvalidQuery(rejection.body_text())
+    }
+}
+
+/// A path segment that does not even decode cannot name a resource.
+impl From<PathRejection> for ApiError {
+    fn from(_: PathRejection) -> ApiError {
+        ApiError::NotFound
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            let detail = match &self {
+                ApiError::Internal(detail) => detail.clone(),
+                _ => self.message(),
+            };
+            eprintln!("error: {detail}");
+        }
+        let mut error = json!({ "code": self.code(), "message": self.message() });
+        if let Some(field) = self.field() {
+            error["field"] = json!(field);
+        }
+        let mut response = (status, axum::Json(json!({ "error": error }))).into_response();
+        if let ApiError::RateLimited { retry_after_seconds } = self {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds));
+        }
+        response
+    }
+}

@@ -1,0 +1,78 @@
+//! The article widget's reference backend: articles from a content folder, comments in
+//! SQLite, a signed captcha; the API is `docs/openapi.yaml`.
+
+pub mod api;
+pub mod captcha;
+pub mod clock;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod rate_limit;
+pub mod store;
+
+use std::error::Error;
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+
+use crate::api::AppState;
+use crate::captcha::Signer;
+use crate::clock::Clock;
+use crate::config::ServeArgs;
+use crate::content::Content;
+use crate::rate_limit::RateLimiter;
+use crate::store::Store;
+
+/// Lowercase hex, as signatures and fingerprints are written.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// A server bound to its address, not yet answering.
+pub struct Server {
+    listener: TcpListener,
+    app: axum::Router,
+}
+
+impl Server {
+    /// Opens the database (creating it at first start) and binds the listening socket.
+    pub async fn bind(config: &ServeArgs, clock: Arc<Clock>) -> Result<Server, Box<dyn Error + Send + Sync>> {
+        let database = config.database.clone();
+        let store = tokio::task::spawn_blocking(move || Store::open(&database)).await?;
+        let store = Arc::new(store.map_err(|error| format!("database {}: {error}", config.database.display()))?);
+        let secret = match &config.captcha_secret {
+            Some(secret) => secret.clone(),
+            None => {
+                let mut fresh = [0u8; 32];
+                getrandom::fill(&mut fresh)?;
+                store.captcha_secret(hex(&fresh))?
+            }
+        };
+        let state = AppState {
+            content: Content::new(config.content.folder.clone()),
+            store,
+            signer: Signer::new(&secret, config.captcha_min_seconds),
+            clock,
+            reads: RateLimiter::new(config.reads_per_minute),
+            posts: RateLimiter::new(config.posts_per_minute),
+            trust_proxy: config.trust_proxy,
+        };
+        let app = api::router(Arc::new(state), config.cors_origins.clone(), config.static_folder.clone());
+        let listener =
+            TcpListener::bind(config.listen).await.map_err(|error| format!("listening on {}: {error}", config.listen))?;
+        Ok(Server { listener, app })
+    }
+
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Answers until `shutdown` completes, then finishes the requests under way.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
+        let service = self.app.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await
+    }
+}

@@ -1,0 +1,59 @@
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use article_widget_server::clock::Clock;
+use article_widget_server::config::{Cli, Command, ServeArgs};
+use article_widget_server::{content, Server};
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Some(Command::Import(import)) => content::import(&import.content.folder, &import.file, import.related.as_deref())
+            .map(|id| println!("imported {id} into {}", import.content.folder.display())),
+        None => serve(&cli.serve),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(config: &ServeArgs) -> Result<(), String> {
+    let runtime = tokio::runtime::Runtime::new().map_err(|error| error.to_string())?;
+    runtime.block_on(async {
+        let server = Server::bind(config, Arc::new(Clock::default())).await.map_err(|error| error.to_string())?;
+        let address = server.local_addr().map_err(|error| error.to_string())?;
+        println!("listening on http://{address}/");
+        server.run(shutdown_requested()).await.map_err(|error| error.to_string())
+    })
+}
+
+/// Ctrl-C, or SIGTERM from a service manager or container runtime.
+async fn shutdown_requested() {
+    // Where a handler cannot be installed, the signal's default action still stops the server.
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    println!("shutting down");
+}

@@ -1,0 +1,392 @@
+//! SQLite: comments, the captcha challenges already used, and settings.
+//!
+//! Durability: WAL with `synchronous=FULL`, so a commit is on disk before `201 Created` is
+//! sent (`NORMAL` may lose the last commits on power loss). Each write is one transaction.
+//! Two connections: writes are serialised on one, and reads go to the other, which WAL lets
+//! proceed while a write commits. Both are blocking: callers run them in `spawn_blocking`.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use article_widget_core::comment::{Comment, CommentStatus};
+use article_widget_core::datetime::DateTime;
+use article_widget_core::url::SafeUrl;
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
+
+use crate::captcha::{CaptchaError, Genuine};
+use crate::error::ApiError;
+
+const SCHEMA: &str = "
+CREATE TABLE comments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    article_id TEXT NOT NULL,
+    parent_id INTEGER REFERENCES comments (id),
+    author TEXT NOT NULL,
+    email TEXT NOT NULL,
+    website TEXT,
+    body TEXT NOT NULL,
+    -- Unix seconds, UTC.
+    created INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('published', 'pending')),
+    -- NULL for comments not posted through the API (the seed).
+    idempotency_key TEXT,
+    -- SHA-256 of what was posted under that key, to tell a retry from another request.
+    request_fingerprint TEXT,
+    UNIQUE (article_id, idempotency_key)
+);
+CREATE INDEX comments_by_thread ON comments (article_id, parent_id, status, created, id);
+CREATE INDEX comments_by_parent ON comments (parent_id);
+CREATE TABLE used_captchas (
+    seed TEXT PRIMARY KEY,
+    -- Unix seconds; past it the signature refuses the challenge anyway, so the row can go.
+    expires INTEGER NOT NULL
+);
+CREATE INDEX used_captchas_by_expiry ON used_captchas (expires);
+CREATE TABLE settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+";
+
+/// One of the demo's first comments, on the demo article.
+struct SeedComment {
+    author: &'static str,
+    email: &'static str,
+    website: Option<&'static str>,
+    body: &'static str,
+    created: &'static str,
+    /// The index of the comment answered, in [`SEED`].
+    parent: Option<usize>,
+}
+
+const SEED: [SeedComment; 4] = [
+    SeedComment {
+        author: "Claire Martin",
+        email: "claire.martin@example.fr",
+        website: None,
+        body: "Un « nouvel ordre mondial » qui ressemble surtout à une alliance de circonstance entre deux pays sous \
+             sanctions. Reste à savoir ce qu’en pense Pékin.",
+        created: "2024-10-11T15:12:00+02:00",
+        parent: None,
+    },
+    SeedComment {
+        author: "Thomas Girard",
+        email: "thomas.girard@example.fr",
+        website: Some("https://thomas-girard.example/"),
+        body: "Pékin achète le pétrole des deux à prix cassé : ce n’est pas une alliance à trois, c’est un client qui \
+             regarde ses fournisseurs se rapprocher.",
+        created: "2024-10-11T16:03:00+02:00",
+        parent: Some(0),
+    },
+    SeedComment {
+        author: "Nadia Benali",
+        email: "nadia.b@example.fr",
+        website: None,
+        body: "Merci pour l’article.\n\nLe montant de 1,7 milliard de dollars pour les drones est-il confirmé par une \
+             source indépendante ?",
+        created: "2024-10-11T18:47:00+02:00",
+        parent: None,
+    },
+    SeedComment {
+        author: "Jean-Pierre Roux",
+        email: "jp.roux@example.fr",
+        website: None,
+        body: "Achgabat n’est pas un hasard : le Turkménistan revendique sa neutralité depuis 1995, et cela arrange \
+             tout le monde.",
+        created: "2024-10-12T09:20:00+02:00",
+        parent: None,
+    },
+];
+const SEED_ARTICLE: &str = "nouvel-ordre-mondial";
+
+const COMMENT_COLUMNS: &str = "id, parent_id, author, website, body, created, status";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    Oldest,
+    Newest,
+}
+
+/// Where a page starts: after this top-level comment, in the page's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    created: i64,
+    id: i64,
+}
+
+impl Cursor {
+    /// Opaque to clients; only this server reads it back.
+    pub fn encode(&self) -> String {
+        format!("{}_{}", self.created, self.id)
+    }
+
+    pub fn decode(text: &str) -> Option<Cursor> {
+        let (created, id) = text.split_once('_')?;
+        Some(Cursor { created: created.parse().ok()?, id: id.parse().ok()? })
+    }
+}
+
+pub struct Page {
+    pub total: i64,
+    /// Each top-level comment followed by its published replies, oldest first.
+    pub comments: Vec<Comment>,
+    pub next: Option<Cursor>,
+}
+
+/// A validated comment, ready to be written.
+pub struct NewComment<'a> {
+    pub article: &'a str,
+    /// As posted: anything that is not a published comment of the article is refused.
+    pub parent: Option<&'a str>,
+    pub author: &'a str,
+    pub email: &'a str,
+    pub website: Option<&'a str>,
+    pub body: &'a str,
+    pub status: CommentStatus,
+    pub created: i64,
+    pub idempotency_key: &'a str,
+    pub fingerprint: &'a str,
+    pub captcha: Genuine,
+}
+
+pub enum Posted {
+    Created(Comment),
+    /// Posted before under the same key, by the same request.
+    Replayed(Comment),
+}
+
+pub struct Store {
+    writer: Mutex<Connection>,
+    reader: Mutex<Connection>,
+}
+
+impl Store {
+    /// Opens (creating and seeding if need be) the database at `path`.
+    pub fn open(path: &Path) -> rusqlite::Result<Store> {
+        let mut writer = connect(path)?;
+        migrate(&mut writer)?;
+        let reader = connect(path)?;
+        Ok(Store { writer: Mutex::new(writer), reader: Mutex::new(reader) })
+    }
+
+    /// The secret stored at first start, which stores `fresh` (ignored afterwards).
+    pub fn captcha_secret(&self, fresh: String) -> rusqlite::Result<String> {
+        let writer = lock(&self.writer);
+        let stored = |writer: &Connection| {
+            writer
+                .query_row("SELECT value FROM settings WHERE name = 'captcha_secret'", [], |row| row.get(0))
+                .optional()
+        };
+        if let Some(secret) = stored(&writer)? {
+            return Ok(secret);
+        }
+        writer.execute("INSERT INTO settings (name, value) VALUES ('captcha_secret', ?1)", [fresh])?;
+        stored(&writer)?.ok_or(rusqlite::Error::QueryReturnedNoRows)
+    }
+
+    pub fn page(&self, article: &str, order: Order, limit: u32, after: Option<Cursor>) -> rusqlite::Result<Page> {
+        let mut reader = lock(&self.reader);
+        // One read transaction: the total and the page are of the same moment.
+        let transaction = reader.transaction()?;
+        let total = transaction.query_row(
+            "SELECT count(*) FROM comments WHERE article_id = ?1 AND status = 'published'",
+            [article],
+            |row| row.get(0),
+        )?;
+        let (comparison, direction) = match order {
+            Order::Oldest => (">", "ASC"),
+            Order::Newest => ("<", "DESC"),
+        };
+        let mut roots = transaction
+            .prepare_cached(&format!(
+                "SELECT {COMMENT_COLUMNS} FROM comments
+                 WHERE article_id = ?1 AND parent_id IS NULL AND status = 'published'
+                   AND (?2 IS NULL OR (created, id) {comparison} (?2, ?3))
+                 ORDER BY created {direction}, id {direction} LIMIT ?4"
+            ))?
+            .query_map(
+                params![article, after.map(|c| c.created), after.map(|c| c.id), i64::from(limit) + 1],
+                |row| Ok((Cursor { created: row.get(5)?, id: row.get(0)? }, comment_from_row(row)?)),
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        // One more than asked tells whether there is a next page.
+        let next = if roots.len() > limit as usize {
+            roots.truncate(limit as usize);
+            roots.last().map(|(cursor, _)| *cursor)
+        } else {
+            None
+        };
+        let root_ids = format!("[{}]", roots.iter().map(|(_, root)| root.id.as_str()).collect::<Vec<_>>().join(","));
+        // Every published reply below the page's roots, at any depth, with its root last.
+        let mut replies: HashMap<i64, Vec<Comment>> = HashMap::new();
+        let mut statement = transaction.prepare_cached(&format!(
+            "WITH RECURSIVE thread (id, root) AS (
+                 SELECT value, value FROM json_each(?1)
+                 UNION ALL
+                 SELECT comments.id, thread.root FROM comments JOIN thread ON comments.parent_id = thread.id
+                 WHERE comments.status = 'published'
+             )
+             SELECT {}, thread.root FROM thread JOIN comments ON comments.id = thread.id
+             WHERE comments.parent_id IS NOT NULL
+             ORDER BY comments.created, comments.id",
+            COMMENT_COLUMNS.split(", ").map(|column| format!("comments.{column}")).collect::<Vec<_>>().join(", ")
+        ))?;
+        let mut rows = statement.query([root_ids])?;
+        while let Some(row) = rows.next()? {
+            replies.entry(row.get(7)?).or_default().push(comment_from_row(row)?);
+        }
+        let mut comments = Vec::new();
+        for (cursor, root) in roots {
+            comments.push(root);
+            comments.extend(replies.remove(&cursor.id).unwrap_or_default());
+        }
+        Ok(Page { total, comments, next })
+    }
+
+    /// Writes a comment, or answers the one already written under its idempotency key, and
+    /// uses up its captcha challenge: all or nothing.
+    pub fn post(&self, new: &NewComment) -> Result<Posted, ApiError> {
+        let mut writer = lock(&self.writer);
+        let transaction = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let earlier: Option<(i64, Option<String>)> = transaction
+            .query_row(
+                "SELECT id, request_fingerprint FROM comments WHERE article_id = ?1 AND idempotency_key = ?2",
+                [new.article, new.idempotency_key],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        if let Some((id, fingerprint)) = earlier {
+            return if fingerprint.as_deref() == Some(new.fingerprint) {
+                Ok(Posted::Replayed(load(&transaction, id)?))
+            } else {
+                Err(ApiError::IdempotencyConflict)
+            };
+        }
+        let parent = new.parent.map(|parent| published_parent(&transaction, new.article, parent)).transpose()?;
+        use_captcha(&transaction, new.captcha, new.created)?;
+        transaction.execute(
+            "INSERT INTO comments
+                 (article_id, parent_id, author, email, website, body, created, status, idempotency_key,
+                  request_fingerprint)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                new.article,
+                parent,
+                new.author,
+                new.email,
+                new.website,
+                new.body,
+                new.created,
+                new.status.code(),
+                new.idempotency_key,
+                new.fingerprint
+            ],
+        )?;
+        let comment = load(&transaction, transaction.last_insert_rowid())?;
+        transaction.commit()?;
+        Ok(Posted::Created(comment))
+    }
+
+    /// Uses up a challenge that was answered wrongly, so that it cannot be guessed again.
+    pub fn use_captcha(&self, captcha: Genuine, now: i64) -> Result<(), ApiError> {
+        let mut writer = lock(&self.writer);
+        let transaction = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        use_captcha(&transaction, captcha, now)?;
+        transaction.commit()?;
+        Ok(())
+    }
+}
+
+/// A poisoned lock only means a panic while it was held; SQLite rolled back whatever
+/// transaction was open, so the connection is still sound.
+fn lock(connection: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    connection.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn connect(path: &Path) -> rusqlite::Result<Connection> {
+    let connection = Connection::open(path)?;
+    connection.busy_timeout(Duration::from_secs(5))?;
+    let mode: String = connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(rusqlite::Error::InvalidParameterName(format!("journal_mode is {mode}, not WAL")));
+    }
+    connection.pragma_update(None, "synchronous", "FULL")?;
+    connection.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(connection)
+}
+
+fn migrate(connection: &mut Connection) -> rusqlite::Result<()> {
+    let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version: i64 = transaction.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if version == 0 {
+        transaction.execute_batch(SCHEMA)?;
+        seed(&transaction)?;
+        transaction.pragma_update(None, "user_version", 1)?;
+    }
+    transaction.commit()
+}
+
+fn seed(transaction: &Transaction) -> rusqlite::Result<()> {
+    let mut ids: Vec<i64> = Vec::with_capacity(SEED.len());
+    for SeedComment { author, email, website, body, created, parent } in SEED {
+        let created = DateTime::parse_rfc3339(created).expect("the seed's dates are RFC 3339").unix_seconds();
+        transaction.execute(
+            "INSERT INTO comments (article_id, parent_id, author, email, website, body, created, status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'published')",
+            params![SEED_ARTICLE, parent.and_then(|p| ids.get(p)), author, email, website, body, created],
+        )?;
+        ids.push(transaction.last_insert_rowid());
+    }
+    Ok(())
+}
+
+fn published_parent(transaction: &Transaction, article: &str, parent: &str) -> Result<i64, ApiError> {
+    let found = parent.parse::<i64>().ok().map_or(Ok(None), |id| {
+        transaction
+            .query_row(
+                "SELECT id FROM comments WHERE id = ?1 AND article_id = ?2 AND status = 'published'",
+                params![id, article],
+                |row| row.get::<_, i64>(0),
+            )
+            .optional()
+    })?;
+    found.ok_or_else(|| ApiError::InvalidField {
+        field: "parent",
+        message: "is not a published comment of this article".into(),
+    })
+}
+
+/// Records a challenge as used, forgetting those that expired (their signature refuses them).
+fn use_captcha(transaction: &Transaction, captcha: Genuine, now: i64) -> Result<(), ApiError> {
+    transaction.execute("DELETE FROM used_captchas WHERE expires < ?1", [now])?;
+    let inserted = transaction.execute(
+        "INSERT OR IGNORE INTO used_captchas (seed, expires) VALUES (?1, ?2)",
+        params![captcha.seed.to_string(), captcha.expires],
+    )?;
+    if inserted == 0 {
+        return Err(CaptchaError::Used.into());
+    }
+    Ok(())
+}
+
+fn load(transaction: &Transaction, id: i64) -> rusqlite::Result<Comment> {
+    transaction.query_row(&format!("SELECT {COMMENT_COLUMNS} FROM comments WHERE id = ?1"), [id], comment_from_row)
+}
+
+/// A comment from the `COMMENT_COLUMNS` that start a row.
+fn comment_from_row(row: &Row) -> rusqlite::Result<Comment> {
+    let status: String = row.get(6)?;
+    Ok(Comment {
+        id: row.get::<_, i64>(0)?.to_string(),
+        parent: row.get::<_, Option<i64>>(1)?.map(|id| id.to_string()),
+        author: row.get(2)?,
+        // Checked by `validate` when posted; `SafeUrl` is how the core carries it.
+        website: row.get::<_, Option<String>>(3)?.as_deref().and_then(SafeUrl::parse),
+        body: row.get(4)?,
+        created: DateTime::from_unix_seconds(row.get(5)?),
+        status: CommentStatus::from_code(&status)
+            .ok_or_else(|| rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, status.into()))?,
+    })
+}

@@ -1,0 +1,622 @@
+//! The API over HTTP: a real server on a loopback port, a real SQLite file in a temporary
+//! folder, the demo article as content. Captcha answers come from the core's puzzle.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use article_widget_core::captcha::Puzzle;
+use article_widget_server::clock::Clock;
+use article_widget_server::config::Cli;
+use article_widget_server::Server;
+use clap::Parser;
+use serde_json::{json, Value};
+use tempfile::TempDir;
+use tokio::runtime::Runtime;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use ureq::http;
+
+const ARTICLE: &str = "nouvel-ordre-mondial";
+const COMMENTS: &str = "/api/articles/nouvel-ordre-mondial/comments";
+/// The comments the database is seeded with: three threads, one reply.
+const SEEDED: u64 = 4;
+
+/// A content folder, a database file and a clock that outlive the servers started on them.
+struct Site {
+    folder: TempDir,
+    clock: Arc<Clock>,
+}
+
+impl Site {
+    fn new() -> Site {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../www/demo-api/articles");
+        let content = folder.path().join("articles");
+        std::fs::create_dir_all(content.join(ARTICLE)).unwrap();
+        for file in [format!("{ARTICLE}.json"), format!("{ARTICLE}/related.json")] {
+            std::fs::copy(demo.join(&file), content.join(&file)).unwrap();
+        }
+        Site { folder, clock: Arc::default() }
+    }
+
+    fn content(&self) -> PathBuf {
+        self.folder.path().join("articles")
+    }
+
+    /// Starts a server; `options` replace the defaults, which lift the rate limits.
+    fn start(&self, options: &[(&str, &str)]) -> TestServer {
+        let database = self.folder.path().join("comments.sqlite3");
+        let content = self.content();
+        let defaults = [
+            ("--listen", "127.0.0.1:0"),
+            ("--database", database.to_str().unwrap()),
+            ("--content", content.to_str().unwrap()),
+            ("--posts-per-minute", "0"),
+            ("--reads-per-minute", "0"),
+        ];
+        let mut args = vec!["article-widget-server".to_owned()];
+        for (name, value) in defaults.iter().filter(|(name, _)| !options.iter().any(|(o, _)| o == name)).chain(options) {
+            args.extend([name.to_string(), value.to_string()]);
+        }
+        let config = Cli::try_parse_from(args).expect("valid options").serve;
+        let clock = self.clock.clone();
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let server = runtime.block_on(Server::bind(&config, clock.clone())).expect("server starts");
+        let url = format!("http://{}", server.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = runtime.spawn(server.run(async {
+            let _ = stopped.await;
+        }));
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .build()
+            .into();
+        TestServer { url, clock, runtime, stop: Some(stop), task: Some(task), agent }
+    }
+}
+
+struct TestServer {
+    url: String,
+    clock: Arc<Clock>,
+    runtime: Runtime,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<io::Result<()>>>,
+    agent: ureq::Agent,
+}
+
+/// An answer, read whole.
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    headers: http::HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|error| panic!("{error}: {}", self.body))
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// Asserts the API's error shape and returns the error object.
+    fn error(&self, status: u16, code: &str) -> Value {
+        assert_eq!(self.status, status, "{}", self.body);
+        let error = self.json()["error"].clone();
+        assert_eq!(error["code"], code, "{}", self.body);
+        assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", self.body);
+        error
+    }
+}
+
+impl TestServer {
+    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
+        let mut request = http::Request::builder().method(method).uri(format!("{}{path}", self.url));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let mut response = self.agent.run(request.body(body.to_owned()).unwrap()).expect("an HTTP answer");
+        let body = response.body_mut().read_to_string().unwrap();
+        Reply { status: response.status().as_u16(), headers: response.headers().clone(), body }
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        self.request("GET", path, &[], "")
+    }
+
+    fn post(&self, path: &str, key: &str, body: &str) -> Reply {
+        self.request("POST", path, &[("content-type", "application/json"), ("idempotency-key", key)], body)
+    }
+
+    /// A challenge answered as a reader would, some seconds after it was shown.
+    fn solved_challenge(&self) -> Value {
+        let challenge = self.fresh_challenge();
+        self.clock.advance(Duration::from_secs(5));
+        answered(challenge)
+    }
+
+    fn fresh_challenge(&self) -> Value {
+        let reply = self.get("/api/captcha");
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        assert_eq!(reply.header("cache-control"), Some("no-store"));
+        reply.json()
+    }
+
+    fn comments(&self, query: &str) -> Value {
+        let reply = self.get(&format!("{COMMENTS}?{query}"));
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.json()
+    }
+
+    fn total(&self) -> u64 {
+        self.comments("")["total"].as_u64().unwrap()
+    }
+
+    fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        if let (Some(stop), Some(task)) = (self.stop.take(), self.task.take()) {
+            let _ = stop.send(());
+            self.runtime.block_on(task).expect("server task").expect("server ran");
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+fn answered(mut challenge: Value) -> Value {
+    let seed: u64 = challenge["seed"].as_str().unwrap().parse().unwrap();
+    challenge["answer"] = json!(Puzzle::from_seed(seed).answer().to_string());
+    challenge
+}
+
+/// A fresh idempotency key for each post.
+fn key() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!("test-key-{:016}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+fn comment(name: &str, body: &str, captcha: &Value) -> Value {
+    json!({ "name": name, "email": "lecteur@example.org", "website": "", "body": body, "captcha": captcha })
+}
+
+fn ids(page: &Value) -> Vec<(String, Option<String>)> {
+    page["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["id"].as_str().unwrap().to_owned(), c["parent"].as_str().map(str::to_owned)))
+        .collect()
+}
+
+fn id(text: &str) -> String {
+    text.to_owned()
+}
+
+#[test]
+fn articles_and_related_stories_come_from_the_content_folder() {
+    let site = Site::new();
+    let server = site.start(&[]);
+    let reply = server.get("/api/articles/nouvel-ordre-mondial");
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("content-type"), Some("application/json"));
+    let file = std::fs::read_to_string(site.content().join("nouvel-ordre-mondial.json")).unwrap();
+    assert_eq!(reply.body, file);
+    let related = server.get("/api/articles/nouvel-ordre-mondial/related");
+    assert_eq!(related.status, 200);
+    assert_eq!(related.json()["items"].as_array().unwrap().len(), 4);
+
+    for missing in ["/api/articles/absent", "/api/articles/absent/related", "/api/articles/absent/comments"] {
+        server.get(missing).error(404, "not_found");
+    }
+    for traversal in ["/api/articles/..%2Fnouvel-ordre-mondial", "/api/articles/nouvel-ordre-mondial.json", "/api/articles/%ff"] {
+        server.get(traversal).error(404, "not_found");
+    }
+    server.get("/api/nothing-here").error(404, "not_found");
+    server.request("DELETE", "/api/captcha", &[], "").error(405, "method_not_allowed");
+
+    // Dropped in while the server runs: served at once; no related file: no related stories.
+    let other = file.replace("\"id\": \"nouvel-ordre-mondial\"", "\"id\": \"autre\"");
+    std::fs::write(site.content().join("autre.json"), &other).unwrap();
+    assert_eq!(server.get("/api/articles/autre").body, other);
+    assert_eq!(server.get("/api/articles/autre/related").json(), json!({ "items": [] }));
+
+    // A broken file is the publisher's error: 500, naming the file and the decoder's finding.
+    std::fs::write(site.content().join("broken.json"), r#"{"id": "broken", "headline": ""}"#).unwrap();
+    let error = server.get("/api/articles/broken").error(500, "broken_content");
+    let message = error["message"].as_str().unwrap();
+    assert!(message.contains("broken.json") && message.contains("/headline"), "{message}");
+    std::fs::create_dir(site.content().join("autre")).unwrap();
+    std::fs::write(site.content().join("autre/related.json"), "{\"items\": [").unwrap();
+    let error = server.get("/api/articles/autre/related").error(500, "broken_content");
+    assert!(error["message"].as_str().unwrap().contains("autre/related.json"), "{error}");
+}
+
+#[test]
+fn comment_pages_carry_whole_threads_in_either_order() {
+    let site = Site::new();
+    let server = site.start(&[]);
+    let first = server.comments("limit=2");
+    assert_eq!(first["total"], SEEDED);
+    assert_eq!(ids(&first), [(id("1"), None), (id("2"), Some(id("1"))), (id("3"), None)]);
+    let seeded = &first["comments"][1];
+    assert_eq!(seeded["author"], "Thomas Girard");
+    assert_eq!(seeded["website"], "https://thomas-girard.example/");
+    assert_eq!(seeded["created"], "2024-10-11T14:03:00Z");
+    assert_eq!(seeded["status"], "published");
+    let next = first["next"].as_str().unwrap();
+    let second = server.comments(&format!("limit=2&cursor={next}"));
+    assert_eq!(ids(&second), [(id("4"), None)]);
+    assert_eq!(second["next"], Value::Null);
+
+    let newest = server.comments("order=newest&limit=2");
+    assert_eq!(ids(&newest), [(id("4"), None), (id("3"), None)]);
+    let older = server.comments(&format!("order=newest&limit=2&cursor={}", newest["next"].as_str().unwrap()));
+    assert_eq!(ids(&older), [(id("1"), None), (id("2"), Some(id("1")))]);
+    assert_eq!(older["next"], Value::Null);
+    assert_eq!(ids(&server.comments("")).len(), 4, "20 threads a page by default");
+
+    // A reply to a reply stays with its thread, replies oldest first.
+    let posted = server.post(COMMENTS, &key(), &reply_to("2", comment("Ana", "Réponse à Thomas.", &server.solved_challenge())).to_string());
+    assert_eq!(posted.status, 201, "{}", posted.body);
+    let page = server.comments("limit=1");
+    assert_eq!(ids(&page), [(id("1"), None), (id("2"), Some(id("1"))), (id("5"), Some(id("2")))]);
+    assert_eq!(page["total"], SEEDED + 1);
+
+    for query in ["limit=0", "limit=101", "limit=ten", "order=random", "cursor=nowhere", "cursor=1_x"] {
+        server.get(&format!("{COMMENTS}?{query}")).error(400, "invalid_query");
+    }
+}
+
+fn reply_to(parent: impl Into<Value>, mut comment: Value) -> Value {
+    comment["parent"] = parent.into();
+    comment
+}
+
+#[test]
+fn a_posted_comment_is_durable_across_a_restart() {
+    let site = Site::new();
+    let server = site.start(&[]);
+    let request = json!({
+        "name": "  Élise ",
+        "email": "elise@example.org",
+        "website": "https://elise.example/",
+        "body": "Première ligne.\nSeconde ligne.\n",
+        "captcha": server.solved_challenge(),
+    });
+    let key = key();
+    let created = server.post(COMMENTS, &key, &request.to_string());
+    assert_eq!(created.status, 201, "{}", created.body);
+    let comment = created.json();
+    assert_eq!(comment["author"], "Élise");
+    assert_eq!(comment["body"], "Première ligne.\nSeconde ligne.");
+    assert_eq!(comment["website"], "https://elise.example/");
+    assert_eq!(comment["parent"], Value::Null);
+    assert_eq!(comment["status"], "published");
+    assert!(comment["created"].as_str().unwrap().ends_with('Z'));
+    // A challenge issued now must still verify after the restart: the secret was kept.
+    let issued_before = server.fresh_challenge();
+    server.stop();
+
+    let server = site.start(&[]);
+    let page = server.comments("order=newest&limit=1");
+    assert_eq!(page["total"], SEEDED + 1);
+    assert_eq!(page["comments"][0], comment);
+    server.clock.advance(Duration::from_secs(5));
+    let reply = reply_to(comment["id"].clone(), self::comment("Marc", "D'accord.", &answered(issued_before)));
+    let replied = server.post(COMMENTS, &self::key(), &reply.to_string());
+    assert_eq!(replied.status, 201, "{}", replied.body);
+    assert_eq!(replied.json()["parent"], comment["id"]);
+    // And a retry after the restart is still recognised.
+    let again = server.post(COMMENTS, &key, &request.to_string());
+    assert_eq!((again.status, again.json()), (200, comment));
+}
+
+#[test]
+fn an_idempotency_key_makes_retries_safe() {
+    let site = Site::new();
+    let server = site.start(&[]);
+    let request = comment("Paul", "Une fois suffit.", &server.solved_challenge()).to_string();
+    let key = key();
+    let first = server.post(COMMENTS, &key, &request);
+    assert_eq!(first.status, 201, "{}", first.body);
+    let retry = server.post(COMMENTS, &key, &request);
+    assert_eq!((retry.status, retry.json()), (200, first.json()));
+    // The same comment with a fresh challenge is still the same request.
+    let fresh = comment("Paul", "Une fois suffit.", &server.solved_challenge()).to_string();
+    assert_eq!(server.post(COMMENTS, &key, &fresh).status, 200);
+    assert_eq!(server.total(), SEEDED + 1);
+
+    let other = comment("Paul", "Autre chose.", &server.solved_challenge()).to_string();
+    server.post(COMMENTS, &key, &other).error(409, "idempotency_conflict");
+    for bad_key in ["", "short", "with space in the key!!", &"k".repeat(65)] {
+        server.post(COMMENTS, bad_key, &other).error(400, "invalid_idempotency_key");
+    }
+    let missing = server.request("POST", COMMENTS, &[("content-type", "application/json")], &other);
+    missing.error(400, "invalid_idempotency_key");
+    assert_eq!(server.total(), SEEDED + 1);
+}
+
+#[test]
+fn the_captcha_is_checked_signed_single_use_and_timed() {
+    let site = Site::new();
+    let server = site.start(&[]);
+    let captcha_error = |reply: Reply, code: &str| {
+        let error = reply.error(422, code);
+        assert_eq!(error["field"], "captcha");
+    };
+    let challenge = server.fresh_challenge();
+    assert!(challenge["seed"].as_str().unwrap().bytes().all(|b| b.is_ascii_digit()));
+    assert_eq!(challenge["signature"].as_str().unwrap().len(), 64);
+
+    // Too fast: answered in less than 3 s. The challenge is not used up by that.
+    let request = comment("Bot", "Premier !", &answered(challenge.clone())).to_string();
+    captcha_error(server.post(COMMENTS, &key(), &request), "too_fast");
+    server.clock.advance(Duration::from_secs(3));
+    assert_eq!(server.post(COMMENTS, &key(), &request).status, 201);
+    // Replayed under another key.
+    captcha_error(server.post(COMMENTS, &key(), &request), "captcha_used");
+
+    // Wrong: and then used up, so that it cannot be guessed.
+    let mut wrong = server.solved_challenge();
+    let right = wrong.clone();
+    let answer: u32 = wrong["answer"].as_str().unwrap().parse().unwrap();
+    wrong["answer"] = json!((answer + 1).to_string());
+    captcha_error(server.post(COMMENTS, &key(), &comment("Eve", "Essai.", &wrong).to_string()), "captcha_wrong");
+    captcha_error(server.post(COMMENTS, &key(), &comment("Eve", "Essai.", &right).to_string()), "captcha_used");
+
+    // Answers in words count, as the reader may type them.
+    let mut in_words = server.solved_challenge();
+    let seed: u64 = in_words["seed"].as_str().unwrap().parse().unwrap();
+    let words = article_widget_core::captcha::number_in_words(Puzzle::from_seed(seed).answer(), article_widget_core::locale::Locale::Fr);
+    in_words["answer"] = json!(words.to_uppercase());
+    assert_eq!(server.post(COMMENTS, &key(), &comment("Lou", "En lettres.", &in_words).to_string()).status, 201);
+
+    // Expired: ten minutes are over.
+    let late = server.solved_challenge();
+    server.clock.advance(Duration::from_secs(600));
+    captcha_error(server.post(COMMENTS, &key(), &comment("Léa", "Trop tard.", &late).to_string()), "captcha_expired");
+
+    // Not issued by this server: any field altered.
+    let genuine = server.solved_challenge();
+    for (field, value) in [("seed", json!("12345")), ("expires", json!("2099-01-01T00:00:00Z")), ("signature", json!("0".repeat(64)))] {
+        let mut forged = genuine.clone();
+        forged[field] = value;
+        captcha_error(server.post(COMMENTS, &key(), &comment("Eve", "Forgé.", &forged).to_string()), "captcha_invalid");
+    }
+    assert_eq!(server.total(), SEEDED + 2);
+}
+
+#[test]
+fn bad_requests_are_refused_with_the_field_at_fault() {
+    let site = Site::new();
+    let server = site.start(&[]);
+    let captcha = server.solved_challenge();
+    for body in ["{", "[]", "null", r#"{"name": "Sans captcha", "email": "a@b.co", "body": "x"}"#] {
+        server.post(COMMENTS, &key(), body).error(400, "invalid_json");
+    }
+    let without_type = server.request("POST", COMMENTS, &[("idempotency-key", &key())], &comment("A", "B", &captcha).to_string());
+    without_type.error(400, "invalid_json");
+
+    let mut cases = vec![
+        (json!({ "name": "  " }), "name"),
+        (json!({ "email": "pas une adresse" }), "email"),
+        (json!({ "website": "javascript:alert(1)" }), "website"),
+        (json!({ "body": "x".repeat(10_001) }), "body"),
+        (json!({ "parent": "999" }), "parent"),
+        (json!({ "parent": "un" }), "parent"),
+    ];
+    // A comment of another article is no parent here.
+    std::fs::copy(site.content().join("nouvel-ordre-mondial.json"), site.content().join("autre.json")).unwrap();
+    let elsewhere = server.post("/api/articles/autre/comments", &key(), &comment("A", "Ailleurs.", &captcha).to_string());
+    assert_eq!(elsewhere.status, 201, "{}", elsewhere.body);
+    cases.push((json!({ "parent": elsewhere.json()["id"] }), "parent"));
+    for (change, field) in cases {
+        let mut request = comment("Anne", "Texte.", &server.solved_challenge());
+        for (name, value) in change.as_object().unwrap() {
+            request[name] = value.clone();
+        }
+        let error = server.post(COMMENTS, &key(), &request.to_string()).error(400, "invalid_field");
+        assert_eq!(error["field"], field, "{error}");
+    }
+    assert_eq!(server.total(), SEEDED);
+    server.post("/api/articles/absent/comments", &key(), &comment("A", "B", &captcha).to_string()).error(404, "not_found");
+}
+
+#[test]
+fn bodies_over_64_kib_are_refused() {
+    let site = Site::new();
+    let server = site.start(&[]);
+    let request = comment("Gros", &"a".repeat(70 * 1024), &server.solved_challenge()).to_string();
+    let error = server.post(COMMENTS, &key(), &request).error(413, "too_large");
+    assert!(error.get("field").is_none());
+    assert_eq!(server.total(), SEEDED);
+}
+
+#[test]
+fn too_many_requests_are_told_when_to_retry() {
+    let site = Site::new();
+    let server = site.start(&[("--reads-per-minute", "3"), ("--posts-per-minute", "1")]);
+    for _ in 0..3 {
+        assert_eq!(server.get("/api/articles/nouvel-ordre-mondial").status, 200);
+    }
+    let limited = server.get("/api/articles/nouvel-ordre-mondial");
+    limited.error(429, "rate_limited");
+    assert_eq!(limited.header("retry-after"), Some("20"));
+    server.clock.advance(Duration::from_secs(40));
+    assert_eq!(server.get("/api/captcha").status, 200);
+
+    // Posts are counted apart from reads.
+    let first = comment("Un", "Premier.", &answered(server.get("/api/captcha").json()));
+    server.clock.advance(Duration::from_secs(40));
+    assert_eq!(server.post(COMMENTS, &key(), &first.to_string()).status, 201);
+    let second = server.post(COMMENTS, &key(), &first.to_string());
+    second.error(429, "rate_limited");
+    assert_eq!(second.header("retry-after"), Some("60"));
+}
+
+#[test]
+fn only_configured_origins_may_call_from_a_browser() {
+    let site = Site::new();
+    let server = site.start(&[("--cors-origins", "https://news.example,https://www.news.example"), ("--reads-per-minute", "1")]);
+    let from = |origin: &str| server.request("GET", "/api/captcha", &[("origin", origin)], "");
+    let allowed = from("https://www.news.example");
+    assert_eq!(allowed.header("access-control-allow-origin"), Some("https://www.news.example"));
+    // Refusals too, so that the widget can read them, and Retry-After with them.
+    let limited = from("https://news.example");
+    assert_eq!(limited.status, 429);
+    assert_eq!(limited.header("access-control-allow-origin"), Some("https://news.example"));
+    assert_eq!(limited.header("access-control-expose-headers"), Some("retry-after"));
+    assert_eq!(from("https://evil.example").header("access-control-allow-origin"), None);
+
+    let preflight = |origin: &str| {
+        server.request(
+            "OPTIONS",
+            COMMENTS,
+            &[
+                ("origin", origin),
+                ("access-control-request-method", "POST"),
+                ("access-control-request-headers", "content-type,idempotency-key"),
+            ],
+            "",
+        )
+    };
+    let allowed = preflight("https://news.example");
+    assert_eq!(allowed.status, 200);
+    assert_eq!(allowed.header("access-control-allow-origin"), Some("https://news.example"));
+    let headers = allowed.header("access-control-allow-headers").unwrap();
+    assert!(headers.contains("idempotency-key") && headers.contains("content-type"), "{headers}");
+    assert!(allowed.header("access-control-allow-methods").unwrap().contains("POST"));
+    assert_eq!(preflight("https://evil.example").header("access-control-allow-origin"), None);
+
+    let same_origin_only = Site::new().start(&[]);
+    let reply = same_origin_only.request("GET", "/api/captcha", &[("origin", "https://news.example")], "");
+    assert_eq!((reply.status, reply.header("access-control-allow-origin")), (200, None));
+}
+
+#[test]
+fn e_mail_addresses_are_never_returned() {
+    let site = Site::new();
+    let server = site.start(&[]);
+    let mut request = comment("Discret", "Bonjour.", &server.solved_challenge());
+    request["email"] = json!("secret.reader@example.org");
+    let key = key();
+    let mut replies = vec![server.post(COMMENTS, &key, &request.to_string())];
+    assert_eq!(replies[0].status, 201);
+    replies.push(server.post(COMMENTS, &key, &request.to_string()));
+    let reply_to_id = replies[0].json()["id"].clone();
+    let answer = reply_to(reply_to_id, comment("Autre", "Réponse.", &server.solved_challenge()));
+    replies.push(server.post(COMMENTS, &self::key(), &answer.to_string()));
+    for query in ["", "order=newest", "limit=1"] {
+        replies.push(server.get(&format!("{COMMENTS}?{query}")));
+    }
+    for reply in replies {
+        assert!(!reply.body.contains('@'), "{}", reply.body);
+        assert!(!reply.body.contains("\"email\""), "{}", reply.body);
+    }
+}
+
+#[test]
+fn comments_with_many_links_wait_for_moderation() {
+    let site = Site::new();
+    let server = site.start(&[]);
+    let body = "Voir http://a.example, https://b.example et HTTPS://c.example";
+    let held = server.post(COMMENTS, &key(), &comment("Spam", body, &server.solved_challenge()).to_string());
+    assert_eq!(held.status, 201, "{}", held.body);
+    assert_eq!(held.json()["status"], "pending");
+    let two = "Voir http://a.example et https://b.example";
+    let shown = server.post(COMMENTS, &key(), &comment("Lien", two, &server.solved_challenge()).to_string());
+    assert_eq!(shown.json()["status"], "published");
+    let page = server.comments("order=newest");
+    assert_eq!(page["total"], SEEDED + 1);
+    assert_eq!(page["comments"][0]["body"], two);
+    // Replying to a comment held for moderation is refused: it is not visible.
+    let reply = reply_to(held.json()["id"].clone(), comment("R", "Réponse.", &server.solved_challenge()));
+    assert_eq!(server.post(COMMENTS, &key(), &reply.to_string()).error(400, "invalid_field")["field"], "parent");
+}
+
+#[test]
+fn concurrent_posts_all_land() {
+    let site = Site::new();
+    let server = site.start(&[]);
+    let challenges: Vec<Value> = (0..20).map(|_| server.fresh_challenge()).collect();
+    server.clock.advance(Duration::from_secs(5));
+    let created: Vec<Value> = std::thread::scope(|scope| {
+        let posts: Vec<_> = challenges
+            .into_iter()
+            .enumerate()
+            .map(|(n, challenge)| {
+                let server = &server;
+                scope.spawn(move || {
+                    let request = comment(&format!("Lecteur {n}"), &format!("Commentaire {n}."), &answered(challenge));
+                    let reply = server.post(COMMENTS, &key(), &request.to_string());
+                    assert_eq!(reply.status, 201, "{}", reply.body);
+                    reply.json()
+                })
+            })
+            .collect();
+        posts.into_iter().map(|post| post.join().unwrap()).collect()
+    });
+    let mut ids: Vec<&str> = created.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 20);
+    assert_eq!(server.total(), SEEDED + 20);
+}
+
+#[test]
+fn the_static_folder_is_served_at_the_root() {
+    let site = Site::new();
+    let folder = site.folder.path().join("www");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("index.html"), "<!doctype html><title>Démo</title>").unwrap();
+    let server = site.start(&[("--static", folder.to_str().unwrap())]);
+    let page = server.get("/");
+    assert_eq!((page.status, page.body.as_str()), (200, "<!doctype html><title>Démo</title>"));
+    assert_eq!(server.get("/absent.js").status, 404);
+    server.get("/api/absent").error(404, "not_found");
+    assert_eq!(server.get("/api/articles/nouvel-ordre-mondial").status, 200);
+}
+
+#[test]
+fn import_checks_and_copies_an_article() {
+    let site = Site::new();
+    let content = site.folder.path().join("imported");
+    let source = site.content();
+    let import = |args: &[&Path]| {
+        Command::new(env!("CARGO_BIN_EXE_article-widget-server"))
+            .arg("import")
+            .args(args)
+            .arg("--content")
+            .arg(&content)
+            .output()
+            .unwrap()
+    };
+    let article = source.join("nouvel-ordre-mondial.json");
+    let related = source.join("nouvel-ordre-mondial/related.json");
+    let done = import(&[&article, Path::new("--related"), &related]);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert_eq!(std::fs::read(content.join("nouvel-ordre-mondial.json")).unwrap(), std::fs::read(&article).unwrap());
+    assert_eq!(std::fs::read(content.join("nouvel-ordre-mondial/related.json")).unwrap(), std::fs::read(&related).unwrap());
+
+    let broken = site.folder.path().join("broken.json");
+    std::fs::write(&broken, r#"{"id": "b", "headline": "H", "published": "hier", "body": []}"#).unwrap();
+    let refused = import(&[&broken]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("broken.json") && stderr.contains("/published"), "{stderr}");
+    assert!(!content.join("b.json").exists());
+}
