@@ -1,5 +1,6 @@
 //! The API over HTTP: a real server on a loopback port, a real SQLite file in a temporary
-//! folder, the demo article as content. Captcha answers come from the core's puzzle.
+//! folder, the demo article as content. Captcha answers come from the core's puzzle, and
+//! every answer must pass the core decoders that the widget reads it with.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -9,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use article_widget_core::captcha::Puzzle;
+use article_widget_core::native;
 use article_widget_server::clock::Clock;
 use article_widget_server::config::Cli;
 use article_widget_server::Server;
@@ -106,9 +108,10 @@ impl Reply {
         self.headers.get(name).and_then(|value| value.to_str().ok())
     }
 
-    /// Asserts the API's error shape and returns the error object.
+    /// Asserts the API's error shape, as the widget reads it, and returns the error object.
     fn error(&self, status: u16, code: &str) -> Value {
         assert_eq!(self.status, status, "{}", self.body);
+        assert_eq!(native::decode_error(&self.body).map(|error| error.code), Some(code.to_owned()));
         let error = self.json()["error"].clone();
         assert_eq!(error["code"], code, "{}", self.body);
         assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", self.body);
@@ -132,7 +135,11 @@ impl TestServer {
     }
 
     fn post(&self, path: &str, key: &str, body: &str) -> Reply {
-        self.request("POST", path, &[("content-type", "application/json"), ("idempotency-key", key)], body)
+        let reply = self.request("POST", path, &[("content-type", "application/json"), ("idempotency-key", key)], body);
+        if matches!(reply.status, 200 | 201) {
+            native::decode_comment(&reply.body).unwrap_or_else(|error| panic!("{error:?}: {}", reply.body));
+        }
+        reply
     }
 
     /// A challenge answered as a reader would, some seconds after it was shown.
@@ -146,12 +153,14 @@ impl TestServer {
         let reply = self.get("/api/captcha");
         assert_eq!(reply.status, 200, "{}", reply.body);
         assert_eq!(reply.header("cache-control"), Some("no-store"));
+        native::decode_challenge(&reply.body).unwrap_or_else(|error| panic!("{error:?}: {}", reply.body));
         reply.json()
     }
 
     fn comments(&self, query: &str) -> Value {
         let reply = self.get(&format!("{COMMENTS}?{query}"));
         assert_eq!(reply.status, 200, "{}", reply.body);
+        native::decode_comment_page(&reply.body).unwrap_or_else(|error| panic!("{error:?}: {}", reply.body));
         reply.json()
     }
 
