@@ -390,3 +390,39 @@ fn comment_from_row(row: &Row) -> rusqlite::Result<Comment> {
             .ok_or_else(|| rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, status.into()))?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commits_are_durable_and_the_seed_is_written_once() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("comments.sqlite3");
+        for _ in 0..2 {
+            let store = Store::open(&path).unwrap();
+            for connection in [&store.writer, &store.reader] {
+                let connection = lock(connection);
+                let pragma = |name: &str| {
+                    connection.query_row(&format!("PRAGMA {name}"), [], |row| row.get::<_, rusqlite::types::Value>(0))
+                };
+                assert_eq!(pragma("journal_mode").unwrap(), rusqlite::types::Value::Text("wal".into()));
+                // 2 is FULL: the WAL is synced at every commit.
+                assert_eq!(pragma("synchronous").unwrap(), rusqlite::types::Value::Integer(2));
+                assert_eq!(pragma("foreign_keys").unwrap(), rusqlite::types::Value::Integer(1));
+            }
+            let page = store.page(SEED_ARTICLE, Order::Oldest, 100, None).unwrap();
+            assert_eq!(page.total, SEED.len() as i64);
+            let parents: Vec<_> = page.comments.iter().map(|c| c.parent.as_deref()).collect();
+            assert_eq!(parents, [None, Some("1"), None, None]);
+        }
+    }
+
+    #[test]
+    fn the_captcha_secret_is_made_once() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("comments.sqlite3");
+        assert_eq!(Store::open(&path).unwrap().captcha_secret("first".into()).unwrap(), "first");
+        assert_eq!(Store::open(&path).unwrap().captcha_secret("second".into()).unwrap(), "first");
+    }
+}
