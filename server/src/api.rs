@@ -229,35 +229,33 @@ async fn post_comment(
     let idempotency_key = headers
         .get(IDEMPOTENCY_KEY)
         .and_then(|value| value.to_str().ok())
-        .filter(|key| (16..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .filter(|key| is_idempotency_key(key))
         .ok_or(ApiError::InvalidIdempotencyKey)?
         .to_owned();
-    let draft = CommentDraft {
-        name: posted.name.clone(),
-        email: posted.email.clone(),
-        website: posted.website.clone().unwrap_or_default(),
-        body: posted.body.clone(),
-    };
+    let fingerprint = posted.fingerprint(&article);
+    let PostedComment { name, email, website, body, parent, captcha: proof } = posted;
+    let draft = CommentDraft { name, email, website: website.unwrap_or_default(), body };
     // The core reports every problem, in form order; the error has room for the first.
     let valid = validate(&draft).map_err(|errors| match errors.first() {
         Some(first) => ApiError::from(*first),
         None => ApiError::Internal("validation failed without a reason".into()),
     })?;
     let now = state.clock.now_seconds();
-    let captcha = state.signer.verify(&posted.captcha, now)?;
+    let captcha = state.signer.verify(&proof, now)?;
     let store = state.store.clone();
-    if !captcha.accepts(&posted.captcha.answer) {
+    if !captcha.accepts(&proof.answer) {
         // Used up, so that one challenge cannot be answered by trying every number.
         blocking(move || store.use_captcha(captcha, now)).await?;
         return Err(CaptchaError::Wrong.into());
     }
-    let links = ["http://", "https://"].iter().map(|scheme| valid.body.to_lowercase().matches(scheme).count()).sum::<usize>();
-    let status = if links > MAX_LINKS_PUBLISHED { CommentStatus::Pending } else { CommentStatus::Published };
-    let fingerprint = posted.fingerprint(&article);
-    let posted = blocking(move || {
+    let status = match link_count(&valid.body) {
+        0..=MAX_LINKS_PUBLISHED => CommentStatus::Published,
+        _ => CommentStatus::Pending,
+    };
+    let outcome = blocking(move || {
         store.post(&NewComment {
             article: &article,
-            parent: posted.parent.as_deref(),
+            parent: parent.as_deref(),
             author: &valid.name,
             email: &valid.email,
             website: valid.website.as_ref().map(SafeUrl::as_str),
@@ -270,10 +268,22 @@ async fn post_comment(
         })
     })
     .await?;
-    Ok(match posted {
-        Posted::Created(comment) => (StatusCode::CREATED, Json(comment_json(&comment))).into_response(),
-        Posted::Replayed(comment) => (StatusCode::OK, Json(comment_json(&comment))).into_response(),
-    })
+    let (status, comment) = match outcome {
+        Posted::Created(comment) => (StatusCode::CREATED, comment),
+        Posted::Replayed(comment) => (StatusCode::OK, comment),
+    };
+    Ok((status, Json(comment_json(&comment))).into_response())
+}
+
+/// `^[A-Za-z0-9_-]{16,64}$`: long enough to be unguessable, short enough to index.
+fn is_idempotency_key(key: &str) -> bool {
+    (16..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+}
+
+/// Links a spammer would post: `http://` and `https://` in any case.
+fn link_count(text: &str) -> usize {
+    let text = text.to_ascii_lowercase();
+    text.matches("http://").count() + text.matches("https://").count()
 }
 
 async fn captcha(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
@@ -285,6 +295,15 @@ async fn captcha(State(state): State<Arc<AppState>>) -> Result<Response, ApiErro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_and_keys() {
+        assert_eq!(link_count("voir HTTPS://a.example, http://b.example et https://c.example/http://"), 4);
+        assert_eq!(link_count("https:/ pas un lien, httpx://"), 0);
+        assert!(is_idempotency_key("0123456789abcdef") && is_idempotency_key(&"a-_Z".repeat(16)));
+        assert!(!is_idempotency_key("0123456789abcde") && !is_idempotency_key(&"a".repeat(65)));
+        assert!(!is_idempotency_key("0123456789abcdef!") && !is_idempotency_key("0123456789abcdeé"));
+    }
 
     #[test]
     fn the_client_is_the_peer_unless_a_proxy_is_trusted() {

@@ -20,7 +20,7 @@ pub struct Challenge {
 }
 
 /// A challenge as sent back with a comment, with the reader's answer.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize)]
 pub struct Proof {
     pub seed: String,
     pub expires: String,
