@@ -14,6 +14,7 @@ use std::error::Error;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
@@ -31,6 +32,20 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
+/// The database, and the captcha secret: the one configured, else the one stored at first start.
+fn open_store(path: &Path, configured: Option<String>) -> Result<(Store, String), Box<dyn Error + Send + Sync>> {
+    let store = Store::open(path).map_err(|error| format!("database {}: {error}", path.display()))?;
+    let secret = match configured {
+        Some(secret) => secret,
+        None => {
+            let mut fresh = [0u8; 32];
+            getrandom::fill(&mut fresh)?;
+            store.captcha_secret(hex(&fresh))?
+        }
+    };
+    Ok((store, secret))
+}
+
 /// A server bound to its address, not yet answering.
 pub struct Server {
     listener: TcpListener,
@@ -40,20 +55,11 @@ pub struct Server {
 impl Server {
     /// Opens the database (creating it at first start) and binds the listening socket.
     pub async fn bind(config: &ServeArgs, clock: Arc<Clock>) -> Result<Server, Box<dyn Error + Send + Sync>> {
-        let database = config.database.clone();
-        let store = tokio::task::spawn_blocking(move || Store::open(&database)).await?;
-        let store = Arc::new(store.map_err(|error| format!("database {}: {error}", config.database.display()))?);
-        let secret = match &config.captcha_secret {
-            Some(secret) => secret.clone(),
-            None => {
-                let mut fresh = [0u8; 32];
-                getrandom::fill(&mut fresh)?;
-                store.captcha_secret(hex(&fresh))?
-            }
-        };
+        let (database, configured) = (config.database.clone(), config.captcha_secret.clone());
+        let (store, secret) = tokio::task::spawn_blocking(move || open_store(&database, configured)).await??;
         let state = AppState {
             content: Content::new(config.content.folder.clone()),
-            store,
+            store: Arc::new(store),
             signer: Signer::new(&secret, config.captcha_min_seconds),
             clock,
             reads: RateLimiter::new(config.reads_per_minute),
