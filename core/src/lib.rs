@@ -7,6 +7,7 @@ pub mod captcha;
 pub mod comment;
 pub mod datetime;
 pub mod error;
+pub mod html;
 pub mod json;
 pub mod locale;
 pub mod native;
