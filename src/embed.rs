@@ -1,73 +1,199 @@
-//! The widget's only `#[wasm_bindgen]` surface: mounting widgets on a page and unmounting them.
+//! The widget's only `#[wasm_bindgen]` surface: mounting widgets on a page, updating and
+//! unmounting them, and telling the page what happened.
+//!
+//! Each widget renders into its host element's shadow root, with the stylesheet adopted
+//! there (a constructable stylesheet, so a strict `style-src 'self'` allows it): the page's
+//! CSS cannot reach inside, and the widget's cannot reach out.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use article_widget_core::locale::Locale;
 use wasm_bindgen::prelude::*;
-use web_sys::Element;
-use yew::AppHandle;
+use web_sys::{CssStyleSheet, CustomEvent, CustomEventInit, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use yew::{AppHandle, Callback};
 
 use crate::backend::fetch::FetchTransport;
 use crate::backend::{NativeBackend, Transport};
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 use crate::platform::{BrowserPlatform, Platform, Services};
-use crate::views::{Widget, WidgetProps};
+use crate::views::{Widget, WidgetEvent, WidgetProps};
 
 /// The attribute that marks an element for [`mount_all`].
 pub const MARKER: &str = "data-article-widget";
 
-/// A mounted widget; `unmount()` removes it from its element.
+/// The custom element's tag, defined by `www/article-widget.js`.
+const CUSTOM_ELEMENT: &str = "ARTICLE-WIDGET";
+
+const STYLESHEET: &str = include_str!("../www/widget.css");
+
+/// A mounted widget.
 #[wasm_bindgen]
 pub struct WidgetHandle {
-    app: Option<AppHandle<Widget>>,
+    host: HtmlElement,
+    mounted: Option<Mounted>,
+}
+
+struct Mounted {
+    app: AppHandle<Widget>,
+    transport: Option<Rc<FetchTransport>>,
+    container: Element,
 }
 
 #[wasm_bindgen]
 impl WidgetHandle {
+    /// Shows another configuration (another article, say) in the same element; nothing of
+    /// the previous one remains.
+    pub fn update(&mut self, config: JsValue) -> Result<(), JsError> {
+        let config = config_from_js(&config).map_err(|e| report(&self.host, &e))?;
+        self.unmount();
+        let transport = Rc::new(FetchTransport::default());
+        *self = mount_with(self.host.clone(), &config, Some(transport.clone()), transport, Rc::new(BrowserPlatform));
+        Ok(())
+    }
+
+    /// Removes the widget, aborts its requests on their way, and leaves the element as it
+    /// was (but for its shadow root, which cannot be removed, and is left empty).
     pub fn unmount(&mut self) {
-        if let Some(app) = self.app.take() {
+        if let Some(Mounted { app, transport, container }) = self.mounted.take() {
+            if let Some(transport) = transport {
+                transport.abort_all();
+            }
             app.destroy();
+            container.remove();
         }
+    }
+
+    /// Requests of this widget still on their way (for tests and diagnostics).
+    #[wasm_bindgen(js_name = requestsInFlight)]
+    pub fn requests_in_flight(&self) -> usize {
+        self.mounted.as_ref().and_then(|m| m.transport.as_ref()).map_or(0, |t| t.in_flight())
     }
 }
 
-/// Mounts a widget into `element`, configured by its `data-*` attributes (see README).
-/// A configuration error is thrown, written to the console and shown in the element.
+/// Mounts a widget in `host` with a configuration object (see README): `article`,
+/// `backend`, `lang`, `comments`, `endpoints`. Throws, logs and shows a configuration error.
+#[wasm_bindgen]
+pub fn mount(host: HtmlElement, config: JsValue) -> Result<WidgetHandle, JsError> {
+    let config = config_from_js(&config).map_err(|e| report(&host, &e))?;
+    let transport = Rc::new(FetchTransport::default());
+    Ok(mount_with(host, &config, Some(transport.clone()), transport, Rc::new(BrowserPlatform)))
+}
+
+/// Mounts a widget in `host`, configured by its attributes: `article`, `backend`, … on an
+/// `<article-widget>`, `data-article`, `data-backend`, … on any other element.
 #[wasm_bindgen(js_name = mountElement)]
-pub fn mount_element(element: Element) -> Result<WidgetHandle, JsError> {
-    match Config::from_attributes(|name| element.get_attribute(name)) {
-        Ok(config) => Ok(mount(element, &config, Rc::new(FetchTransport), Rc::new(BrowserPlatform))),
-        Err(error) => {
-            web_sys::console::error_1(&error.to_string().into());
-            element.set_text_content(Some(&error.to_string()));
-            Err(JsError::new(&error.to_string()))
-        }
-    }
+pub fn mount_element(host: HtmlElement) -> Result<WidgetHandle, JsError> {
+    let prefix = if host.tag_name() == CUSTOM_ELEMENT { "" } else { "data-" };
+    let config = Config::from_attributes(|name| host.get_attribute(&format!("{prefix}{name}"))).map_err(|e| report(&host, &e))?;
+    let transport = Rc::new(FetchTransport::default());
+    Ok(mount_with(host, &config, Some(transport.clone()), transport, Rc::new(BrowserPlatform)))
 }
 
-/// Mounts a widget into every element marked `data-article-widget` on the page.
+/// Mounts a widget in every element marked `data-article-widget` on the page.
 #[wasm_bindgen(js_name = mountAll)]
 pub fn mount_all() -> Vec<WidgetHandle> {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return Vec::new() };
     let Ok(elements) = document.query_selector_all(&format!("[{MARKER}]")) else { return Vec::new() };
     (0..elements.length())
-        .filter_map(|i| elements.item(i)?.dyn_into::<Element>().ok())
-        .filter_map(|element| mount_element(element).ok())
+        .filter_map(|i| elements.item(i)?.dyn_into::<HtmlElement>().ok())
+        .filter_map(|host| mount_element(host).ok())
         .collect()
 }
 
 /// Mounts a widget with a given transport and platform: the browser's, or fakes in tests.
-pub fn mount(element: Element, config: &Config, transport: Rc<dyn Transport>, platform: Rc<dyn Platform>) -> WidgetHandle {
+pub fn mount_with_services(host: HtmlElement, config: &Config, transport: Rc<dyn Transport>, platform: Rc<dyn Platform>) -> WidgetHandle {
+    mount_with(host, config, None, transport, platform)
+}
+
+fn mount_with(
+    host: HtmlElement,
+    config: &Config,
+    abortable: Option<Rc<FetchTransport>>,
+    transport: Rc<dyn Transport>,
+    platform: Rc<dyn Platform>,
+) -> WidgetHandle {
     // Element ids must be unique on the page, however many widgets it has.
     static MOUNTED: AtomicU32 = AtomicU32::new(0);
+    let root = shadow_root(&host);
+    let document = host.owner_document().expect("an element in a document");
+    let container = document.create_element("div").expect("a div");
+    root.append_child(&container).expect("appending to a shadow root");
     let props = WidgetProps {
         services: Services { backend: Rc::new(NativeBackend::new(config, transport)), platform },
         locale: reader_locale(config),
         article: config.article.clone().into(),
         id_prefix: format!("aw{}", MOUNTED.fetch_add(1, Ordering::Relaxed) + 1).into(),
+        comments_loading: config.comments_loading,
+        on_event: announcer(host.clone()),
     };
-    WidgetHandle { app: Some(yew::Renderer::<Widget>::with_root_and_props(element, props).render()) }
+    let app = yew::Renderer::<Widget>::with_root_and_props(container.clone(), props).render();
+    WidgetHandle { host, mounted: Some(Mounted { app, transport: abortable, container }) }
+}
+
+/// The host's open shadow root, with the widget's stylesheet, created on first use.
+fn shadow_root(host: &HtmlElement) -> ShadowRoot {
+    let root = host.shadow_root().unwrap_or_else(|| {
+        host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).expect("an element that can host a shadow root")
+    });
+    thread_local! {
+        // One parsed stylesheet shared by every widget on the page.
+        static SHEET: RefCell<Option<CssStyleSheet>> = const { RefCell::new(None) };
+    }
+    let sheet = SHEET.with(|sheet| {
+        sheet
+            .borrow_mut()
+            .get_or_insert_with(|| {
+                let sheet = CssStyleSheet::new().expect("constructable stylesheets");
+                sheet.replace_sync(STYLESHEET).expect("the widget's stylesheet parses");
+                sheet
+            })
+            .clone()
+    });
+    let sheets = js_sys::Array::of1(&sheet);
+    js_sys::Reflect::set(&root, &"adoptedStyleSheets".into(), &sheets).expect("adoptedStyleSheets");
+    root
+}
+
+/// Tells the page, through DOM events on the host that cross the shadow boundary:
+/// `article-widget:ready` when the article is shown, `article-widget:comment-posted`
+/// (detail: `{ id, pending }`) when the backend confirmed a comment.
+fn announcer(host: HtmlElement) -> Callback<WidgetEvent> {
+    Callback::from(move |event: WidgetEvent| {
+        let (name, detail) = match event {
+            WidgetEvent::Ready => ("article-widget:ready", JsValue::NULL),
+            WidgetEvent::CommentPosted { id, pending } => {
+                let detail = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&detail, &"id".into(), &id.into());
+                let _ = js_sys::Reflect::set(&detail, &"pending".into(), &pending.into());
+                ("article-widget:comment-posted", detail.into())
+            }
+        };
+        let init = CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        init.set_detail(&detail);
+        if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
+            let _ = host.dispatch_event(&event);
+        }
+    })
+}
+
+/// A configuration object (or JSON text) as the widget's [`Config`].
+fn config_from_js(config: &JsValue) -> Result<Config, ConfigError> {
+    let text = match config.as_string() {
+        Some(text) => text,
+        None => js_sys::JSON::stringify(config).ok().and_then(|s| s.as_string()).unwrap_or_default(),
+    };
+    Config::from_json(&text)
+}
+
+/// A configuration error: in the console, in the element, and thrown.
+fn report(host: &HtmlElement, error: &ConfigError) -> JsError {
+    web_sys::console::error_1(&error.to_string().into());
+    host.set_text_content(Some(&error.to_string()));
+    JsError::new(&error.to_string())
 }
 
 /// The configured language, else the page's `<html lang>`, else the browser's languages.

@@ -135,6 +135,9 @@ pub struct WidgetState {
     pub article: Remote<Rc<Article>>,
     pub related: Remote<Rc<[RelatedStory]>>,
     pub thread: Remote<Thread>,
+    /// Whether the comment section was seen (or is loaded eagerly): nothing is fetched for
+    /// it before.
+    pub comments_visible: bool,
     pub order: Order,
     pub more: More,
     /// The reader's own comments held for moderation, shown to them alone.
@@ -151,10 +154,17 @@ pub struct WidgetState {
 
 impl Default for WidgetState {
     fn default() -> Self {
+        WidgetState::new(true)
+    }
+}
+
+impl WidgetState {
+    pub fn new(comments_visible: bool) -> Self {
         WidgetState {
             article: Remote::Loading,
             related: Remote::Loading,
             thread: Remote::Loading,
+            comments_visible,
             order: Order::default(),
             more: More::Idle,
             own_pending: Vec::new(),
@@ -191,6 +201,8 @@ pub enum Action {
     ThreadLoaded { result: Result<CommentPage, LoadError>, now: i64 },
     MoreLoaded(Result<CommentPage, LoadError>),
     Retry(Section),
+    /// The comment section came near the viewport.
+    ShowComments,
     LoadMore,
     SetOrder(Order),
     ChallengeLoaded { result: Result<Challenge, LoadError>, shown_at: f64 },
@@ -250,6 +262,7 @@ impl WidgetState {
                 self.related_attempt += 1;
             }
             Action::Retry(Section::Comments) => self.reload_thread(),
+            Action::ShowComments => self.comments_visible = true,
             Action::LoadMore => {
                 if matches!(&self.thread, Remote::Ready(t) if t.next.is_some()) && self.more != More::Loading {
                     self.more = More::Loading;

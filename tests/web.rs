@@ -8,7 +8,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use article_widget::backend::{HttpRequest, HttpResponse, LocalFuture, Method, Transport};
-use article_widget::config::Config;
+use article_widget::config::{CommentsLoading, Config};
 use article_widget::core::captcha::Puzzle;
 use article_widget::core::error::{LoadError, Problem};
 use article_widget::embed::{self, WidgetHandle};
@@ -140,11 +140,24 @@ fn config(lang: &str) -> Config {
         comments_url: Some("/api/articles/{id}/comments".into()),
         captcha_url: Some("/api/captcha".into()),
         lang: Some(lang.into()),
+        comments_loading: CommentsLoading::Eager,
     }
 }
 
-fn mount(root: &Element, transport: Rc<FakeTransport>, platform: Rc<FakePlatform>, lang: &str) -> WidgetHandle {
-    embed::mount(root.clone(), &config(lang), transport, platform)
+/// Mounts a widget in a new host element; returns it with the element the widget renders
+/// into, inside the host's shadow root.
+fn mount(transport: Rc<FakeTransport>, platform: Rc<FakePlatform>, lang: &str) -> (WidgetHandle, Element) {
+    mount_configured(&config(lang), transport, platform)
+}
+
+fn mount_configured(config: &Config, transport: Rc<FakeTransport>, platform: Rc<FakePlatform>) -> (WidgetHandle, Element) {
+    let host = fresh_host();
+    let widget = embed::mount_with_services(host.clone(), config, transport, platform);
+    (widget, rendered_in(&host))
+}
+
+fn rendered_in(host: &HtmlElement) -> Element {
+    host.shadow_root().expect("a shadow root").last_element_child().expect("the widget's element")
 }
 
 fn comment(id: &str, parent: Option<&str>, author: &str, body: &str, created: &str) -> Value {
@@ -156,11 +169,11 @@ fn page(comments: &[Value], total: u64) -> Value {
 }
 
 /// A new element in the page, for one widget.
-fn fresh_root() -> Element {
+fn fresh_host() -> HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    root
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    host.dyn_into().unwrap()
 }
 
 /// Waits up to two seconds for `check` to give something.
@@ -239,8 +252,7 @@ async fn submit(root: &Element) {
 
 #[wasm_bindgen_test]
 async fn shows_a_placeholder_then_the_seed_article_and_its_related_stories() {
-    let root = fresh_root();
-    let mut widget = mount(&root, FakeTransport::seeded(page(&[], 0)), FakePlatform::new(), "fr");
+    let (mut widget, root) = mount(FakeTransport::seeded(page(&[], 0)), FakePlatform::new(), "fr");
 
     let placeholder = find(&root, ".aw-placeholder.aw-section--article").await;
     assert_eq!(placeholder.get_attribute("aria-busy").as_deref(), Some("true"));
@@ -275,7 +287,7 @@ async fn shows_a_placeholder_then_the_seed_article_and_its_related_stories() {
     assert!(root.query_selector(".aw-placeholder").unwrap().is_none());
 
     widget.unmount();
-    eventually("the element is emptied", || root.child_element_count() == 0).await;
+    eventually("the widget is gone from the page", || !root.is_connected()).await;
 }
 
 #[wasm_bindgen_test]
@@ -293,13 +305,12 @@ async fn each_failure_shows_an_error_block_whose_retry_recovers() {
         (None, "Le serveur n’a pas répondu."),
     ];
     for (answer, message) in cases {
-        let root = fresh_root();
         let fake = FakeTransport::seeded(page(&[], 0));
         match answer {
             Some((status, body)) => fake.answer(ARTICLE, status, body),
             None => fake.forget(ARTICLE),
         }
-        let _widget = mount(&root, fake.clone(), FakePlatform::new(), "fr");
+        let (_widget, root) = mount(fake.clone(), FakePlatform::new(), "fr");
 
         let error = find(&root, ".aw-error.aw-section--article").await;
         assert_eq!(error.get_attribute("role").as_deref(), Some("alert"));
@@ -322,10 +333,9 @@ async fn each_failure_shows_an_error_block_whose_retry_recovers() {
 
 #[wasm_bindgen_test]
 async fn failed_related_stories_leave_the_article_and_retry_on_their_own() {
-    let root = fresh_root();
     let fake = FakeTransport::seeded(page(&[], 0));
     fake.answer(RELATED, 503, "");
-    let _widget = mount(&root, fake.clone(), FakePlatform::new(), "en");
+    let (_widget, root) = mount(fake.clone(), FakePlatform::new(), "en");
 
     let error = find(&root, ".aw-error.aw-section--related").await;
     find(&root, ".aw-article h1").await;
@@ -343,20 +353,19 @@ async fn failed_related_stories_leave_the_article_and_retry_on_their_own() {
 
 #[wasm_bindgen_test]
 fn an_element_without_an_article_says_so() {
-    let root = fresh_root();
-    assert!(embed::mount_element(root.clone()).is_err());
-    assert!(root.text_content().unwrap().contains("`data-article`"));
+    let host = fresh_host();
+    assert!(embed::mount_element(host.clone()).is_err());
+    assert!(host.text_content().unwrap().contains("the setting `article` is required"));
 }
 
 #[wasm_bindgen_test]
 async fn the_thread_nests_replies_and_keeps_text_as_text() {
-    let root = fresh_root();
     let comments = [
         comment("1", None, "Paul", "Premier !\nDeuxième ligne https://example.org/source.", "2024-10-11T14:30:00Z"),
         comment("2", Some("1"), "Léa", "<b>pas du HTML</b>", "2024-10-11T14:50:00Z"),
         comment("3", None, "Ana", "Merci", "2024-10-01T09:00:00Z"),
     ];
-    let _widget = mount(&root, FakeTransport::seeded(page(&comments, 3)), FakePlatform::new(), "fr");
+    let (_widget, root) = mount(FakeTransport::seeded(page(&comments, 3)), FakePlatform::new(), "fr");
 
     find(&root, ".aw-thread .aw-comment").await;
     assert_eq!(texts(&root, ".aw-comments__heading"), ["3 commentaires"]);
@@ -374,12 +383,11 @@ async fn the_thread_nests_replies_and_keeps_text_as_text() {
 
 #[wasm_bindgen_test]
 async fn a_comment_is_posted_once_and_appears_in_place() {
-    let root = fresh_root();
     let fake = FakeTransport::seeded(page(&[], 0));
     let stored = comment("10", None, "Marie Curie", "Très éclairant.", "2024-10-11T15:00:05Z");
     fake.answer(&format!("POST {COMMENTS}"), 201, &stored.to_string());
     let platform = FakePlatform::new();
-    let _widget = mount(&root, fake.clone(), platform.clone(), "fr");
+    let (_widget, root) = mount(fake.clone(), platform.clone(), "fr");
 
     let label = find(&root, "label[for$=-captcha]").await;
     assert_eq!(label.text_content().unwrap(), format!("Question anti-robot : {}", Puzzle::from_seed(CAPTCHA_SEED).question(article_widget::core::locale::Locale::Fr)));
@@ -407,10 +415,9 @@ async fn a_comment_is_posted_once_and_appears_in_place() {
 
 #[wasm_bindgen_test]
 async fn a_failed_post_keeps_the_text_and_its_retry_reuses_the_key() {
-    let root = fresh_root();
     let fake = FakeTransport::seeded(page(&[], 0));
     let platform = FakePlatform::new();
-    let _widget = mount(&root, fake.clone(), platform.clone(), "en");
+    let (_widget, root) = mount(fake.clone(), platform.clone(), "en");
     fill_form(&root, "Kept, whatever happens.").await;
     platform.wait(5_000.0);
 
@@ -438,9 +445,8 @@ async fn a_failed_post_keeps_the_text_and_its_retry_reuses_the_key() {
 
 #[wasm_bindgen_test]
 async fn every_invalid_field_is_marked_and_summarised() {
-    let root = fresh_root();
     let fake = FakeTransport::seeded(page(&[], 0));
-    let _widget = mount(&root, fake.clone(), FakePlatform::new(), "fr");
+    let (_widget, root) = mount(fake.clone(), FakePlatform::new(), "fr");
     find(&root, "form [name=captcha]").await;
     type_into(&root, "email", "pas-une-adresse");
     submit(&root).await;
@@ -472,11 +478,10 @@ async fn every_invalid_field_is_marked_and_summarised() {
 
 #[wasm_bindgen_test]
 async fn a_wrong_answer_brings_a_new_question_and_keeps_the_text() {
-    let root = fresh_root();
     let fake = FakeTransport::seeded(page(&[], 0));
     fake.answer(&format!("POST {COMMENTS}"), 422, r#"{"error":{"code":"captcha_wrong","message":"Wrong answer.","field":"captcha"}}"#);
     let platform = FakePlatform::new();
-    let _widget = mount(&root, fake.clone(), platform.clone(), "fr");
+    let (_widget, root) = mount(fake.clone(), platform.clone(), "fr");
     fill_form(&root, "Mon avis.").await;
     platform.wait(5_000.0);
     let challenges_before = fake.sent.borrow().iter().filter(|r| r.url == CAPTCHA).count();
@@ -494,17 +499,73 @@ async fn a_wrong_answer_brings_a_new_question_and_keeps_the_text() {
 async fn a_draft_survives_a_reload_with_its_reply_target() {
     let platform = FakePlatform::new();
     let comments = [comment("1", None, "Paul", "Premier", "2024-10-11T14:30:00Z")];
-    let root = fresh_root();
-    let mut widget = mount(&root, FakeTransport::seeded(page(&comments, 1)), platform.clone(), "fr");
+    let (mut widget, root) = mount(FakeTransport::seeded(page(&comments, 1)), platform.clone(), "fr");
     click(&find(&root, ".aw-comment .aw-link-button").await);
     find(&root, ".aw-thread__item form").await;
     type_into(&root, "body", "Je réponds à Paul.");
     eventually("the draft is stored", || platform.load("article-widget:draft:nouvel-ordre-mondial").is_some()).await;
     widget.unmount();
 
-    let root = fresh_root();
-    let _widget = mount(&root, FakeTransport::seeded(page(&comments, 1)), platform.clone(), "fr");
+    let (_widget, root) = mount(FakeTransport::seeded(page(&comments, 1)), platform.clone(), "fr");
     let form = find(&root, ".aw-thread__item form").await;
     assert_eq!(texts(&form, "h3"), ["Répondre à Paul"]);
     assert_eq!(value_of(&root, "body"), "Je réponds à Paul.");
+}
+
+#[wasm_bindgen_test]
+async fn lazy_comments_load_when_the_section_comes_near() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let spacer: HtmlElement = document.create_element("div").unwrap().dyn_into().unwrap();
+    spacer.style().set_property("height", "6000px").unwrap();
+    document.body().unwrap().append_child(&spacer).unwrap();
+    let fake = FakeTransport::seeded(page(&[], 0));
+    let lazy = Config { comments_loading: CommentsLoading::Lazy, ..config("fr") };
+    let (_widget, root) = mount_configured(&lazy, fake.clone(), FakePlatform::new());
+
+    find(&root, ".aw-article h1").await;
+    sleep(Duration::from_millis(200)).await;
+    let asked = |url: &str| fake.sent.borrow().iter().any(|r| r.url == url);
+    assert!(!asked(FIRST_PAGE) && !asked(CAPTCHA), "nothing is fetched for comments out of sight");
+
+    root.query_selector(".aw-comments").unwrap().unwrap().scroll_into_view();
+    eventually("the comments are fetched once near", || asked(FIRST_PAGE) && asked(CAPTCHA)).await;
+    find(&root, ".aw-comments__empty").await;
+    find(&root, "form [name=captcha]").await;
+    spacer.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_page_hears_when_the_widget_is_ready_and_when_a_comment_is_posted() {
+    let fake = FakeTransport::seeded(page(&[], 0));
+    let mut held = comment("12", None, "Marie Curie", "Bravo.", "2024-10-11T15:00:05Z");
+    held["status"] = json!("pending");
+    fake.answer(&format!("POST {COMMENTS}"), 201, &held.to_string());
+    let platform = FakePlatform::new();
+    let (_widget, root) = mount(fake, platform.clone(), "fr");
+    let heard = Rc::new(RefCell::new(Vec::<String>::new()));
+    let listener = {
+        let heard = heard.clone();
+        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
+            let detail = js_sys::JSON::stringify(&event.detail()).ok().and_then(|s| s.as_string()).unwrap_or_default();
+            heard.borrow_mut().push(format!("{} {detail}", event.type_()));
+        })
+    };
+    // The page listens on the document: the events bubble out of the shadow root.
+    let document = web_sys::window().unwrap().document().unwrap();
+    for name in ["article-widget:ready", "article-widget:comment-posted"] {
+        document.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref()).unwrap();
+    }
+
+    find(&root, ".aw-article h1").await;
+    eventually("ready is heard", || heard.borrow().iter().any(|e| e == "article-widget:ready null")).await;
+    fill_form(&root, "Bravo.").await;
+    platform.wait(5_000.0);
+    submit(&root).await;
+    eventually("the post is heard", || {
+        heard.borrow().iter().any(|e| e == r#"article-widget:comment-posted {"id":"12","pending":true}"#)
+    })
+    .await;
+    for name in ["article-widget:ready", "article-widget:comment-posted"] {
+        document.remove_event_listener_with_callback(name, listener.as_ref().unchecked_ref()).unwrap();
+    }
 }

@@ -49,8 +49,18 @@ impl<'a> Node<'a> {
         matches!(self.value, None | Some(Value::Null))
     }
 
+    /// Left out entirely (as opposed to given as `null`).
+    pub fn is_missing(&self) -> bool {
+        self.value.is_none()
+    }
+
     pub fn fail(&self, expected: Expected) -> ShapeError {
-        let found = match self.value {
+        ShapeError { path: self.path().to_owned(), expected, found: self.found() }
+    }
+
+    /// What is here, as an error would describe it.
+    pub fn found(&self) -> Found {
+        match self.value {
             None => Found::Missing,
             Some(Value::Null) => Found::Null,
             Some(Value::Bool(_)) => Found::Boolean,
@@ -58,8 +68,7 @@ impl<'a> Node<'a> {
             Some(Value::String(_)) => Found::Text,
             Some(Value::Array(_)) => Found::List,
             Some(Value::Object(_)) => Found::Object,
-        };
-        ShapeError { path: self.path().to_owned(), expected, found }
+        }
     }
 
     /// Like [`Node::fail`] for a value of the right JSON type whose content is wrong.
@@ -168,6 +177,28 @@ impl<'a> Node<'a> {
     pub fn is_text(&self) -> bool {
         matches!(self.value, Some(Value::String(_)))
     }
+
+    /// The value here, for readers with rules of their own (mappings).
+    pub fn value(&self) -> Option<&'a Value> {
+        self.value
+    }
+
+    /// The node at a JSON Pointer (RFC 6901) below this one, such as `/items/0/title`:
+    /// arrays are entered by index, and `""` is this node itself.
+    pub fn at(&self, pointer: &str) -> Node<'a> {
+        let mut node = self.clone();
+        for token in pointer.split('/').skip(1) {
+            let key = token.replace("~1", "/").replace("~0", "~");
+            node = match node.value {
+                Some(Value::Array(items)) => Node {
+                    value: key.parse::<usize>().ok().and_then(|index| items.get(index)),
+                    path: format!("{}/{token}", node.path),
+                },
+                _ => node.get(&key),
+            };
+        }
+        node
+    }
 }
 
 #[cfg(test)]
@@ -203,5 +234,23 @@ mod tests {
         assert_eq!(error.found, Found::Number);
         assert_eq!(root.get("missing").text().unwrap_err().found, Found::Missing);
         assert_eq!(Node::root(&Value::Null).object().unwrap_err().path, "/");
+    }
+
+    #[test]
+    fn pointers_reach_members_and_elements() {
+        let value = serde_json::json!({"items": [{"a/b": {"~c": "x"}}], "": 1});
+        let root = Node::root(&value);
+        let cases = [
+            ("/items/0/a~1b/~0c", Some(serde_json::json!("x")), "/items/0/a~1b/~0c"),
+            ("", Some(value.clone()), "/"),
+            ("/", Some(serde_json::json!(1)), "/"),
+            ("/items/1/a", None, "/items/1/a"),
+            ("/items/x", None, "/items/x"),
+        ];
+        for (pointer, expected, path) in cases {
+            let node = root.at(pointer);
+            assert_eq!(node.value().cloned(), expected, "{pointer}");
+            assert_eq!(node.path(), path, "{pointer}");
+        }
     }
 }

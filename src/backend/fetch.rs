@@ -1,6 +1,7 @@
 //! The browser's `fetch`, as a [`Transport`], with a time limit.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use article_widget_core::error::{LoadError, Problem};
@@ -15,17 +16,54 @@ use super::{HttpRequest, HttpResponse, LocalFuture, Method, Transport};
 const TIMEOUT_SECONDS: u32 = 15;
 
 /// Sends with the default credentials policy (same-origin cookies only), so that a backend
-/// on another origin never receives the reader's cookies.
+/// on another origin never receives the reader's cookies. Keeps the requests on their way,
+/// so that an unmounted widget leaves none behind ([`FetchTransport::abort_all`]).
 #[derive(Default)]
-pub struct FetchTransport;
+pub struct FetchTransport {
+    in_flight: Rc<RefCell<HashMap<u64, AbortController>>>,
+    next_id: Cell<u64>,
+}
+
+impl FetchTransport {
+    /// Aborts every request on its way; their futures end with a network problem.
+    pub fn abort_all(&self) {
+        for (_, controller) in self.in_flight.borrow_mut().drain() {
+            controller.abort();
+        }
+    }
+
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.borrow().len()
+    }
+}
+
+/// Removes a request from the set on its way when it ends, however it ends.
+struct InFlight {
+    set: Rc<RefCell<HashMap<u64, AbortController>>>,
+    id: u64,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.set.borrow_mut().remove(&self.id);
+    }
+}
 
 impl Transport for FetchTransport {
     fn send(&self, request: HttpRequest) -> LocalFuture<Result<(String, HttpResponse), LoadError>> {
         let url = absolute(&request.url);
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        let controller = AbortController::new();
+        let registration = controller.as_ref().ok().map(|controller| {
+            self.in_flight.borrow_mut().insert(id, controller.clone());
+            InFlight { set: self.in_flight.clone(), id }
+        });
         Box::pin(async move {
+            let _registration = registration;
             let failed = |problem| LoadError { url: url.clone(), problem };
             let network = |detail: String| failed(Problem::Network { detail });
-            let controller = AbortController::new().map_err(|e| network(format!("{e:?}")))?;
+            let controller = controller.map_err(|e| network(format!("{e:?}")))?;
             let timed_out = Rc::new(Cell::new(false));
             let _timer = {
                 let (controller, timed_out) = (controller.clone(), timed_out.clone());

@@ -292,6 +292,7 @@ mod tests {
             comments_url: Some("/api/{id}/comments".into()),
             captcha_url: Some("/api/captcha".into()),
             lang: None,
+            comments_loading: Default::default(),
         };
         (NativeBackend::new(&config, transport.clone()), transport)
     }

@@ -34,19 +34,19 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
                     <p class="aw-dates">
                         <span class="aw-dates__published">
                             { m.published }{ " " }
-                            <Time at={article.published} text={locale.format_datetime(&article.published)} />
+                            { time(&article.published, locale.format_datetime(&article.published)) }
                         </span>
                         if let Some(updated) = article.updated {
                             <span class="aw-dates__updated">
                                 { m.updated }{ " " }
-                                <Time at={updated} text={locale.format_datetime(&updated)} />
+                                { time(&updated, locale.format_datetime(&updated)) }
                             </span>
                         }
                     </p>
                 </div>
             </header>
             if let Some(hero) = &article.hero {
-                <Figure image={hero.clone()} locale={*locale} class="aw-hero" eager=true />
+                { figure(hero, *locale, "aw-hero", true) }
             }
             <div class="aw-body">
                 { for article.body.iter().map(|block| block_html(block, *locale)) }
@@ -94,7 +94,7 @@ fn block_html(block: &Block, locale: Locale) -> Html {
                 html! { <ul class="aw-list">{ for items }</ul> }
             }
         }
-        Block::Image(image) => html! { <Figure image={image.clone()} {locale} /> },
+        Block::Image(image) => figure(image, locale, "", false),
     }
 }
 
@@ -109,25 +109,12 @@ fn inlines(content: &[Inline]) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct FigureProps {
-    pub image: Image,
-    pub locale: Locale,
-    #[prop_or_default]
-    pub class: Classes,
-    /// The hero is what the reader sees first: fetched at once, the others when near.
-    #[prop_or_default]
-    pub eager: bool,
-}
-
 /// An image with its caption and credit.
-#[function_component]
-pub fn Figure(props: &FigureProps) -> Html {
-    let image = &props.image;
+fn figure(image: &Image, locale: Locale, class: &'static str, eager: bool) -> Html {
     let has_caption = image.caption.is_some() || image.credit.is_some();
     html! {
-        <figure class={classes!("aw-figure", props.class.clone())}>
-            <Picture image={image.clone()} eager={props.eager} />
+        <figure class={classes!("aw-figure", class)}>
+            { picture(image, "", eager) }
             if has_caption {
                 <figcaption class="aw-figure__caption">
                     if let Some(caption) = &image.caption {
@@ -135,7 +122,7 @@ pub fn Figure(props: &FigureProps) -> Html {
                     }
                     if let Some(credit) = &image.credit {
                         <span class="aw-figure__credit">
-                            <span class="aw-visually-hidden">{ props.locale.messages().credit }</span>
+                            <span class="aw-visually-hidden">{ locale.messages().credit }</span>
                             { credit }
                         </span>
                     }
@@ -145,39 +132,23 @@ pub fn Figure(props: &FigureProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct PictureProps {
-    pub image: Image,
-    #[prop_or_default]
-    pub class: Classes,
-    #[prop_or_default]
-    pub eager: bool,
-}
-
-#[function_component]
-pub fn Picture(props: &PictureProps) -> Html {
-    let image = &props.image;
+/// An image; the hero is what the reader sees first and is fetched at once, the others
+/// when they come near.
+pub(super) fn picture(image: &Image, class: &'static str, eager: bool) -> Html {
     html! {
         <img
-            class={classes!("aw-image", props.class.clone())}
+            class={classes!("aw-image", class)}
             src={image.src.to_string()}
             alt={image.alt.clone()}
             width={image.width.map(|w| w.to_string())}
             height={image.height.map(|h| h.to_string())}
-            loading={if props.eager { "eager" } else { "lazy" }}
+            loading={if eager { "eager" } else { "lazy" }}
             decoding="async"
         />
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct TimeProps {
-    pub at: DateTime,
-    pub text: String,
-}
-
 /// A date for people, with its machine-readable form.
-#[function_component]
-pub fn Time(props: &TimeProps) -> Html {
-    html! { <time datetime={props.at.to_string()}>{ &props.text }</time> }
+pub(super) fn time(at: &DateTime, text: String) -> Html {
+    html! { <time datetime={at.to_string()}>{ text }</time> }
 }

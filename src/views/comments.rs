@@ -5,11 +5,13 @@ use std::rc::Rc;
 use article_widget_core::comment::Comment;
 use article_widget_core::locale::{fill, Locale};
 use article_widget_core::thread::{self, Entry, Segment};
-use web_sys::HtmlSelectElement;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlSelectElement, IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
 use yew::prelude::*;
 
 use super::form::CommentForm;
-use super::status::{ErrorBlock, Placeholder};
+use super::status::{error_block, placeholder};
 use crate::backend::Order;
 use crate::platform::Services;
 use crate::state::{Action, More, Remote, Section, Thread, WidgetState};
@@ -42,28 +44,27 @@ pub fn CommentsSection(props: &CommentsSectionProps) -> Html {
     };
     let reply_target = state.form.reply_to.clone();
     let (heading, body) = match &state.thread {
-        Remote::Loading => (m.comments_heading.to_owned(), html! { <Placeholder locale={*locale} section={Section::Comments} /> }),
-        Remote::Failed(error) => (
-            m.comments_heading.to_owned(),
-            html! { <ErrorBlock error={error.clone()} locale={*locale} section={Section::Comments} on_retry={retry} /> },
-        ),
+        Remote::Loading => (m.comments_heading.to_owned(), placeholder(*locale, Section::Comments)),
+        Remote::Failed(error) => (m.comments_heading.to_owned(), error_block(error, *locale, Section::Comments, retry)),
         Remote::Ready(thread) => (
             locale.comment_count(thread.total),
             html! { <ThreadView thread={thread.clone()} state={state.clone()} locale={*locale} form_slot={form_slot(&state.thread, reply_target.as_deref(), &form)} /> },
         ),
     };
+    let section_ref = use_node_ref();
+    use_show_when_near(&section_ref, state);
     let replying_in_thread = matches!(&state.thread, Remote::Ready(t) if reply_target.as_ref().is_some_and(|id| t.comments.iter().any(|c| &c.id == id)));
     html! {
-        <section class="aw-comments" aria-labelledby={heading_id.clone()}>
+        <section class="aw-comments" aria-labelledby={heading_id.clone()} ref={section_ref}>
             <div class="aw-comments__header">
                 <h2 class="aw-comments__heading" id={heading_id}>{ heading }</h2>
-                <OrderPicker order={state.order} dispatcher={state.dispatcher()} locale={*locale} id_prefix={props.id_prefix.clone()} />
+                { order_picker(state.order, state.dispatcher(), *locale, &props.id_prefix) }
             </div>
             { body }
             if !state.own_pending.is_empty() {
                 <ul class="aw-thread aw-thread--pending">
                     { for state.own_pending.iter().map(|comment| html! {
-                        <li><CommentView comment={Rc::new(comment.clone())} locale={*locale} now={None} in_reply_to={None::<AttrValue>} on_reply={None::<Callback<MouseEvent>>} pending=true /></li>
+                        <li>{ comment_view(comment, *locale, None, None, None, true) }</li>
                     }) }
                 </ul>
             }
@@ -74,6 +75,34 @@ pub fn CommentsSection(props: &CommentsSectionProps) -> Html {
     }
 }
 
+/// Dispatches [`Action::ShowComments`] once the section comes within a screen of the
+/// viewport, so that readers who never scroll that far cost the backend nothing.
+#[hook]
+fn use_show_when_near(section: &NodeRef, state: &UseReducerHandle<WidgetState>) {
+    let dispatcher = state.dispatcher();
+    use_effect_with((section.clone(), state.comments_visible), move |(section, visible)| {
+        let observer = (!*visible).then(|| section.cast::<web_sys::Element>()).flatten().and_then(|element| {
+            let on_change = Closure::<dyn Fn(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                let near = entries.iter().any(|e| e.unchecked_into::<IntersectionObserverEntry>().is_intersecting());
+                if near {
+                    dispatcher.dispatch(Action::ShowComments);
+                }
+            });
+            let options = IntersectionObserverInit::new();
+            options.set_root_margin("100% 0px");
+            let observer = IntersectionObserver::new_with_options(on_change.as_ref().unchecked_ref(), &options).ok()?;
+            observer.observe(&element);
+            Some((observer, on_change))
+        });
+        // Disconnecting on clean-up leaves no observer behind an unmounted widget.
+        move || {
+            if let Some((observer, _on_change)) = observer {
+                observer.disconnect();
+            }
+        }
+    });
+}
+
 /// The form to render under a comment being answered, if that comment is in the thread.
 fn form_slot(thread: &Remote<Thread>, reply_to: Option<&str>, form: &dyn Fn(Option<&str>) -> Html) -> Option<(String, Html)> {
     let Remote::Ready(thread) = thread else { return None };
@@ -81,19 +110,9 @@ fn form_slot(thread: &Remote<Thread>, reply_to: Option<&str>, form: &dyn Fn(Opti
     Some((target.id.clone(), form(Some(&target.author))))
 }
 
-#[derive(Properties, PartialEq)]
-struct OrderPickerProps {
-    order: Order,
-    dispatcher: UseReducerDispatcher<WidgetState>,
-    locale: Locale,
-    id_prefix: AttrValue,
-}
-
-#[function_component]
-fn OrderPicker(props: &OrderPickerProps) -> Html {
-    let m = props.locale.messages();
-    let id = format!("{}-order", props.id_prefix);
-    let dispatcher = props.dispatcher.clone();
+fn order_picker(order: Order, dispatcher: UseReducerDispatcher<WidgetState>, locale: Locale, id_prefix: &str) -> Html {
+    let m = locale.messages();
+    let id = format!("{id_prefix}-order");
     let onchange = Callback::from(move |event: Event| {
         let order = match event.target_unchecked_into::<HtmlSelectElement>().value().as_str() {
             "newest" => Order::Newest,
@@ -105,8 +124,8 @@ fn OrderPicker(props: &OrderPickerProps) -> Html {
         <p class="aw-order">
             <label for={id.clone()}>{ m.order_label }</label>
             <select id={id} class="aw-select" {onchange}>
-                <option value="oldest" selected={props.order == Order::Oldest}>{ m.order_oldest }</option>
-                <option value="newest" selected={props.order == Order::Newest}>{ m.order_newest }</option>
+                <option value="oldest" selected={order == Order::Oldest}>{ m.order_oldest }</option>
+                <option value="newest" selected={order == Order::Newest}>{ m.order_newest }</option>
             </select>
         </p>
     }
@@ -179,7 +198,7 @@ fn entry_html(entry: &OwnedEntry, state: &UseReducerHandle<WidgetState>, locale:
     let form_here = form_slot.as_ref().filter(|(target, _)| *target == entry.comment.id).map(|(_, form)| form.clone());
     html! {
         <li class="aw-thread__item" key={entry.comment.id.clone()}>
-            <CommentView comment={entry.comment.clone()} {locale} now={Some(now)} in_reply_to={entry.in_reply_to.clone()} on_reply={Some(on_reply)} pending=false />
+            { comment_view(&entry.comment, locale, Some(now), entry.in_reply_to.as_deref(), Some(on_reply), false) }
             { form_here.unwrap_or_default() }
             if !entry.replies.is_empty() {
                 <ol class="aw-thread aw-thread--replies">
@@ -190,20 +209,16 @@ fn entry_html(entry: &OwnedEntry, state: &UseReducerHandle<WidgetState>, locale:
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct CommentViewProps {
-    comment: Rc<Comment>,
+/// One comment. `now` is the moment relative dates count from (`None`: absolute dates);
+/// `in_reply_to` names the author answered when the nesting no longer shows it.
+fn comment_view(
+    comment: &Comment,
     locale: Locale,
-    /// The moment relative dates count from; `None` shows absolute dates.
     now: Option<i64>,
-    in_reply_to: Option<AttrValue>,
+    in_reply_to: Option<&str>,
     on_reply: Option<Callback<MouseEvent>>,
     pending: bool,
-}
-
-#[function_component]
-fn CommentView(props: &CommentViewProps) -> Html {
-    let CommentViewProps { comment, locale, now, .. } = props;
+) -> Html {
     let m = locale.messages();
     let absolute = locale.format_datetime(&comment.created);
     let shown = now.and_then(|now| locale.relative_time(&comment.created, now)).unwrap_or_else(|| absolute.clone());
@@ -212,20 +227,20 @@ fn CommentView(props: &CommentViewProps) -> Html {
         None => html! { <span class="aw-comment__author">{ &comment.author }</span> },
     };
     html! {
-        <article class={classes!("aw-comment", props.pending.then_some("aw-comment--pending"))} id={format!("aw-comment-{}", comment.id)}>
+        <article class={classes!("aw-comment", pending.then_some("aw-comment--pending"))} id={format!("aw-comment-{}", comment.id)}>
             <header class="aw-comment__header">
                 { author }
                 <time class="aw-comment__date" datetime={comment.created.to_string()} title={absolute}>{ shown }</time>
-                if let Some(author) = &props.in_reply_to {
+                if let Some(author) = in_reply_to {
                     <span class="aw-comment__context">{ fill(m.in_reply_to, &[("author", author)]) }</span>
                 }
             </header>
-            if props.pending {
+            if pending {
                 <p class="aw-comment__pending">{ m.awaiting_moderation }</p>
             }
             <p class="aw-comment__body">{ comment_text(&comment.body) }</p>
-            if let Some(on_reply) = &props.on_reply {
-                <button type="button" class="aw-link-button" onclick={on_reply.clone()}
+            if let Some(on_reply) = on_reply {
+                <button type="button" class="aw-link-button" onclick={on_reply}
                     aria-label={fill(m.reply_to, &[("author", &comment.author)])}>{ m.reply }</button>
             }
         </article>

@@ -16,6 +16,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::backend::LocalFuture;
+use crate::config::CommentsLoading;
 use crate::platform::Services;
 use crate::state::{Action, More, Remote, Section, StoredDraft, StoredIdentity, Submission, WidgetState};
 use crate::storage;
@@ -23,7 +24,7 @@ use crate::storage;
 pub use article::{ArticleView, ArticleViewProps};
 pub use comments::CommentsSection;
 pub use related::{RelatedList, RelatedListProps};
-pub use status::{ErrorBlock, Placeholder};
+use status::{error_block, placeholder};
 
 #[derive(Properties, PartialEq)]
 pub struct WidgetProps {
@@ -33,13 +34,28 @@ pub struct WidgetProps {
     pub article: AttrValue,
     /// Prefix of the element ids of this widget, unique on the page.
     pub id_prefix: AttrValue,
+    #[prop_or_default]
+    pub comments_loading: CommentsLoading,
+    /// Hears what the host page may want to know.
+    #[prop_or_default]
+    pub on_event: Callback<WidgetEvent>,
+}
+
+/// What a widget tells its page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WidgetEvent {
+    /// The article is on screen.
+    Ready,
+    /// The backend confirmed a comment; `pending` when it awaits moderation.
+    CommentPosted { id: String, pending: bool },
 }
 
 /// The whole widget: the article, its related stories and its comments, each loaded on its
 /// own; all state in one reducer, all loading in the effects below.
 #[function_component]
 pub fn Widget(props: &WidgetProps) -> Html {
-    let state = use_reducer(WidgetState::default);
+    let comments_loading = props.comments_loading;
+    let state = use_reducer(move || WidgetState::new(comments_loading == CommentsLoading::Eager));
     use_loading_effects(props, &state);
     use_storage_effects(props, &state);
 
@@ -49,19 +65,15 @@ pub fn Widget(props: &WidgetProps) -> Html {
         Callback::from(move |_| dispatcher.dispatch(Action::Retry(section)))
     };
     let article = match &state.article {
-        Remote::Loading => html! { <Placeholder {locale} section={Section::Article} /> },
+        Remote::Loading => placeholder(locale, Section::Article),
         Remote::Ready(article) => html! { <ArticleView article={article.clone()} {locale} /> },
-        Remote::Failed(error) => {
-            html! { <ErrorBlock error={error.clone()} {locale} section={Section::Article} on_retry={retry(Section::Article)} /> }
-        }
+        Remote::Failed(error) => error_block(error, locale, Section::Article, retry(Section::Article)),
     };
     let related = match &state.related {
-        Remote::Loading => html! { <Placeholder {locale} section={Section::Related} /> },
+        Remote::Loading => placeholder(locale, Section::Related),
         Remote::Ready(stories) if stories.is_empty() => html! {},
         Remote::Ready(stories) => html! { <RelatedList stories={stories.clone()} {locale} /> },
-        Remote::Failed(error) => {
-            html! { <ErrorBlock error={error.clone()} {locale} section={Section::Related} on_retry={retry(Section::Related)} /> }
-        }
+        Remote::Failed(error) => error_block(error, locale, Section::Related, retry(Section::Related)),
     };
     html! {
         <div class="aw-widget" lang={locale.tag()}>
@@ -89,10 +101,18 @@ fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<WidgetState
         deliver_unless_cleaned_up(Some(related), move |result| dispatcher.dispatch(Action::RelatedLoaded(result.map(Rc::from))))
     });
 
+    let ready = matches!(state.article, Remote::Ready(_));
+    use_effect_with((props.on_event.clone(), ready), |(on_event, ready)| {
+        if *ready {
+            on_event.emit(WidgetEvent::Ready);
+        }
+    });
+
     let dispatcher = state.dispatcher();
-    use_effect_with((services.clone(), state.order, state.thread_attempt), move |(services, order, _)| {
+    let wanted = state.comments_visible && services.backend.has_comments();
+    use_effect_with((services.clone(), state.order, state.thread_attempt, wanted), move |(services, order, _, wanted)| {
         let platform = services.platform.clone();
-        let page = services.backend.has_comments().then(|| services.backend.comments(*order, None));
+        let page = wanted.then(|| services.backend.comments(*order, None));
         deliver_unless_cleaned_up(page, move |result| {
             let now = (platform.now_ms() / 1000.0) as i64;
             dispatcher.dispatch(Action::ThreadLoaded { result, now })
@@ -110,16 +130,19 @@ fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<WidgetState
     });
 
     let dispatcher = state.dispatcher();
-    use_effect_with((services.clone(), state.challenge_attempt), move |(services, _)| {
+    use_effect_with((services.clone(), state.challenge_attempt, wanted), move |(services, _, wanted)| {
         let platform = services.platform.clone();
-        let challenge: LocalFuture<_> = match services.backend.challenge() {
-            Some(signed) => signed,
-            None => {
-                let seed = platform.random_u64();
-                Box::pin(async move { Ok(Challenge::local(seed)) })
+        // The question is fetched when the form can be seen, not for every page view.
+        let challenge = wanted.then(|| -> LocalFuture<_> {
+            match services.backend.challenge() {
+                Some(signed) => signed,
+                None => {
+                    let seed = platform.random_u64();
+                    Box::pin(async move { Ok(Challenge::local(seed)) })
+                }
             }
-        };
-        deliver_unless_cleaned_up(Some(challenge), move |result| {
+        });
+        deliver_unless_cleaned_up(challenge, move |result| {
             dispatcher.dispatch(Action::ChallengeLoaded { result, shown_at: platform.now_ms() })
         })
     });
@@ -129,11 +152,19 @@ fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<WidgetState
         Submission::Sending(comment) => Some(comment.clone()),
         _ => None,
     };
-    use_effect_with((services.clone(), state.post_attempt), move |(services, _)| {
+    use_effect_with((services.clone(), props.on_event.clone(), state.post_attempt), move |(services, on_event, _)| {
         // A post is never superseded: its answer is delivered whatever renders meanwhile.
         if let Some(comment) = sending {
             let post = services.backend.post_comment((*comment).clone());
-            spawn_local(async move { dispatcher.dispatch(Action::Posted(post.await)) });
+            let on_event = on_event.clone();
+            spawn_local(async move {
+                let result = post.await;
+                if let Ok(comment) = &result {
+                    let pending = comment.status == article_widget_core::comment::CommentStatus::Pending;
+                    on_event.emit(WidgetEvent::CommentPosted { id: comment.id.clone(), pending });
+                }
+                dispatcher.dispatch(Action::Posted(result));
+            });
         }
     });
 }

@@ -6,7 +6,7 @@ use article_widget_core::article::RelatedStory;
 use article_widget_core::locale::Locale;
 use yew::prelude::*;
 
-use super::article::{Picture, Time};
+use super::article::{picture, time};
 
 #[derive(Properties, PartialEq)]
 pub struct RelatedListProps {
@@ -24,11 +24,11 @@ pub fn RelatedList(props: &RelatedListProps) -> Html {
                 { for props.stories.iter().map(|story| html! {
                     <li class="aw-related__item">
                         if let Some(thumbnail) = &story.thumbnail {
-                            <Picture image={thumbnail.clone()} class="aw-related__thumbnail" />
+                            { picture(thumbnail, "aw-related__thumbnail", false) }
                         }
                         <a class="aw-related__link" href={story.url.to_string()}>{ &story.title }</a>
                         if let Some(published) = story.published {
-                            <Time at={published} text={props.locale.format_date(&published)} />
+                            { time(&published, props.locale.format_date(&published)) }
                         }
                     </li>
                 }) }

@@ -1,24 +1,15 @@
 //! What stands in for a section that is not there: its placeholder, or why it failed.
 
-use std::rc::Rc;
-
 use article_widget_core::error::LoadError;
 use article_widget_core::locale::Locale;
 use yew::prelude::*;
 
 use crate::state::Section;
 
-#[derive(Properties, PartialEq)]
-pub struct PlaceholderProps {
-    pub locale: Locale,
-    pub section: Section,
-}
-
 /// Grey shapes where the section will be, so that nothing jumps when it arrives.
-#[function_component]
-pub fn Placeholder(props: &PlaceholderProps) -> Html {
-    let m = props.locale.messages();
-    let (label, shapes) = match props.section {
+pub fn placeholder(locale: Locale, section: Section) -> Html {
+    let m = locale.messages();
+    let (label, shapes) = match section {
         Section::Article => (
             m.loading_article,
             html! {
@@ -53,36 +44,27 @@ pub fn Placeholder(props: &PlaceholderProps) -> Html {
         ),
     };
     html! {
-        <div class={classes!("aw-placeholder", section_class(props.section))} role="status" aria-busy="true">
+        <div class={classes!("aw-placeholder", section_class(section))} role="status" aria-busy="true">
             <span class="aw-visually-hidden">{ label }</span>
             <div aria-hidden="true">{ shapes }</div>
         </div>
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ErrorBlockProps {
-    pub error: Rc<LoadError>,
-    pub locale: Locale,
-    pub section: Section,
-    pub on_retry: Callback<MouseEvent>,
-}
-
 /// What failed, why in words, at which URL, and a way to try again.
-#[function_component]
-pub fn ErrorBlock(props: &ErrorBlockProps) -> Html {
-    let m = props.locale.messages();
-    let title = match props.section {
+pub fn error_block(error: &LoadError, locale: Locale, section: Section, on_retry: Callback<MouseEvent>) -> Html {
+    let m = locale.messages();
+    let title = match section {
         Section::Article => m.article_failed,
         Section::Related => m.related_failed,
         Section::Comments => m.comments_failed,
     };
     html! {
-        <div class={classes!("aw-error", section_class(props.section))} role="alert">
+        <div class={classes!("aw-error", section_class(section))} role="alert">
             <p class="aw-error__title">{ title }</p>
-            <p class="aw-error__detail">{ props.locale.describe(&props.error) }</p>
-            <p class="aw-error__url">{ m.address }{ " " }<code>{ &props.error.url }</code></p>
-            <button type="button" class="aw-button" onclick={props.on_retry.clone()}>{ m.retry }</button>
+            <p class="aw-error__detail">{ locale.describe(error) }</p>
+            <p class="aw-error__url">{ m.address }{ " " }<code>{ &error.url }</code></p>
+            <button type="button" class="aw-button" onclick={on_retry}>{ m.retry }</button>
         </div>
     }
 }
