@@ -53,6 +53,23 @@ pub enum Expected {
     /// An unsigned integer written as a string, as JSON numbers lose precision past 2^53.
     DecimalString,
     NonNegativeInteger,
+    /// A place in a document, as a JSON Pointer (RFC 6901).
+    JsonPointer,
+    /// Where a mapped field lies: a pointer, an object with `at`, or a list of them.
+    FieldSpec,
+    /// A key that this part of a mapping knows; found names the unknown one.
+    KnownKey,
+    DateFormat,
+    /// Seconds or milliseconds since 1970-01-01T00:00:00Z.
+    UnixTime,
+    /// An id: a non-blank string or an integer.
+    Identifier,
+    /// An element of a list that is the requested item.
+    MatchingItem,
+    /// A placeholder of a request body template.
+    Placeholder,
+    /// How a list says where its next page is.
+    PagingRule,
 }
 
 /// What was found instead.
@@ -88,6 +105,15 @@ impl Expected {
             Expected::CommentStatus => "a comment status: published or pending",
             Expected::DecimalString => "an unsigned integer written as a string of digits",
             Expected::NonNegativeInteger => "a non-negative integer",
+            Expected::JsonPointer => "a JSON Pointer such as /title/rendered (or \"\" for the whole document)",
+            Expected::FieldSpec => "a field: a JSON Pointer, an object with \"at\", or a list of them",
+            Expected::KnownKey => "a key known in this part of the mapping (see docs/mapping.md)",
+            Expected::DateFormat => "a date format: auto, rfc3339, naive_utc, unix_seconds or unix_ms",
+            Expected::UnixTime => "a Unix time (seconds or milliseconds since 1970)",
+            Expected::Identifier => "an id: a non-blank string or an integer",
+            Expected::MatchingItem => "an element for the requested article",
+            Expected::Placeholder => "a placeholder: {name}, {email}, {website}, {body}, {parent} or {article}, optionally with :number",
+            Expected::PagingRule => "an object with either page_count or next_cursor",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod html;
 pub mod json;
 pub mod locale;
+pub mod mapping;
 pub mod native;
 pub mod thread;
 pub mod url;

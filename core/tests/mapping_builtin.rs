@@ -1,0 +1,244 @@
+//! The built-in mappings against responses shaped like real WordPress REST and JSON Feed 1.1.
+
+use article_widget_core::article::{Block, HeadingLevel, Inline};
+use article_widget_core::comment::{CommentStatus, ValidComment};
+use article_widget_core::error::{Expected, Found, Problem, ShapeError};
+use article_widget_core::mapping::Mapping;
+use article_widget_core::thread;
+use article_widget_core::url::SafeUrl;
+use serde_json::{json, Value};
+
+const WP_POST: &str = include_str!("fixtures/wordpress_post.json");
+const WP_POSTS: &str = include_str!("fixtures/wordpress_posts.json");
+const WP_COMMENTS: &str = include_str!("fixtures/wordpress_comments.json");
+const WP_COMMENT_CREATED: &str = include_str!("fixtures/wordpress_comment_created.json");
+const WP_ERROR: &str = include_str!("fixtures/wordpress_error_duplicate.json");
+const FEED: &str = include_str!("fixtures/jsonfeed.json");
+
+fn wordpress() -> Mapping {
+    Mapping::builtin("wordpress").unwrap()
+}
+
+fn feed() -> Mapping {
+    Mapping::builtin("jsonfeed").unwrap()
+}
+
+fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect()
+}
+
+#[test]
+fn wordpress_urls() {
+    let wp = wordpress();
+    let base = "https://news.example.org/";
+    let values = [("id", "4127"), ("order", "newest")];
+    let cases = [
+        (wp.article_url(base, &values), "https://news.example.org/wp-json/wp/v2/posts/4127?_embed=author,wp:featuredmedia,wp:term"),
+        (wp.related_url(base, &values).unwrap(), "https://news.example.org/wp-json/wp/v2/posts?exclude=4127&per_page=4&_embed=wp:featuredmedia"),
+        (
+            wp.comments_url(base, &values, None).unwrap(),
+            "https://news.example.org/wp-json/wp/v2/comments?post=4127&page=1&per_page=100&orderby=date_gmt&order=desc",
+        ),
+        (
+            wp.comments_url(base, &[("id", "4127"), ("order", "oldest")], Some("3")).unwrap(),
+            "https://news.example.org/wp-json/wp/v2/comments?post=4127&page=3&per_page=100&orderby=date_gmt&order=asc",
+        ),
+        (wp.post_comment_url(base, &values).unwrap(), "https://news.example.org/wp-json/wp/v2/comments"),
+        // A hostile id stays inside its segment.
+        (wp.article_url("", &[("id", "1/../users?x")]), "/wp-json/wp/v2/posts/1%2F..%2Fusers%3Fx?_embed=author,wp:featuredmedia,wp:term"),
+    ];
+    for (url, expected) in cases {
+        assert_eq!(url, expected);
+    }
+}
+
+#[test]
+fn a_wordpress_post_with_embeds_decodes_completely() {
+    let article = wordpress().decode_article(WP_POST, &[("id", "4127")]).unwrap();
+    assert_eq!(article.id, "4127");
+    assert_eq!(article.headline, "“New world order”? Putin and Pezeshkian meet in Ashgabat – Analysis");
+    assert_eq!(article.kicker.as_deref(), Some("World & Politics"));
+    assert_eq!(
+        article.standfirst.as_deref(),
+        Some("The presidents met on Friday on the sidelines of a forum in Ashgabat … Continue reading “New world order”?")
+    );
+    assert_eq!(article.authors.len(), 1);
+    assert_eq!(article.authors[0].name, "Jean Delaunay");
+    assert_eq!(article.authors[0].url.as_ref().map(SafeUrl::as_str), Some("https://news.example.org/author/jdelaunay/"));
+    assert_eq!(article.published.to_string(), "2024-10-11T12:05:00Z");
+    assert_eq!(article.updated.map(|u| u.to_string()).as_deref(), Some("2024-10-11T14:30:12Z"));
+    let hero = article.hero.unwrap();
+    assert_eq!(hero.src.as_str(), "https://news.example.org/wp-content/uploads/2024/10/putin-pezeshkian.jpg");
+    assert_eq!(hero.alt, "Two presidents shaking hands");
+    assert_eq!(hero.caption.as_deref(), Some("Massoud Pezeshkian and Vladimir Putin in Ashgabat, Turkmenistan © Reuters"));
+    assert_eq!((hero.width, hero.height), (Some(1200), Some(675)));
+
+    let body = &article.body;
+    assert_eq!(body.len(), 7, "{body:#?}");
+    assert!(matches!(&body[0], Block::Paragraph(content) if matches!(&content[1],
+        Inline::Link { href, content } if href.as_str() == "https://en.wikipedia.org/wiki/Ashgabat" && Inline::plain_text(content) == "Ashgabat")));
+    assert_eq!(body[1], Block::Heading { level: HeadingLevel::H2, text: "A “very close” partnership".into() });
+    assert!(matches!(&body[2], Block::Paragraph(content)
+        if Inline::plain_text(content) == "According to Tass, the two leaders discussed trade & energy.\nNo joint statement was published."));
+    assert!(matches!(&body[3], Block::Image(image) if image.caption.as_deref() == Some("The forum hall in Ashgabat.") && image.width == Some(1024)));
+    assert!(matches!(&body[4], Block::Quote { content, attribution: Some(by) }
+        if Inline::plain_text(content) == "Our relations are developing very dynamically." && by == "Vladimir Putin"));
+    assert!(matches!(&body[5], Block::List { ordered: false, items } if items.len() == 2));
+    // The script is gone and the `javascript:` link is only text.
+    assert_eq!(body[6], Block::Paragraph(vec![Inline::Text("Not a link".into())]));
+}
+
+#[test]
+fn a_wordpress_post_without_embeds_degrades_to_no_image_and_no_byline() {
+    let mut post: Value = serde_json::from_str(WP_POST).unwrap();
+    post.as_object_mut().unwrap().remove("_embedded");
+    post["date_gmt"] = Value::Null;
+    let article = wordpress().decode_article(&post.to_string(), &[]).unwrap();
+    assert_eq!((article.hero, article.authors.len(), article.kicker), (None, 0, None));
+    // Without `date_gmt` (a draft), the local date is used.
+    assert_eq!(article.published.to_string(), "2024-10-11T14:05:00Z");
+    // A private author is embedded as an error object: no name, no byline.
+    post["_embedded"] = json!({"author": [{"code": "rest_user_invalid_id", "message": "Invalid user ID.", "data": {"status": 404}}]});
+    assert!(wordpress().decode_article(&post.to_string(), &[]).unwrap().authors.is_empty());
+}
+
+#[test]
+fn wordpress_data_errors_name_the_json_pointer() {
+    let cases = [
+        ("/title", json!({"raw": "no rendered"}), "/title/rendered", Expected::NonBlankText, Found::Missing),
+        ("/title/rendered", json!("<p> </p>"), "/title/rendered", Expected::NonBlankText, Found::Value("\"<p> </p>\"".into())),
+        ("/date_gmt", json!("11/10/2024"), "/date_gmt", Expected::DateTime, Found::Value("\"11/10/2024\"".into())),
+        ("/content/rendered", json!(12), "/content/rendered", Expected::Text, Found::Number),
+        (
+            "/_embedded/wp:featuredmedia/0/source_url",
+            json!("javascript:alert(1)"),
+            "/_embedded/wp:featuredmedia/0/source_url",
+            Expected::Url,
+            Found::Value("\"javascript:alert(1)\"".into()),
+        ),
+        (
+            "/_embedded/wp:featuredmedia/0/media_details/width",
+            json!("wide"),
+            "/_embedded/wp:featuredmedia/0/media_details/width",
+            Expected::NonNegativeInteger,
+            Found::Text,
+        ),
+    ];
+    for (pointer, replacement, path, expected, found) in cases {
+        let mut post: Value = serde_json::from_str(WP_POST).unwrap();
+        *post.pointer_mut(pointer).unwrap() = replacement;
+        let error = wordpress().decode_article(&post.to_string(), &[]).unwrap_err();
+        assert_eq!(error, Problem::Shape(ShapeError { path: path.into(), expected, found }), "{pointer}");
+    }
+}
+
+#[test]
+fn wordpress_related_posts_skip_untitled_ones() {
+    let stories = wordpress().decode_related(WP_POSTS, &[("id", "4127")]).unwrap().unwrap();
+    let titles: Vec<&str> = stories.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, ["BRICS summit: what to expect in Kazan…", "Iran’s oil exports hit a record"]);
+    let thumbnail = stories[0].thumbnail.as_ref().unwrap();
+    assert_eq!(thumbnail.src.as_str(), "https://news.example.org/wp-content/uploads/2024/10/kazan-300x169.jpg");
+    assert_eq!((thumbnail.width, thumbnail.height, thumbnail.alt.as_str()), (Some(300), Some(169), "Kazan Kremlin"));
+    assert_eq!(stories[1].thumbnail, None);
+    assert_eq!(stories[1].published.unwrap().to_string(), "2024-10-08T16:20:00Z");
+}
+
+#[test]
+fn wordpress_comments_with_a_reply_and_paging_headers() {
+    let wp = wordpress();
+    let page = wp.decode_comment_page(WP_COMMENTS, &headers(&[("x-wp-total", "12"), ("X-WP-TotalPages", "2")]), None).unwrap().unwrap();
+    assert_eq!((page.total, page.next.as_deref()), (12, Some("2")));
+    let [first, reply] = &page.comments[..] else { panic!("{page:?}") };
+    assert_eq!((first.id.as_str(), first.parent.as_deref(), first.author.as_str()), ("982", None, "Marie Curie"));
+    assert_eq!(first.website.as_ref().map(SafeUrl::as_str), Some("https://marie.example"));
+    assert_eq!(first.body, "Very clear analysis, thank you.\nOne question: what about China’s role?\n\nSee https://example.org/china");
+    assert_eq!(first.created.to_string(), "2024-10-11T13:12:00Z");
+    assert_eq!(first.status, CommentStatus::Published);
+    assert_eq!((reply.parent.as_deref(), reply.website.as_ref(), reply.body.as_str()), (Some("982"), None, "Thanks Marie — China was not at the forum."));
+    let threads = thread::build(&page.comments);
+    assert_eq!((threads.len(), threads[0].replies.len()), (1, 1));
+
+    // The last page has no next; without headers the total is what the page holds.
+    let last = wp.decode_comment_page(WP_COMMENTS, &headers(&[("X-WP-Total", "12"), ("X-WP-TotalPages", "2")]), Some("2")).unwrap().unwrap();
+    assert_eq!(last.next, None);
+    let bare = wp.decode_comment_page(WP_COMMENTS, &headers(&[("X-WP-Total", "many")]), None).unwrap().unwrap();
+    assert_eq!((bare.total, bare.next), (2, None));
+}
+
+#[test]
+fn a_wordpress_comment_is_posted_and_read_back() {
+    let wp = wordpress();
+    let comment = ValidComment {
+        name: "Ada".into(),
+        email: "ada@example.org".into(),
+        website: None,
+        body: "Me too.".into(),
+    };
+    let body: Value = serde_json::from_str(&wp.encode_new_comment(&comment, Some("982"), &[("id", "4127")]).unwrap()).unwrap();
+    assert_eq!(body, json!({"post": 4127, "parent": 982, "author_name": "Ada", "author_email": "ada@example.org", "content": "Me too."}));
+    let website = ValidComment { website: SafeUrl::parse("https://ada.example"), ..comment.clone() };
+    let top_level: Value = serde_json::from_str(&wp.encode_new_comment(&website, None, &[("id", "4127")]).unwrap()).unwrap();
+    assert_eq!(top_level.get("parent"), None, "left out, so that WordPress's default 0 applies");
+    assert_eq!(top_level["author_url"], "https://ada.example");
+
+    let stored = wp.decode_posted_comment(WP_COMMENT_CREATED).unwrap().unwrap();
+    assert_eq!((stored.id.as_str(), stored.parent.as_deref(), stored.status), ("991", Some("982"), CommentStatus::Pending));
+}
+
+#[test]
+fn a_wordpress_error_is_read_with_its_entities_decoded() {
+    let error = wordpress().decode_error(WP_ERROR).unwrap();
+    assert_eq!(error.code, "comment_duplicate");
+    assert_eq!(error.message, "Duplicate comment detected; it looks as though you’ve already said that!");
+    assert_eq!(wordpress().decode_error("<html>Bad gateway</html>"), None);
+    assert_eq!(wordpress().decode_error("{\"message\": \"no code\"}"), None);
+}
+
+#[test]
+fn a_json_feed_item_is_an_article() {
+    let jf = feed();
+    let id = "https://news.example.org/2024/10/11/putin-pezeshkian-ashgabat/";
+    assert_eq!(jf.article_url("https://news.example.org/feed.json", &[("id", id)]), "https://news.example.org/feed.json");
+    let article = jf.decode_article(FEED, &[("id", id)]).unwrap();
+    assert_eq!(article.id, id);
+    assert_eq!(article.headline, "“New world order”? Putin and Pezeshkian meet in Ashgabat");
+    assert_eq!(article.lang.as_deref(), Some("en-GB"));
+    assert_eq!(article.standfirst.as_deref(), Some("The presidents met on Friday."));
+    assert_eq!(article.authors.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["Jean Delaunay"]);
+    assert_eq!(article.published.to_string(), "2024-10-11T14:05:00+02:00");
+    assert_eq!(article.hero.unwrap().src.as_str(), "https://news.example.org/media/ashgabat.jpg");
+    assert_eq!(article.body[1], Block::Heading { level: HeadingLevel::H2, text: "Trade & energy".into() });
+
+    let text_only = jf.decode_article(FEED, &[("id", "4120")]).unwrap();
+    assert_eq!(
+        text_only.body,
+        [
+            Block::Paragraph(vec![Inline::Text("Leaders gather in Kazan.".into())]),
+            Block::Paragraph(vec![Inline::Text("The agenda is long.\nVery long.".into())]),
+        ]
+    );
+
+    let missing = jf.decode_article(FEED, &[("id", "nope")]).unwrap_err();
+    assert_eq!(missing, Problem::Shape(ShapeError { path: "/items".into(), expected: Expected::MatchingItem, found: Found::List }));
+    let untitled = jf.decode_article(FEED, &[("id", "4119")]).unwrap_err();
+    assert_eq!(untitled, Problem::Shape(ShapeError { path: "/items/2/title".into(), expected: Expected::NonBlankText, found: Found::Missing }));
+}
+
+#[test]
+fn json_feed_items_are_related_stories_but_the_article_itself() {
+    let jf = feed();
+    let stories = jf.decode_related(FEED, &[("id", "4120")]).unwrap().unwrap();
+    let urls: Vec<&str> = stories.iter().map(|s| s.url.as_str()).collect();
+    assert_eq!(urls, ["https://news.example.org/2024/10/11/putin-pezeshkian-ashgabat/", "https://partner.example.com/iran-oil"]);
+    assert_eq!(stories[0].thumbnail.as_ref().unwrap().src.as_str(), "https://news.example.org/media/ashgabat.jpg");
+    assert_eq!(stories[1].published, None);
+    assert!(!jf.has_comments() && jf.comments_url("", &[], None).is_none() && jf.decode_comment_page("[]", &[], None).is_none());
+}
+
+#[test]
+fn builtin_names() {
+    assert!(Mapping::builtin("wordpress").unwrap().can_post_comments());
+    assert!(Mapping::builtin("jsonfeed").unwrap().has_related());
+    assert_eq!(Mapping::builtin("drupal"), None);
+}

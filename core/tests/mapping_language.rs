@@ -1,0 +1,218 @@
+//! The mapping language case by case: what a mapping may say, what a wrong one is told,
+//! and how values are read (dates, ids, nesting, paging, fallbacks).
+
+use article_widget_core::comment::ValidComment;
+use article_widget_core::error::{Expected, Found, Problem, ShapeError};
+use article_widget_core::mapping::Mapping;
+use serde_json::{json, Value};
+
+/// The smallest mapping, with `changes` merged in at the given JSON Pointers.
+fn mapping_with(changes: &[(&str, Value)]) -> String {
+    let mut mapping = json!({
+        "article": {"fields": {"headline": "/title", "published": "/date", "body": "/text"}},
+        "comments": {"fields": {"id": "/id", "body": "/text", "created": "/date"}},
+    });
+    for (pointer, value) in changes {
+        let (parent, key) = pointer.rsplit_once('/').unwrap();
+        mapping.pointer_mut(parent).unwrap_or_else(|| panic!("{pointer}"))[key] = value.clone();
+    }
+    mapping.to_string()
+}
+
+fn parse(changes: &[(&str, Value)]) -> Mapping {
+    Mapping::parse(&mapping_with(changes)).unwrap()
+}
+
+fn shape(path: &str, expected: Expected, found: Found) -> Problem {
+    Problem::Shape(ShapeError { path: path.into(), expected, found })
+}
+
+fn quoted(text: &str) -> Found {
+    Found::Value(format!("\"{text}\""))
+}
+
+#[test]
+fn mapping_errors_name_the_mapping_key() {
+    let cases: Vec<(Vec<(&str, Value)>, Problem)> = vec![
+        (vec![("/article/fields/headlin", json!("/t"))], shape("/article/fields/headlin", Expected::KnownKey, quoted("headlin"))),
+        (vec![("/artcle", json!({}))], shape("/artcle", Expected::KnownKey, quoted("artcle"))),
+        (vec![("/article/fields/headline", json!("title"))], shape("/article/fields/headline", Expected::JsonPointer, quoted("title"))),
+        (vec![("/article/fields/headline", json!(3))], shape("/article/fields/headline", Expected::FieldSpec, Found::Number)),
+        (vec![("/article/fields/headline", json!([]))], shape("/article/fields/headline", Expected::FieldSpec, Found::List)),
+        (vec![("/article/fields/headline", json!({"html": true}))], shape("/article/fields/headline/at", Expected::JsonPointer, Found::Missing)),
+        (
+            vec![("/article/fields/headline", json!({"at": "/t", "date": "rfc3339"}))],
+            shape("/article/fields/headline/date", Expected::KnownKey, quoted("date")),
+        ),
+        (
+            vec![("/article/fields/published", json!([{"at": "/d", "date": "unix"}]))],
+            shape("/article/fields/published/0/date", Expected::DateFormat, quoted("unix")),
+        ),
+        (vec![("/article/fields/body", Value::Null)], shape("/article/fields/body", Expected::FieldSpec, Found::Null)),
+        (vec![("/article/root", json!("items"))], shape("/article/root", Expected::JsonPointer, quoted("items"))),
+        (vec![("/article/fields/authors", json!({"list": "/a"}))], shape("/article/fields/authors/name", Expected::FieldSpec, Found::Missing)),
+        (vec![("/comments/paging", json!({}))], shape("/comments/paging", Expected::PagingRule, Found::Object)),
+        (
+            vec![("/comments/paging", json!({"page_count": "/p", "next_cursor": "/c"}))],
+            shape("/comments/paging", Expected::PagingRule, Found::Object),
+        ),
+        (vec![("/comments/total", json!({"head": "X-Total"}))], shape("/comments/total/head", Expected::KnownKey, quoted("head"))),
+        (
+            vec![("/comments/post", json!({"url": "/c", "body": {"author": {"name": "{nmae}"}}}))],
+            shape("/comments/post/body/author/name", Expected::Placeholder, quoted("{nmae}")),
+        ),
+        (vec![("/values", json!({"order": {"newest": 1}}))], shape("/values/order/newest", Expected::Text, Found::Number)),
+        (vec![("/error", json!({"message": "/m"}))], shape("/error/code", Expected::FieldSpec, Found::Missing)),
+    ];
+    for (changes, expected) in cases {
+        assert_eq!(Mapping::parse(&mapping_with(&changes)), Err(expected), "{changes:?}");
+    }
+    assert!(matches!(Mapping::parse("{\"article\": "), Err(Problem::Syntax { line: 1, .. })));
+    assert_eq!(Mapping::parse("[]"), Err(shape("/", Expected::Object, Found::List)));
+}
+
+#[test]
+fn dates_in_every_format() {
+    let cases = [
+        ("auto", json!("2024-10-11T14:05:00+02:00"), Ok("2024-10-11T14:05:00+02:00")),
+        ("auto", json!("2024-10-11T12:05:00"), Ok("2024-10-11T12:05:00Z")),
+        ("auto", json!(1_728_648_300), Ok("2024-10-11T12:05:00Z")),
+        ("auto", json!(1_728_648_300_123_u64), Ok("2024-10-11T12:05:00Z")),
+        ("auto", json!(1_728_648_300.9), Ok("2024-10-11T12:05:00Z")),
+        ("auto", json!("1728648300"), Ok("2024-10-11T12:05:00Z")),
+        ("auto", json!("yesterday"), Err((Expected::DateTime, quoted("yesterday")))),
+        ("auto", json!(true), Err((Expected::DateTime, Found::Boolean))),
+        ("rfc3339", json!("2024-10-11T12:05:00Z"), Ok("2024-10-11T12:05:00Z")),
+        ("rfc3339", json!("2024-10-11T12:05:00"), Err((Expected::DateTime, quoted("2024-10-11T12:05:00")))),
+        ("rfc3339", json!(1_728_648_300), Err((Expected::DateTime, Found::Value("1728648300".into())))),
+        ("naive_utc", json!("2024-10-11T12:05:00"), Ok("2024-10-11T12:05:00Z")),
+        ("naive_utc", json!("2024-10-11T14:05:00+02:00"), Ok("2024-10-11T14:05:00+02:00")),
+        ("unix_seconds", json!(0), Ok("1970-01-01T00:00:00Z")),
+        ("unix_seconds", json!(-86_400), Ok("1969-12-31T00:00:00Z")),
+        ("unix_seconds", json!(1e300), Ok("9999-12-31T23:59:59Z")),
+        ("unix_ms", json!(1_728_648_300_000_u64), Ok("2024-10-11T12:05:00Z")),
+        ("unix_ms", json!("2024-10-11"), Err((Expected::UnixTime, quoted("2024-10-11")))),
+        ("unix_seconds", json!("NaN"), Err((Expected::UnixTime, quoted("NaN")))),
+    ];
+    for (format, value, expected) in cases {
+        let mapping = parse(&[("/article/fields/published", json!({"at": "/date", "date": format}))]);
+        let body = json!({"title": "T", "date": value, "text": ""}).to_string();
+        let result = mapping.decode_article(&body, &[]).map(|article| article.published.to_string());
+        let expected = expected.map(str::to_owned).map_err(|(e, found)| shape("/date", e, found));
+        assert_eq!(result, expected, "{format} {value}");
+    }
+}
+
+#[test]
+fn fallbacks_take_the_first_present_source() {
+    let mapping = parse(&[("/article/fields/headline", json!(["/title", {"at": "/name", "html": true}]))]);
+    let decode = |body: Value| mapping.decode_article(&body.to_string(), &[]).map(|a| a.headline);
+    assert_eq!(decode(json!({"title": "First", "name": "Second", "date": "2024-10-11T12:05:00Z", "text": ""})), Ok("First".into()));
+    assert_eq!(decode(json!({"title": null, "name": "&lt;b&gt;", "date": "2024-10-11T12:05:00Z", "text": ""})), Ok("<b>".into()));
+    // When none is present, the first is the one reported missing.
+    assert_eq!(
+        decode(json!({"date": "2024-10-11T12:05:00Z", "text": ""})),
+        Err(shape("/title", Expected::NonBlankText, Found::Missing))
+    );
+}
+
+#[test]
+fn nested_replies_become_flat_comments_with_parents() {
+    let mapping = parse(&[
+        ("/comments/list", json!("/data")),
+        ("/comments/replies", json!("/replies")),
+        ("/comments/fields/author", json!("/user/name")),
+        ("/comments/fields/parent", json!({"at": "/reply_to", "none": [0, ""]})),
+        ("/comments/total", json!("/meta/count")),
+        ("/comments/paging", json!({"next_cursor": "/meta/next"})),
+    ]);
+    let comment = |id: u64, replies: Value| json!({"id": id, "text": format!("c{id}"), "date": 1_728_648_300, "user": {"name": "N"}, "reply_to": 0, "replies": replies});
+    let body = json!({
+        "data": [comment(1, json!([comment(2, json!([comment(3, Value::Null)])), comment(4, json!([]))])), comment(5, Value::Null)],
+        "meta": {"count": "5", "next": "eyJpZCI6NX0="},
+    });
+    let page = mapping.decode_comment_page(&body.to_string(), &[], None).unwrap().unwrap();
+    let outline: Vec<(&str, Option<&str>)> = page.comments.iter().map(|c| (c.id.as_str(), c.parent.as_deref())).collect();
+    assert_eq!(outline, [("1", None), ("2", Some("1")), ("3", Some("2")), ("4", Some("1")), ("5", None)]);
+    assert_eq!((page.total, page.next.as_deref()), (5, Some("eyJpZCI6NX0=")));
+    assert_eq!(
+        mapping.comments_url("https://api.example", &[("id", "a")], page.next.as_deref()),
+        Some("https://api.example".to_owned())
+    );
+
+    // As deep as the JSON parser allows, each reply answers the one it is in.
+    let mut deep = Value::Null;
+    for id in (0..40).rev() {
+        deep = json!([comment(id, deep)]);
+    }
+    let page = mapping.decode_comment_page(&json!({"data": deep}).to_string(), &[], None).unwrap().unwrap();
+    assert_eq!(page.comments.len(), 40);
+    assert!(page.comments.windows(2).all(|pair| pair[1].parent.as_deref() == Some(pair[0].id.as_str())));
+}
+
+#[test]
+fn comment_data_errors_are_located() {
+    let mapping = parse(&[("/comments/list", json!("/items"))]);
+    let cases = [
+        (json!({"items": {}}), shape("/items", Expected::List, Found::Object)),
+        (json!({"items": [{"text": "t", "date": 0}]}), shape("/items/0/id", Expected::Identifier, Found::Missing)),
+        (json!({"items": [{"id": 1.5, "text": "t", "date": 0}]}), shape("/items/0/id", Expected::Identifier, Found::Value("1.5".into()))),
+        (json!({"items": [{"id": " ", "text": "t", "date": 0}]}), shape("/items/0/id", Expected::Identifier, quoted(" "))),
+        (json!({"items": [{"id": 1, "text": "t"}]}), shape("/items/0/date", Expected::DateTime, Found::Missing)),
+        (json!({"items": [{"id": 1, "text": ["t"], "date": 0}]}), shape("/items/0/text", Expected::Text, Found::List)),
+    ];
+    for (body, expected) in cases {
+        assert_eq!(mapping.decode_comment_page(&body.to_string(), &[], None), Some(Err(expected)), "{body}");
+    }
+}
+
+#[test]
+fn body_templates_fill_placeholders_and_leave_absent_ones_out() {
+    let mapping = parse(&[(
+        "/comments/post",
+        json!({"url": "/c", "response": "/data", "body": {
+            "data": {"type": "comment", "who": ["{name}", "{website}"], "text": "{body}", "in_reply_to": "{parent:number}", "thread": "{article}", "literal": "{not a placeholder", "n": 3}
+        }}),
+    )]);
+    let comment = ValidComment { name: "Zoé".into(), email: "z@example.org".into(), website: None, body: "Line 1\n\"quoted\"".into() };
+    let encoded: Value = serde_json::from_str(&mapping.encode_new_comment(&comment, Some("abc"), &[("id", "42")]).unwrap()).unwrap();
+    assert_eq!(
+        encoded,
+        json!({"data": {"type": "comment", "who": ["Zoé"], "text": "Line 1\n\"quoted\"", "in_reply_to": "abc", "thread": "42", "literal": "{not a placeholder", "n": 3}})
+    );
+    let reply: Value = serde_json::from_str(&mapping.encode_new_comment(&comment, Some("17"), &[]).unwrap()).unwrap();
+    assert_eq!((reply["data"]["in_reply_to"].clone(), reply["data"].get("thread")), (json!(17), None));
+    let stored = mapping.decode_posted_comment(&json!({"data": {"id": "c9", "text": "x", "date": "2024-10-11T12:05:00Z"}}).to_string());
+    assert_eq!(stored.unwrap().unwrap().id, "c9");
+    assert_eq!(parse(&[]).encode_new_comment(&comment, None, &[]), None);
+}
+
+#[test]
+fn urls_join_the_base_and_translate_values() {
+    let cases = [
+        ("", "https://api.example/feed.json", "https://api.example/feed.json"),
+        ("/posts/{id}", "https://api.example/", "https://api.example/posts/a%20b"),
+        ("posts/{id}", "https://api.example/v1", "https://api.example/v1/posts/a%20b"),
+        ("?id={id}", "https://api.example/one", "https://api.example/one?id=a%20b"),
+        ("?id={id}", "https://api.example/one?key=k", "https://api.example/one?key=k&id=a%20b"),
+        ("https://other.example/{id}", "https://api.example", "https://other.example/a%20b"),
+        ("//cdn.example/{id}", "https://api.example", "//cdn.example/a%20b"),
+        ("/posts/{id}", "", "/posts/a%20b"),
+    ];
+    for (template, base, expected) in cases {
+        let mapping = parse(&[("/article/url", json!(template))]);
+        assert_eq!(mapping.article_url(base, &[("id", "a b")]), expected, "{template} {base}");
+    }
+    let mapping = parse(&[
+        ("/values", json!({"order": {"newest": "-created"}})),
+        ("/comments/url", json!("/c?sort={order}&page={page}")),
+        ("/comments/list", json!("/data")),
+        ("/comments/paging", json!({"page_count": ["/meta/pages", {"header": "X-Pages"}]})),
+    ]);
+    assert_eq!(mapping.comments_url("", &[("order", "newest")], None).as_deref(), Some("/c?sort=-created&page=1"));
+    assert_eq!(mapping.comments_url("", &[("order", "oldest")], Some("4")).as_deref(), Some("/c?sort=oldest&page=4"));
+    let page = |body: Value, headers: &[(String, String)]| mapping.decode_comment_page(&body.to_string(), headers, Some("1")).unwrap().unwrap().next;
+    assert_eq!(page(json!({"data": [], "meta": {"pages": 3}}), &[]), Some("2".into()));
+    assert_eq!(page(json!({"data": []}), &[("x-pages".into(), "2".into())]), Some("2".into()));
+    assert_eq!(page(json!({"data": [], "meta": {"pages": 1}}), &[]), None);
+}
