@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds the widget in release mode and serves the standalone
-# demo on 127.0.0.1 (PORT, default 8080) until interrupted.
+# Installs what is missing, builds the widget in release mode (the Trunk demo and the npm
+# package) and the reference server, then serves on 127.0.0.1 (PORT, default 8080):
+#   /            the standalone demo (the seed article, its related stories, its comments)
+#   /publisher/  a publisher's page: hostile CSS, strict CSP, two widgets, dark mode
+#   /api/        the native JSON API, with its data in a SQLite file that survives restarts
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/setup.sh
 port="${PORT:-8080}"
-echo "[demo] building; the demo will be at http://127.0.0.1:$port/"
-exec trunk serve --port "$port"
+scripts/package.sh
+trunk build
+cargo build --offline --release -p article-widget-server
+echo "[demo] standalone demo: http://127.0.0.1:$port/"
+echo "[demo] publisher page:  http://127.0.0.1:$port/publisher/"
+exec target/release/article-widget-server --listen "127.0.0.1:$port" \
+  --content www/demo-api/articles --static dist --database "$AW_CACHE/demo.sqlite3"

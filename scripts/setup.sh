@@ -12,7 +12,10 @@ AW_TOOLS="$AW_CACHE/tools"
 AW_NODE="$AW_CACHE/node"
 
 TRUNK_VERSION=0.21.14
+WASM_PACK_VERSION=0.15.1
 BINARYEN_VERSION=132.0.0
+PLAYWRIGHT_VERSION=1.65.1
+AXE_PLAYWRIGHT_VERSION=4.14.0
 # wasm-bindgen-cli must equal the library version in Cargo.lock, or the generated glue breaks.
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' "$AW_ROOT/Cargo.lock")"
 
@@ -50,17 +53,26 @@ cargo_tool() {
 # wasm-bindgen-cli is built without --locked: its lock file names a crate the registry lacks.
 cargo_tool wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
 cargo_tool trunk "$TRUNK_VERSION" trunk --locked
+cargo_tool wasm-pack "$WASM_PACK_VERSION" wasm-pack --locked
 
-# Only npm's binaryen parses today's Rust wasm (Debian's and crates.io's wasm-opt are too old).
-if ! "$AW_NODE/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
-  log "npm binaryen $BINARYEN_VERSION"
+# npm: wasm-opt (only npm's binaryen parses today's Rust wasm; Debian's and crates.io's are
+# too old), and Playwright's client with axe for the end-to-end tests. Playwright drives
+# Debian's chromium: its own browser download is never run.
+npm_packages=("binaryen@$BINARYEN_VERSION" "playwright-core@$PLAYWRIGHT_VERSION" "@axe-core/playwright@$AXE_PLAYWRIGHT_VERSION")
+npm_installed() { node -e 'const [name, version] = process.argv[1].split(/(?<=.)@/);
+  process.exit(require(process.argv[2] + "/node_modules/" + name + "/package.json").version === version ? 0 : 1)' "$1" "$AW_NODE" 2>/dev/null; }
+missing_npm=()
+for package in "${npm_packages[@]}"; do npm_installed "$package" || missing_npm+=("$package"); done
+if [ "${#missing_npm[@]}" -gt 0 ]; then
+  log "npm ${missing_npm[*]}"
   mkdir -p "$AW_NODE"
   (cd "$AW_NODE" && { [ -f package.json ] || npm init -y >/dev/null; } &&
-    npm install --silent --no-audit --no-fund "binaryen@$BINARYEN_VERSION" >/dev/null)
+    npm install --silent --no-audit --no-fund "${npm_packages[@]}" >/dev/null)
 fi
+export AW_NODE_MODULES="$AW_NODE/node_modules"
 
 export PATH="$AW_TOOLS/bin:$AW_NODE/node_modules/.bin:$PATH"
 export CHROMEDRIVER=/usr/bin/chromedriver
 # Everything after this point builds offline: the dependencies are fetched once, here.
 (cd "$AW_ROOT" && cargo fetch --quiet)
-log "ready: $(wasm-bindgen --version), $(trunk --version), wasm-opt $(wasm-opt --version | awk '{print $3}'), $(chromedriver --version | cut -d' ' -f1-2)"
+log "ready: $(wasm-bindgen --version), $(trunk --version), $(wasm-pack --version), wasm-opt $(wasm-opt --version | awk '{print $3}'), $(chromedriver --version | cut -d' ' -f1-2)"

@@ -1,0 +1,175 @@
+// Whole journeys in a real browser (Debian's chromium through Playwright) against the
+// reference server: the demo, the publisher's hostile page, a keyboard-only comment,
+// accessibility in both themes, and a single-page app mounting and unmounting.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+
+import { AxeBuilder, launchBrowser, solve, startServer, watch } from "./harness.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+async function open(path, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, ...options });
+  const page = await context.newPage();
+  const seen = await watch(page);
+  await page.goto(server.url + path);
+  return { page, seen, close: () => context.close() };
+}
+
+/** The properties a page's CSS could change by inheritance or by matching too widely. */
+const PROPERTIES = ["font-family", "font-size", "font-weight", "color", "line-height", "letter-spacing", "text-transform",
+  "display", "margin-top", "padding-top", "border-top-style", "background-color", "width"];
+const ELEMENTS = [".aw-widget", ".aw-kicker", "h1", ".aw-standfirst", ".aw-byline", ".aw-hero img", ".aw-body p",
+  "blockquote", ".aw-related__link", ".aw-comments__heading", "form input[name=name]", "form button[type=submit]"];
+
+async function computedStyles(widget) {
+  const styles = {};
+  for (const selector of ELEMENTS) {
+    styles[selector] = await widget.locator(selector).first().evaluate((element, properties) => {
+      const style = getComputedStyle(element);
+      return Object.fromEntries(properties.map((p) => [p, style.getPropertyValue(p)]));
+    }, PROPERTIES);
+  }
+  return styles;
+}
+
+test("the standalone demo shows the seed article, its related stories and its comments", async () => {
+  const { page, seen, close } = await open("/");
+  const widget = page.locator("[data-article-widget]");
+  await widget.locator("h1").waitFor();
+  assert.match(await widget.locator("h1").innerText(), /Poutine et Pezeshkian se rencontrent pour la première fois à Achgabat/);
+  assert.equal(await widget.locator(".aw-related__link").count(), 4);
+  await widget.locator(".aw-comments").scrollIntoViewIfNeeded();
+  await widget.locator(".aw-thread .aw-comment").first().waitFor();
+  assert.match(await widget.locator(".aw-comments__heading").innerText(), /^\d+ commentaires?$/);
+  assert.deepEqual(seen, { violations: [], errors: [] });
+  await close();
+});
+
+test("a reader writes and posts a comment with the keyboard alone", async () => {
+  const { page, seen, close } = await open("/");
+  await page.locator("[data-article-widget] h1").waitFor();
+  const focused = () => page.evaluate(() => {
+    let element = document.activeElement;
+    while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+    return { name: element?.getAttribute("name"), className: element?.className, tag: element?.tagName };
+  });
+  for (let presses = 0; (await focused()).name !== "name"; presses++) {
+    assert.ok(presses < 60, "Tab reaches the name field");
+    await page.keyboard.press("Tab");
+  }
+  await page.keyboard.type("Lectrice au clavier");
+  await page.keyboard.press("Tab");
+  assert.equal((await focused()).name, "email");
+  await page.keyboard.type("clavier@example.fr");
+  await page.keyboard.press("Tab");
+  assert.equal((await focused()).name, "website");
+  await page.keyboard.press("Tab");
+  assert.equal((await focused()).name, "body");
+  await page.keyboard.type("Écrit sans souris.\nDeuxième ligne.");
+  await page.keyboard.press("Tab");
+  assert.equal((await focused()).name, "captcha");
+  const label = await page.locator("[data-article-widget] label[for$=-captcha]").innerText();
+  await page.keyboard.type(String(solve(label)));
+  await page.waitForTimeout(3_200); // people take a few seconds; the widget refuses robots' haste
+  await page.keyboard.press("Enter");
+
+  const status = page.locator("[data-article-widget] .aw-form__status--ok");
+  await status.waitFor();
+  assert.equal(await status.innerText(), "Merci ! Votre commentaire est publié.");
+  assert.match((await focused()).className, /aw-form__status/, "focus moves to the confirmation");
+  const posted = page.locator("[data-article-widget] .aw-comment", { hasText: "Écrit sans souris." });
+  assert.equal(await posted.locator(".aw-comment__author").innerText(), "Lectrice au clavier");
+  assert.equal(await posted.locator(".aw-comment__body br").count(), 1);
+  assert.deepEqual(seen, { violations: [], errors: [] });
+  await close();
+});
+
+test("on a publisher's hostile page with a strict CSP, both widgets look as they do alone", async () => {
+  const alone = await open("/");
+  await alone.page.locator("[data-article-widget] .aw-comments__heading").scrollIntoViewIfNeeded();
+  await alone.page.locator("[data-article-widget] form input[name=name]").waitFor();
+  const expected = await computedStyles(alone.page.locator("[data-article-widget]"));
+  await alone.close();
+
+  const { page, seen, close } = await open("/publisher/");
+  const french = page.locator("article-widget[lang=fr]");
+  const english = page.locator("article-widget[lang=en]");
+  await french.locator("h1").waitFor();
+  await english.locator("h1").waitFor();
+  assert.match(await english.locator("h1").innerText(), /^Central Asia’s leaders gather in Ashgabat/);
+  assert.equal(await english.locator(".aw-byline").innerText(), "By Amelia Hart and Jean Delaunay");
+  for (const widget of [french, english]) {
+    await widget.locator(".aw-comments").scrollIntoViewIfNeeded();
+    await widget.locator("form input[name=name]").waitFor();
+  }
+  assert.deepEqual(await computedStyles(french), expected, "the page's CSS reaches nothing inside");
+  // The widget's CSS reaches nothing outside: the page's own paragraphs keep its rules.
+  assert.equal(await page.locator(".brand").evaluate((e) => getComputedStyle(e).fontFamily.includes("Impact")), true);
+  assert.deepEqual(seen, { violations: [], errors: [] }, "no CSP violation, no error");
+  await close();
+});
+
+test("axe finds no accessibility violation in the widget, in light and in dark", async () => {
+  const { page, close } = await open("/publisher/");
+  const widgets = page.locator("article-widget");
+  for (const index of [0, 1]) {
+    await widgets.nth(index).locator("h1").waitFor();
+    await widgets.nth(index).locator(".aw-comments").scrollIntoViewIfNeeded();
+    await widgets.nth(index).locator("form input[name=captcha]").waitFor();
+  }
+  for (const theme of ["light", "dark"]) {
+    if (theme === "dark") {
+      await page.locator("#theme-toggle").click();
+      assert.equal(await widgets.first().getAttribute("theme"), "dark");
+      const background = await widgets.first().locator(".aw-widget").evaluate((e) => getComputedStyle(e).backgroundColor);
+      assert.equal(background, "rgb(22, 24, 28)", "the dark theme applies at run time");
+    }
+    const results = await new AxeBuilder({ page }).include("article-widget").analyze();
+    const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    assert.deepEqual(summary, [], `axe, ${theme} theme`);
+  }
+  await close();
+});
+
+test("a single-page app mounts, updates and unmounts, leaving no request behind", async () => {
+  const { page, seen, close } = await open("/publisher/");
+  // The comments never answer: their request stays on its way until the widget goes.
+  const aborted = [];
+  await page.route("**/api/articles/*/comments*", () => {});
+  page.on("requestfailed", (request) => aborted.push(`${request.url()} ${request.failure()?.errorText}`));
+  const inFlight = await page.evaluate(async () => {
+    const { mount } = await import("/pkg/article-widget.js");
+    const element = document.createElement("div");
+    element.id = "spa";
+    document.querySelector("main").append(element);
+    window.spa = await mount(element, { article: "nouvel-ordre-mondial", comments: "eager" });
+    await new Promise((resolve) => document.addEventListener("article-widget:ready", resolve, { once: true }));
+    return window.spa.requestsInFlight;
+  });
+  assert.ok(inFlight >= 1, `the comments request is on its way (${inFlight})`);
+
+  await page.evaluate(() => window.spa.update({ article: "ashgabat-summit-central-asia", lang: "en", comments: "eager" }));
+  const spa = page.locator("#spa");
+  await spa.locator("h1", { hasText: "Central Asia’s leaders" }).waitFor();
+  assert.equal(await spa.locator("h1").count(), 1);
+  assert.equal(await spa.locator("text=Moscou et Téhéran ont signé").count(), 0, "nothing of the previous article remains");
+
+  await page.evaluate(() => window.spa.unmount());
+  await page.waitForTimeout(200);
+  assert.ok(aborted.some((line) => line.includes("/comments") && line.includes("ERR_ABORTED")), aborted.join("\n"));
+  assert.equal(await spa.evaluate((e) => e.shadowRoot.childElementCount), 0, "the element is left empty");
+  assert.deepEqual(seen.violations, []);
+  await close();
+});

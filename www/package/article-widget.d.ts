@@ -1,0 +1,50 @@
+/** Settings of a widget; every URL may be absolute or relative to the page. */
+export interface WidgetConfig {
+  /** The article's id, put in the URL templates' `{id}`. Required. */
+  article: string;
+  /** Base URL of a backend speaking the widget's native API. Default: "/api". */
+  backend?: string;
+  /** "fr" or "en"; default: the page's <html lang>, then the browser's languages. */
+  lang?: string;
+  /** When comments load: "lazy" (near the viewport, the default) or "eager". */
+  comments?: "lazy" | "eager";
+  /** URL templates ({backend}, {id}); null switches a section off. */
+  endpoints?: {
+    article?: string;
+    related?: string | null;
+    comments?: string | null;
+    /** null: the widget makes its own captcha question and checks it in the browser. */
+    captcha?: string | null;
+  };
+}
+
+export interface WidgetHandle {
+  /** Shows another configuration in the same element; nothing of the previous one remains. */
+  update(config: WidgetConfig): void;
+  /** Removes the widget and aborts its requests still on their way. */
+  unmount(): void;
+  /** Requests of this widget still on their way. */
+  readonly requestsInFlight: number;
+}
+
+/** Mounts a widget in `element`. Rejects (and shows the reason) on a bad configuration. */
+export function mount(element: HTMLElement, config: WidgetConfig): Promise<WidgetHandle>;
+
+/** Resolves once the WebAssembly module is compiled. */
+export const ready: Promise<unknown>;
+
+export interface CommentPostedDetail {
+  id: string;
+  /** True when the comment awaits moderation. */
+  pending: boolean;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "article-widget": HTMLElement;
+  }
+  interface HTMLElementEventMap {
+    "article-widget:ready": CustomEvent<null>;
+    "article-widget:comment-posted": CustomEvent<CommentPostedDetail>;
+  }
+}
