@@ -38,7 +38,8 @@ pub fn build(comments: &[Comment]) -> Vec<Entry<'_>> {
         }
     }
     for replies in children.values_mut() {
-        replies.sort_by_key(|c| (c.created.unix_seconds(), c.id.clone()));
+        // Stable: replies of the same second keep the backend's order (ids are opaque).
+        replies.sort_by_key(|c| c.created.unix_seconds());
     }
     let mut visited = HashSet::new();
     let mut threads: Vec<Entry> = roots.into_iter().map(|root| place(root, &children, &mut visited)).collect();
@@ -180,6 +181,12 @@ mod tests {
             comment("a1x", Some("a1"), 3),
         ];
         assert_eq!(outline(&build(&comments)), ["b(0)", "a(0)", "a1(1)", "a1x(2)", "a2(1)"]);
+    }
+
+    #[test]
+    fn replies_of_the_same_moment_keep_the_backend_s_order() {
+        let comments = [comment("1", None, 0), comment("9", Some("1"), 5), comment("10", Some("1"), 5)];
+        assert_eq!(outline(&build(&comments)), ["1(0)", "9(1)", "10(1)"]);
     }
 
     #[test]
