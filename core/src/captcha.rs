@@ -258,6 +258,40 @@ mod tests {
         }
     }
 
+    /// Every entry against the spelling written out here, word by word, from the rules of the
+    /// 1990 reform (hyphens everywhere, "et" only in 21 31 41 51 61 71, "quatre-vingts" alone
+    /// taking the s) and of English (hyphenated compounds from 21 to 99).
+    #[test]
+    fn both_tables_are_right_from_zero_to_ninety_nine() {
+        const FRENCH_WRITTEN: &str = "zéro un deux trois quatre cinq six sept huit neuf \
+            dix onze douze treize quatorze quinze seize dix-sept dix-huit dix-neuf \
+            vingt vingt-et-un vingt-deux vingt-trois vingt-quatre vingt-cinq vingt-six vingt-sept vingt-huit vingt-neuf \
+            trente trente-et-un trente-deux trente-trois trente-quatre trente-cinq trente-six trente-sept trente-huit trente-neuf \
+            quarante quarante-et-un quarante-deux quarante-trois quarante-quatre quarante-cinq quarante-six quarante-sept quarante-huit quarante-neuf \
+            cinquante cinquante-et-un cinquante-deux cinquante-trois cinquante-quatre cinquante-cinq cinquante-six cinquante-sept cinquante-huit cinquante-neuf \
+            soixante soixante-et-un soixante-deux soixante-trois soixante-quatre soixante-cinq soixante-six soixante-sept soixante-huit soixante-neuf \
+            soixante-dix soixante-et-onze soixante-douze soixante-treize soixante-quatorze soixante-quinze soixante-seize soixante-dix-sept soixante-dix-huit soixante-dix-neuf \
+            quatre-vingts quatre-vingt-un quatre-vingt-deux quatre-vingt-trois quatre-vingt-quatre quatre-vingt-cinq quatre-vingt-six quatre-vingt-sept quatre-vingt-huit quatre-vingt-neuf \
+            quatre-vingt-dix quatre-vingt-onze quatre-vingt-douze quatre-vingt-treize quatre-vingt-quatorze quatre-vingt-quinze quatre-vingt-seize quatre-vingt-dix-sept quatre-vingt-dix-huit quatre-vingt-dix-neuf";
+        const ENGLISH_WRITTEN: &str = "zero one two three four five six seven eight nine \
+            ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen \
+            twenty twenty-one twenty-two twenty-three twenty-four twenty-five twenty-six twenty-seven twenty-eight twenty-nine \
+            thirty thirty-one thirty-two thirty-three thirty-four thirty-five thirty-six thirty-seven thirty-eight thirty-nine \
+            forty forty-one forty-two forty-three forty-four forty-five forty-six forty-seven forty-eight forty-nine \
+            fifty fifty-one fifty-two fifty-three fifty-four fifty-five fifty-six fifty-seven fifty-eight fifty-nine \
+            sixty sixty-one sixty-two sixty-three sixty-four sixty-five sixty-six sixty-seven sixty-eight sixty-nine \
+            seventy seventy-one seventy-two seventy-three seventy-four seventy-five seventy-six seventy-seven seventy-eight seventy-nine \
+            eighty eighty-one eighty-two eighty-three eighty-four eighty-five eighty-six eighty-seven eighty-eight eighty-nine \
+            ninety ninety-one ninety-two ninety-three ninety-four ninety-five ninety-six ninety-seven ninety-eight ninety-nine";
+        for (locale, written) in [(Locale::Fr, FRENCH_WRITTEN), (Locale::En, ENGLISH_WRITTEN)] {
+            let words: Vec<&str> = written.split_whitespace().collect();
+            assert_eq!(words.len(), 100);
+            for (number, word) in words.iter().enumerate() {
+                assert_eq!(number_in_words(number as u8, locale), *word, "{locale:?} {number}");
+            }
+        }
+    }
+
     #[test]
     fn english_words() {
         let cases = [(0, "zero"), (8, "eight"), (13, "thirteen"), (40, "forty"), (42, "forty-two"), (99, "ninety-nine")];
