@@ -2,8 +2,12 @@
 //! with errors that name the setting at fault.
 
 use std::fmt;
+use std::rc::Rc;
 
+use article_widget_core::error::{LoadError, Problem};
 use article_widget_core::json::{self, Node};
+use article_widget_core::mapping::Mapping;
+use serde_json::Value;
 
 /// Where the native API lives when the publisher says nothing: the reference server.
 pub const DEFAULT_BACKEND: &str = "/api";
@@ -12,10 +16,29 @@ const RELATED_PATH: &str = "{backend}/articles/{id}/related";
 const COMMENTS_PATH: &str = "{backend}/articles/{id}/comments";
 const CAPTCHA_PATH: &str = "{backend}/captcha";
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     /// The article's id, put in the URL templates' `{id}`.
     pub article: String,
+    pub api: Api,
+    /// The reader's language as the publisher sets it; else the page's, else the browser's.
+    pub lang: Option<String>,
+    pub comments_loading: CommentsLoading,
+}
+
+/// Which kind of API the widget reads.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Api {
+    /// The widget's own API (`docs/openapi.yaml`).
+    Native(NativeEndpoints),
+    /// Any other JSON API, described by a mapping (`docs/mapping.md`), whose URLs are
+    /// joined to `base`.
+    Mapped { mapping: Rc<Mapping>, base: String },
+}
+
+/// Where the widget's own API answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NativeEndpoints {
     /// URL template of the article, resolved against the page.
     pub article_url: String,
     /// URL template of the related stories; `None` hides the section.
@@ -25,9 +48,6 @@ pub struct Config {
     /// URL of signed captcha challenges; `None` for a backend without them, in which case
     /// the widget makes its own question and checks the answer in the browser.
     pub captcha_url: Option<String>,
-    /// The reader's language as the publisher sets it; else the page's, else the browser's.
-    pub lang: Option<String>,
-    pub comments_loading: CommentsLoading,
 }
 
 /// When the comments are fetched.
@@ -45,6 +65,8 @@ pub enum ConfigError {
     Missing { setting: String },
     Invalid { setting: String, expected: &'static str, found: String },
     NotJson { detail: String },
+    /// A mapping document that cannot be read; `origin` says where it was given.
+    Mapping { origin: String, problem: Problem },
 }
 
 impl fmt::Display for ConfigError {
@@ -56,6 +78,11 @@ impl fmt::Display for ConfigError {
                 write!(f, "the setting `{setting}` must be {expected}, not {found}")
             }
             ConfigError::NotJson { detail } => write!(f, "the configuration is not a JSON object: {detail}"),
+            // The problem is worded as for a document fetched from a URL, the origin in its place.
+            ConfigError::Mapping { origin, problem } => {
+                let error = LoadError { url: origin.clone(), problem: problem.clone() };
+                write!(f, "the mapping is not valid (see docs/mapping.md): {error}")
+            }
         }
     }
 }
@@ -72,9 +99,15 @@ enum Endpoint {
 /// The settings as a publisher gave them, before defaults.
 struct Given {
     article: Option<String>,
+    mapping: Option<Mapping>,
     backend: Option<String>,
     lang: Option<String>,
     comments: Option<String>,
+    endpoints: GivenEndpoints,
+}
+
+/// The endpoints of the widget's own API as given.
+struct GivenEndpoints {
     article_url: Option<String>,
     related_url: Endpoint,
     comments_url: Endpoint,
@@ -83,9 +116,14 @@ struct Given {
 
 impl Config {
     /// Reads the settings from attributes: `article`, `backend`, `lang`, `comments`
-    /// (`lazy` or `eager`), `article-url`, `related-url`, `comments-url` and `captcha-url`
-    /// (the last three may be `none`). `attribute` returns an attribute's value by name.
-    pub fn from_attributes(attribute: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+    /// (`lazy` or `eager`), `mapping` (`wordpress`, `jsonfeed` or `#id`), and, for the
+    /// widget's own API, `article-url`, `related-url`, `comments-url` and `captcha-url` (the
+    /// last three may be `none`). `attribute` returns an attribute's value by name,
+    /// `element_text` the text of the page's element with a given id.
+    pub fn from_attributes(
+        attribute: impl Fn(&str) -> Option<String>,
+        element_text: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
         let given = |name: &str| attribute(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let endpoint = |name: &str| match given(name) {
             None => Endpoint::Default,
@@ -94,20 +132,25 @@ impl Config {
         };
         Given {
             article: given("article"),
+            mapping: given("mapping").map(|name| named_mapping(&name, &element_text)).transpose()?,
             backend: given("backend"),
             lang: given("lang"),
             comments: given("comments"),
-            article_url: given("article-url"),
-            related_url: endpoint("related-url"),
-            comments_url: endpoint("comments-url"),
-            captcha_url: endpoint("captcha-url"),
+            endpoints: GivenEndpoints {
+                article_url: given("article-url"),
+                related_url: endpoint("related-url"),
+                comments_url: endpoint("comments-url"),
+                captcha_url: endpoint("captcha-url"),
+            },
         }
         .resolve()
     }
 
-    /// Reads the settings from a JSON object: `article`, `backend`, `lang`, `comments`, and
-    /// `endpoints` with `article`, `related`, `comments`, `captcha` (`null` switches one off).
-    pub fn from_json(text: &str) -> Result<Config, ConfigError> {
+    /// Reads the settings from a JSON object: `article`, `backend`, `lang`, `comments`,
+    /// `mapping` (a name as in the attribute, or the mapping document itself), and, for the
+    /// widget's own API, `endpoints` with `article`, `related`, `comments`, `captcha` (`null`
+    /// switches one off). `element_text` is as for [`Config::from_attributes`].
+    pub fn from_json(text: &str, element_text: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let value = json::parse(text).map_err(|problem| ConfigError::NotJson { detail: format!("{problem:?}") })?;
         let root = Node::root(&value);
         let invalid = |node: &Node, expected| ConfigError::Invalid {
@@ -130,33 +173,51 @@ impl Config {
             }
             Ok(text(node)?.map_or(Endpoint::Off, Endpoint::Url))
         };
+        let mapping = root.get("mapping");
+        let mapping = match mapping.value() {
+            None | Some(Value::Null) => None,
+            Some(Value::String(name)) => Some(named_mapping(name, &element_text)?),
+            Some(document @ Value::Object(_)) => Some(
+                Mapping::parse(&document.to_string())
+                    .map_err(|problem| ConfigError::Mapping { origin: "the setting `mapping`".into(), problem })?,
+            ),
+            Some(_) => return Err(invalid(&mapping, MAPPING_EXPECTED)),
+        };
         Given {
             article: text(root.get("article"))?,
+            mapping,
             backend: text(root.get("backend"))?,
             lang: text(root.get("lang"))?,
             comments: text(root.get("comments"))?,
-            article_url: match endpoint("article")? {
-                Endpoint::Url(url) => Some(url),
-                _ => None,
+            endpoints: GivenEndpoints {
+                article_url: match endpoint("article")? {
+                    Endpoint::Url(url) => Some(url),
+                    _ => None,
+                },
+                related_url: endpoint("related")?,
+                comments_url: endpoint("comments")?,
+                captcha_url: endpoint("captcha")?,
             },
-            related_url: endpoint("related")?,
-            comments_url: endpoint("comments")?,
-            captcha_url: endpoint("captcha")?,
         }
         .resolve()
     }
 }
 
+/// What the `mapping` setting takes.
+const MAPPING_EXPECTED: &str = "`wordpress`, `jsonfeed`, or `#` and the id of an element of the page holding a mapping";
+
+/// A built-in mapping by name, or the mapping in the text of the page's element `#id`.
+fn named_mapping(name: &str, element_text: impl Fn(&str) -> Option<String>) -> Result<Mapping, ConfigError> {
+    let invalid = |found| ConfigError::Invalid { setting: "mapping".into(), expected: MAPPING_EXPECTED, found };
+    let Some(id) = name.strip_prefix('#') else {
+        return Mapping::builtin(name).ok_or_else(|| invalid(format!("`{name}`")));
+    };
+    let text = element_text(id).ok_or_else(|| invalid(format!("`{name}`, which is not in the page")))?;
+    Mapping::parse(&text).map_err(|problem| ConfigError::Mapping { origin: format!("the element {name}"), problem })
+}
+
 impl Given {
     fn resolve(self) -> Result<Config, ConfigError> {
-        let backend = self.backend.unwrap_or_else(|| DEFAULT_BACKEND.to_owned());
-        // The backend is a URL prefix, not a value: it goes in as written.
-        let with_backend = |template: &str| template.replace("{backend}", backend.trim_end_matches('/'));
-        let endpoint = |given: Endpoint, default: &str| match given {
-            Endpoint::Default => Some(with_backend(default)),
-            Endpoint::Off => None,
-            Endpoint::Url(url) => Some(with_backend(&url)),
-        };
         let comments_loading = match self.comments.as_deref() {
             None | Some("lazy") => CommentsLoading::Lazy,
             Some("eager") => CommentsLoading::Eager,
@@ -164,15 +225,50 @@ impl Given {
                 return Err(ConfigError::Invalid { setting: "comments".into(), expected: "`lazy` or `eager`", found: format!("`{other}`") })
             }
         };
+        let api = match self.mapping {
+            None => Api::Native(self.endpoints.resolve(self.backend.as_deref().unwrap_or(DEFAULT_BACKEND))),
+            Some(_) if !self.endpoints.are_default() => {
+                return Err(ConfigError::Invalid {
+                    setting: "mapping".into(),
+                    expected: "given without the endpoint settings of the widget's own API (the mapping has the URLs)",
+                    found: "with them".into(),
+                })
+            }
+            // No default base: a mapped API is never the reference server.
+            Some(mapping) => Api::Mapped {
+                mapping: Rc::new(mapping),
+                base: self.backend.ok_or(ConfigError::Missing { setting: "backend".into() })?,
+            },
+        };
         Ok(Config {
             article: self.article.ok_or(ConfigError::Missing { setting: "article".into() })?,
+            api,
+            lang: self.lang,
+            comments_loading,
+        })
+    }
+}
+
+impl GivenEndpoints {
+    fn are_default(&self) -> bool {
+        let optional = [&self.related_url, &self.comments_url, &self.captcha_url];
+        self.article_url.is_none() && optional.iter().all(|endpoint| matches!(endpoint, Endpoint::Default))
+    }
+
+    fn resolve(self, backend: &str) -> NativeEndpoints {
+        // The backend is a URL prefix, not a value: it goes in as written.
+        let with_backend = |template: &str| template.replace("{backend}", backend.trim_end_matches('/'));
+        let endpoint = |given: Endpoint, default: &str| match given {
+            Endpoint::Default => Some(with_backend(default)),
+            Endpoint::Off => None,
+            Endpoint::Url(url) => Some(with_backend(&url)),
+        };
+        NativeEndpoints {
             article_url: with_backend(self.article_url.as_deref().unwrap_or(ARTICLE_PATH)),
             related_url: endpoint(self.related_url, RELATED_PATH),
             comments_url: endpoint(self.comments_url, COMMENTS_PATH),
             captcha_url: endpoint(self.captcha_url, CAPTCHA_PATH),
-            lang: self.lang,
-            comments_loading,
-        })
+        }
     }
 }
 
@@ -183,7 +279,34 @@ mod tests {
 
     fn read(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let attributes: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Config::from_attributes(|name| attributes.get(name).cloned())
+        Config::from_attributes(|name| attributes.get(name).cloned(), page)
+    }
+
+    fn from_json(text: &str) -> Result<Config, ConfigError> {
+        Config::from_json(text, page)
+    }
+
+    /// The page's elements by id: one holding a mapping, one holding a broken one.
+    fn page(id: &str) -> Option<String> {
+        match id {
+            "my-api" => Some(r#"{"article": {"url": "/posts/{id}", "fields": {"headline": "/t", "published": "/d", "body": "/b"}}}"#.into()),
+            "broken-api" => Some(r#"{"article": {"fields": {"headline": "t", "published": "/d", "body": "/b"}}}"#.into()),
+            _ => None,
+        }
+    }
+
+    fn native(config: Config) -> NativeEndpoints {
+        match config.api {
+            Api::Native(endpoints) => endpoints,
+            Api::Mapped { .. } => panic!("a mapped API: {config:?}"),
+        }
+    }
+
+    fn mapped(config: Config) -> (Mapping, String) {
+        match config.api {
+            Api::Mapped { mapping, base } => ((*mapping).clone(), base),
+            Api::Native(_) => panic!("the native API: {config:?}"),
+        }
     }
 
     #[test]
@@ -193,10 +316,12 @@ mod tests {
             config,
             Config {
                 article: "a1".into(),
-                article_url: "/api/articles/{id}".into(),
-                related_url: Some("/api/articles/{id}/related".into()),
-                comments_url: Some("/api/articles/{id}/comments".into()),
-                captcha_url: Some("/api/captcha".into()),
+                api: Api::Native(NativeEndpoints {
+                    article_url: "/api/articles/{id}".into(),
+                    related_url: Some("/api/articles/{id}/related".into()),
+                    comments_url: Some("/api/articles/{id}/comments".into()),
+                    captcha_url: Some("/api/captcha".into()),
+                }),
                 lang: Some("fr".into()),
                 comments_loading: CommentsLoading::Lazy,
             }
@@ -215,24 +340,26 @@ mod tests {
             ("comments", "eager"),
         ])
         .unwrap();
-        assert_eq!(config.article_url, "/static/{id}.json");
-        assert_eq!((config.related_url, config.captcha_url), (None, None));
-        assert_eq!(config.comments_url.as_deref(), Some("https://news.example/api/threads/{id}"));
         assert_eq!(config.comments_loading, CommentsLoading::Eager);
+        let endpoints = native(config);
+        assert_eq!(endpoints.article_url, "/static/{id}.json");
+        assert_eq!((endpoints.related_url, endpoints.captcha_url), (None, None));
+        assert_eq!(endpoints.comments_url.as_deref(), Some("https://news.example/api/threads/{id}"));
     }
 
     #[test]
     fn json_reads_the_same_settings() {
-        let config = Config::from_json(
+        let config = from_json(
             r#"{"article": "a1", "backend": "https://news.example/api", "lang": "en",
                 "endpoints": {"related": null, "captcha": "https://captcha.example/new"}}"#,
         )
         .unwrap();
-        assert_eq!(config.article_url, "https://news.example/api/articles/{id}");
-        assert_eq!(config.related_url, None);
-        assert_eq!(config.comments_url.as_deref(), Some("https://news.example/api/articles/{id}/comments"));
-        assert_eq!(config.captcha_url.as_deref(), Some("https://captcha.example/new"));
         assert_eq!(config.lang.as_deref(), Some("en"));
+        let endpoints = native(config);
+        assert_eq!(endpoints.article_url, "https://news.example/api/articles/{id}");
+        assert_eq!(endpoints.related_url, None);
+        assert_eq!(endpoints.comments_url.as_deref(), Some("https://news.example/api/articles/{id}/comments"));
+        assert_eq!(endpoints.captcha_url.as_deref(), Some("https://captcha.example/new"));
     }
 
     #[test]
@@ -241,9 +368,52 @@ mod tests {
             (read(&[]), "the setting `article` is required"),
             (read(&[("article", "  ")]), "the setting `article` is required"),
             (read(&[("article", "a"), ("comments", "sometimes")]), "the setting `comments` must be `lazy` or `eager`, not `sometimes`"),
-            (Config::from_json(r#"{"article": 7}"#), "the setting `article` must be a string, not a number"),
-            (Config::from_json(r#"{"article": "a", "endpoints": {"comments": false}}"#), "the setting `endpoints.comments` must be a string, not a boolean"),
-            (Config::from_json("[1]"), "not a JSON object"),
+            (from_json(r#"{"article": 7}"#), "the setting `article` must be a string, not a number"),
+            (from_json(r#"{"article": "a", "endpoints": {"comments": false}}"#), "the setting `endpoints.comments` must be a string, not a boolean"),
+            (from_json("[1]"), "not a JSON object"),
+        ];
+        for (result, message) in cases {
+            let error = result.unwrap_err().to_string();
+            assert!(error.contains(message), "{error:?} lacks {message:?}");
+        }
+    }
+
+    #[test]
+    fn a_mapping_by_name_by_element_or_inline_with_its_base() {
+        let wordpress = read(&[("article", "4127"), ("mapping", "wordpress"), ("backend", "https://news.example.org")]).unwrap();
+        assert_eq!(mapped(wordpress), (Mapping::builtin("wordpress").unwrap(), "https://news.example.org".into()));
+        let (feed, _) = mapped(from_json(r#"{"article": "4120", "mapping": "jsonfeed", "backend": "/feed.json"}"#).unwrap());
+        assert_eq!(feed, Mapping::builtin("jsonfeed").unwrap());
+
+        let (from_element, base) = mapped(read(&[("article", "a1"), ("mapping", "#my-api"), ("backend", "https://cms.example")]).unwrap());
+        assert_eq!(from_element.article_url(&base, &[("id", "a1")]), "https://cms.example/posts/a1");
+        let (also_from_element, _) = mapped(from_json(r##"{"article": "a1", "mapping": "#my-api", "backend": "/"}"##).unwrap());
+        assert_eq!(also_from_element, from_element);
+        let inline = from_json(&format!(r#"{{"article": "a1", "backend": "https://cms.example", "mapping": {}}}"#, page("my-api").unwrap()));
+        assert_eq!(mapped(inline.unwrap()).0, from_element);
+    }
+
+    #[test]
+    fn mapping_errors_name_the_setting_and_the_mapping_key() {
+        let with_mapping = |mapping: &str| read(&[("article", "a"), ("backend", "https://cms.example"), ("mapping", mapping)]);
+        let cases = [
+            (with_mapping("drupal"), "the setting `mapping` must be `wordpress`, `jsonfeed`, or `#` and the id of an element of the page holding a mapping, not `drupal`"),
+            (with_mapping("#nowhere"), "not `#nowhere`, which is not in the page"),
+            (
+                with_mapping("#broken-api"),
+                "the mapping is not valid (see docs/mapping.md): the element #broken-api: at /article/fields/headline: expected a JSON Pointer",
+            ),
+            (
+                from_json(r#"{"article": "a", "backend": "/", "mapping": {"article": {"fields": {"headline": "/t", "published": "/d", "body": "/b", "kicker": 3}}}}"#),
+                "the mapping is not valid (see docs/mapping.md): the setting `mapping`: at /article/fields/kicker: expected a field",
+            ),
+            (from_json(r#"{"article": "a", "backend": "/", "mapping": 3}"#), "the setting `mapping` must be `wordpress`, `jsonfeed`, or `#`"),
+            (read(&[("article", "a"), ("mapping", "wordpress")]), "the setting `backend` is required"),
+            (
+                read(&[("article", "a"), ("backend", "/"), ("mapping", "wordpress"), ("related-url", "none")]),
+                "the setting `mapping` must be given without the endpoint settings",
+            ),
+            (from_json(r#"{"article": "a", "backend": "/", "mapping": "wordpress", "endpoints": {"related": null}}"#), "without the endpoint settings"),
         ];
         for (result, message) in cases {
             let error = result.unwrap_err().to_string();

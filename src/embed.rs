@@ -15,7 +15,7 @@ use web_sys::{CssStyleSheet, CustomEvent, CustomEventInit, Element, HtmlElement,
 use yew::{AppHandle, Callback};
 
 use crate::backend::fetch::FetchTransport;
-use crate::backend::{NativeBackend, Transport};
+use crate::backend::{self, Transport};
 use crate::config::{Config, ConfigError};
 use crate::platform::{BrowserPlatform, Platform, Services};
 use crate::views::{Widget, WidgetEvent, WidgetProps};
@@ -73,7 +73,8 @@ impl WidgetHandle {
 }
 
 /// Mounts a widget in `host` with a configuration object (see README): `article`,
-/// `backend`, `lang`, `comments`, `endpoints`. Throws, logs and shows a configuration error.
+/// `backend`, `lang`, `comments`, `mapping`, `endpoints`. Throws, logs and shows a
+/// configuration error.
 #[wasm_bindgen]
 pub fn mount(host: HtmlElement, config: JsValue) -> Result<WidgetHandle, JsError> {
     let config = config_from_js(&config).map_err(|e| report(&host, &e))?;
@@ -86,7 +87,8 @@ pub fn mount(host: HtmlElement, config: JsValue) -> Result<WidgetHandle, JsError
 #[wasm_bindgen(js_name = mountElement)]
 pub fn mount_element(host: HtmlElement) -> Result<WidgetHandle, JsError> {
     let prefix = if host.tag_name() == CUSTOM_ELEMENT { "" } else { "data-" };
-    let config = Config::from_attributes(|name| host.get_attribute(&format!("{prefix}{name}"))).map_err(|e| report(&host, &e))?;
+    let attribute = |name: &str| host.get_attribute(&format!("{prefix}{name}"));
+    let config = Config::from_attributes(attribute, page_element_text).map_err(|e| report(&host, &e))?;
     let transport = Rc::new(FetchTransport::default());
     Ok(mount_with(host, &config, Some(transport.clone()), transport, Rc::new(BrowserPlatform)))
 }
@@ -121,7 +123,7 @@ fn mount_with(
     let container = document.create_element("div").expect("a div");
     root.append_child(&container).expect("appending to a shadow root");
     let props = WidgetProps {
-        services: Services { backend: Rc::new(NativeBackend::new(config, transport)), platform },
+        services: Services { backend: backend::connect(config, transport), platform },
         locale: reader_locale(config),
         article: config.article.clone().into(),
         id_prefix: format!("aw{}", MOUNTED.fetch_add(1, Ordering::Relaxed) + 1).into(),
@@ -186,7 +188,13 @@ fn config_from_js(config: &JsValue) -> Result<Config, ConfigError> {
         Some(text) => text,
         None => js_sys::JSON::stringify(config).ok().and_then(|s| s.as_string()).unwrap_or_default(),
     };
-    Config::from_json(&text)
+    Config::from_json(&text, page_element_text)
+}
+
+/// The text of the page's element with this id, such as a
+/// `<script type="application/json" id="my-api">` holding a mapping.
+fn page_element_text(id: &str) -> Option<String> {
+    web_sys::window()?.document()?.get_element_by_id(id)?.text_content()
 }
 
 /// A configuration error: in the console, in the element, and thrown.

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use article_widget::backend::{HttpRequest, HttpResponse, LocalFuture, Method, Transport};
-use article_widget::config::{CommentsLoading, Config};
+use article_widget::config::{Api, CommentsLoading, Config, NativeEndpoints};
 use article_widget::core::captcha::Puzzle;
 use article_widget::core::error::{LoadError, Problem};
 use article_widget::embed::{self, WidgetHandle};
@@ -34,9 +34,10 @@ const CAPTCHA_SEED: u64 = 1_234_567;
 
 /// Answers "METHOD path" from a table that a test may change; an unknown one gets no
 /// response. Each answer comes after a short delay, as over a network. Records requests.
+/// Relative URLs are on [`ORIGIN`].
 #[derive(Default)]
 struct FakeTransport {
-    answers: RefCell<HashMap<String, (u16, String)>>,
+    answers: RefCell<HashMap<String, HttpResponse>>,
     sent: RefCell<Vec<HttpRequest>>,
 }
 
@@ -60,9 +61,15 @@ impl FakeTransport {
         ])
     }
 
-    /// `route` is a path for GET, or "POST path".
+    /// `route` is a URL for GET, or "POST URL".
     fn answer(&self, route: &str, status: u16, body: &str) {
-        self.answers.borrow_mut().insert(route.to_owned(), (status, body.to_owned()));
+        self.answer_with_headers(route, status, body, &[]);
+    }
+
+    /// As [`FakeTransport::answer`], with response headers (names in lower case).
+    fn answer_with_headers(&self, route: &str, status: u16, body: &str, headers: &[(&str, &str)]) {
+        let headers = headers.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect();
+        self.answers.borrow_mut().insert(route.to_owned(), HttpResponse { status, body: body.to_owned(), headers });
     }
 
     fn forget(&self, route: &str) {
@@ -76,7 +83,8 @@ impl FakeTransport {
 
 impl Transport for FakeTransport {
     fn send(&self, request: HttpRequest) -> LocalFuture<Result<(String, HttpResponse), LoadError>> {
-        let absolute = format!("{ORIGIN}{}", request.url);
+        let origin = if request.url.starts_with("https:") { "" } else { ORIGIN };
+        let absolute = format!("{origin}{}", request.url);
         let route = match request.method {
             Method::Get => request.url.clone(),
             Method::Post => format!("POST {}", request.url),
@@ -86,7 +94,7 @@ impl Transport for FakeTransport {
         Box::pin(async move {
             sleep(Duration::from_millis(20)).await;
             match answer {
-                Some((status, body)) => Ok((absolute, HttpResponse { status, body, retry_after: None })),
+                Some(response) => Ok((absolute, response)),
                 None => Err(LoadError { url: absolute, problem: Problem::Network { detail: "TypeError: Failed to fetch".into() } }),
             }
         })
@@ -135,10 +143,12 @@ impl Platform for FakePlatform {
 fn config(lang: &str) -> Config {
     Config {
         article: "nouvel-ordre-mondial".into(),
-        article_url: "/api/articles/{id}".into(),
-        related_url: Some("/api/articles/{id}/related".into()),
-        comments_url: Some("/api/articles/{id}/comments".into()),
-        captcha_url: Some("/api/captcha".into()),
+        api: Api::Native(NativeEndpoints {
+            article_url: "/api/articles/{id}".into(),
+            related_url: Some("/api/articles/{id}/related".into()),
+            comments_url: Some("/api/articles/{id}/comments".into()),
+            captcha_url: Some("/api/captcha".into()),
+        }),
         lang: Some(lang.into()),
         comments_loading: CommentsLoading::Eager,
     }
@@ -568,4 +578,117 @@ async fn the_page_hears_when_the_widget_is_ready_and_when_a_comment_is_posted() 
     for name in ["article-widget:ready", "article-widget:comment-posted"] {
         document.remove_event_listener_with_callback(name, listener.as_ref().unchecked_ref()).unwrap();
     }
+}
+
+const WP_POST: &str = include_str!("../core/tests/fixtures/wordpress_post.json");
+const WP_POSTS: &str = include_str!("../core/tests/fixtures/wordpress_posts.json");
+const WP_COMMENTS: &str = include_str!("../core/tests/fixtures/wordpress_comments.json");
+const WP_COMMENT_CREATED: &str = include_str!("../core/tests/fixtures/wordpress_comment_created.json");
+const WP_ARTICLE: &str = "https://news.example.org/wp-json/wp/v2/posts/4127?_embed=author,wp:featuredmedia,wp:term";
+const WP_RELATED: &str = "https://news.example.org/wp-json/wp/v2/posts?exclude=4127&per_page=4&_embed=wp:featuredmedia";
+const WP_FIRST_PAGE: &str = "https://news.example.org/wp-json/wp/v2/comments?post=4127&page=1&per_page=100&orderby=date_gmt&order=asc";
+const WP_NEW_COMMENT: &str = "https://news.example.org/wp-json/wp/v2/comments";
+
+/// A configuration as a publisher writes it, read as the page's `mount()` reads it.
+fn json_config(json: Value) -> Config {
+    Config::from_json(&json.to_string(), |_| None).unwrap()
+}
+
+/// The answer to the question the widget made itself, found among the fake platform's
+/// first seeds by its wording.
+fn local_answer(root: &Element) -> String {
+    let label = texts(root, "label[for$=-captcha]").remove(0);
+    let seed = (1..10u64)
+        .map(|n| n.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+        .find(|seed| label.ends_with(&Puzzle::from_seed(*seed).question(article_widget::core::locale::Locale::En)))
+        .unwrap_or_else(|| panic!("no seed asks {label:?}"));
+    Puzzle::from_seed(seed).answer().to_string()
+}
+
+#[wasm_bindgen_test]
+async fn a_wordpress_site_by_its_mapping_alone_shows_the_post_and_its_comments_and_takes_one() {
+    let fake = FakeTransport::with(&[(WP_ARTICLE, 200, WP_POST), (WP_RELATED, 200, WP_POSTS), (&format!("POST {WP_NEW_COMMENT}"), 201, WP_COMMENT_CREATED)]);
+    fake.answer_with_headers(WP_FIRST_PAGE, 200, WP_COMMENTS, &[("x-wp-total", "2"), ("x-wp-totalpages", "1")]);
+    let config = json_config(json!({"article": "4127", "mapping": "wordpress", "backend": "https://news.example.org", "lang": "en", "comments": "eager"}));
+    let platform = FakePlatform::new();
+    let (_widget, root) = mount_configured(&config, fake.clone(), platform.clone());
+
+    let h1 = find(&root, ".aw-article h1").await;
+    assert_eq!(h1.text_content().unwrap(), "“New world order”? Putin and Pezeshkian meet in Ashgabat – Analysis", "entities decoded");
+    assert_eq!(texts(&root, ".aw-kicker"), ["World & Politics"]);
+    assert_eq!(texts(&root, ".aw-byline"), ["By Jean Delaunay"]);
+    let link = root.query_selector(".aw-article p a[href='https://en.wikipedia.org/wiki/Ashgabat']").unwrap().expect("the paragraph's link");
+    assert_eq!(link.text_content().unwrap(), "Ashgabat");
+    assert_eq!(texts(&root, ".aw-article h2"), ["A “very close” partnership"]);
+    assert!(root.query_selector("script").unwrap().is_none() && !root.text_content().unwrap().contains("injected"), "the script is gone");
+    assert_eq!(attributes(&root, ".aw-hero img", "src"), ["https://news.example.org/wp-content/uploads/2024/10/putin-pezeshkian.jpg"]);
+    assert_eq!(attributes(&root, ".aw-hero img", "alt"), ["Two presidents shaking hands"]);
+    assert_eq!(texts(&root, ".aw-hero figcaption .aw-figure__text"), ["Massoud Pezeshkian and Vladimir Putin in Ashgabat, Turkmenistan © Reuters"]);
+    find(&root, "nav.aw-related").await;
+    assert_eq!(texts(&root, ".aw-related__link"), ["BRICS summit: what to expect in Kazan…", "Iran’s oil exports hit a record"]);
+
+    find(&root, ".aw-thread .aw-comment").await;
+    assert_eq!(texts(&root, ".aw-comments__heading"), ["2 comments"], "the total from X-WP-Total");
+    assert_eq!(texts(&root, ".aw-thread--replies .aw-comment__author"), ["Jean Delaunay"]);
+    assert_eq!(texts(&root, ".aw-thread--replies .aw-comment__body"), ["Thanks Marie — China was not at the forum."]);
+
+    // No captcha endpoint: the widget asks its own question and checks it.
+    find(&root, "form [name=captcha]").await;
+    type_into(&root, "name", "Ada");
+    type_into(&root, "email", "ada@example.org");
+    type_into(&root, "body", "Me too.");
+    type_into(&root, "captcha", &local_answer(&root));
+    platform.wait(5_000.0);
+    submit(&root).await;
+    find(&root, ".aw-form__status--ok").await;
+    assert_eq!(texts(&root, ".aw-form__status--ok"), ["Your comment is awaiting moderation: everyone will see it once approved."]);
+    assert_eq!(texts(&root, ".aw-comment--pending .aw-comment__body"), ["Me too."]);
+    let posts = fake.posts();
+    let body: Value = serde_json::from_str(posts[0].body.as_deref().unwrap()).unwrap();
+    assert_eq!(body, json!({"post": 4127, "author_name": "Ada", "author_email": "ada@example.org", "content": "Me too."}));
+    assert!(fake.sent.borrow().iter().all(|r| r.url.starts_with("https://news.example.org/wp-json/wp/v2/")));
+}
+
+#[wasm_bindgen_test]
+async fn an_inline_mapping_pointing_at_nothing_shows_the_json_pointer_with_retry() {
+    let fake = FakeTransport::with(&[("https://cms.example/posts/4127", 200, WP_POST)]);
+    let mapping = json!({"article": {"url": "/posts/{id}", "fields": {
+        "headline": {"at": "/title/rendred", "html": true},
+        "published": "/date_gmt",
+        "body": {"at": "/content/rendered", "html": true}
+    }}});
+    let config = json_config(json!({"article": "4127", "backend": "https://cms.example", "mapping": mapping, "lang": "en"}));
+    let (_widget, root) = mount_configured(&config, fake, FakePlatform::new());
+
+    let error = find(&root, ".aw-error.aw-section--article").await;
+    assert_eq!(texts(&error, ".aw-error__detail"), ["The field /title/rendred is missing: expected a non-empty text."]);
+    assert_eq!(texts(&error, ".aw-error__url code"), ["https://cms.example/posts/4127"]);
+    assert_eq!(texts(&error, "button"), ["Try again"]);
+    assert!(root.query_selector(".aw-comments").unwrap().is_none(), "a mapping without comments has none");
+}
+
+#[wasm_bindgen_test]
+fn a_mapping_that_cannot_be_read_is_refused_with_the_key_at_fault() {
+    let bad = json!({"article": {"fields": {"headline": "title/rendered", "published": "/date", "body": "/content"}}});
+    let host = fresh_host();
+    let config = json!({"article": "4127", "backend": "https://cms.example", "mapping": bad});
+    assert!(embed::mount(host.clone(), config.to_string().into()).is_err());
+    let shown = host.text_content().unwrap();
+    assert!(shown.contains("the setting `mapping`: at /article/fields/headline: expected a JSON Pointer"), "{shown}");
+
+    // The same mapping in the page, named by the element's attributes.
+    let document = web_sys::window().unwrap().document().unwrap();
+    let script = document.create_element("script").unwrap();
+    script.set_attribute("type", "application/json").unwrap();
+    script.set_attribute("id", "broken-mapping").unwrap();
+    script.set_text_content(Some(&bad.to_string()));
+    document.body().unwrap().append_child(&script).unwrap();
+    let host = fresh_host();
+    for (name, value) in [("data-article", "4127"), ("data-backend", "https://cms.example"), ("data-mapping", "#broken-mapping")] {
+        host.set_attribute(name, value).unwrap();
+    }
+    assert!(embed::mount_element(host.clone()).is_err());
+    let shown = host.text_content().unwrap();
+    assert!(shown.contains("the element #broken-mapping: at /article/fields/headline: expected a JSON Pointer"), "{shown}");
+    script.remove();
 }

@@ -90,9 +90,10 @@ impl Transport for FetchTransport {
             let answer = async {
                 let response = sent?;
                 let status = response.status();
-                let retry_after = response.headers().get("retry-after").and_then(|v| v.trim().parse().ok());
+                // The Fetch standard's `Headers` lists names in lower case, as `HttpResponse` has them.
+                let headers = response.headers().entries().collect();
                 let body = response.text().await?;
-                Ok::<_, gloo_net::Error>(HttpResponse { status, body, retry_after })
+                Ok::<_, gloo_net::Error>(HttpResponse { status, body, headers })
             };
             match answer.await {
                 Ok(response) => Ok((url.clone(), response)),

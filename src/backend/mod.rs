@@ -1,12 +1,14 @@
 //! The one seam between the widget and the network.
 //!
-//! A [`Backend`] answers in the core's model; an adapter (only [`NativeBackend`] so far)
-//! knows one API's URLs and JSON and leaves the bytes to a [`Transport`]: `fetch` in the
-//! browser ([`fetch::FetchTransport`]), a fake in tests. Every failure is typed, names the
-//! URL, and is also written to the console for the integrator.
+//! A [`Backend`] answers in the core's model; an adapter knows one API's URLs and JSON
+//! ([`NativeBackend`] the widget's own, [`MappedBackend`] any other through a mapping) and
+//! leaves the bytes to a [`Transport`]: `fetch` in the browser ([`fetch::FetchTransport`]),
+//! a fake in tests. Every failure is typed, names the URL, and is also written to the
+//! console for the integrator.
 
 #[cfg(target_arch = "wasm32")]
 pub mod fetch;
+mod mapped;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -16,10 +18,11 @@ use article_widget_core::article::{Article, RelatedStory};
 use article_widget_core::captcha::Challenge;
 use article_widget_core::comment::{Comment, CommentPage, ValidComment};
 use article_widget_core::error::{CaptchaRefusal, LoadError, PostError, Problem};
-use article_widget_core::native;
+use article_widget_core::native::{self, ApiError};
 use article_widget_core::url::expand_template;
 
-use crate::config::Config;
+use crate::config::{Api, Config, NativeEndpoints};
+pub use mapped::MappedBackend;
 
 pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 
@@ -48,8 +51,20 @@ impl HttpRequest {
 pub struct HttpResponse {
     pub status: u16,
     pub body: String,
+    /// The headers the browser lets the page read (CORS), names in lower case.
+    pub headers: Vec<(String, String)>,
+}
+
+impl HttpResponse {
+    /// A header's value; `name` in lower case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(header, _)| header == name).map(|(_, value)| value.as_str())
+    }
+
     /// `Retry-After` in seconds, when the server sent one.
-    pub retry_after: Option<u64>,
+    pub fn retry_after(&self) -> Option<u64> {
+        self.header("retry-after")?.trim().parse().ok()
+    }
 }
 
 /// How bytes travel.
@@ -101,6 +116,14 @@ pub trait Backend {
     fn post_comment(&self, comment: NewComment) -> LocalFuture<Result<Comment, PostError>>;
 }
 
+/// The backend a configuration names, sending through `transport`.
+pub fn connect(config: &Config, transport: Rc<dyn Transport>) -> Rc<dyn Backend> {
+    match &config.api {
+        Api::Native(endpoints) => Rc::new(NativeBackend::new(&config.article, endpoints, transport)),
+        Api::Mapped { mapping, base } => Rc::new(MappedBackend::new(mapping.clone(), base, &config.article, transport)),
+    }
+}
+
 /// A shared backend that components can take as a property: equal when it is the same one.
 #[derive(Clone)]
 pub struct BackendHandle(pub Rc<dyn Backend>);
@@ -111,7 +134,7 @@ impl PartialEq for BackendHandle {
     }
 }
 
-/// The widget's own API (`docs/openapi.yaml`) at the URLs of a [`Config`].
+/// The widget's own API (`docs/openapi.yaml`) at configured URLs.
 pub struct NativeBackend {
     transport: Rc<dyn Transport>,
     article_url: String,
@@ -124,26 +147,26 @@ pub struct NativeBackend {
 const PAGE_SIZE: u32 = 20;
 
 impl NativeBackend {
-    pub fn new(config: &Config, transport: Rc<dyn Transport>) -> NativeBackend {
-        let expand = |template: &str| expand_template(template, &[("id", &config.article)]);
+    pub fn new(article: &str, endpoints: &NativeEndpoints, transport: Rc<dyn Transport>) -> NativeBackend {
+        let expand = |template: &str| expand_template(template, &[("id", article)]);
         NativeBackend {
             transport,
-            article_url: expand(&config.article_url),
-            related_url: config.related_url.as_deref().map(expand),
-            comments_url: config.comments_url.as_deref().map(expand),
-            captcha_url: config.captcha_url.clone(),
+            article_url: expand(&endpoints.article_url),
+            related_url: endpoints.related_url.as_deref().map(expand),
+            comments_url: endpoints.comments_url.as_deref().map(expand),
+            captcha_url: endpoints.captcha_url.clone(),
         }
     }
 }
 
 impl Backend for NativeBackend {
     fn article(&self) -> LocalFuture<Result<Article, LoadError>> {
-        Box::pin(load(self.transport.clone(), HttpRequest::get(&self.article_url), native::decode_article))
+        load(self.transport.clone(), HttpRequest::get(&self.article_url), Box::new(|r| native::decode_article(&r.body)))
     }
 
     fn related(&self) -> Option<LocalFuture<Result<Vec<RelatedStory>, LoadError>>> {
         let request = HttpRequest::get(self.related_url.as_deref()?);
-        Some(Box::pin(load(self.transport.clone(), request, native::decode_related)))
+        Some(load(self.transport.clone(), request, Box::new(|r| native::decode_related(&r.body))))
     }
 
     fn has_comments(&self) -> bool {
@@ -155,12 +178,12 @@ impl Backend for NativeBackend {
         let mut query = vec![("order", order.code().to_owned()), ("limit", PAGE_SIZE.to_string())];
         query.extend(cursor.map(|cursor| ("cursor", cursor)));
         let request = HttpRequest::get(with_query(&base, &query));
-        Box::pin(load(self.transport.clone(), request, native::decode_comment_page))
+        load(self.transport.clone(), request, Box::new(|r| native::decode_comment_page(&r.body)))
     }
 
     fn challenge(&self) -> Option<LocalFuture<Result<Challenge, LoadError>>> {
         let request = HttpRequest::get(self.captcha_url.as_deref()?);
-        Some(Box::pin(load(self.transport.clone(), request, native::decode_challenge)))
+        Some(load(self.transport.clone(), request, Box::new(|r| native::decode_challenge(&r.body))))
     }
 
     fn post_comment(&self, new: NewComment) -> LocalFuture<Result<Comment, PostError>> {
@@ -173,34 +196,53 @@ impl Backend for NativeBackend {
             ],
             body: Some(native::encode_new_comment(&new.comment, new.parent.as_deref(), &new.challenge, &new.answer)),
         };
-        let transport = self.transport.clone();
-        Box::pin(async move {
-            let result = match transport.send(request).await {
-                Err(error) => Err(PostError::Failed(error)),
-                Ok((url, response)) => post_outcome(url, response),
-            };
-            if let Err(error) = &result {
-                report(&error.to_string());
-            }
-            result
-        })
+        post(self.transport.clone(), request, Box::new(native::decode_comment), Box::new(native::decode_error))
     }
 }
 
-/// What a `POST /comments` answer means.
-fn post_outcome(url: String, response: HttpResponse) -> Result<Comment, PostError> {
-    if matches!(response.status, 200 | 201) {
-        return native::decode_comment(&response.body).map_err(|problem| PostError::Failed(LoadError { url, problem }));
-    }
-    let (code, message) = native::decode_error(&response.body).map(|e| (e.code, e.message)).unzip();
-    Err(match (response.status, code) {
+/// How an answer becomes the model, whichever the API. Decoders are boxed so that the sending
+/// code around them exists once per model type, not once per API and endpoint: the
+/// publisher's readers download every copy.
+type Decoder<In, Out> = Box<dyn FnOnce(&In) -> Out>;
+
+/// Sends a new comment and reads the answer with an API's decoders; a failure is also
+/// reported.
+fn post(
+    transport: Rc<dyn Transport>,
+    request: HttpRequest,
+    decode_comment: Decoder<str, Result<Comment, Problem>>,
+    decode_error: Decoder<str, Option<ApiError>>,
+) -> LocalFuture<Result<Comment, PostError>> {
+    Box::pin(async move {
+        let result = match transport.send(request).await {
+            Err(error) => Err(PostError::Failed(error)),
+            Ok((url, response)) if (200..300).contains(&response.status) => {
+                decode_comment(&response.body).map_err(|problem| PostError::Failed(LoadError { url, problem }))
+            }
+            Ok((url, response)) => Err(refusal(url, &response, decode_error(&response.body))),
+        };
+        if let Err(error) = &result {
+            report(&error.to_string());
+        }
+        result
+    })
+}
+
+/// What a refused post means. The codes are those of the widget's own API and of
+/// WordPress; any other API's refusal with a code is shown in its own words.
+fn refusal(url: String, response: &HttpResponse, error: Option<ApiError>) -> PostError {
+    let (code, message) = error.map(|e| (e.code, e.message)).unzip();
+    let rate_limited = PostError::RateLimited { retry_after_seconds: response.retry_after() };
+    match (response.status, code) {
         (422, Some(code)) if code == "captcha_wrong" => PostError::Captcha(CaptchaRefusal::Wrong),
         (422, Some(code)) if code == "too_fast" => PostError::Captcha(CaptchaRefusal::TooFast),
         (422, Some(code)) if code.starts_with("captcha_") => PostError::Captcha(CaptchaRefusal::Stale),
-        (429, _) => PostError::RateLimited { retry_after_seconds: response.retry_after },
+        (429, _) => rate_limited,
+        // WordPress answers a flood with 400.
+        (_, Some(code)) if code == "comment_flood" => rate_limited,
         (status @ 400..=499, Some(code)) => PostError::Refused { status, code, message: message.unwrap_or_default() },
         (status, _) => PostError::Failed(LoadError { url, problem: Problem::Status { status } }),
-    })
+    }
 }
 
 /// `url` with `query` appended, percent-encoded.
@@ -220,23 +262,25 @@ fn encode_query_value(value: &str) -> String {
         .collect()
 }
 
-/// Sends a GET and decodes a 2xx body; anything else is a [`LoadError`], also reported.
-async fn load<T>(
+/// Sends a GET and decodes a 2xx answer; anything else is a [`LoadError`], also reported.
+fn load<T: 'static>(
     transport: Rc<dyn Transport>,
     request: HttpRequest,
-    decode: fn(&str) -> Result<T, Problem>,
-) -> Result<T, LoadError> {
-    let result = match transport.send(request).await {
-        Err(error) => Err(error),
-        Ok((url, response)) if !(200..300).contains(&response.status) => {
-            Err(LoadError { url, problem: Problem::Status { status: response.status } })
+    decode: Decoder<HttpResponse, Result<T, Problem>>,
+) -> LocalFuture<Result<T, LoadError>> {
+    Box::pin(async move {
+        let result = match transport.send(request).await {
+            Err(error) => Err(error),
+            Ok((url, response)) if !(200..300).contains(&response.status) => {
+                Err(LoadError { url, problem: Problem::Status { status: response.status } })
+            }
+            Ok((url, response)) => decode(&response).map_err(|problem| LoadError { url, problem }),
+        };
+        if let Err(error) = &result {
+            report(&error.to_string());
         }
-        Ok((url, response)) => decode(&response.body).map_err(|problem| LoadError { url, problem }),
-    };
-    if let Err(error) = &result {
-        report(&error.to_string());
-    }
-    result
+        result
+    })
 }
 
 /// The integrator's view of a failure: English, with every detail, in the console.
@@ -256,17 +300,25 @@ mod tests {
     use std::cell::RefCell;
     use std::collections::HashMap;
 
-    /// Answers from a table keyed by method and URL; an unknown one gets no response.
-    /// Records every request.
+    /// Answers from a table keyed by URL; an unknown one gets no response. Records every
+    /// request. Relative URLs are on `https://news.example`.
     #[derive(Default)]
-    struct TableTransport {
+    pub(super) struct TableTransport {
         answers: HashMap<String, HttpResponse>,
-        sent: RefCell<Vec<HttpRequest>>,
+        pub(super) sent: RefCell<Vec<HttpRequest>>,
+    }
+
+    impl TableTransport {
+        pub(super) fn new(answers: &[(&str, HttpResponse)]) -> Rc<TableTransport> {
+            let answers = answers.iter().map(|(url, r)| (url.to_string(), r.clone())).collect();
+            Rc::new(TableTransport { answers, ..Default::default() })
+        }
     }
 
     impl Transport for TableTransport {
         fn send(&self, request: HttpRequest) -> LocalFuture<Result<(String, HttpResponse), LoadError>> {
-            let absolute = format!("https://news.example{}", request.url);
+            let origin = if request.url.starts_with("https:") { "" } else { "https://news.example" };
+            let absolute = format!("{origin}{}", request.url);
             let answer = match self.answers.get(&request.url) {
                 Some(response) => Ok((absolute, response.clone())),
                 None => Err(LoadError { url: absolute, problem: Problem::Network { detail: "TypeError: Failed to fetch".into() } }),
@@ -276,25 +328,24 @@ mod tests {
         }
     }
 
-    fn response(status: u16, body: &str) -> HttpResponse {
-        HttpResponse { status, body: body.into(), retry_after: None }
+    pub(super) fn response(status: u16, body: &str) -> HttpResponse {
+        HttpResponse { status, body: body.into(), headers: Vec::new() }
+    }
+
+    pub(super) fn with_headers(response: HttpResponse, headers: &[(&str, &str)]) -> HttpResponse {
+        let headers = headers.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect();
+        HttpResponse { headers, ..response }
     }
 
     fn backend(answers: &[(&str, HttpResponse)]) -> (NativeBackend, Rc<TableTransport>) {
-        let transport = Rc::new(TableTransport {
-            answers: answers.iter().map(|(url, r)| (url.to_string(), r.clone())).collect(),
-            ..Default::default()
-        });
-        let config = Config {
-            article: "a b".into(),
+        let transport = TableTransport::new(answers);
+        let endpoints = NativeEndpoints {
             article_url: "/api/{id}".into(),
             related_url: Some("/api/{id}/related".into()),
             comments_url: Some("/api/{id}/comments".into()),
             captcha_url: Some("/api/captcha".into()),
-            lang: None,
-            comments_loading: Default::default(),
         };
-        (NativeBackend::new(&config, transport.clone()), transport)
+        (NativeBackend::new("a b", &endpoints, transport.clone()), transport)
     }
 
     const MINIMAL: &str = r#"{"id":"a b","headline":"H","published":"2024-01-01T00:00:00Z","body":[]}"#;
@@ -336,7 +387,7 @@ mod tests {
         assert_eq!(urls, [ARTICLE, "/api/a%20b/related", "/api/a%20b/comments?order=newest&limit=20&cursor=c%2F2"]);
     }
 
-    fn new_comment() -> NewComment {
+    pub(super) fn new_comment() -> NewComment {
         let comment = article_widget_core::comment::validate(&article_widget_core::comment::CommentDraft {
             name: "Marie".into(),
             email: "marie@example.fr".into(),
@@ -378,7 +429,7 @@ mod tests {
             (response(422, &error("captcha_expired")), PostError::Captcha(CaptchaRefusal::Stale)),
             (response(422, &error("captcha_used")), PostError::Captcha(CaptchaRefusal::Stale)),
             (response(422, &error("too_fast")), PostError::Captcha(CaptchaRefusal::TooFast)),
-            (HttpResponse { retry_after: Some(42), ..response(429, &error("rate_limited")) }, PostError::RateLimited { retry_after_seconds: Some(42) }),
+            (with_headers(response(429, &error("rate_limited")), &[("retry-after", "42")]), PostError::RateLimited { retry_after_seconds: Some(42) }),
             (
                 response(409, &error("idempotency_conflict")),
                 PostError::Refused { status: 409, code: "idempotency_conflict".into(), message: "Said the server.".into() },

@@ -1,0 +1,251 @@
+//! Any JSON API, through a [`Mapping`] (`docs/mapping.md`): the mapping builds the URLs and
+//! bodies and reads the answers; this adapter sends and reports like [`super::NativeBackend`].
+
+use std::rc::Rc;
+
+use article_widget_core::article::{Article, RelatedStory};
+use article_widget_core::captcha::Challenge;
+use article_widget_core::comment::{Comment, CommentPage};
+use article_widget_core::error::{LoadError, PostError, Problem};
+use article_widget_core::mapping::Mapping;
+
+use super::{load, post, report, Backend, HttpRequest, HttpResponse, LocalFuture, Method, NewComment, Order, Transport};
+
+/// What a request for something the mapping lacks meets: the views ask only for what
+/// [`Backend::has_comments`] and [`Backend::related`] offer, so in practice only a reader
+/// posting to a mapping whose comments are read-only (no `post`) sees it.
+const NOT_IN_MAPPING: Problem = Problem::Status { status: 405 };
+
+pub struct MappedBackend {
+    transport: Rc<dyn Transport>,
+    mapping: Rc<Mapping>,
+    /// The API root the mapping's URLs are joined to.
+    base: String,
+    /// The `{id}` of the mapping's templates.
+    article: Rc<str>,
+}
+
+impl MappedBackend {
+    pub fn new(mapping: Rc<Mapping>, base: &str, article: &str, transport: Rc<dyn Transport>) -> MappedBackend {
+        MappedBackend { transport, mapping, base: base.to_owned(), article: article.into() }
+    }
+
+    /// GETs `url` and reads the answer with `decode`, which is given the mapping and the
+    /// article's id; `None` from it is a part the mapping lacks.
+    fn get<T: 'static>(
+        &self,
+        url: String,
+        decode: impl FnOnce(&Mapping, &str, &HttpResponse) -> Option<Result<T, Problem>> + 'static,
+    ) -> LocalFuture<Result<T, LoadError>> {
+        let (mapping, article) = (self.mapping.clone(), self.article.clone());
+        let decode = move |response: &HttpResponse| decode(&mapping, &article, response).unwrap_or(Err(NOT_IN_MAPPING));
+        load(self.transport.clone(), HttpRequest::get(url), Box::new(decode))
+    }
+}
+
+impl Backend for MappedBackend {
+    fn article(&self) -> LocalFuture<Result<Article, LoadError>> {
+        let url = self.mapping.article_url(&self.base, &[("id", &self.article)]);
+        self.get(url, |mapping, id, response| Some(mapping.decode_article(&response.body, &[("id", id)])))
+    }
+
+    fn related(&self) -> Option<LocalFuture<Result<Vec<RelatedStory>, LoadError>>> {
+        let url = self.mapping.related_url(&self.base, &[("id", &self.article)])?;
+        Some(self.get(url, |mapping, id, response| mapping.decode_related(&response.body, &[("id", id)])))
+    }
+
+    fn has_comments(&self) -> bool {
+        self.mapping.has_comments()
+    }
+
+    fn comments(&self, order: Order, cursor: Option<String>) -> LocalFuture<Result<CommentPage, LoadError>> {
+        let values = [("id", &*self.article), ("order", order.code())];
+        let url = self.mapping.comments_url(&self.base, &values, cursor.as_deref()).unwrap_or_default();
+        self.get(url, move |mapping, _, response| {
+            mapping.decode_comment_page(&response.body, &response.headers, cursor.as_deref())
+        })
+    }
+
+    /// None: the widget asks its own question, as no mapped API checks one.
+    fn challenge(&self) -> Option<LocalFuture<Result<Challenge, LoadError>>> {
+        None
+    }
+
+    fn post_comment(&self, new: NewComment) -> LocalFuture<Result<Comment, PostError>> {
+        let values = [("id", &*self.article)];
+        let url = self.mapping.post_comment_url(&self.base, &values);
+        let body = self.mapping.encode_new_comment(&new.comment, new.parent.as_deref(), &values);
+        let (Some(url), Some(body)) = (url, body) else {
+            let error = PostError::Failed(LoadError { url: self.base.clone(), problem: NOT_IN_MAPPING });
+            report(&error.to_string());
+            return Box::pin(async { Err(error) });
+        };
+        // No `Idempotency-Key`: a header the API's CORS rules do not allow (WordPress's do
+        // not) would fail the preflight and so every post.
+        let request = HttpRequest {
+            method: Method::Post,
+            url,
+            headers: vec![("Content-Type", "application/json".to_owned())],
+            body: Some(body),
+        };
+        let (for_comment, for_error) = (self.mapping.clone(), self.mapping.clone());
+        post(
+            self.transport.clone(),
+            request,
+            Box::new(move |body| for_comment.decode_posted_comment(body).unwrap_or(Err(NOT_IN_MAPPING))),
+            Box::new(move |body| for_error.decode_error(body)),
+        )
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::backend::tests::{new_comment, response, with_headers, TableTransport};
+    use article_widget_core::article::{Block, HeadingLevel};
+    use article_widget_core::comment::CommentStatus;
+    use article_widget_core::error::{Expected, Found, ShapeError};
+    use serde_json::{json, Value};
+
+    const WP_POST: &str = include_str!("../../core/tests/fixtures/wordpress_post.json");
+    const WP_POSTS: &str = include_str!("../../core/tests/fixtures/wordpress_posts.json");
+    const WP_COMMENTS: &str = include_str!("../../core/tests/fixtures/wordpress_comments.json");
+    const WP_COMMENT_CREATED: &str = include_str!("../../core/tests/fixtures/wordpress_comment_created.json");
+    const FEED: &str = include_str!("../../core/tests/fixtures/jsonfeed.json");
+
+    const SITE: &str = "https://news.example.org";
+    const WP_ARTICLE: &str = "https://news.example.org/wp-json/wp/v2/posts/4127?_embed=author,wp:featuredmedia,wp:term";
+    const WP_RELATED: &str = "https://news.example.org/wp-json/wp/v2/posts?exclude=4127&per_page=4&_embed=wp:featuredmedia";
+    const WP_COMMENTS_PAGE_1: &str =
+        "https://news.example.org/wp-json/wp/v2/comments?post=4127&page=1&per_page=100&orderby=date_gmt&order=desc";
+    const WP_COMMENTS_PAGE_2: &str =
+        "https://news.example.org/wp-json/wp/v2/comments?post=4127&page=2&per_page=100&orderby=date_gmt&order=asc";
+    const WP_POST_COMMENT: &str = "https://news.example.org/wp-json/wp/v2/comments";
+
+    fn wordpress(answers: &[(&str, HttpResponse)]) -> (MappedBackend, Rc<TableTransport>) {
+        let transport = TableTransport::new(answers);
+        let mapping = Rc::new(Mapping::builtin("wordpress").unwrap());
+        (MappedBackend::new(mapping, SITE, "4127", transport.clone()), transport)
+    }
+
+    #[tokio::test]
+    async fn a_wordpress_post_with_its_related_posts_and_paged_comments() {
+        let paging = [("x-wp-total", "12"), ("x-wp-totalpages", "2")];
+        let (backend, transport) = wordpress(&[
+            (WP_ARTICLE, response(200, WP_POST)),
+            (WP_RELATED, response(200, WP_POSTS)),
+            (WP_COMMENTS_PAGE_1, with_headers(response(200, WP_COMMENTS), &paging)),
+            (WP_COMMENTS_PAGE_2, with_headers(response(200, "[]"), &paging)),
+        ]);
+        let article = backend.article().await.unwrap();
+        assert_eq!(article.headline, "“New world order”? Putin and Pezeshkian meet in Ashgabat – Analysis");
+        assert_eq!(article.hero.unwrap().caption.as_deref(), Some("Massoud Pezeshkian and Vladimir Putin in Ashgabat, Turkmenistan © Reuters"));
+        assert_eq!(article.body[1], Block::Heading { level: HeadingLevel::H2, text: "A “very close” partnership".into() });
+
+        let related = backend.related().unwrap().await.unwrap();
+        assert_eq!(related.iter().map(|s| s.title.as_str()).collect::<Vec<_>>(), ["BRICS summit: what to expect in Kazan…", "Iran’s oil exports hit a record"]);
+
+        assert!(backend.has_comments() && backend.challenge().is_none());
+        let page = backend.comments(Order::Newest, None).await.unwrap();
+        assert_eq!((page.total, page.next.as_deref()), (12, Some("2")));
+        let ids: Vec<_> = page.comments.iter().map(|c| (c.id.as_str(), c.parent.as_deref())).collect();
+        assert_eq!(ids, [("982", None), ("985", Some("982"))]);
+        let last = backend.comments(Order::Oldest, page.next).await.unwrap();
+        assert_eq!((last.total, last.comments.len(), last.next), (12, 0, None));
+
+        let urls: Vec<String> = transport.sent.borrow().iter().map(|r| r.url.clone()).collect();
+        assert_eq!(urls, [WP_ARTICLE, WP_RELATED, WP_COMMENTS_PAGE_1, WP_COMMENTS_PAGE_2]);
+    }
+
+    #[tokio::test]
+    async fn a_wordpress_answer_of_the_wrong_shape_names_the_url_and_the_json_pointer() {
+        let mut post: Value = serde_json::from_str(WP_POST).unwrap();
+        post["title"] = json!({"raw": "no rendered title"});
+        let (backend, _) = wordpress(&[(WP_ARTICLE, response(200, &post.to_string()))]);
+        let problem = Problem::Shape(ShapeError { path: "/title/rendered".into(), expected: Expected::NonBlankText, found: Found::Missing });
+        assert_eq!(backend.article().await, Err(LoadError { url: WP_ARTICLE.into(), problem }));
+        let (backend, _) = wordpress(&[(WP_ARTICLE, response(404, r#"{"code":"rest_post_invalid_id"}"#))]);
+        assert_eq!(backend.article().await, Err(LoadError { url: WP_ARTICLE.into(), problem: Problem::Status { status: 404 } }));
+    }
+
+    #[tokio::test]
+    async fn a_comment_is_posted_as_wordpress_wants_it_and_a_held_one_is_pending() {
+        let (backend, transport) = wordpress(&[(WP_POST_COMMENT, response(201, WP_COMMENT_CREATED))]);
+        let stored = backend.post_comment(new_comment()).await.unwrap();
+        assert_eq!((stored.id.as_str(), stored.parent.as_deref(), stored.status), ("991", Some("982"), CommentStatus::Pending));
+
+        let sent = transport.sent.borrow()[0].clone();
+        assert_eq!(sent.method, Method::Post);
+        assert_eq!(sent.headers, [("Content-Type", "application/json".to_owned())], "nothing a CORS preflight would refuse");
+        let body: Value = serde_json::from_str(&sent.body.unwrap()).unwrap();
+        assert_eq!(body, json!({"post": 4127, "parent": 7, "author_name": "Marie", "author_email": "marie@example.fr", "content": "Bonjour"}));
+        let with_website = NewComment {
+            comment: article_widget_core::comment::ValidComment {
+                website: article_widget_core::url::SafeUrl::parse("https://marie.example"),
+                ..new_comment().comment
+            },
+            parent: None,
+            ..new_comment()
+        };
+        backend.post_comment(with_website).await.unwrap();
+        let body: Value = serde_json::from_str(transport.sent.borrow()[1].body.as_deref().unwrap()).unwrap();
+        assert_eq!((body["author_url"].as_str(), body.get("parent")), (Some("https://marie.example"), None));
+    }
+
+    #[tokio::test]
+    async fn each_wordpress_refusal_becomes_a_typed_post_error() {
+        let error = |code: &str, message: &str, status: u16| json!({"code": code, "message": message, "data": {"status": status}}).to_string();
+        let refused = |status, code: &str, message: &str| PostError::Refused { status, code: code.into(), message: message.into() };
+        let flood = "You are posting comments too quickly. Slow down.";
+        let duplicate = "Duplicate comment detected; it looks as though you&#8217;ve already said that!";
+        let login = "Sorry, you must be logged in to comment.";
+        let author = "Creating a comment requires valid author name and email values.";
+        let cases = [
+            (response(400, &error("comment_flood", flood, 400)), PostError::RateLimited { retry_after_seconds: None }),
+            (
+                with_headers(response(429, &error("comment_flood", flood, 429)), &[("retry-after", "30")]),
+                PostError::RateLimited { retry_after_seconds: Some(30) },
+            ),
+            (
+                response(409, &error("comment_duplicate", duplicate, 409)),
+                refused(409, "comment_duplicate", "Duplicate comment detected; it looks as though you’ve already said that!"),
+            ),
+            (response(401, &error("rest_comment_login_required", login, 401)), refused(401, "rest_comment_login_required", login)),
+            (response(400, &error("rest_comment_author_data_required", author, 400)), refused(400, "rest_comment_author_data_required", author)),
+            (response(403, &error("rest_comment_closed", "Sorry, you are not allowed to create a comment on this post.", 403)),
+                refused(403, "rest_comment_closed", "Sorry, you are not allowed to create a comment on this post.")),
+            (
+                response(500, &error("db_insert_error", "Could not insert comment into the database.", 500)),
+                PostError::Failed(LoadError { url: WP_POST_COMMENT.into(), problem: Problem::Status { status: 500 } }),
+            ),
+            (response(502, "<html>Bad gateway</html>"), PostError::Failed(LoadError { url: WP_POST_COMMENT.into(), problem: Problem::Status { status: 502 } })),
+        ];
+        for (answer, expected) in cases {
+            let (backend, _) = wordpress(&[(WP_POST_COMMENT, answer)]);
+            assert_eq!(backend.post_comment(new_comment()).await, Err(expected));
+        }
+    }
+
+    #[tokio::test]
+    async fn json_feed_items_are_the_article_and_its_related_stories_without_comments() {
+        let feed_url = "https://news.example.org/feed.json";
+        let transport = TableTransport::new(&[(feed_url, response(200, FEED))]);
+        let backend = MappedBackend::new(Rc::new(Mapping::builtin("jsonfeed").unwrap()), feed_url, "4120", transport.clone());
+        assert_eq!(backend.article().await.unwrap().headline, "BRICS summit: what to expect in Kazan");
+        let related = backend.related().unwrap().await.unwrap();
+        let urls: Vec<&str> = related.iter().map(|s| s.url.as_str()).collect();
+        assert_eq!(urls, ["https://news.example.org/2024/10/11/putin-pezeshkian-ashgabat/", "https://partner.example.com/iran-oil"]);
+        assert!(!backend.has_comments());
+    }
+
+    #[tokio::test]
+    async fn a_post_to_read_only_comments_fails_without_a_request() {
+        let read_only = r#"{"article": {"fields": {"headline": "/t", "published": "/d", "body": "/b"}},
+            "comments": {"url": "/comments/{id}", "fields": {"id": "/id", "body": "/text", "created": "/at"}}}"#;
+        let transport = TableTransport::new(&[]);
+        let backend = MappedBackend::new(Rc::new(Mapping::parse(read_only).unwrap()), "https://api.example", "a1", transport.clone());
+        let refused = PostError::Failed(LoadError { url: "https://api.example".into(), problem: NOT_IN_MAPPING });
+        assert_eq!(backend.post_comment(new_comment()).await, Err(refused));
+        assert!(transport.sent.borrow().is_empty());
+    }
+}
