@@ -5,10 +5,11 @@ set -euo pipefail
 
 # What a publisher's reader downloads for the widget, gzip -9, wasm + js (+ css, inside).
 # 150 KB held the article and related stories; the comment section, its form and the
-# embedding (shadow DOM, events, lazy loading) brought the total to about 177 KB. The
+# embedding (shadow DOM, events, lazy loading) brought the total to about 178 KB, and the
+# mapping language with the safe-HTML converter (any JSON backend) to about 229 KB. The
 # budget sits just above that so that any growth is a decision; cutting towards 100 KB
-# is planned work (see README, Size).
-BUDGET_GZIP_BYTES=185000
+# (a build without mappings, a lighter JSON reader) is planned work (see README, Figures).
+BUDGET_GZIP_BYTES=235000
 
 dir="${1:-dist}"
 shopt -s nullglob

@@ -11,14 +11,14 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use article_widget_core::locale::Locale;
 use wasm_bindgen::prelude::*;
-use web_sys::{CssStyleSheet, CustomEvent, CustomEventInit, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::{CssStyleSheet, CustomEvent, CustomEventInit, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 use yew::{AppHandle, Callback};
 
 use crate::backend::fetch::FetchTransport;
 use crate::backend::{self, Transport};
 use crate::config::{Config, ConfigError};
 use crate::platform::{BrowserPlatform, Platform, Services};
-use crate::views::{Widget, WidgetEvent, WidgetProps};
+use crate::views::{Mount, MountProps, WidgetEvent, WidgetProps};
 
 /// The attribute that marks an element for [`mount_all`].
 pub const MARKER: &str = "data-article-widget";
@@ -32,14 +32,18 @@ const STYLESHEET: &str = include_str!("../www/widget.css");
 #[wasm_bindgen]
 pub struct WidgetHandle {
     host: HtmlElement,
-    mounted: Option<Mounted>,
+    /// The host's app, in [`APPS`].
+    app: usize,
+    /// The browser transport, whose requests an unmount aborts (`None` for a test's own).
+    transport: Option<Rc<FetchTransport>>,
 }
 
-struct Mounted {
-    app: AppHandle<Widget>,
-    transport: Option<Rc<FetchTransport>>,
-    container: Element,
+thread_local! {
+    /// One Yew app per host element, for the life of the page (see [`Mount`]); each host
+    /// remembers its app's index in the property below.
+    static APPS: RefCell<Vec<AppHandle<Mount>>> = const { RefCell::new(Vec::new()) };
 }
+const APP_PROPERTY: &str = "__articleWidgetApp";
 
 #[wasm_bindgen]
 impl WidgetHandle {
@@ -53,22 +57,19 @@ impl WidgetHandle {
         Ok(())
     }
 
-    /// Removes the widget, aborts its requests on their way, and leaves the element as it
-    /// was (but for its shadow root, which cannot be removed, and is left empty).
+    /// Removes the widget and aborts its requests on their way. The element keeps its
+    /// shadow root, empty, ready for another mount.
     pub fn unmount(&mut self) {
-        if let Some(Mounted { app, transport, container }) = self.mounted.take() {
-            if let Some(transport) = transport {
-                transport.abort_all();
-            }
-            app.destroy();
-            container.remove();
+        if let Some(transport) = self.transport.take() {
+            transport.abort_all();
         }
+        show(self.app, None);
     }
 
     /// Requests of this widget still on their way (for tests and diagnostics).
     #[wasm_bindgen(js_name = requestsInFlight)]
     pub fn requests_in_flight(&self) -> usize {
-        self.mounted.as_ref().and_then(|m| m.transport.as_ref()).map_or(0, |t| t.in_flight())
+        self.transport.as_ref().map_or(0, |t| t.in_flight())
     }
 }
 
@@ -118,11 +119,7 @@ fn mount_with(
 ) -> WidgetHandle {
     // Element ids must be unique on the page, however many widgets it has.
     static MOUNTED: AtomicU32 = AtomicU32::new(0);
-    let root = shadow_root(&host);
-    let document = host.owner_document().expect("an element in a document");
-    let container = document.create_element("div").expect("a div");
-    root.append_child(&container).expect("appending to a shadow root");
-    let props = WidgetProps {
+    let widget = WidgetProps {
         services: Services { backend: backend::connect(config, transport), platform },
         locale: reader_locale(config),
         article: config.article.clone().into(),
@@ -130,8 +127,32 @@ fn mount_with(
         comments_loading: config.comments_loading,
         on_event: announcer(host.clone()),
     };
-    let app = yew::Renderer::<Widget>::with_root_and_props(container.clone(), props).render();
-    WidgetHandle { host, mounted: Some(Mounted { app, transport: abortable, container }) }
+    let app = app_of(&host);
+    show(app, Some(widget));
+    WidgetHandle { host, app, transport: abortable }
+}
+
+/// The index of `host`'s app, created (with the shadow root) on the first mount.
+fn app_of(host: &HtmlElement) -> usize {
+    if let Some(index) = js_sys::Reflect::get(host, &APP_PROPERTY.into()).ok().and_then(|v| v.as_f64()) {
+        return index as usize;
+    }
+    let root = shadow_root(host);
+    let container = host.owner_document().expect("an element in a document").create_element("div").expect("a div");
+    root.append_child(&container).expect("appending to a shadow root");
+    let app = yew::Renderer::<Mount>::with_root_and_props(container, MountProps { widget: None }).render();
+    let index = APPS.with(|apps| {
+        let mut apps = apps.borrow_mut();
+        apps.push(app);
+        apps.len() - 1
+    });
+    let _ = js_sys::Reflect::set(host, &APP_PROPERTY.into(), &(index as f64).into());
+    index
+}
+
+/// Shows `widget` (or nothing) in the app at `index`.
+fn show(index: usize, widget: Option<WidgetProps>) {
+    APPS.with(|apps| apps.borrow_mut()[index].update(MountProps { widget }));
 }
 
 /// The host's open shadow root, with the widget's stylesheet, created on first use.

@@ -124,16 +124,6 @@ pub fn connect(config: &Config, transport: Rc<dyn Transport>) -> Rc<dyn Backend>
     }
 }
 
-/// A shared backend that components can take as a property: equal when it is the same one.
-#[derive(Clone)]
-pub struct BackendHandle(pub Rc<dyn Backend>);
-
-impl PartialEq for BackendHandle {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
 /// The widget's own API (`docs/openapi.yaml`) at configured URLs.
 pub struct NativeBackend {
     transport: Rc<dyn Transport>,

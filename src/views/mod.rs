@@ -26,7 +26,7 @@ pub use comments::CommentsSection;
 pub use related::{RelatedList, RelatedListProps};
 use status::{error_block, placeholder};
 
-#[derive(Properties, PartialEq)]
+#[derive(Clone, Properties, PartialEq)]
 pub struct WidgetProps {
     pub services: Services,
     pub locale: Locale,
@@ -39,6 +39,25 @@ pub struct WidgetProps {
     /// Hears what the host page may want to know.
     #[prop_or_default]
     pub on_event: Callback<WidgetEvent>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct MountProps {
+    /// The widget to show, or `None` for nothing.
+    pub widget: Option<WidgetProps>,
+}
+
+/// The root of a host element's Yew app, which lives as long as the element: a mount shows
+/// a widget in it, an unmount shows nothing. Yew keeps its event listeners for the life of
+/// the page, so one app per element (rather than one per mount) keeps a single-page app
+/// that mounts and unmounts all day from gathering listeners. Each widget is keyed by its
+/// id prefix, unique per mount: a remount starts from a fresh state.
+#[function_component]
+pub fn Mount(props: &MountProps) -> Html {
+    match &props.widget {
+        Some(widget) => html! { <Widget key={widget.id_prefix.to_string()} ..widget.clone() /> },
+        None => html! {},
+    }
 }
 
 /// What a widget tells its page.

@@ -3,6 +3,7 @@
 // accessibility in both themes, and a single-page app mounting and unmounting.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
 
 import { AxeBuilder, launchBrowser, solve, startServer, watch } from "./harness.mjs";
 
@@ -92,6 +93,12 @@ test("a reader writes and posts a comment with the keyboard alone", async () => 
   const posted = page.locator("[data-article-widget] .aw-comment", { hasText: "Écrit sans souris." });
   assert.equal(await posted.locator(".aw-comment__author").innerText(), "Lectrice au clavier");
   assert.equal(await posted.locator(".aw-comment__body br").count(), 1);
+
+  await page.reload();
+  await page.locator("[data-article-widget] .aw-comments").scrollIntoViewIfNeeded();
+  const after = page.locator("[data-article-widget] .aw-comment", { hasText: "Écrit sans souris." });
+  await after.waitFor();
+  assert.equal(await after.count(), 1, "the comment is there after a reload, once");
   assert.deepEqual(seen, { violations: [], errors: [] });
   await close();
 });
@@ -129,12 +136,17 @@ test("axe finds no accessibility violation in the widget, in light and in dark",
     await widgets.nth(index).locator(".aw-comments").scrollIntoViewIfNeeded();
     await widgets.nth(index).locator("form input[name=captcha]").waitFor();
   }
+  const colours = async () => ({
+    background: await widgets.first().locator(".aw-widget").evaluate((e) => getComputedStyle(e).backgroundColor),
+    kicker: await widgets.first().locator(".aw-kicker").evaluate((e) => getComputedStyle(e).color),
+  });
   for (const theme of ["light", "dark"]) {
     if (theme === "dark") {
       await page.locator("#theme-toggle").click();
       assert.equal(await widgets.first().getAttribute("theme"), "dark");
-      const background = await widgets.first().locator(".aw-widget").evaluate((e) => getComputedStyle(e).backgroundColor);
-      assert.equal(background, "rgb(22, 24, 28)", "the dark theme applies at run time");
+      assert.deepEqual(await colours(), { background: "rgb(22, 24, 28)", kicker: "rgb(242, 139, 130)" }, "dark at run time");
+    } else {
+      assert.deepEqual(await colours(), { background: "rgb(255, 255, 255)", kicker: "rgb(179, 38, 30)" });
     }
     const results = await new AxeBuilder({ page }).include("article-widget").analyze();
     const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
@@ -169,7 +181,61 @@ test("a single-page app mounts, updates and unmounts, leaving no request behind"
   await page.evaluate(() => window.spa.unmount());
   await page.waitForTimeout(200);
   assert.ok(aborted.some((line) => line.includes("/comments") && line.includes("ERR_ABORTED")), aborted.join("\n"));
-  assert.equal(await spa.evaluate((e) => e.shadowRoot.childElementCount), 0, "the element is left empty");
+  assert.equal(await spa.evaluate((e) => e.shadowRoot.firstElementChild.childElementCount), 0, "the element is left empty");
   assert.deepEqual(seen.violations, []);
+  await close();
+});
+
+test("screenshots at 375 and 1280 px, light and dark, for people to look at", async () => {
+  const folder = new URL("../../test-artifacts/screenshots/", import.meta.url).pathname;
+  mkdirSync(folder, { recursive: true });
+  for (const width of [375, 1280]) {
+    for (const theme of ["light", "dark"]) {
+      const { page, close } = await open("/", { viewport: { width, height: 900 }, colorScheme: theme });
+      const widget = page.locator("[data-article-widget]");
+      await widget.evaluate((host, theme) => host.setAttribute("theme", theme), theme);
+      await widget.locator("h1").waitFor();
+      await widget.locator(".aw-comments").scrollIntoViewIfNeeded();
+      await widget.locator("form input[name=captcha]").waitFor();
+      await page.evaluate(() => document.fonts.ready);
+      const path = `${folder}widget-${width}-${theme}.png`;
+      await widget.screenshot({ path, animations: "disabled" });
+      const box = await widget.locator(".aw-widget").boundingBox();
+      assert.ok(box.width <= width, `the widget fits ${width} px (${box.width})`);
+      await close();
+    }
+  }
+});
+
+test("fifty mounts and unmounts in a single-page app leave no listeners or nodes behind", async () => {
+  // The standalone page: the publisher's page logs every event it hears into its own DOM.
+  const { page, close } = await open("/");
+  const cdp = await page.context().newCDPSession(page);
+  const counters = async () => {
+    await cdp.send("HeapProfiler.collectGarbage");
+    const { nodes, jsEventListeners } = await cdp.send("Memory.getDOMCounters");
+    return { nodes, jsEventListeners };
+  };
+  await page.evaluate(async () => {
+    window.widgets = await import("/pkg/article-widget.js");
+    window.host = document.createElement("div");
+    document.querySelector("main").append(window.host);
+  });
+  const cycles = (count) => page.evaluate(async (count) => {
+    for (let i = 0; i < count; i++) {
+      const article = i % 2 ? "ashgabat-summit-central-asia" : "nouvel-ordre-mondial";
+      const ready = new Promise((resolve) => window.host.addEventListener("article-widget:ready", resolve, { once: true }));
+      const handle = await window.widgets.mount(window.host, { article, comments: "eager" });
+      await ready;
+      handle.unmount();
+    }
+  }, count);
+  await cycles(5);
+  const before = await counters();
+  await cycles(45);
+  const afterwards = await counters();
+  console.log(`DOM counters after 5 cycles ${JSON.stringify(before)}, after 50 ${JSON.stringify(afterwards)}`);
+  assert.ok(afterwards.jsEventListeners - before.jsEventListeners <= 5, "listeners do not grow");
+  assert.ok(afterwards.nodes - before.nodes <= 100, "nodes do not grow");
   await close();
 });

@@ -8,7 +8,8 @@ export interface WidgetConfig {
   lang?: string;
   /** When comments load: "lazy" (near the viewport, the default) or "eager". */
   comments?: "lazy" | "eager";
-  /** URL templates ({backend}, {id}); null switches a section off. */
+  /** URL templates of the native API ({backend}, {id}); null switches a section off.
+   * Not with a mapping, which has its own URLs. */
   endpoints?: {
     article?: string;
     related?: string | null;

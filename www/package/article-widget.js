@@ -6,7 +6,7 @@ import init, { mount as mountWasm, mountElement } from "./article_widget.js";
 const ready = init({ module_or_path: new URL("./article_widget_bg.wasm", import.meta.url) });
 
 /** Settings read from attributes; changing one remounts the widget with the new value. */
-const SETTINGS = ["article", "backend", "lang", "comments", "article-url", "related-url", "comments-url", "captcha-url"];
+const SETTINGS = ["article", "backend", "lang", "comments", "mapping", "article-url", "related-url", "comments-url", "captcha-url"];
 
 class ArticleWidgetElement extends HTMLElement {
   static get observedAttributes() {
