@@ -437,6 +437,16 @@ async fn a_failed_post_keeps_the_text_and_its_retry_reuses_the_key() {
     assert_eq!(value_of(&root, "body"), "Kept, whatever happens.");
     assert!(platform.load("article-widget:draft:nouvel-ordre-mondial").unwrap().contains("Kept, whatever happens."));
 
+    fake.answer(&format!("POST {COMMENTS}"), 500, r#"{"error":{"code":"internal","message":"Database locked."}}"#);
+    submit(&root).await; // a server error
+    let message = until(
+        || format!("a 500 in {}", root.inner_html()),
+        || texts(&root, ".aw-form__status--error").into_iter().find(|t| t.contains("status 500")),
+    )
+    .await;
+    assert_eq!(message, "Your comment was not sent. The server answered with status 500: server error. Your text is kept: try again.");
+    assert_eq!(value_of(&root, "body"), "Kept, whatever happens.");
+
     let mut held = comment("11", None, "Marie Curie", "Kept, whatever happens.", "2024-10-11T15:00:05Z");
     held["status"] = json!("pending");
     fake.answer(&format!("POST {COMMENTS}"), 201, &held.to_string());
@@ -449,8 +459,8 @@ async fn a_failed_post_keeps_the_text_and_its_retry_reuses_the_key() {
         .iter()
         .map(|p| p.headers.iter().find(|(n, _)| *n == "Idempotency-Key").unwrap().1.clone())
         .collect();
-    assert_eq!(keys.len(), 2);
-    assert_eq!(keys[0], keys[1], "the retry is the same post");
+    assert_eq!(keys.len(), 3);
+    assert!(keys.iter().all(|key| *key == keys[0]), "every retry is the same post: {keys:?}");
 }
 
 #[wasm_bindgen_test]
