@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
-# Prints the raw, gzip -9 and brotli sizes of the widget's .wasm and .js in a build
-# folder (default dist/) and fails when the gzip total is over the budget.
+# Prints the raw, gzip -9 and brotli sizes of the widget's .wasm and .js in a build folder
+# (default pkg/, the npm package publishers ship; dist/ holds the Trunk demo's build) and
+# fails when the gzip total is over the budget.
 set -euo pipefail
 
 # What a publisher's reader downloads for the widget, gzip -9, wasm + js (+ css, inside).
-# 150 KB held the article and related stories; the comment section, its form and the
-# embedding (shadow DOM, events, lazy loading) brought the total to about 178 KB, and the
-# mapping language with the safe-HTML converter (any JSON backend) to about 229 KB. The
-# budget sits just above that so that any growth is a decision; cutting towards 100 KB
-# (a build without mappings, a lighter JSON reader) is planned work (see README, Figures).
-BUDGET_GZIP_BYTES=235000
+# The package, measured as the Trunk demo until the comments landed: 150 KB held the article
+# and related stories; the comment section, its form and the embedding brought the demo to
+# about 178 KB, the mapping language with the safe-HTML converter to about 230 KB; the
+# package, which also exports mount() and update() for single-page apps, is about 262 KB.
+# The budget sits just above that, so that any growth is a decision; cutting towards
+# 100 KB (a build without mappings, a lighter JSON reader) is planned (README, Figures).
+BUDGET_GZIP_BYTES=270000
 
-dir="${1:-dist}"
+dir="${1:-pkg}"
 shopt -s nullglob
 # The stylesheet is compiled into the wasm (adopted in each widget's shadow root).
 files=("$dir"/*.wasm "$dir"/*.js)
 if [ "${#files[@]}" -eq 0 ]; then
-  echo "size-check: no .wasm or .js in $dir: build first (trunk build)" >&2
+  echo "size-check: no .wasm or .js in $dir: build first (scripts/package.sh, or trunk build for dist/)" >&2
   exit 1
 fi
 

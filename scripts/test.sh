@@ -20,8 +20,8 @@ cargo test --offline --target wasm32-unknown-unknown --test web
 
 step "release builds (npm package, trunk demo) and size budget"
 scripts/package.sh
+scripts/size-check.sh pkg
 trunk build
-scripts/size-check.sh dist
 
 step "end-to-end: whole journeys in chromium against the reference server"
 cargo build --offline -p article-widget-server
