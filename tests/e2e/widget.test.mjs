@@ -65,12 +65,19 @@ test("a reader writes and posts a comment with the keyboard alone", async () => 
   const focused = () => page.evaluate(() => {
     let element = document.activeElement;
     while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
-    return { name: element?.getAttribute("name"), className: element?.className, tag: element?.tagName };
+    const style = element && getComputedStyle(element);
+    return {
+      name: element?.getAttribute("name"),
+      className: element?.className,
+      tag: element?.tagName,
+      outline: style ? `${style.outlineStyle} ${style.outlineWidth}` : "",
+    };
   });
   for (let presses = 0; (await focused()).name !== "name"; presses++) {
     assert.ok(presses < 60, "Tab reaches the name field");
     await page.keyboard.press("Tab");
   }
+  assert.equal((await focused()).outline, "solid 3px", "the focused field shows it");
   await page.keyboard.type("Lectrice au clavier");
   await page.keyboard.press("Tab");
   assert.equal((await focused()).name, "email");
@@ -82,6 +89,7 @@ test("a reader writes and posts a comment with the keyboard alone", async () => 
   await page.keyboard.type("Écrit sans souris.\nDeuxième ligne.");
   await page.keyboard.press("Tab");
   assert.equal((await focused()).name, "captcha");
+  assert.equal((await focused()).outline, "solid 3px");
   const label = await page.locator("[data-article-widget] label[for$=-captcha]").innerText();
   await page.keyboard.type(String(solve(label)));
   await page.waitForTimeout(3_200); // people take a few seconds; the widget refuses robots' haste
