@@ -200,11 +200,10 @@ pub fn encode_new_comment(comment: &ValidComment, parent: Option<&str>, challeng
     body.to_string()
 }
 
-const COMMENT_STATUSES: &[&str] = &["published", "pending"];
-
 fn comment(node: &Node) -> Result<Comment> {
     node.object()?;
-    let status = node.get("status").tag(Expected::CommentStatus, COMMENT_STATUSES)?;
+    let status = node.get("status");
+    let status = status.text().ok().and_then(CommentStatus::from_code).ok_or_else(|| status.invalid(Expected::CommentStatus))?;
     Ok(Comment {
         id: node.get("id").non_blank_text()?,
         parent: node.get("parent").optional_text()?,
@@ -212,6 +211,6 @@ fn comment(node: &Node) -> Result<Comment> {
         website: node.get("website").optional(Node::url)?,
         body: node.get("body").text()?.to_owned(),
         created: node.get("created").datetime()?,
-        status: CommentStatus::from_code(status).unwrap_or(CommentStatus::Published),
+        status,
     })
 }

@@ -198,3 +198,17 @@ fn the_schema_examples_are_the_seed_files() {
         assert_eq!(error.path, pointer, "the schema requires {name} and so must the decoder");
     }
 }
+
+#[test]
+fn a_comment_of_unknown_status_is_refused_with_its_path() {
+    use article_widget_core::native::decode_comment;
+    let comment = |status: Value| {
+        json!({"id": "1", "parent": null, "author": "A", "body": "b", "created": "2024-10-11T15:00:00Z", "status": status})
+            .to_string()
+    };
+    assert!(decode_comment(&comment(json!("pending"))).is_ok());
+    for (status, found) in [(json!("deleted"), Found::Value("\"deleted\"".into())), (json!(1), Found::Value("1".into()))] {
+        let error = shape_error(decode_comment(&comment(status)));
+        assert_eq!((error.path.as_str(), error.expected, error.found), ("/status", Expected::CommentStatus, found));
+    }
+}
