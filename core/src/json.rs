@@ -17,6 +17,13 @@ pub fn parse(text: &str) -> std::result::Result<Value, Problem> {
     })
 }
 
+/// Parses a response body and reads it from its root with `read`: the one way every
+/// decoder turns text into the model, with syntax and shape problems alike.
+pub fn decode<T>(text: &str, read: impl FnOnce(&Node) -> std::result::Result<T, ShapeError>) -> std::result::Result<T, Problem> {
+    let value = parse(text)?;
+    read(&Node::root(&value)).map_err(Problem::Shape)
+}
+
 /// A place in a document: the value there, if any, and its JSON Pointer.
 #[derive(Clone, Debug)]
 pub struct Node<'a> {

@@ -112,15 +112,14 @@ impl Mapping {
 
     /// Decodes the article's answer; `values` are those its URL was built with.
     pub fn decode_article(&self, body: &str, values: &Values) -> std::result::Result<Article, Problem> {
-        let value = json::parse(body)?;
-        self.article.decode(&Node::root(&value), values).map_err(Problem::Shape)
+        json::decode(body, |root| self.article.decode(root, values))
     }
 
     /// Decodes the related stories; an item that is the article itself is left out.
     /// `None` when the mapping has no related stories, as for every optional endpoint.
     pub fn decode_related(&self, body: &str, values: &Values) -> Option<std::result::Result<Vec<RelatedStory>, Problem>> {
         let related = self.related.as_ref()?;
-        Some(json::parse(body).and_then(|value| related.decode(&Node::root(&value), values).map_err(Problem::Shape)))
+        Some(json::decode(body, |root| related.decode(root, values)))
     }
 
     /// Decodes a page of comments, flat, each with its parent. `headers` are the
@@ -132,15 +131,14 @@ impl Mapping {
         cursor: Option<&str>,
     ) -> Option<std::result::Result<CommentPage, Problem>> {
         let comments = self.comments.as_ref()?;
-        Some(json::parse(body).and_then(|value| comments.decode_page(&Node::root(&value), headers, cursor).map_err(Problem::Shape)))
+        Some(json::decode(body, |root| comments.decode_page(root, headers, cursor)))
     }
 
     /// Decodes the answer to a new comment: the comment as stored.
     pub fn decode_posted_comment(&self, body: &str) -> Option<std::result::Result<Comment, Problem>> {
         let comments = self.comments.as_ref()?;
         let post = comments.post.as_ref()?;
-        let decode = |value: Value| comments.fields.decode(&Node::root(&value).at(&post.response)).map_err(Problem::Shape);
-        Some(json::parse(body).and_then(decode))
+        Some(json::decode(body, |root| comments.fields.decode(&root.at(&post.response))))
     }
 
     /// The API's error in a body, if it is one.

@@ -14,15 +14,12 @@ type Result<T> = std::result::Result<T, ShapeError>;
 
 /// Decodes `GET /articles/{id}`.
 pub fn decode_article(body: &str) -> std::result::Result<Article, Problem> {
-    let value = json::parse(body)?;
-    article(&Node::root(&value)).map_err(Problem::Shape)
+    json::decode(body, article)
 }
 
 /// Decodes `GET /articles/{id}/related`: `{ "items": [story, …] }`.
 pub fn decode_related(body: &str) -> std::result::Result<Vec<RelatedStory>, Problem> {
-    let value = json::parse(body)?;
-    let root = Node::root(&value);
-    root.object().and_then(|root| root.get("items").list(related_story)).map_err(Problem::Shape)
+    json::decode(body, |root| root.object()?.get("items").list(related_story))
 }
 
 fn article(node: &Node) -> Result<Article> {
@@ -124,40 +121,33 @@ fn related_story(node: &Node) -> Result<RelatedStory> {
 
 /// Decodes `GET /articles/{id}/comments`.
 pub fn decode_comment_page(body: &str) -> std::result::Result<CommentPage, Problem> {
-    let value = json::parse(body)?;
-    let root = Node::root(&value);
-    let page = || -> Result<CommentPage> {
+    json::decode(body, |root| {
         root.object()?;
         Ok(CommentPage {
             total: root.get("total").non_negative_integer()?,
             comments: root.get("comments").list(comment)?,
             next: root.get("next").optional_text()?,
         })
-    };
-    page().map_err(Problem::Shape)
+    })
 }
 
 /// Decodes the answer to `POST /articles/{id}/comments`: the comment as stored.
 pub fn decode_comment(body: &str) -> std::result::Result<Comment, Problem> {
-    let value = json::parse(body)?;
-    comment(&Node::root(&value)).map_err(Problem::Shape)
+    json::decode(body, comment)
 }
 
 /// Decodes `GET /captcha`.
 pub fn decode_challenge(body: &str) -> std::result::Result<Challenge, Problem> {
-    let value = json::parse(body)?;
-    let root = Node::root(&value);
-    let challenge = || -> Result<Challenge> {
+    json::decode(body, |root| {
         root.object()?;
+        // The expiry goes back to the server as it was written; it must still be a date.
+        let expires = root.get("expires");
+        expires.datetime()?;
         Ok(Challenge {
             seed: root.get("seed").decimal_string()?,
-            signed: Some(Signature {
-                expires: root.get("expires").datetime().and_then(|_| root.get("expires").non_blank_text())?,
-                signature: root.get("signature").non_blank_text()?,
-            }),
+            signed: Some(Signature { expires: expires.non_blank_text()?, signature: root.get("signature").non_blank_text()? }),
         })
-    };
-    challenge().map_err(Problem::Shape)
+    })
 }
 
 /// An error as the API writes it: `{"error": {"code", "message", "field"?}}`.
