@@ -595,7 +595,8 @@ const WP_POSTS: &str = include_str!("../core/tests/fixtures/wordpress_posts.json
 const WP_COMMENTS: &str = include_str!("../core/tests/fixtures/wordpress_comments.json");
 const WP_COMMENT_CREATED: &str = include_str!("../core/tests/fixtures/wordpress_comment_created.json");
 const WP_ARTICLE: &str = "https://news.example.org/wp-json/wp/v2/posts/4127?_embed=author,wp:featuredmedia,wp:term";
-const WP_RELATED: &str = "https://news.example.org/wp-json/wp/v2/posts?exclude=4127&per_page=4&_embed=wp:featuredmedia";
+/// Posts of the post's category or tags, which its answer gave.
+const WP_RELATED: &str = "https://news.example.org/wp-json/wp/v2/posts?categories=3&tags=12%2C15&tax_relation=OR&exclude=4127&per_page=4&_embed=wp:featuredmedia";
 const WP_FIRST_PAGE: &str = "https://news.example.org/wp-json/wp/v2/comments?post=4127&page=1&per_page=100&orderby=date_gmt&order=asc";
 const WP_NEW_COMMENT: &str = "https://news.example.org/wp-json/wp/v2/comments";
 
@@ -675,6 +676,26 @@ async fn an_inline_mapping_pointing_at_nothing_shows_the_json_pointer_with_retry
     assert_eq!(texts(&error, ".aw-error__url code"), ["https://cms.example/posts/4127"]);
     assert_eq!(texts(&error, "button"), ["Try again"]);
     assert!(root.query_selector(".aw-comments").unwrap().is_none(), "a mapping without comments has none");
+}
+
+#[wasm_bindgen_test]
+async fn comments_a_mapping_can_read_but_not_post_are_shown_closed() {
+    let fake = FakeTransport::with(&[
+        ("https://cms.example/posts/4127", 200, WP_POST),
+        ("https://cms.example/comments?post=4127", 200, WP_COMMENTS),
+    ]);
+    let mapping = json!({
+        "article": {"url": "/posts/{id}", "fields": {"headline": {"at": "/title/rendered", "html": true}, "published": "/date_gmt", "body": {"at": "/content/rendered", "html": true}}},
+        "comments": {"url": "/comments?post={id}", "fields": {"id": "/id", "parent": {"at": "/parent", "none": [0]}, "author": "/author_name", "body": {"at": "/content/rendered", "html": true}, "created": "/date_gmt"}}
+    });
+    let config = json_config(json!({"article": "4127", "backend": "https://cms.example", "mapping": mapping, "lang": "fr", "comments": "eager"}));
+    let (_widget, root) = mount_configured(&config, fake.clone(), FakePlatform::new());
+
+    find(&root, ".aw-thread .aw-comment").await;
+    assert_eq!(texts(&root, ".aw-comments__heading"), ["2 commentaires"]);
+    assert_eq!(texts(&root, ".aw-comments__closed"), ["Les commentaires sont fermés."]);
+    assert!(root.query_selector("form, .aw-comment button").unwrap().is_none(), "no form and no reply button");
+    assert!(fake.sent.borrow().iter().all(|r| r.method == article_widget::backend::Method::Get), "no captcha, no post");
 }
 
 #[wasm_bindgen_test]

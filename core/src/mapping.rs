@@ -24,6 +24,10 @@ type Result<T> = std::result::Result<T, ShapeError>;
 /// Named values for URL templates, matches and bodies: `[("id", "42"), ("order", "newest")]`.
 pub type Values<'v> = [(&'v str, &'v str)];
 
+/// Values that the article's answer provides to the other endpoints' templates (its
+/// `provides`), such as the numeric id and categories of a post asked for by its slug.
+pub type Provided = Vec<(String, String)>;
+
 const WORDPRESS: &str = include_str!("../mappings/wordpress.json");
 const JSON_FEED: &str = include_str!("../mappings/jsonfeed.json");
 
@@ -71,14 +75,20 @@ impl Mapping {
         self.comments.as_ref().is_some_and(|comments| comments.post.is_some())
     }
 
-    /// The article's URL: its template filled with `values` and joined to `base`, the API
-    /// root the publisher configured (a site, or a feed's URL).
+    /// Whether the other endpoints' templates need values from the article's answer, so
+    /// that their requests wait for it.
+    pub fn needs_article_values(&self) -> bool {
+        !self.article.provides.is_empty()
+    }
+
+    /// The article's URL, joined to `base`, the API root the publisher configured (a site,
+    /// or a feed's URL).
     pub fn article_url(&self, base: &str, values: &Values) -> String {
-        self.url(base, &self.article.url, values)
+        self.url(base, &self.article.urls, values)
     }
 
     pub fn related_url(&self, base: &str, values: &Values) -> Option<String> {
-        Some(self.url(base, &self.related.as_ref()?.url, values))
+        Some(self.url(base, &self.related.as_ref()?.urls, values))
     }
 
     /// The URL of a page of comments: the first when `cursor` is `None`, else the page a
@@ -91,14 +101,19 @@ impl Mapping {
             Some(Paging::NextCursor(_)) => values.push(("cursor", cursor.unwrap_or_default())),
             None => {}
         }
-        Some(self.url(base, &comments.url, &values))
+        Some(self.url(base, &comments.urls, &values))
     }
 
     pub fn post_comment_url(&self, base: &str, values: &Values) -> Option<String> {
-        Some(self.url(base, &self.comments.as_ref()?.post.as_ref()?.url, values))
+        Some(self.url(base, &self.comments.as_ref()?.post.as_ref()?.urls, values))
     }
 
-    fn url(&self, base: &str, template: &str, values: &Values) -> String {
+    /// The first of an endpoint's templates whose placeholders all have values, filled and
+    /// joined to `base`. When none has all, the last, so that the URL in an error shows
+    /// which value was missing.
+    fn url(&self, base: &str, templates: &[String], values: &Values) -> String {
+        let complete = |template: &&String| placeholders(template).all(|name| value_of(values, name).is_some());
+        let template = templates.iter().find(complete).or(templates.last()).map_or("", String::as_str);
         let translated: Vec<(&str, &str)> = values
             .iter()
             .map(|&(name, value)| {
@@ -112,6 +127,11 @@ impl Mapping {
 
     /// Decodes the article's answer; `values` are those its URL was built with.
     pub fn decode_article(&self, body: &str, values: &Values) -> std::result::Result<Article, Problem> {
+        self.decode_article_and_values(body, values).map(|(article, _)| article)
+    }
+
+    /// Decodes the article's answer and the values it provides to the other endpoints.
+    pub fn decode_article_and_values(&self, body: &str, values: &Values) -> std::result::Result<(Article, Provided), Problem> {
         json::decode(body, |root| self.article.decode(root, values))
     }
 
@@ -180,6 +200,11 @@ fn value_of<'v>(values: &Values<'v>, name: &str) -> Option<&'v str> {
     values.iter().find(|(n, _)| *n == name).map(|(_, value)| *value)
 }
 
+/// The names of a URL template's placeholders: `{id}` and `{slug}` in `/posts/{slug}?p={id}`.
+fn placeholders(template: &str) -> impl Iterator<Item = &str> {
+    template.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+}
+
 /// `reference` resolved the simple way against `base`: an absolute URL stands alone, a
 /// query is appended, a path is joined with one slash, and nothing is `base` itself.
 fn join(base: &str, reference: &str) -> String {
@@ -200,10 +225,12 @@ fn join(base: &str, reference: &str) -> String {
 
 #[derive(Clone, Debug, PartialEq)]
 struct ArticleEndpoint {
-    url: String,
+    urls: Vec<String>,
     root: String,
     pick: Option<Matcher>,
     fields: ArticleFields,
+    /// Values read from the answer for the other endpoints' templates, by name.
+    provides: Vec<(String, Field)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -240,7 +267,7 @@ struct ImageGroup {
 
 #[derive(Clone, Debug, PartialEq)]
 struct RelatedEndpoint {
-    url: String,
+    urls: Vec<String>,
     list: String,
     exclude: Option<Matcher>,
     title: Field,
@@ -251,7 +278,7 @@ struct RelatedEndpoint {
 
 #[derive(Clone, Debug, PartialEq)]
 struct CommentsEndpoint {
-    url: String,
+    urls: Vec<String>,
     list: String,
     /// Where each comment's replies are, for APIs that nest them.
     replies: Option<String>,
@@ -293,7 +320,7 @@ enum CountSource {
 
 #[derive(Clone, Debug, PartialEq)]
 struct PostEndpoint {
-    url: String,
+    urls: Vec<String>,
     body: Value,
     /// Where the stored comment is in the answer.
     response: String,
@@ -370,8 +397,10 @@ fn optional_pointer(node: &Node) -> Result<String> {
     Ok(node.optional(pointer)?.unwrap_or_default())
 }
 
-fn template(node: &Node) -> Result<String> {
-    Ok(node.optional(Node::text)?.unwrap_or_default().to_owned())
+/// An endpoint's URL templates: one, or a list tried in turn (see [`Mapping::url`]).
+/// Absent is the base itself.
+fn templates(node: &Node) -> Result<Vec<String>> {
+    Ok(node.optional(|urls| one_or_more(urls, |url| url.text().map(str::to_owned)))?.unwrap_or_else(|| vec![String::new()]))
 }
 
 fn mapping(node: &Node) -> Result<Mapping> {
@@ -398,14 +427,21 @@ fn translations(node: &Node) -> Result<Vec<Translation>> {
 }
 
 fn article_endpoint(node: &Node) -> Result<ArticleEndpoint> {
-    known_keys(node, &["url", "root", "match", "fields"])?;
+    known_keys(node, &["url", "root", "match", "fields", "provides"])?;
     let fields = node.get("fields");
     known_keys(&fields, &["id", "lang", "kicker", "headline", "standfirst", "authors", "published", "updated", "hero", "body"])?;
     let optional = |name, options| fields.get(name).optional(|f| field(f, options));
+    let provides = node.get("provides");
+    let provided_names = provides.optional(|p| Ok(p.object()?.value().and_then(Value::as_object).into_iter().flat_map(Map::keys)))?;
     Ok(ArticleEndpoint {
-        url: template(&node.get("url"))?,
+        urls: templates(&node.get("url"))?,
         root: optional_pointer(&node.get("root"))?,
         pick: node.get("match").optional(matcher)?,
+        provides: provided_names
+            .into_iter()
+            .flatten()
+            .map(|name| Ok((name.clone(), field(&provides.get(name), ID)?)))
+            .collect::<Result<_>>()?,
         fields: ArticleFields {
             id: optional("id", ID)?,
             lang: optional("lang", TEXT)?,
@@ -448,7 +484,7 @@ fn related_endpoint(node: &Node) -> Result<RelatedEndpoint> {
     let fields = node.get("fields");
     known_keys(&fields, &["title", "url", "published", "thumbnail"])?;
     Ok(RelatedEndpoint {
-        url: template(&node.get("url"))?,
+        urls: templates(&node.get("url"))?,
         list: optional_pointer(&node.get("list"))?,
         exclude: node.get("exclude").optional(matcher)?,
         title: field(&fields.get("title"), TEXT)?,
@@ -464,7 +500,7 @@ fn comments_endpoint(node: &Node) -> Result<CommentsEndpoint> {
     known_keys(&fields, &["id", "parent", "author", "website", "body", "created", "status"])?;
     let optional = |name, options| fields.get(name).optional(|f| field(f, options));
     Ok(CommentsEndpoint {
-        url: template(&node.get("url"))?,
+        urls: templates(&node.get("url"))?,
         list: optional_pointer(&node.get("list"))?,
         replies: node.get("replies").optional(pointer)?,
         fields: CommentFields {
@@ -497,7 +533,7 @@ fn post_endpoint(node: &Node) -> Result<PostEndpoint> {
     let body = node.get("body");
     check_placeholders(&body)?;
     Ok(PostEndpoint {
-        url: template(&node.get("url"))?,
+        urls: templates(&node.get("url"))?,
         body: body.value().cloned().ok_or_else(|| body.fail(Expected::Object))?,
         response: optional_pointer(&node.get("response"))?,
     })
@@ -688,6 +724,16 @@ impl Located<'_, '_> {
         }
     }
 
+    /// An id, or a list of them joined with commas, as query strings list them.
+    fn identifiers(&self) -> Result<Option<String>> {
+        if !matches!(self.node.value(), Some(Value::Array(_))) {
+            return self.identifier();
+        }
+        let each = self.node.list(|item| Located { source: self.source, node: item.clone() }.identifier())?;
+        let ids: Vec<String> = each.into_iter().flatten().collect();
+        Ok(Some(ids.join(",")).filter(|ids| !ids.is_empty()))
+    }
+
     fn url(&self) -> Result<Option<SafeUrl>> {
         match self.node.optional(Node::text)? {
             Some(text) if !text.trim().is_empty() => self.node.url().map(Some),
@@ -777,7 +823,7 @@ impl Matcher {
 }
 
 impl ArticleEndpoint {
-    fn decode(&self, root: &Node, values: &Values) -> Result<Article> {
+    fn decode(&self, root: &Node, values: &Values) -> Result<(Article, Provided)> {
         let at_root = root.at(&self.root);
         let node = match at_root.value() {
             Some(Value::Array(_)) => at_root
@@ -793,7 +839,13 @@ impl ArticleEndpoint {
             Some(field) => field.at(&node).identifier()?,
             None => None,
         };
-        Ok(Article {
+        let mut provided = Vec::new();
+        for (name, field) in &self.provides {
+            if let Some(value) = field.at(&node).identifiers()? {
+                provided.push((name.clone(), value));
+            }
+        }
+        let article = Article {
             id: id.or_else(|| value_of(values, "id").map(str::to_owned)).unwrap_or_default(),
             lang: optional_text(&fields.lang)?,
             kicker: optional_text(&fields.kicker)?,
@@ -804,7 +856,8 @@ impl ArticleEndpoint {
             updated: fields.updated.as_ref().map_or(Ok(None), |f| f.at(&node).date())?,
             hero: fields.hero.as_ref().map_or(Ok(None), |group| group.decode(&node))?,
             body: fields.body.at(&node).blocks()?,
-        })
+        };
+        Ok((article, provided))
     }
 }
 

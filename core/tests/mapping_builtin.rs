@@ -34,7 +34,21 @@ fn wordpress_urls() {
     let values = [("id", "4127"), ("order", "newest")];
     let cases = [
         (wp.article_url(base, &values), "https://news.example.org/wp-json/wp/v2/posts/4127?_embed=author,wp:featuredmedia,wp:term"),
+        // Without the post's categories and tags (not yet known), the latest other posts.
         (wp.related_url(base, &values).unwrap(), "https://news.example.org/wp-json/wp/v2/posts?exclude=4127&per_page=4&_embed=wp:featuredmedia"),
+        (
+            wp.related_url(base, &[("categories", "3"), ("id", "4127")]).unwrap(),
+            "https://news.example.org/wp-json/wp/v2/posts?categories=3&exclude=4127&per_page=4&_embed=wp:featuredmedia",
+        ),
+        (
+            wp.related_url(base, &[("categories", "3"), ("tags", "12,15"), ("id", "4127")]).unwrap(),
+            "https://news.example.org/wp-json/wp/v2/posts?categories=3&tags=12%2C15&tax_relation=OR&exclude=4127&per_page=4&_embed=wp:featuredmedia",
+        ),
+        // A slug asks by slug; a number, by id.
+        (
+            wp.article_url(base, &[("id", "putin-pezeshkian-ashgabat"), ("slug", "putin-pezeshkian-ashgabat")]),
+            "https://news.example.org/wp-json/wp/v2/posts?slug=putin-pezeshkian-ashgabat&_embed=author,wp:featuredmedia,wp:term",
+        ),
         (
             wp.comments_url(base, &values, None).unwrap(),
             "https://news.example.org/wp-json/wp/v2/comments?post=4127&page=1&per_page=100&orderby=date_gmt&order=desc",
@@ -50,6 +64,23 @@ fn wordpress_urls() {
     for (url, expected) in cases {
         assert_eq!(url, expected);
     }
+}
+
+#[test]
+fn a_wordpress_post_asked_for_by_slug_is_the_one_in_the_list_and_provides_its_id_and_terms() {
+    let list = format!("[{WP_POST}]");
+    let (article, provided) = wordpress().decode_article_and_values(&list, &[("id", "putin-pezeshkian-ashgabat")]).unwrap();
+    assert_eq!((article.id.as_str(), article.kicker.as_deref()), ("4127", Some("World & Politics")));
+    let provided: Vec<(&str, &str)> = provided.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    assert_eq!(provided, [("categories", "3"), ("id", "4127"), ("tags", "12,15")]);
+    // A post without tags provides none, so that related posts are asked by category alone.
+    let mut untagged: serde_json::Value = serde_json::from_str(WP_POST).unwrap();
+    untagged["tags"] = serde_json::json!([]);
+    let (_, provided) = wordpress().decode_article_and_values(&untagged.to_string(), &[]).unwrap();
+    assert!(provided.iter().all(|(name, _)| name != "tags"));
+    // No post of that slug: WordPress answers an empty list.
+    let missing = wordpress().decode_article("[]", &[("id", "nope")]).unwrap_err();
+    assert!(matches!(missing, Problem::Shape(ref e) if e.expected == Expected::MatchingItem), "{missing:?}");
 }
 
 #[test]

@@ -63,6 +63,10 @@ fn mapping_errors_name_the_mapping_key() {
         ),
         (vec![("/values", json!({"order": {"newest": 1}}))], shape("/values/order/newest", Expected::Text, Found::Number)),
         (vec![("/error", json!({"message": "/m"}))], shape("/error/code", Expected::FieldSpec, Found::Missing)),
+        (vec![("/article/url", json!([]))], shape("/article/url", Expected::FieldSpec, Found::List)),
+        (vec![("/article/url", json!(["/a", 2]))], shape("/article/url/1", Expected::Text, Found::Number)),
+        (vec![("/article/provides", json!({"id": "id"}))], shape("/article/provides/id", Expected::JsonPointer, quoted("id"))),
+        (vec![("/article/provides", json!(["/id"]))], shape("/article/provides", Expected::Object, Found::List)),
     ];
     for (changes, expected) in cases {
         assert_eq!(Mapping::parse(&mapping_with(&changes)), Err(expected), "{changes:?}");
@@ -215,4 +219,28 @@ fn urls_join_the_base_and_translate_values() {
     assert_eq!(page(json!({"data": [], "meta": {"pages": 3}}), &[]), Some("2".into()));
     assert_eq!(page(json!({"data": []}), &[("x-pages".into(), "2".into())]), Some("2".into()));
     assert_eq!(page(json!({"data": [], "meta": {"pages": 1}}), &[]), None);
+}
+
+#[test]
+fn the_first_template_with_every_value_is_used_and_the_article_provides_values() {
+    let mapping = parse(&[
+        ("/article/url", json!(["/posts?slug={slug}", "/posts/{id}"])),
+        ("/article/fields/id", json!("/id")),
+        ("/article/provides", json!({"id": "/id", "topics": "/topics", "missing": "/nowhere"})),
+        ("/comments/url", json!(["/comments?post={id}&topics={topics}", "/comments?post={id}"])),
+    ]);
+    assert!(mapping.needs_article_values() && !parse(&[]).needs_article_values());
+    assert_eq!(mapping.article_url("", &[("id", "a-b"), ("slug", "a-b")]), "/posts?slug=a-b");
+    assert_eq!(mapping.article_url("", &[("id", "12")]), "/posts/12");
+    // None complete: the last, whose unfilled placeholder shows what was missing.
+    assert_eq!(mapping.comments_url("", &[], None).as_deref(), Some("/comments?post={id}"));
+
+    let body = json!([{"id": 12, "title": "T", "date": "2024-10-11T12:05:00Z", "text": "x", "topics": [3, "b", 7]}]);
+    let (article, provided) = mapping.decode_article_and_values(&body.to_string(), &[("slug", "a-b")]).unwrap();
+    assert_eq!((article.id.as_str(), provided), ("12", vec![("id".into(), "12".into()), ("topics".into(), "3,b,7".into())]));
+    assert_eq!(mapping.comments_url("", &[("id", "12"), ("topics", "3,b,7")], None).as_deref(), Some("/comments?post=12&topics=3%2Cb%2C7"));
+
+    let wrong = json!({"id": {"n": 1}, "title": "T", "date": "2024-10-11T12:05:00Z", "text": "x"});
+    let error = mapping.decode_article_and_values(&wrong.to_string(), &[]).unwrap_err();
+    assert_eq!(error, shape("/id", Expected::Identifier, Found::Object));
 }

@@ -1,67 +1,107 @@
 //! Any JSON API, through a [`Mapping`] (`docs/mapping.md`): the mapping builds the URLs and
 //! bodies and reads the answers; this adapter sends and reports like [`super::NativeBackend`].
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use article_widget_core::article::{Article, RelatedStory};
 use article_widget_core::captcha::Challenge;
 use article_widget_core::comment::{Comment, CommentPage};
 use article_widget_core::error::{LoadError, PostError, Problem};
-use article_widget_core::mapping::Mapping;
+use article_widget_core::mapping::{Mapping, Provided};
 
 use super::{load, post, report, Backend, HttpRequest, HttpResponse, LocalFuture, Method, NewComment, Order, Transport};
 
 /// What a request for something the mapping lacks meets: the views ask only for what
-/// [`Backend::has_comments`] and [`Backend::related`] offer, so in practice only a reader
-/// posting to a mapping whose comments are read-only (no `post`) sees it.
+/// [`Backend::has_comments`], [`Backend::accepts_comments`] and [`Backend::related`] offer,
+/// so in practice no reader sees it.
 const NOT_IN_MAPPING: Problem = Problem::Status { status: 405 };
+
+/// The values of the templates, owned: `{id}`, `{slug}`, and what the article provides.
+type OwnedValues = Vec<(String, String)>;
 
 pub struct MappedBackend {
     transport: Rc<dyn Transport>,
     mapping: Rc<Mapping>,
     /// The API root the mapping's URLs are joined to.
     base: String,
-    /// The `{id}` of the mapping's templates.
-    article: Rc<str>,
+    /// The article setting as the templates' `{id}`, and as `{slug}` when it is not a
+    /// number, so that a mapping can ask for a post by slug or by id (`docs/mapping.md`).
+    setting: Rc<OwnedValues>,
+    /// What the article's latest answer provided (the mapping's `provides`); the views ask
+    /// for the other endpoints once it is in ([`Backend::needs_article_first`]).
+    provided: Rc<RefCell<Provided>>,
 }
 
 impl MappedBackend {
     pub fn new(mapping: Rc<Mapping>, base: &str, article: &str, transport: Rc<dyn Transport>) -> MappedBackend {
-        MappedBackend { transport, mapping, base: base.to_owned(), article: article.into() }
+        let mut setting = vec![("id".to_owned(), article.to_owned())];
+        if !article.bytes().all(|b| b.is_ascii_digit()) {
+            setting.push(("slug".to_owned(), article.to_owned()));
+        }
+        MappedBackend { transport, mapping, base: base.to_owned(), setting: Rc::new(setting), provided: Rc::default() }
+    }
+
+    /// The values for every endpoint but the article's: what the article provided first,
+    /// then the setting's.
+    fn values(&self) -> OwnedValues {
+        self.provided.borrow().iter().chain(self.setting.iter()).cloned().collect()
     }
 
     /// GETs `url` and reads the answer with `decode`, which is given the mapping and the
-    /// article's id; `None` from it is a part the mapping lacks.
+    /// `values` the URL was built with; `None` from it is a part the mapping lacks.
     fn get<T: 'static>(
         &self,
         url: String,
-        decode: impl FnOnce(&Mapping, &str, &HttpResponse) -> Option<Result<T, Problem>> + 'static,
+        values: OwnedValues,
+        decode: impl FnOnce(&Mapping, &[(&str, &str)], &HttpResponse) -> Option<Result<T, Problem>> + 'static,
     ) -> LocalFuture<Result<T, LoadError>> {
-        let (mapping, article) = (self.mapping.clone(), self.article.clone());
-        let decode = move |response: &HttpResponse| decode(&mapping, &article, response).unwrap_or(Err(NOT_IN_MAPPING));
+        let mapping = self.mapping.clone();
+        let decode = move |response: &HttpResponse| decode(&mapping, &borrowed(&values), response).unwrap_or(Err(NOT_IN_MAPPING));
         load(self.transport.clone(), HttpRequest::get(url), Box::new(decode))
     }
 }
 
+fn borrowed(values: &[(String, String)]) -> Vec<(&str, &str)> {
+    values.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect()
+}
+
 impl Backend for MappedBackend {
     fn article(&self) -> LocalFuture<Result<Article, LoadError>> {
-        let url = self.mapping.article_url(&self.base, &[("id", &self.article)]);
-        self.get(url, |mapping, id, response| Some(mapping.decode_article(&response.body, &[("id", id)])))
+        let setting = self.setting.to_vec();
+        let url = self.mapping.article_url(&self.base, &borrowed(&setting));
+        let provided = self.provided.clone();
+        self.get(url, setting, move |mapping, values, response| {
+            Some(mapping.decode_article_and_values(&response.body, values).map(|(article, values)| {
+                *provided.borrow_mut() = values;
+                article
+            }))
+        })
+    }
+
+    fn needs_article_first(&self) -> bool {
+        self.mapping.needs_article_values()
     }
 
     fn related(&self) -> Option<LocalFuture<Result<Vec<RelatedStory>, LoadError>>> {
-        let url = self.mapping.related_url(&self.base, &[("id", &self.article)])?;
-        Some(self.get(url, |mapping, id, response| mapping.decode_related(&response.body, &[("id", id)])))
+        let values = self.values();
+        let url = self.mapping.related_url(&self.base, &borrowed(&values))?;
+        Some(self.get(url, values, |mapping, values, response| mapping.decode_related(&response.body, values)))
     }
 
     fn has_comments(&self) -> bool {
         self.mapping.has_comments()
     }
 
+    fn accepts_comments(&self) -> bool {
+        self.mapping.can_post_comments()
+    }
+
     fn comments(&self, order: Order, cursor: Option<String>) -> LocalFuture<Result<CommentPage, LoadError>> {
-        let values = [("id", &*self.article), ("order", order.code())];
-        let url = self.mapping.comments_url(&self.base, &values, cursor.as_deref()).unwrap_or_default();
-        self.get(url, move |mapping, _, response| {
+        let values = self.values();
+        let with_order: Vec<(&str, &str)> = borrowed(&values).into_iter().chain([("order", order.code())]).collect();
+        let url = self.mapping.comments_url(&self.base, &with_order, cursor.as_deref()).unwrap_or_default();
+        self.get(url, values, move |mapping, _, response| {
             mapping.decode_comment_page(&response.body, &response.headers, cursor.as_deref())
         })
     }
@@ -72,7 +112,8 @@ impl Backend for MappedBackend {
     }
 
     fn post_comment(&self, new: NewComment) -> LocalFuture<Result<Comment, PostError>> {
-        let values = [("id", &*self.article)];
+        let values = self.values();
+        let values = borrowed(&values);
         let url = self.mapping.post_comment_url(&self.base, &values);
         let body = self.mapping.encode_new_comment(&new.comment, new.parent.as_deref(), &values);
         let (Some(url), Some(body)) = (url, body) else {
@@ -115,7 +156,9 @@ mod tests {
 
     const SITE: &str = "https://news.example.org";
     const WP_ARTICLE: &str = "https://news.example.org/wp-json/wp/v2/posts/4127?_embed=author,wp:featuredmedia,wp:term";
-    const WP_RELATED: &str = "https://news.example.org/wp-json/wp/v2/posts?exclude=4127&per_page=4&_embed=wp:featuredmedia";
+    /// Posts of the article's category or tags (`categories` 3, `tags` 12 and 15 in the fixture).
+    const WP_RELATED: &str = "https://news.example.org/wp-json/wp/v2/posts?categories=3&tags=12%2C15&tax_relation=OR&exclude=4127&per_page=4&_embed=wp:featuredmedia";
+    const WP_BY_SLUG: &str = "https://news.example.org/wp-json/wp/v2/posts?slug=putin-pezeshkian-ashgabat&_embed=author,wp:featuredmedia,wp:term";
     const WP_COMMENTS_PAGE_1: &str =
         "https://news.example.org/wp-json/wp/v2/comments?post=4127&page=1&per_page=100&orderby=date_gmt&order=desc";
     const WP_COMMENTS_PAGE_2: &str =
@@ -155,6 +198,44 @@ mod tests {
 
         let urls: Vec<String> = transport.sent.borrow().iter().map(|r| r.url.clone()).collect();
         assert_eq!(urls, [WP_ARTICLE, WP_RELATED, WP_COMMENTS_PAGE_1, WP_COMMENTS_PAGE_2]);
+    }
+
+    #[tokio::test]
+    async fn a_wordpress_post_by_slug_gives_its_numeric_id_and_terms_to_the_other_endpoints() {
+        let transport = TableTransport::new(&[
+            (WP_BY_SLUG, response(200, &format!("[{WP_POST}]"))),
+            (WP_RELATED, response(200, WP_POSTS)),
+            (WP_COMMENTS_PAGE_1, response(200, WP_COMMENTS)),
+            (WP_POST_COMMENT, response(201, WP_COMMENT_CREATED)),
+        ]);
+        let mapping = Rc::new(Mapping::builtin("wordpress").unwrap());
+        let backend = MappedBackend::new(mapping, SITE, "putin-pezeshkian-ashgabat", transport.clone());
+        assert!(backend.needs_article_first(), "the views wait for the article");
+        assert_eq!(backend.article().await.unwrap().id, "4127");
+        backend.related().unwrap().await.unwrap();
+        assert_eq!(backend.comments(Order::Newest, None).await.unwrap().comments.len(), 2);
+        backend.post_comment(new_comment()).await.unwrap();
+        let sent = transport.sent.borrow();
+        let urls: Vec<&str> = sent.iter().map(|r| r.url.as_str()).collect();
+        assert_eq!(urls, [WP_BY_SLUG, WP_RELATED, WP_COMMENTS_PAGE_1, WP_POST_COMMENT]);
+        let body: Value = serde_json::from_str(sent[3].body.as_deref().unwrap()).unwrap();
+        assert_eq!(body["post"], json!(4127));
+    }
+
+    #[tokio::test]
+    async fn an_untagged_post_has_related_posts_of_its_category_and_a_failed_answer_provides_nothing() {
+        let mut untagged: Value = serde_json::from_str(WP_POST).unwrap();
+        untagged["tags"] = json!([]);
+        let by_category = "https://news.example.org/wp-json/wp/v2/posts?categories=3&exclude=4127&per_page=4&_embed=wp:featuredmedia";
+        let latest = "https://news.example.org/wp-json/wp/v2/posts?exclude=4127&per_page=4&_embed=wp:featuredmedia";
+        let (backend, transport) = wordpress(&[(WP_ARTICLE, response(200, &untagged.to_string()))]);
+        backend.article().await.unwrap();
+        let _ = backend.related().unwrap().await;
+        let (failing, failing_transport) = wordpress(&[(WP_ARTICLE, response(503, ""))]);
+        assert!(failing.article().await.is_err());
+        let _ = failing.related().unwrap().await;
+        assert_eq!(transport.sent.borrow()[1].url, by_category);
+        assert_eq!(failing_transport.sent.borrow()[1].url, latest);
     }
 
     #[tokio::test]
@@ -245,6 +326,7 @@ mod tests {
         let transport = TableTransport::new(&[]);
         let backend = MappedBackend::new(Rc::new(Mapping::parse(read_only).unwrap()), "https://api.example", "a1", transport.clone());
         let refused = PostError::Failed(LoadError { url: "https://api.example".into(), problem: NOT_IN_MAPPING });
+        assert!(!backend.accepts_comments(), "the views show no form");
         assert_eq!(backend.post_comment(new_comment()).await, Err(refused));
         assert!(transport.sent.borrow().is_empty());
     }

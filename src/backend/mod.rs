@@ -104,10 +104,15 @@ pub struct NewComment {
 /// Where the widget's content comes from, in the core's model.
 pub trait Backend {
     fn article(&self) -> LocalFuture<Result<Article, LoadError>>;
+    /// Whether the other endpoints need values from the article's answer (a mapping's
+    /// `provides`), so that they are asked for only once the article is in.
+    fn needs_article_first(&self) -> bool;
     /// `None` when this backend has no related stories to show.
     fn related(&self) -> Option<LocalFuture<Result<Vec<RelatedStory>, LoadError>>>;
     /// Whether this backend has comments at all.
     fn has_comments(&self) -> bool;
+    /// Whether readers can post comments here (a mapping may give read-only comments).
+    fn accepts_comments(&self) -> bool;
     /// One page of comments; `cursor` is the previous page's `next`.
     fn comments(&self, order: Order, cursor: Option<String>) -> LocalFuture<Result<CommentPage, LoadError>>;
     /// A server's signed challenge, or `None` when the backend issues none (the widget then
@@ -154,6 +159,10 @@ impl Backend for NativeBackend {
         load(self.transport.clone(), HttpRequest::get(&self.article_url), Box::new(|r| native::decode_article(&r.body)))
     }
 
+    fn needs_article_first(&self) -> bool {
+        false
+    }
+
     fn related(&self) -> Option<LocalFuture<Result<Vec<RelatedStory>, LoadError>>> {
         let request = HttpRequest::get(self.related_url.as_deref()?);
         Some(load(self.transport.clone(), request, Box::new(|r| native::decode_related(&r.body))))
@@ -161,6 +170,10 @@ impl Backend for NativeBackend {
 
     fn has_comments(&self) -> bool {
         self.comments_url.is_some()
+    }
+
+    fn accepts_comments(&self) -> bool {
+        self.has_comments()
     }
 
     fn comments(&self, order: Order, cursor: Option<String>) -> LocalFuture<Result<CommentPage, LoadError>> {

@@ -42,13 +42,15 @@ pub fn CommentsSection(props: &CommentsSectionProps) -> Html {
             />
         }
     };
-    let reply_target = state.form.reply_to.clone();
+    // A backend may give comments without a way to post them (a read-only mapping).
+    let open = props.services.backend.accepts_comments();
+    let reply_target = state.form.reply_to.clone().filter(|_| open);
     let (heading, body) = match &state.thread {
         Remote::Loading => (m.comments_heading.to_owned(), placeholder(*locale, Section::Comments)),
         Remote::Failed(error) => (m.comments_heading.to_owned(), error_block(error, *locale, Section::Comments, retry)),
         Remote::Ready(thread) => (
             locale.comment_count(thread.total),
-            html! { <ThreadView thread={thread.clone()} state={state.clone()} locale={*locale} form_slot={form_slot(&state.thread, reply_target.as_deref(), &form)} /> },
+            html! { <ThreadView thread={thread.clone()} state={state.clone()} locale={*locale} {open} form_slot={form_slot(&state.thread, reply_target.as_deref(), &form)} /> },
         ),
     };
     let section_ref = use_node_ref();
@@ -68,7 +70,9 @@ pub fn CommentsSection(props: &CommentsSectionProps) -> Html {
                     }) }
                 </ul>
             }
-            if !replying_in_thread {
+            if !open {
+                <p class="aw-comments__closed">{ m.comments_closed }</p>
+            } else if !replying_in_thread {
                 { form(None) }
             }
         </section>
@@ -136,13 +140,15 @@ struct ThreadViewProps {
     thread: Thread,
     state: UseReducerHandle<WidgetState>,
     locale: Locale,
+    /// Whether readers can answer (a reply button under each comment).
+    open: bool,
     /// The reply form and the id of the comment it goes under.
     form_slot: Option<(String, Html)>,
 }
 
 #[function_component]
 fn ThreadView(props: &ThreadViewProps) -> Html {
-    let ThreadViewProps { thread, state, locale, form_slot } = props;
+    let ThreadViewProps { thread, state, locale, open, form_slot } = props;
     let m = locale.messages();
     let comments = thread.comments.clone();
     let entries = use_memo(comments, |comments| {
@@ -150,14 +156,15 @@ fn ThreadView(props: &ThreadViewProps) -> Html {
         thread::build(comments).into_iter().map(OwnedEntry::from).collect::<Vec<_>>()
     });
     if entries.is_empty() {
-        return html! { <p class="aw-comments__empty">{ m.comments_empty }</p> };
+        // Closed, the section says so instead of inviting a first comment.
+        return if *open { html! { <p class="aw-comments__empty">{ m.comments_empty }</p> } } else { Html::default() };
     }
     let dispatcher = state.dispatcher();
     let load_more = Callback::from(move |_| dispatcher.dispatch(Action::LoadMore));
     html! {
         <>
             <ol class="aw-thread">
-                { for entries.iter().map(|entry| entry_html(entry, state, *locale, thread.now, form_slot)) }
+                { for entries.iter().map(|entry| entry_html(entry, state, *locale, thread.now, *open, form_slot)) }
             </ol>
             if thread.next.is_some() {
                 <div class="aw-more">
@@ -191,18 +198,17 @@ impl From<Entry<'_>> for OwnedEntry {
     }
 }
 
-fn entry_html(entry: &OwnedEntry, state: &UseReducerHandle<WidgetState>, locale: Locale, now: i64, form_slot: &Option<(String, Html)>) -> Html {
-    let id = entry.comment.id.clone();
-    let dispatcher = state.dispatcher();
-    let on_reply = Callback::from(move |_| dispatcher.dispatch(Action::ReplyTo(Some(id.clone()))));
+fn entry_html(entry: &OwnedEntry, state: &UseReducerHandle<WidgetState>, locale: Locale, now: i64, open: bool, form_slot: &Option<(String, Html)>) -> Html {
+    let (id, dispatcher) = (entry.comment.id.clone(), state.dispatcher());
+    let on_reply = open.then(|| Callback::from(move |_| dispatcher.dispatch(Action::ReplyTo(Some(id.clone())))));
     let form_here = form_slot.as_ref().filter(|(target, _)| *target == entry.comment.id).map(|(_, form)| form.clone());
     html! {
         <li class="aw-thread__item" key={entry.comment.id.clone()}>
-            { comment_view(&entry.comment, locale, Some(now), entry.in_reply_to.as_deref(), Some(on_reply), false) }
+            { comment_view(&entry.comment, locale, Some(now), entry.in_reply_to.as_deref(), on_reply, false) }
             { form_here.unwrap_or_default() }
             if !entry.replies.is_empty() {
                 <ol class="aw-thread aw-thread--replies">
-                    { for entry.replies.iter().map(|reply| entry_html(reply, state, locale, now, form_slot)) }
+                    { for entry.replies.iter().map(|reply| entry_html(reply, state, locale, now, open, form_slot)) }
                 </ol>
             }
         </li>

@@ -114,13 +114,15 @@ fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<WidgetState
         deliver_unless_cleaned_up(Some(services.backend.article()), move |result| dispatcher.dispatch(Action::ArticleLoaded(result.map(Rc::new))))
     });
 
+    // Some backends need the article's answer for their other URLs (WordPress asked by slug).
+    let ready = matches!(state.article, Remote::Ready(_));
+    let can_ask = ready || !services.backend.needs_article_first();
     let dispatcher = state.dispatcher();
-    use_effect_with((services.clone(), state.related_attempt), move |(services, _)| {
-        let related = services.backend.related().unwrap_or_else(|| Box::pin(async { Ok(Vec::new()) }));
-        deliver_unless_cleaned_up(Some(related), move |result| dispatcher.dispatch(Action::RelatedLoaded(result.map(Rc::from))))
+    use_effect_with((services.clone(), state.related_attempt, can_ask), move |(services, _, can_ask)| {
+        let related = can_ask.then(|| services.backend.related().unwrap_or_else(|| Box::pin(async { Ok(Vec::new()) })));
+        deliver_unless_cleaned_up(related, move |result| dispatcher.dispatch(Action::RelatedLoaded(result.map(Rc::from))))
     });
 
-    let ready = matches!(state.article, Remote::Ready(_));
     use_effect_with((props.on_event.clone(), ready), |(on_event, ready)| {
         if *ready {
             on_event.emit(WidgetEvent::Ready);
@@ -128,7 +130,7 @@ fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<WidgetState
     });
 
     let dispatcher = state.dispatcher();
-    let wanted = state.comments_visible && services.backend.has_comments();
+    let wanted = state.comments_visible && services.backend.has_comments() && can_ask;
     use_effect_with((services.clone(), state.order, state.thread_attempt, wanted), move |(services, order, _, wanted)| {
         let platform = services.platform.clone();
         let page = wanted.then(|| services.backend.comments(*order, None));

@@ -7,9 +7,13 @@ import { createServer } from "node:http";
 const fixtures = new URL("../../core/tests/fixtures/", import.meta.url);
 const fixture = (name) => readFileSync(new URL(name, fixtures));
 
-/** Starts the replay; `posts` lists the answers to successive comment posts. */
+/**
+ * Starts the replay; `posts` lists the answers to successive comment posts. `received` holds
+ * the posted bodies, `asked` the URLs of the GETs.
+ */
 export async function startReplay(posts) {
   const received = [];
+  const asked = [];
   const server = createServer((request, response) => {
     const url = new URL(request.url, "http://replay");
     const headers = {
@@ -23,6 +27,7 @@ export async function startReplay(posts) {
       response.end(body);
     };
     if (request.method === "OPTIONS") return send(204, "");
+    if (request.method === "GET") asked.push(request.url);
     if (request.method === "POST" && url.pathname === "/wp-json/wp/v2/comments") {
       let body = "";
       request.on("data", (chunk) => (body += chunk));
@@ -34,6 +39,10 @@ export async function startReplay(posts) {
       return;
     }
     if (url.pathname === "/wp-json/wp/v2/posts/4127") return send(200, fixture("wordpress_post.json"));
+    if (url.pathname === "/wp-json/wp/v2/posts" && url.searchParams.has("slug")) {
+      const post = JSON.parse(fixture("wordpress_post.json"));
+      return send(200, JSON.stringify(url.searchParams.get("slug") === post.slug ? [post] : []));
+    }
     if (url.pathname === "/wp-json/wp/v2/posts") return send(200, fixture("wordpress_posts.json"));
     if (url.pathname === "/wp-json/wp/v2/comments") {
       return send(200, fixture("wordpress_comments.json"), { "X-WP-Total": "2", "X-WP-TotalPages": "1" });
@@ -42,5 +51,5 @@ export async function startReplay(posts) {
     send(404, JSON.stringify({ code: "rest_no_route", message: "No route was found.", data: { status: 404 } }));
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${server.address().port}`, received, stop: () => server.close() };
+  return { url: `http://127.0.0.1:${server.address().port}`, received, asked, stop: () => server.close() };
 }

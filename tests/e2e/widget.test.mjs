@@ -258,7 +258,8 @@ test("a WordPress site and a JSON Feed, by their mappings alone, on another orig
   await page.evaluate(async (backend) => {
     const { mount } = await import("/pkg/article-widget.js");
     for (const [id, config] of [
-      ["wordpress", { article: "4127", mapping: "wordpress", backend, lang: "en", comments: "eager" }],
+      // By slug, as in the post's address: the answer gives the numeric id the comments need.
+      ["wordpress", { article: "putin-pezeshkian-ashgabat", mapping: "wordpress", backend, lang: "en", comments: "eager" }],
       ["feed", { article: "4120", mapping: "jsonfeed", backend: backend + "/feed.json", lang: "en" }],
     ]) {
       const element = document.createElement("div");
@@ -275,6 +276,10 @@ test("a WordPress site and a JSON Feed, by their mappings alone, on another orig
   await wordpress.locator(".aw-thread .aw-comment").first().waitFor();
   assert.equal(await wordpress.locator(".aw-comments__heading").innerText(), "2 comments");
   assert.equal(await wordpress.locator(".aw-thread--replies .aw-comment").count(), 1);
+  assert.ok(replay.asked.some((url) => url.startsWith("/wp-json/wp/v2/comments?post=4127&")), "comments by the post's id");
+  assert.ok(replay.asked.some((url) => url.startsWith("/wp-json/wp/v2/posts?categories=3&tags=12%2C15&tax_relation=OR&exclude=4127&")),
+    "related posts by the post's category or tags");
+  assert.equal(replay.asked.filter((url) => url.includes("slug=")).length, 1, "one request for the post");
 
   // Posting: WordPress refuses twice, in its words, then holds the comment for moderation.
   await wordpress.locator("input[name=name]").fill("Reader");
