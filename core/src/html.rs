@@ -303,7 +303,7 @@ const BLOCK_BOUNDARIES: &[&str] = &[
 
 /// Formatting nests at most this deep; deeper formatting keeps its text. The model is a
 /// tree, and a tree thousands of levels deep would overflow the stack of whatever walks it.
-const MAX_INLINE_DEPTH: usize = 8;
+pub const MAX_INLINE_DEPTH: usize = 8;
 
 /// At most this many line breaks in a row: a blank line, however many `<br>` were written.
 const MAX_LINE_BREAKS: usize = 2;
