@@ -128,9 +128,10 @@ impl<'a> Tokenizer<'a> {
                 }
                 Some(_) => {}
             }
-            // An attribute name may start with `=`; it then belongs to the name.
+            // An attribute name may start with `=`; it then belongs to the name. Its first
+            // character may be any, so step over it whole, not over one byte.
             let first = self.position;
-            self.position += 1;
+            self.position += self.html[first..].chars().next().map_or(1, char::len_utf8);
             self.take_while(|b| !is_space(b) && !matches!(b, b'/' | b'>' | b'='));
             let attribute = self.html[first..self.position].to_ascii_lowercase();
             self.take_while(is_space);
