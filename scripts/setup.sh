@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the build and the tests need, and nothing from outside the package
 # registries: Debian's chromium and chromedriver, the wasm32 target, the pinned cargo tools
-# (built from crates.io into a cache outside the repo) and wasm-opt from npm's binaryen.
+# (built from crates.io into a cache outside the repo, cargo-fuzz among them) and wasm-opt
+# from npm's binaryen.
 # Each step is skipped when the pinned version is already there, so a rerun takes seconds.
 # Source it (`. scripts/setup.sh`) to get PATH and CHROMEDRIVER set in the calling shell.
 set -euo pipefail
@@ -13,6 +14,7 @@ AW_NODE="$AW_CACHE/node"
 
 TRUNK_VERSION=0.21.14
 WASM_PACK_VERSION=0.15.1
+CARGO_FUZZ_VERSION=0.13.2
 BINARYEN_VERSION=132.0.0
 PLAYWRIGHT_VERSION=1.65.1
 AXE_PLAYWRIGHT_VERSION=4.14.0
@@ -33,6 +35,8 @@ command -v chromedriver >/dev/null || apt_packages+=(chromium-driver)
 command -v brotli >/dev/null || apt_packages+=(brotli)
 [ -d /usr/share/fonts/truetype/liberation ] || apt_packages+=(fonts-liberation)
 command -v npm >/dev/null || apt_packages+=(nodejs npm)
+# libfuzzer-sys (fuzz/) compiles libFuzzer, which is C++.
+command -v c++ >/dev/null || apt_packages+=(g++)
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   log "apt: ${apt_packages[*]}"
   as_root apt-get update -qq
@@ -54,6 +58,7 @@ cargo_tool() {
 cargo_tool wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
 cargo_tool trunk "$TRUNK_VERSION" trunk --locked
 cargo_tool wasm-pack "$WASM_PACK_VERSION" wasm-pack --locked
+cargo_tool cargo-fuzz "$CARGO_FUZZ_VERSION" cargo-fuzz --locked
 
 # npm: wasm-opt (only npm's binaryen parses today's Rust wasm; Debian's and crates.io's are
 # too old), and Playwright's client with axe for the end-to-end tests. Playwright drives
@@ -74,5 +79,5 @@ export AW_NODE_MODULES="$AW_NODE/node_modules"
 export PATH="$AW_TOOLS/bin:$AW_NODE/node_modules/.bin:$PATH"
 export CHROMEDRIVER=/usr/bin/chromedriver
 # Everything after this point builds offline: the dependencies are fetched once, here.
-(cd "$AW_ROOT" && cargo fetch --quiet)
-log "ready: $(wasm-bindgen --version), $(trunk --version), $(wasm-pack --version), wasm-opt $(wasm-opt --version | awk '{print $3}'), $(chromedriver --version | cut -d' ' -f1-2)"
+(cd "$AW_ROOT" && cargo fetch --quiet && cargo fetch --quiet --manifest-path fuzz/Cargo.toml)
+log "ready: $(wasm-bindgen --version), $(trunk --version), $(wasm-pack --version), $(cargo-fuzz --version), wasm-opt $(wasm-opt --version | awk '{print $3}'), $(chromedriver --version | cut -d' ' -f1-2)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: installs what is missing, then lints, runs the native tests (core, widget,
-# server over HTTP), the browser tests in headless Chromium, the release builds with their
-# size check, and the end-to-end journeys in Chromium against the reference server.
+# server over HTTP), a bounded fuzzing of the core's HTML converter and mappings, the browser
+# tests in headless Chromium, the release builds with their size check, and the end-to-end
+# journeys in Chromium against the reference server.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/setup.sh
@@ -14,6 +15,25 @@ cargo clippy --offline --target wasm32-unknown-unknown --all-targets -- -D warni
 
 step "native tests: core, backend adapter, reducer, server-side rendering, reference server"
 cargo test --offline --workspace
+
+step "fuzzing (bounded): the safe-HTML converter 60 s, the built-in mappings 30 s"
+# cargo fuzz needs nightly-only compiler flags (coverage instrumentation): RUSTC_BOOTSTRAP
+# allows them on the stable toolchain. No sanitizer: the core has no unsafe code for one to
+# watch, and AddressSanitizer runs the targets about five times slower. The corpus grows in
+# fuzz/corpus/ (only the seeds are committed); the mapping target also reads the fixtures.
+mkdir -p test-artifacts
+fuzz() {
+  local target=$1 seconds=$2 log="test-artifacts/fuzz-$1.log"; shift 2
+  if ! RUSTC_BOOTSTRAP=1 CARGO_NET_OFFLINE=true cargo fuzz run -s none "$target" "fuzz/corpus/$target" "$@" -- \
+    -max_total_time="$seconds" -print_final_stats=1 >"$log" 2>&1; then
+    cat "$log"
+    return 1
+  fi
+  echo "$target: $(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | sed 's/[[:space:]]\+/ /g')"
+  grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' "$log"
+}
+fuzz safe_html 60
+fuzz mapping 30 core/tests/fixtures
 
 step "browser tests: wasm-bindgen-test in headless Chromium"
 cargo test --offline --target wasm32-unknown-unknown --test web

@@ -10,6 +10,8 @@ use article_widget::core::datetime::DateTime;
 use article_widget::core::html;
 use article_widget::core::locale::Locale;
 use article_widget::views::{ArticleView, ArticleViewProps};
+use article_widget::core::article::{Block, Inline};
+use article_widget_core::checks::{script_capable, script_url, unsafe_block};
 use yew::LocalServerRenderer;
 
 const VECTORS: &[&str] = &[
@@ -75,51 +77,6 @@ const VECTORS: &[&str] = &[
     "<form action=\"javascript:alert(1)\"><button>go</button></form>",
 ];
 
-/// What must never reach a page: elements that run or load code, event handler attributes,
-/// styles, and script URLs in `href` or `src`. Reads the server-rendered markup, whose
-/// attribute values are always double-quoted with their quotes escaped.
-fn script_capable(rendered: &str) -> Option<String> {
-    const ELEMENTS: [&str; 15] = [
-        "script", "iframe", "object", "embed", "svg", "math", "style", "link", "meta", "base", "form", "input", "body",
-        "template", "noscript",
-    ];
-    for tag in rendered.split('<').skip(1) {
-        let tag = tag.split('>').next().unwrap_or_default();
-        let name = tag.split([' ', '/']).next().unwrap_or_default().to_ascii_lowercase();
-        if ELEMENTS.contains(&name.as_str()) {
-            return Some(format!("element <{name}>"));
-        }
-        let mut rest = tag[name.len()..].trim_start();
-        while !rest.is_empty() && rest != "/" {
-            let end = rest.find(['=', ' ']).unwrap_or(rest.len());
-            let attribute = rest[..end].to_ascii_lowercase();
-            rest = &rest[end..];
-            let value = if let Some(quoted) = rest.strip_prefix("=\"") {
-                let close = quoted.find('"').unwrap_or(quoted.len());
-                rest = quoted.get(close + 1..).unwrap_or_default();
-                quoted[..close].to_owned()
-            } else if let Some(bare) = rest.strip_prefix('=') {
-                let close = bare.find(' ').unwrap_or(bare.len());
-                rest = &bare[close..];
-                bare[..close].to_owned()
-            } else {
-                String::new()
-            };
-            rest = rest.trim_start();
-            if attribute.starts_with("on") || ["style", "srcdoc", "action", "formaction"].contains(&attribute.as_str()) {
-                return Some(format!("attribute {attribute} in <{tag}>"));
-            }
-            let seen: String = value.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
-            if ["href", "src"].contains(&attribute.as_str())
-                && ["javascript:", "vbscript:", "data:"].iter().any(|scheme| seen.starts_with(scheme))
-            {
-                return Some(format!("{attribute}=\"{value}\""));
-            }
-        }
-    }
-    None
-}
-
 fn render(html_body: &str) -> String {
     let article = Rc::new(Article {
         id: "x".into(),
@@ -146,12 +103,22 @@ fn every_owasp_vector_renders_without_a_script_capable_construct() {
     for vector in VECTORS {
         let rendered = render(vector);
         assert_eq!(script_capable(&rendered), None, "{vector}\n→ {rendered}");
+        assert_eq!(unsafe_block(&html::to_blocks(vector)), None, "{vector}");
     }
     // The checker itself catches what it must (a test that could not fail proves nothing).
     assert!(script_capable("<p><img src=x onerror=alert(1)></p>").is_some());
     assert!(script_capable("<a href=\"javascript:alert(1)\">x</a>").is_some());
     assert!(script_capable("<p>&lt;script&gt;</p>").is_none());
     assert!(script_capable("<a href=\"javasc&lt;form action=\">x</a>").is_none(), "a relative URL with odd characters");
+    for url in ["javascript:alert(1)", " Java\tScript:alert(1)", "java\u{0}script:x", "data:text/html,x", "vbscript:x", "file:///etc"] {
+        assert!(script_url(url), "{url:?}");
+    }
+    for url in ["https://example.org/a:b", "HTTP://example.org", "mailto:a@example.org", "/a:b", "a/b:c", "?q=a:b", "#a", ""] {
+        assert!(!script_url(url), "{url:?}");
+    }
+    let nested = |depth| (0..depth).fold(vec![Inline::Text("x".into())], |inner, _| vec![Inline::Emphasis(inner)]);
+    assert_eq!(unsafe_block(&[Block::Paragraph(nested(html::MAX_INLINE_DEPTH))]), None);
+    assert!(unsafe_block(&[Block::Paragraph(nested(html::MAX_INLINE_DEPTH + 1))]).is_some());
 }
 
 #[test]

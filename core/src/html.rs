@@ -128,9 +128,10 @@ impl<'a> Tokenizer<'a> {
                 }
                 Some(_) => {}
             }
-            // An attribute name may start with `=`; it then belongs to the name.
+            // An attribute name may start with `=`; it then belongs to the name. Its first
+            // character may be any, so step over it whole, not over one byte.
             let first = self.position;
-            self.position += 1;
+            self.position += self.html[first..].chars().next().map_or(1, char::len_utf8);
             self.take_while(|b| !is_space(b) && !matches!(b, b'/' | b'>' | b'='));
             let attribute = self.html[first..self.position].to_ascii_lowercase();
             self.take_while(is_space);
@@ -303,7 +304,7 @@ const BLOCK_BOUNDARIES: &[&str] = &[
 
 /// Formatting nests at most this deep; deeper formatting keeps its text. The model is a
 /// tree, and a tree thousands of levels deep would overflow the stack of whatever walks it.
-const MAX_INLINE_DEPTH: usize = 8;
+pub const MAX_INLINE_DEPTH: usize = 8;
 
 /// At most this many line breaks in a row: a blank line, however many `<br>` were written.
 const MAX_LINE_BREAKS: usize = 2;

@@ -4,6 +4,8 @@
 
 pub mod article;
 pub mod captcha;
+#[cfg(feature = "checks")]
+pub mod checks;
 pub mod comment;
 pub mod datetime;
 pub mod error;

@@ -135,6 +135,9 @@ fn hostile_markup_is_text_at_most() {
         ("<p><a href=\"/a\">outer <a href=\"/b\">inner</a></a></p>", "p: [outer inner](/a)"),
         ("<p>unfinished <a href=\"/x", "p: unfinished"),
         ("<blockquote><cite>Only a name</cite></blockquote>", ""),
+        // Found by the `safe_html` fuzz target: an attribute name starting with a character
+        // of several bytes (typographic quotes pasted into markup) made the tokenizer panic.
+        ("<p “class”=x>quoted</p><svg/\u{80}aD=alert(1)>x</svg><img src=/i.png é>", "p: quoted\nimg: /i.png \"\""),
     ]);
 }
 
