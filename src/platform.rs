@@ -16,7 +16,15 @@ pub trait Platform {
     fn load(&self, key: &str) -> Option<String>;
     fn save(&self, key: &str, value: &str);
     fn remove(&self, key: &str);
+    /// Notes on the browser's performance timeline (`performance.mark`) that `name` just
+    /// happened, so that benchmarks (`bench/`) can time what readers see; elsewhere nothing.
+    fn mark(&self, _name: &str) {}
 }
+
+/// Marked once the article is in the DOM; the next frame paints it.
+pub const ARTICLE_RENDERED: &str = "article-widget:article-rendered";
+/// Marked each time the comments shown change: the first page, then each "show more".
+pub const COMMENTS_RENDERED: &str = "article-widget:comments-rendered";
 
 /// Everything a widget talks to, shared by its components.
 #[derive(Clone)]
@@ -93,6 +101,12 @@ mod browser {
         fn remove(&self, key: &str) {
             if let Some(storage) = storage() {
                 let _ = storage.remove_item(key);
+            }
+        }
+
+        fn mark(&self, name: &str) {
+            if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+                let _ = performance.mark(name);
             }
         }
     }

@@ -17,7 +17,7 @@ use yew::prelude::*;
 
 use crate::backend::LocalFuture;
 use crate::config::CommentsLoading;
-use crate::platform::Services;
+use crate::platform::{Services, ARTICLE_RENDERED, COMMENTS_RENDERED};
 use crate::state::{Action, More, Remote, Section, StoredDraft, StoredIdentity, Submission, WidgetState};
 use crate::storage;
 
@@ -126,6 +126,22 @@ fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<WidgetState
     use_effect_with((props.on_event.clone(), ready), |(on_event, ready)| {
         if *ready {
             on_event.emit(WidgetEvent::Ready);
+        }
+    });
+
+    // Effects run once the DOM holds what was rendered: the marks time what readers see.
+    use_effect_with((services.clone(), ready), |(services, ready)| {
+        if *ready {
+            services.platform.mark(ARTICLE_RENDERED);
+        }
+    });
+    let comments_shown = match &state.thread {
+        Remote::Ready(thread) => Some(thread.comments.len()),
+        _ => None,
+    };
+    use_effect_with((services.clone(), comments_shown), |(services, shown)| {
+        if shown.is_some() {
+            services.platform.mark(COMMENTS_RENDERED);
         }
     });
 

@@ -26,14 +26,18 @@ async function freePort() {
   });
 }
 
-/** Starts the server on the built widget (dist/) and the demo content; resolves when it listens. */
-export async function startServer() {
+/**
+ * Starts the server on the built widget (dist/) and the demo content, or on the folders
+ * given, with a fresh database and no rate limits; resolves when it listens. `args` are
+ * further command-line options.
+ */
+export async function startServer({ content = join(root, "www/demo-api/articles"), staticFolder = join(root, "dist"), args = [] } = {}) {
   const port = await freePort();
   const database = join(mkdtempSync(join(tmpdir(), "aw-e2e-")), "comments.sqlite3");
   const server = spawn(
     process.env.AW_SERVER_BIN ?? join(root, "target/debug/article-widget-server"),
-    ["--listen", `127.0.0.1:${port}`, "--content", join(root, "www/demo-api/articles"), "--static", join(root, "dist"),
-      "--database", database, "--reads-per-minute", "0", "--posts-per-minute", "0"],
+    ["--listen", `127.0.0.1:${port}`, "--content", content, "--static", staticFolder,
+      "--database", database, "--reads-per-minute", "0", "--posts-per-minute", "0", ...args],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   await new Promise((resolve, reject) => {
@@ -41,7 +45,7 @@ export async function startServer() {
     server.on("exit", (code) => reject(new Error(`the server exited with ${code}`)));
     setTimeout(() => reject(new Error("the server did not start within 20 s")), 20_000);
   });
-  return { url: `http://127.0.0.1:${port}`, stop: () => server.kill() };
+  return { url: `http://127.0.0.1:${port}`, database, stop: () => server.kill() };
 }
 
 export function launchBrowser() {

@@ -1,0 +1,94 @@
+// What a benchmark page records about itself, installed before its first script: when each
+// mark was followed by a painted frame, the long tasks, the largest contentful paint, and how
+// the WebAssembly module was compiled. Times are milliseconds since navigation start.
+
+import { ARTICLE_RENDERED, COMMENTS_RENDERED } from "./static-page.mjs";
+
+export { ARTICLE_RENDERED, COMMENTS_RENDERED };
+
+/** Runs in the page, before anything else. */
+function instrument() {
+  const bench = { painted: {}, longTasks: [], lcp: null, wasm: [] };
+  window.__bench = bench;
+  // A mark is set once the DOM holds the content; the first task after the next animation
+  // frame runs once that frame is painted.
+  const mark = performance.mark.bind(performance);
+  performance.mark = (name, options) => {
+    const entry = mark(name, options);
+    requestAnimationFrame(() => setTimeout(() => (bench.painted[name] ??= []).push(performance.now())));
+    return entry;
+  };
+  new PerformanceObserver((list) => {
+    for (const task of list.getEntries()) bench.longTasks.push({ start: task.startTime, duration: task.duration });
+  }).observe({ type: "longtask", buffered: true });
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) bench.lcp = entry.startTime;
+  }).observe({ type: "largest-contentful-paint", buffered: true });
+  // wasm-bindgen compiles with instantiateStreaming when the response says application/wasm
+  // and falls back to instantiate (after buffering the whole file) otherwise.
+  for (const name of ["instantiateStreaming", "instantiate", "compileStreaming", "compile"]) {
+    const original = WebAssembly[name];
+    WebAssembly[name] = function (...args) {
+      bench.wasm.push(name);
+      const result = original.apply(this, args);
+      // The linear memory, whose size the JS heap does not include.
+      result.then((output) => { bench.memory = output?.instance?.exports?.memory ?? bench.memory; }, () => {});
+      return result;
+    };
+  }
+}
+
+/** A fresh context and page with the probe, and a CDP session; CPU slowed `cpuSlowdown` times. */
+export async function openPage(browser, { cpuSlowdown = 1 } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.addInitScript(instrument);
+  const cdp = await context.newCDPSession(page);
+  if (cpuSlowdown !== 1) await cdp.send("Emulation.setCPUThrottlingRate", { rate: cpuSlowdown });
+  const errors = [];
+  page.on("console", (message) => ["error", "warning"].includes(message.type()) && errors.push(message.text()));
+  page.on("pageerror", (error) => errors.push(String(error)));
+  return { page, cdp, errors, close: () => context.close() };
+}
+
+/** Resolves with the time the `count`-th paint after `name` happened (1 for the first). */
+export function painted(page, name, count = 1) {
+  return page.waitForFunction(([name, count]) => window.__bench.painted[name]?.[count - 1], [name, count], { timeout: 120_000, polling: 50 })
+    .then((handle) => handle.jsonValue());
+}
+
+/** First and largest contentful paint, long tasks up to `until` (all if omitted). */
+export function paintsAndTasks(page, until = Infinity) {
+  return page.evaluate((until) => {
+    const { longTasks, lcp } = window.__bench;
+    const tasks = longTasks.filter((task) => task.start <= until);
+    return {
+      fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? null,
+      lcp,
+      longTaskCount: tasks.length,
+      longestTask: Math.max(0, ...tasks.map((task) => task.duration)),
+    };
+  }, until === Infinity ? Number.MAX_VALUE : until);
+}
+
+/** Long tasks that started after `from`. */
+export function tasksSince(page, from) {
+  return page.evaluate((from) => {
+    const tasks = window.__bench.longTasks.filter((task) => task.start >= from);
+    return { longTaskCount: tasks.length, longestTask: Math.max(0, ...tasks.map((task) => task.duration)) };
+  }, from);
+}
+
+/** Memory once garbage is collected: the JS heap, the wasm linear memory, the DOM nodes. */
+export async function memory(page, cdp) {
+  await cdp.send("HeapProfiler.collectGarbage");
+  const { usedSize } = await cdp.send("Runtime.getHeapUsage");
+  const { nodes } = await cdp.send("Memory.getDOMCounters");
+  const wasmMemory = await page.evaluate(() => window.__bench.memory?.buffer.byteLength ?? 0);
+  return { jsHeap: usedSize, wasmMemory, domNodes: nodes };
+}
+
+/** How the page compiled WebAssembly: the WebAssembly functions it called, in order. */
+export function wasmCompilation(page) {
+  return page.evaluate(() => window.__bench.wasm);
+}

@@ -1,0 +1,330 @@
+// The widget against its floor, a static HTML page of the same content, in headless Chromium
+// on loopback: bytes, time to the article (also with the CPU slowed 4×), long threads, and
+// posting. Each run measures the widget and its floor one after the other, in alternating
+// order, so that a ratio compares two pages loaded under the same load of the machine.
+//
+//   node bench/run.mjs      (scripts/bench.sh builds what it needs first)
+//
+// AW_BENCH_RUNS (default 5) runs per case; AW_BENCH_THREADS (default 100,1000,10000) the
+// thread sizes. Prints Markdown tables and writes bench/results.json.
+
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+
+import { launchBrowser, solve, startServer } from "../tests/e2e/harness.mjs";
+import { ARTICLE_RENDERED, COMMENTS_RENDERED, memory, openPage, painted, paintsAndTasks, tasksSince, wasmCompilation } from "./probe.mjs";
+import { prepareFolders, SEED_ARTICLE, seedThreads, threadArticle, WIDGET_PAGE_SIZE, writePages } from "./site.mjs";
+
+const root = new URL("../", import.meta.url).pathname;
+const RUNS = Number(process.env.AW_BENCH_RUNS ?? 5);
+const THREAD_SIZES = (process.env.AW_BENCH_THREADS ?? "100,1000,10000").split(",").map(Number);
+/** The goal for long threads: no main-thread task longer than this. */
+const LONGEST_TASK_GOAL_MS = 200;
+process.env.AW_SERVER_BIN ??= join(root, "target/release/article-widget-server");
+
+// --- statistics and printing -------------------------------------------------------------
+
+function stats(values) {
+  const sorted = values.filter((v) => v !== null && Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  const middle = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return { median, min: sorted[0], max: sorted.at(-1), runs: values };
+}
+
+const formats = {
+  ms: (v) => `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`,
+  bytes: (v) => Math.round(v).toLocaleString("en-US"),
+  MB: (v) => `${(v / 1048576).toFixed(1)} MB`,
+  count: (v) => String(Math.round(v)),
+  ratio: (v) => `${v.toFixed(2)}×`,
+};
+
+/** "median (min–max)", or the one value when every run agrees. */
+function shown(s, unit) {
+  if (!s) return "—";
+  const f = formats[unit];
+  return f(s.min) === f(s.max) ? f(s.median) : `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
+}
+
+function table(title, header, rows) {
+  const lines = [`\n### ${title}\n`, `| ${header.join(" | ")} |`, `| ${header.map((_, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`];
+  for (const row of rows) lines.push(`| ${row.join(" | ")} |`);
+  console.log(lines.join("\n"));
+}
+
+/** Runs `measure(side)` for the widget and its floor, alternating which goes first. */
+async function paired(run, measure) {
+  const order = run % 2 === 0 ? ["widget", "floor"] : ["floor", "widget"];
+  const result = {};
+  for (const side of order) result[side] = await measure(side);
+  return result;
+}
+
+/** Whether the longest task of every run kept within the goal. */
+const goal = (longest) => (!longest ? "—" : longest.max > LONGEST_TASK_GOAL_MS ? `**fails** (${formats.ms(longest.max)})` : "passes");
+
+const ratios = (runs, metric) => stats(runs.map((r) => (r.widget[metric] && r.floor[metric] ? r.widget[metric] / r.floor[metric] : null)));
+const side = (runs, name, metric) => stats(runs.map((r) => r[name][metric]));
+
+// --- 1. bytes ----------------------------------------------------------------------------
+
+function sizes(bytes) {
+  return {
+    raw: bytes.length,
+    gzip: gzipSync(bytes, { level: 9 }).length,
+    brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }).length,
+  };
+}
+
+const sum = (items) => items.reduce((total, item) => ({ raw: total.raw + item.raw, gzip: total.gzip + item.gzip, brotli: total.brotli + item.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+
+async function bytesCase(site, serverUrl) {
+  const file = (path) => readFileSync(join(site, path));
+  const api = async (path) => Buffer.from(await (await fetch(`${serverUrl}/api/${path}`)).arrayBuffer());
+  const article = JSON.parse(await api(`articles/${SEED_ARTICLE}`));
+  const related = JSON.parse(await api(`articles/${SEED_ARTICLE}/related`)).items;
+  const images = [article.hero, ...article.body.filter((b) => b.type === "image"), ...related.map((r) => r.thumbnail)]
+    .filter(Boolean).map((image) => sizes(file(image.src)));
+  const rows = {
+    "widget: `article_widget_bg.wasm` (stylesheet inside)": sizes(file("pkg/article_widget_bg.wasm")),
+    "widget: `article_widget.js` (bindings)": sizes(file("pkg/article_widget.js")),
+    "widget: `article-widget.js` (element)": sizes(file("pkg/article-widget.js")),
+    "widget: host page": sizes(file(`widget/${SEED_ARTICLE}.html`)),
+    "widget: article JSON": sizes(await api(`articles/${SEED_ARTICLE}`)),
+    "widget: related stories JSON": sizes(await api(`articles/${SEED_ARTICLE}/related`)),
+    "static: page (article and related stories)": sizes(file(`static/${SEED_ARTICLE}.html`)),
+    "static: stylesheet": sizes(file("static/widget.css")),
+  };
+  const widget = sum(Object.entries(rows).filter(([name]) => name.startsWith("widget")).map(([, s]) => s));
+  const floor = sum(Object.entries(rows).filter(([name]) => name.startsWith("static")).map(([, s]) => s));
+  rows["**widget total**"] = widget;
+  rows["**static total**"] = floor;
+  rows["**widget / static**"] = { raw: widget.raw / floor.raw, gzip: widget.gzip / floor.gzip, brotli: widget.brotli / floor.brotli };
+  rows[`both: ${images.length} images (the same files)`] = sum(images);
+  table("Bytes — the seed article (compressed with gzip -9 and brotli 11; images are the same on both sides and left out of the totals)",
+    ["what", "raw", "gzip -9", "brotli"],
+    Object.entries(rows).map(([name, s]) => [name, ...["raw", "gzip", "brotli"].map((k) => (name.includes("/") && name.startsWith("**") ? formats.ratio(s[k]) : formats.bytes(s[k])))]));
+  return rows;
+}
+
+// --- 2. time to the article --------------------------------------------------------------
+
+async function articleLoad(browser, serverUrl, sideName, cpuSlowdown) {
+  const { page, errors, close } = await openPage(browser, { cpuSlowdown });
+  const folder = sideName === "widget" ? "widget" : "static";
+  await page.goto(`${serverUrl}/${folder}/${SEED_ARTICLE}.html`);
+  const articlePainted = await painted(page, ARTICLE_RENDERED);
+  // The largest contentful paint may be the hero image, which arrives on its own.
+  await page.waitForLoadState("networkidle");
+  const paints = await paintsAndTasks(page);
+  const compilation = await wasmCompilation(page);
+  await close();
+  return { articlePainted, ...paints, compilation, errors };
+}
+
+async function articleCase(browser, serverUrl) {
+  const results = {};
+  const rows = [];
+  for (const cpuSlowdown of [1, 4]) {
+    const runs = [];
+    for (let run = 0; run < RUNS; run++) runs.push(await paired(run, (s) => articleLoad(browser, serverUrl, s, cpuSlowdown)));
+    const cpu = cpuSlowdown === 1 ? "" : `, CPU ${cpuSlowdown}× slower`;
+    const metrics = { articlePainted: "headline and first paragraph painted", fcp: "first contentful paint", lcp: "largest contentful paint", longestTask: "longest task" };
+    results[`cpu${cpuSlowdown}x`] = {};
+    for (const [metric, label] of Object.entries(metrics)) {
+      const entry = { widget: side(runs, "widget", metric), floor: side(runs, "floor", metric), ratio: ratios(runs, metric) };
+      results[`cpu${cpuSlowdown}x`][metric] = entry;
+      rows.push([`${label}${cpu}`, shown(entry.widget, "ms"), shown(entry.floor, "ms"), metric === "longestTask" ? "—" : shown(entry.ratio, "ratio")]);
+    }
+    results[`cpu${cpuSlowdown}x`].compilation = runs[0].widget.compilation;
+    results[`cpu${cpuSlowdown}x`].consoleMessages = runs.flatMap((r) => r.widget.errors);
+  }
+  table(`Time to the article — from navigation start, ${RUNS} runs, median (min–max)`, ["", "widget", "static HTML", "widget / static"], rows);
+  return results;
+}
+
+// --- 3. long threads ---------------------------------------------------------------------
+
+/** Clicks "show more" until the thread is whole; times each page from click to paint. */
+function showEverything(page) {
+  return page.evaluate(async (mark) => {
+    const root = document.querySelector("article-widget").shadowRoot;
+    const start = performance.now();
+    let pages = 0;
+    let slowestPage = 0;
+    for (let button = root.querySelector(".aw-more button"); button; button = root.querySelector(".aw-more button")) {
+      const before = window.__bench.painted[mark].length;
+      const clicked = performance.now();
+      button.click();
+      while (window.__bench.painted[mark].length === before) {
+        if (root.querySelector(".aw-more__error")) throw new Error(root.querySelector(".aw-more__error").textContent);
+        if (performance.now() - clicked > 60_000) throw new Error("a page of comments took more than a minute");
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      slowestPage = Math.max(slowestPage, window.__bench.painted[mark].at(-1) - clicked);
+      pages += 1;
+    }
+    return { start, pages, everything: performance.now() - start, slowestPage, shown: root.querySelectorAll(".aw-comment").length };
+  }, COMMENTS_RENDERED);
+}
+
+async function threadLoad(browser, serverUrl, sideName, size) {
+  const { page, cdp, errors, close } = await openPage(browser);
+  const id = threadArticle(size);
+  if (sideName === "widget") {
+    await page.goto(`${serverUrl}/widget/${id}.html`);
+    const firstPage = await painted(page, COMMENTS_RENDERED);
+    await page.waitForTimeout(300); // lets a task that started with the paint be reported
+    const tasks = await paintsAndTasks(page);
+    const shownFirst = await page.evaluate(() => document.querySelector("article-widget").shadowRoot.querySelectorAll(".aw-comment").length);
+    const afterFirst = await memory(page, cdp);
+    const expanded = await showEverything(page);
+    await page.waitForTimeout(300);
+    const expandTasks = await tasksSince(page, expanded.start);
+    const afterAll = await memory(page, cdp);
+    await close();
+    return {
+      firstPage, everythingShown: firstPage, shown: shownFirst, ...tasks, ...afterFirst, errors,
+      expand: { ...expanded, ...expandTasks, ...afterAll },
+    };
+  }
+  await page.goto(`${serverUrl}/static/${id}.html`);
+  const firstPage = await painted(page, COMMENTS_RENDERED);
+  const everythingShown = await painted(page, COMMENTS_RENDERED, 2);
+  await page.waitForTimeout(300);
+  const tasks = await paintsAndTasks(page);
+  const shownAll = await page.evaluate(() => document.querySelectorAll(".aw-comment").length);
+  const afterAll = await memory(page, cdp);
+  await close();
+  return { firstPage, everythingShown, shown: shownAll, ...tasks, ...afterAll, errors };
+}
+
+async function threadCase(browser, serverUrl, site) {
+  const results = {};
+  const rows = [];
+  const expandRows = [];
+  for (const size of THREAD_SIZES) {
+    const runs = [];
+    for (let run = 0; run < RUNS; run++) runs.push(await paired(run, (s) => threadLoad(browser, serverUrl, s, size)));
+    const firstJson = Buffer.from(await (await fetch(`${serverUrl}/api/articles/${threadArticle(size)}/comments?order=oldest&limit=${WIDGET_PAGE_SIZE}`)).arrayBuffer());
+    const staticHtml = readFileSync(join(site, "static", `${threadArticle(size)}.html`));
+    const entry = {
+      firstPage: { widget: side(runs, "widget", "firstPage"), floor: side(runs, "floor", "firstPage"), ratio: ratios(runs, "firstPage") },
+      everythingShown: { widget: side(runs, "widget", "everythingShown"), floor: side(runs, "floor", "everythingShown") },
+      shown: { widget: side(runs, "widget", "shown"), floor: side(runs, "floor", "shown") },
+      longestTask: { widget: side(runs, "widget", "longestTask"), floor: side(runs, "floor", "longestTask") },
+      longTaskCount: { widget: side(runs, "widget", "longTaskCount"), floor: side(runs, "floor", "longTaskCount") },
+      jsHeap: { widget: side(runs, "widget", "jsHeap"), floor: side(runs, "floor", "jsHeap") },
+      wasmMemory: { widget: side(runs, "widget", "wasmMemory") },
+      domNodes: { widget: side(runs, "widget", "domNodes"), floor: side(runs, "floor", "domNodes") },
+      bytes: { firstPageJson: sizes(firstJson), staticPage: sizes(staticHtml) },
+      expand: Object.fromEntries(["pages", "everything", "slowestPage", "shown", "longestTask", "longTaskCount", "jsHeap", "wasmMemory", "domNodes"]
+        .map((metric) => [metric, stats(runs.map((r) => r.widget.expand[metric]))])),
+      consoleMessages: runs.flatMap((r) => [...r.widget.errors, ...r.floor.errors]),
+    };
+    results[size] = entry;
+    const label = `${size.toLocaleString("en-US")} comments`;
+    rows.push(
+      [`${label}: comments shown`, shown(entry.shown.widget, "count"), shown(entry.shown.floor, "count"), ""],
+      [`${label}: first page painted (${WIDGET_PAGE_SIZE} threads)`, shown(entry.firstPage.widget, "ms"), shown(entry.firstPage.floor, "ms"), shown(entry.firstPage.ratio, "ratio")],
+      [`${label}: everything it shows, painted`, shown(entry.everythingShown.widget, "ms"), shown(entry.everythingShown.floor, "ms"), ""],
+      [`${label}: longest task`, shown(entry.longestTask.widget, "ms"), shown(entry.longestTask.floor, "ms"), ""],
+      [`${label}: long tasks (over 50 ms)`, shown(entry.longTaskCount.widget, "count"), shown(entry.longTaskCount.floor, "count"), ""],
+      [`${label}: every task ≤ ${LONGEST_TASK_GOAL_MS} ms in every run`, goal(entry.longestTask.widget), goal(entry.longestTask.floor), ""],
+      [`${label}: JS heap after GC`, shown(entry.jsHeap.widget, "MB"), shown(entry.jsHeap.floor, "MB"), ""],
+      [`${label}: wasm memory`, shown(entry.wasmMemory.widget, "MB"), "—", ""],
+      [`${label}: DOM nodes`, shown(entry.domNodes.widget, "count"), shown(entry.domNodes.floor, "count"), ""],
+      [`${label}: bytes (brotli): first page JSON / static page`, formats.bytes(entry.bytes.firstPageJson.brotli), formats.bytes(entry.bytes.staticPage.brotli), ""],
+    );
+    const e = entry.expand;
+    expandRows.push([label, shown(e.pages, "count"), shown(e.everything, "ms"), shown(e.slowestPage, "ms"), shown(e.longestTask, "ms"),
+      shown(e.longTaskCount, "count"), goal(e.longestTask), shown(e.jsHeap, "MB"), shown(e.wasmMemory, "MB"), shown(e.domNodes, "count")]);
+    entry.goal = { firstPage: goal(entry.longestTask.widget), everything: goal(e.longestTask), static: goal(entry.longestTask.floor) };
+  }
+  table(`Long threads (a third replies), comments loaded with the article — ${RUNS} runs, median (min–max); the static page holds the whole thread`,
+    ["", "widget", "static HTML", "widget / static"], rows);
+  table(`Long threads: the widget after "show more" until the whole thread is shown (from the first click, each page ${WIDGET_PAGE_SIZE} threads)`,
+    ["thread", "pages", "whole thread shown", "slowest page, click to paint", "longest task", "long tasks", `every task ≤ ${LONGEST_TASK_GOAL_MS} ms`,
+      "JS heap after GC", "wasm memory", "DOM nodes"], expandRows);
+  return results;
+}
+
+// --- 4. posting --------------------------------------------------------------------------
+
+async function postOnce(browser, serverUrl, run) {
+  const { page, errors, close } = await openPage(browser);
+  await page.goto(`${serverUrl}/widget/${SEED_ARTICLE}.html`);
+  const form = page.locator("article-widget form");
+  await form.scrollIntoViewIfNeeded();
+  await form.locator("input[name=captcha]").waitFor();
+  await form.locator("input[name=name]").fill("Lecteur pressé");
+  await form.locator("input[name=email]").fill("mesure@example.org");
+  const text = `Mesure n° ${run} du temps de publication (${Date.now()}).`;
+  await form.locator("textarea[name=body]").fill(text);
+  await form.locator("input[name=captcha]").fill(String(solve(await form.locator("label[for$=-captcha]").innerText())));
+  await page.waitForTimeout(3_200); // the widget refuses a post sent less than 3 s after its question
+  const timing = await page.evaluate(async (text) => {
+    const root = document.querySelector("article-widget").shadowRoot;
+    const start = performance.now();
+    root.querySelector("form button[type=submit]").click();
+    await new Promise((resolve, reject) => {
+      const check = () => {
+        if ([...root.querySelectorAll(".aw-comment__body")].some((body) => body.textContent.includes(text))) requestAnimationFrame(() => setTimeout(resolve));
+        else if (performance.now() - start > 20_000) reject(new Error(`the comment was not shown: ${root.querySelector(".aw-form__status")?.textContent}`));
+        else requestAnimationFrame(check);
+      };
+      check();
+    });
+    const shown = performance.now() - start;
+    const post = performance.getEntriesByType("resource").find((entry) => entry.startTime >= start && new URL(entry.name).pathname.endsWith("/comments") && !new URL(entry.name).search);
+    return { shown, request: post ? post.responseEnd - post.startTime : null };
+  }, text);
+  await close();
+  return { ...timing, errors };
+}
+
+async function postingCase(browser, serverUrl) {
+  const runs = [];
+  for (let run = 0; run < RUNS; run++) runs.push(await postOnce(browser, serverUrl, run));
+  const result = { shown: stats(runs.map((r) => r.shown)), request: stats(runs.map((r) => r.request)),
+    ratio: stats(runs.map((r) => (r.request ? r.shown / r.request : null))), consoleMessages: runs.flatMap((r) => r.errors) };
+  table(`Posting a comment — reference server on loopback, ${RUNS} runs, median (min–max)`, ["", "widget", "floor: its POST request alone", "widget / floor"],
+    [["submit to comment painted", shown(result.shown, "ms"), shown(result.request, "ms"), shown(result.ratio, "ratio")]]);
+  return result;
+}
+
+// --- the machine and the run --------------------------------------------------------------
+
+function machine(browserVersion) {
+  const model = readFileSync("/proc/cpuinfo", "utf8").match(/^model name\s*:\s*(.*)$/m)?.[1] ?? cpus()[0]?.model;
+  return { cpus: Number(execFileSync("nproc").toString().trim()), model, chromium: browserVersion, node: process.version };
+}
+
+const folders = prepareFolders(THREAD_SIZES);
+const server = await startServer({ content: folders.content, staticFolder: folders.site, args: ["--captcha-min-seconds", "0"] });
+const browser = await launchBrowser();
+try {
+  seedThreads(server.database, THREAD_SIZES);
+  await writePages(folders.site, server.url, THREAD_SIZES);
+  const wasmType = (await fetch(`${server.url}/pkg/article_widget_bg.wasm`, { method: "HEAD" })).headers.get("content-type");
+  const results = { machine: machine(browser.version()), runs: RUNS, date: new Date().toISOString() };
+  console.log(`Machine: ${results.machine.cpus} CPUs, ${results.machine.model}; Chromium ${results.machine.chromium}; ${RUNS} runs per case`);
+  results.bytes = await bytesCase(folders.site, server.url);
+  results.article = await articleCase(browser, server.url);
+  results.wasm = { contentType: wasmType, compiledWith: results.article.cpu1x.compilation };
+  console.log(`\nWebAssembly: served as ${wasmType}; compiled with ${results.wasm.compiledWith.join(", ") || "nothing recorded"}`);
+  results.threads = await threadCase(browser, server.url, folders.site);
+  results.posting = await postingCase(browser, server.url);
+  const messages = [...results.article.cpu1x.consoleMessages, ...results.article.cpu4x.consoleMessages,
+    ...Object.values(results.threads).flatMap((t) => t.consoleMessages), ...results.posting.consoleMessages];
+  console.log(`\nConsole errors and warnings: ${messages.length ? [...new Set(messages)].join(" / ") : "none"}`);
+  writeFileSync(join(root, "bench/results.json"), JSON.stringify(results, null, 2) + "\n");
+  console.log("\nwritten to bench/results.json");
+} finally {
+  await browser.close();
+  server.stop();
+}
