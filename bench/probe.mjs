@@ -57,18 +57,17 @@ export function painted(page, name, count = 1) {
     .then((handle) => handle.jsonValue());
 }
 
-/** First and largest contentful paint, long tasks up to `until` (all if omitted). */
-export function paintsAndTasks(page, until = Infinity) {
-  return page.evaluate((until) => {
+/** First and largest contentful paint, and the long tasks so far. */
+export function paintsAndTasks(page) {
+  return page.evaluate(() => {
     const { longTasks, lcp } = window.__bench;
-    const tasks = longTasks.filter((task) => task.start <= until);
     return {
       fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? null,
       lcp,
-      longTaskCount: tasks.length,
-      longestTask: Math.max(0, ...tasks.map((task) => task.duration)),
+      longTaskCount: longTasks.length,
+      longestTask: Math.max(0, ...longTasks.map((task) => task.duration)),
     };
-  }, until === Infinity ? Number.MAX_VALUE : until);
+  });
 }
 
 /** Long tasks that started after `from`. */

@@ -71,7 +71,7 @@ const SENTENCES = [
  * comments before them (so that exchanges nest, sometimes past the third level), as SQL
  * for the reference server's schema (server/src/store.rs). Ids start at `firstId`.
  */
-export function threadSql(article, size, firstId) {
+function threadSql(article, size, firstId) {
   const next = random(size);
   const start = Date.parse("2024-10-11T15:00:00Z") / 1000;
   const quote = (text) => (text === null ? "NULL" : `'${String(text).replace(/'/g, "''")}'`);
