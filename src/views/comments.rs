@@ -153,7 +153,7 @@ fn ThreadView(props: &ThreadViewProps) -> Html {
     let comments = thread.comments.clone();
     let entries = use_memo(comments, |comments| {
         // Owned entries for the view: the tree borrows from the comments it arranges.
-        thread::build(comments).into_iter().map(OwnedEntry::from).collect::<Vec<_>>()
+        thread::build(comments).into_iter().map(|entry| Rc::new(OwnedEntry::from(entry))).collect::<Vec<_>>()
     });
     if entries.is_empty() {
         // Closed, the section says so instead of inviting a first comment.
@@ -164,7 +164,11 @@ fn ThreadView(props: &ThreadViewProps) -> Html {
     html! {
         <>
             <ol class="aw-thread">
-                { for entries.iter().map(|entry| entry_html(entry, state, *locale, thread.now, *open, form_slot)) }
+                { for entries.iter().map(|entry| html! {
+                    <EntryView key={entry.comment.id.clone()} entry={entry.clone()} dispatcher={state.dispatcher()}
+                        locale={*locale} now={thread.now} open={*open}
+                        form_slot={form_slot.as_ref().filter(|(target, _)| entry.holds(target)).cloned()} />
+                }) }
             </ol>
             if thread.next.is_some() {
                 <div class="aw-more">
@@ -188,6 +192,13 @@ struct OwnedEntry {
     replies: Vec<OwnedEntry>,
 }
 
+impl OwnedEntry {
+    /// Whether the comment with this id is this one or among its replies.
+    fn holds(&self, id: &str) -> bool {
+        self.comment.id == id || self.replies.iter().any(|reply| reply.holds(id))
+    }
+}
+
 impl From<Entry<'_>> for OwnedEntry {
     fn from(entry: Entry<'_>) -> Self {
         OwnedEntry {
@@ -198,9 +209,29 @@ impl From<Entry<'_>> for OwnedEntry {
     }
 }
 
-fn entry_html(entry: &OwnedEntry, state: &UseReducerHandle<WidgetState>, locale: Locale, now: i64, open: bool, form_slot: &Option<(String, Html)>) -> Html {
-    let (id, dispatcher) = (entry.comment.id.clone(), state.dispatcher());
-    let on_reply = open.then(|| Callback::from(move |_| dispatcher.dispatch(Action::ReplyTo(Some(id.clone())))));
+/// A comment with its replies. A component, so that Yew renders it again only when its
+/// props change: a page of "show more" renders the new comments, not the whole thread
+/// (README, Benchmarks: tasks of a 10,000-comment thread).
+#[derive(Properties, PartialEq)]
+struct EntryViewProps {
+    entry: Rc<OwnedEntry>,
+    dispatcher: UseReducerDispatcher<WidgetState>,
+    locale: Locale,
+    now: i64,
+    open: bool,
+    /// The reply form, for the entry that holds the comment it answers, and that comment's id.
+    form_slot: Option<(String, Html)>,
+}
+
+#[function_component]
+fn EntryView(props: &EntryViewProps) -> Html {
+    let EntryViewProps { entry, dispatcher, locale, now, open, form_slot } = props;
+    entry_html(entry, dispatcher, *locale, *now, *open, form_slot)
+}
+
+fn entry_html(entry: &OwnedEntry, dispatcher: &UseReducerDispatcher<WidgetState>, locale: Locale, now: i64, open: bool, form_slot: &Option<(String, Html)>) -> Html {
+    let (id, for_reply) = (entry.comment.id.clone(), dispatcher.clone());
+    let on_reply = open.then(|| Callback::from(move |_| for_reply.dispatch(Action::ReplyTo(Some(id.clone())))));
     let form_here = form_slot.as_ref().filter(|(target, _)| *target == entry.comment.id).map(|(_, form)| form.clone());
     html! {
         <li class="aw-thread__item" key={entry.comment.id.clone()}>
@@ -208,7 +239,7 @@ fn entry_html(entry: &OwnedEntry, state: &UseReducerHandle<WidgetState>, locale:
             { form_here.unwrap_or_default() }
             if !entry.replies.is_empty() {
                 <ol class="aw-thread aw-thread--replies">
-                    { for entry.replies.iter().map(|reply| entry_html(reply, state, locale, now, open, form_slot)) }
+                    { for entry.replies.iter().map(|reply| entry_html(reply, dispatcher, locale, now, open, form_slot)) }
                 </ol>
             }
         </li>
