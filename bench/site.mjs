@@ -119,8 +119,13 @@ async function wholeThread(api, article) {
   return { total, comments };
 }
 
+// The embed the package's README recommends: the module, its bindings, the wasm and the
+// article all start downloading while the page is parsed, instead of one after the other.
 const widgetPage = (article, headline, comments) => `<!doctype html><html lang="fr"><head><meta charset="utf-8">`
   + `<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${headline.replace(/</g, "&lt;")}</title>`
+  + `<link rel="modulepreload" href="/pkg/article_widget.js">`
+  + `<link rel="preload" href="/pkg/article_widget_bg.wasm" as="fetch" type="application/wasm" crossorigin>`
+  + `<link rel="preload" href="/api/articles/${article}" as="fetch" crossorigin>`
   + `<script type="module" src="/pkg/article-widget.js"></script></head>`
   + `<body><article-widget article="${article}" backend="/api" lang="fr" comments="${comments}"></article-widget></body></html>`;
 
