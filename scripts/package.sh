@@ -1,22 +1,32 @@
 #!/usr/bin/env bash
-# Builds the npm package in pkg/ with wasm-pack (--target web), optimises the wasm with the
-# wasm-opt on PATH, and adds the custom-element entry point, its types and the publishers'
-# README. Expects the tools of scripts/setup.sh on PATH (run through demo.sh or test.sh).
+# Builds the npm package in pkg/ with wasm-pack (--target web): two builds of the widget,
+# each wasm optimised with the wasm-opt on PATH, and the custom-element entry point that picks
+# one, its types and the publishers' README. Expects the tools of scripts/setup.sh on PATH (run through demo.sh or test.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# build OUT_DIR [cargo options]: one build of the widget into OUT_DIR, its wasm optimised and
+# its bindings minified (9.2 KB -> 6.7 KB gzip).
 # --mode no-install: use the wasm-bindgen on PATH, never download one.
 # The standard library is rebuilt for size with panics that abort at once (no message
 # formatting): 17 KB gzip less (README "Size"). These are unstable options of the pinned
 # stable toolchain, enabled by RUSTC_BOOTSTRAP for this build only; tests run the usual std.
-RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
-  wasm-pack --quiet build --release --target web --mode no-install --out-dir pkg --out-name article_widget --no-pack . \
-  -- -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-reference-types --enable-mutable-globals \
-  pkg/article_widget_bg.wasm -o pkg/article_widget_bg.wasm
-# The generated bindings, minified: 9.2 KB -> 6.7 KB gzip.
-terser pkg/article_widget.js --module --compress --mangle --output pkg/article_widget.js
+build() {
+  local out=$1; shift
+  RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
+    wasm-pack --quiet build --release --target web --mode no-install --out-dir "$out" --out-name article_widget --no-pack . \
+    -- -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "$@"
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-reference-types --enable-mutable-globals \
+    "$out/article_widget_bg.wasm" -o "$out/article_widget_bg.wasm"
+  terser "$out/article_widget.js" --module --compress --mangle --output "$out/article_widget.js"
+}
+# Two builds: the widget's own API only (what most pages load), and with the mapping language
+# and the safe-HTML converter, which the entry loads for a widget that sets `mapping`.
+rm -rf pkg
+build pkg --no-default-features
+build pkg/mappings
+rm -f pkg/mappings/.gitignore pkg/mappings/*.d.ts
 cp www/package/article-widget.js www/package/article-widget.d.ts www/package/README.md pkg/
 
 # The package's entry is the custom-element module, which loads the generated bindings.
@@ -32,9 +42,10 @@ const manifest = {
   module: "article-widget.js",
   types: "article-widget.d.ts",
   exports: { ".": { types: "./article-widget.d.ts", default: "./article-widget.js" } },
-  files: ["article-widget.js", "article-widget.d.ts", "article_widget.js", "article_widget.d.ts", "article_widget_bg.wasm", "README.md"],
+  files: ["article-widget.js", "article-widget.d.ts", "article_widget.js", "article_widget.d.ts", "article_widget_bg.wasm",
+    "mappings/article_widget.js", "mappings/article_widget_bg.wasm", "README.md"],
   sideEffects: ["./article-widget.js"],
 };
 fs.writeFileSync("pkg/package.json", JSON.stringify(manifest, null, 2) + "\n");
 JS
-echo "[package] pkg/: $(ls pkg | tr '\n' ' ')"
+echo "[package] pkg/: $(cd pkg && find . -type f | sort | tr '\n' ' ')"

@@ -9,12 +9,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "lint (clippy, native and wasm32)"
+step "lint (clippy, native and wasm32, with and without the mapping language)"
 cargo clippy --offline --workspace --all-targets -- -D warnings
 cargo clippy --offline --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy --offline --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
+cargo clippy --offline -p article-widget-core --lib --no-default-features -- -D warnings
 
 step "native tests: core, backend adapter, reducer, server-side rendering, reference server"
 cargo test --offline --workspace
+# The configuration of the package's build for the widget's own API, which has no mappings.
+cargo test --offline -p article-widget --lib --no-default-features config::
 
 step "fuzzing (bounded): the safe-HTML converter 60 s, the built-in mappings 30 s"
 # cargo fuzz needs nightly-only compiler flags (coverage instrumentation): RUSTC_BOOTSTRAP
@@ -40,7 +44,10 @@ cargo test --offline --target wasm32-unknown-unknown --test web
 
 step "release builds (npm package, trunk demo) and size budget"
 scripts/package.sh
+# What most pages load: the entry and the build for the widget's own API; then the build a
+# widget with a mapping loads instead.
 scripts/size-check.sh pkg
+BUDGET_GZIP_BYTES=255000 scripts/size-check.sh pkg/mappings
 trunk build
 
 step "end-to-end: whole journeys in chromium against the reference server"

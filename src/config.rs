@@ -6,8 +6,15 @@ use std::rc::Rc;
 
 use article_widget_core::error::{LoadError, Problem};
 use article_widget_core::json::{self, Node};
+#[cfg(feature = "mappings")]
 use article_widget_core::mapping::Mapping;
 use serde_json::Value;
+
+/// The build without the mapping language (the `mappings` feature off) has no mapping to
+/// hold: `Api::Mapped` cannot be made, and a `mapping` setting is refused by name.
+#[cfg(not(feature = "mappings"))]
+#[derive(Clone, Debug, PartialEq)]
+pub enum Mapping {}
 
 /// Where the native API lives when the publisher says nothing: the reference server.
 pub const DEFAULT_BACKEND: &str = "/api";
@@ -177,10 +184,7 @@ impl Config {
         let mapping = match mapping.value() {
             None | Some(Value::Null) => None,
             Some(Value::String(name)) => Some(named_mapping(name, &element_text)?),
-            Some(document @ Value::Object(_)) => Some(
-                Mapping::parse(&document.to_string())
-                    .map_err(|problem| ConfigError::Mapping { origin: "the setting `mapping`".into(), problem })?,
-            ),
+            Some(document @ Value::Object(_)) => Some(parse_mapping(&document.to_string(), "the setting `mapping`")?),
             Some(_) => return Err(invalid(&mapping, MAPPING_EXPECTED)),
         };
         Given {
@@ -210,10 +214,40 @@ const MAPPING_EXPECTED: &str = "`wordpress`, `jsonfeed`, or `#` and the id of an
 fn named_mapping(name: &str, element_text: impl Fn(&str) -> Option<String>) -> Result<Mapping, ConfigError> {
     let invalid = |found| ConfigError::Invalid { setting: "mapping".into(), expected: MAPPING_EXPECTED, found };
     let Some(id) = name.strip_prefix('#') else {
-        return Mapping::builtin(name).ok_or_else(|| invalid(format!("`{name}`")));
+        return builtin_mapping(name).ok_or_else(|| invalid(format!("`{name}`")))?;
     };
     let text = element_text(id).ok_or_else(|| invalid(format!("`{name}`, which is not in the page")))?;
-    Mapping::parse(&text).map_err(|problem| ConfigError::Mapping { origin: format!("the element {name}"), problem })
+    parse_mapping(&text, &format!("the element {name}"))
+}
+
+#[cfg(feature = "mappings")]
+fn builtin_mapping(name: &str) -> Option<Result<Mapping, ConfigError>> {
+    Mapping::builtin(name).map(Ok)
+}
+
+#[cfg(feature = "mappings")]
+fn parse_mapping(text: &str, origin: &str) -> Result<Mapping, ConfigError> {
+    Mapping::parse(text).map_err(|problem| ConfigError::Mapping { origin: origin.to_owned(), problem })
+}
+
+/// What a build without mappings says to a `mapping` setting.
+#[cfg(not(feature = "mappings"))]
+fn no_mappings() -> ConfigError {
+    ConfigError::Invalid {
+        setting: "mapping".into(),
+        expected: "absent in this build, which reads the widget's own API only (the package's article-widget.js loads the build with mappings when `mapping` is set)",
+        found: "a mapping".into(),
+    }
+}
+
+#[cfg(not(feature = "mappings"))]
+fn builtin_mapping(_: &str) -> Option<Result<Mapping, ConfigError>> {
+    Some(Err(no_mappings()))
+}
+
+#[cfg(not(feature = "mappings"))]
+fn parse_mapping(_: &str, _: &str) -> Result<Mapping, ConfigError> {
+    Err(no_mappings())
 }
 
 impl Given {
@@ -302,6 +336,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "mappings")]
     fn mapped(config: Config) -> (Mapping, String) {
         match config.api {
             Api::Mapped { mapping, base } => ((*mapping).clone(), base),
@@ -379,6 +414,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "mappings")]
     fn a_mapping_by_name_by_element_or_inline_with_its_base() {
         let wordpress = read(&[("article", "4127"), ("mapping", "wordpress"), ("backend", "https://news.example.org")]).unwrap();
         assert_eq!(mapped(wordpress), (Mapping::builtin("wordpress").unwrap(), "https://news.example.org".into()));
@@ -394,6 +430,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "mappings")]
     fn mapping_errors_name_the_setting_and_the_mapping_key() {
         let with_mapping = |mapping: &str| read(&[("article", "a"), ("backend", "https://cms.example"), ("mapping", mapping)]);
         let cases = [
@@ -419,5 +456,17 @@ mod tests {
             let error = result.unwrap_err().to_string();
             assert!(error.contains(message), "{error:?} lacks {message:?}");
         }
+    }
+
+    #[test]
+    #[cfg(not(feature = "mappings"))]
+    fn the_build_without_mappings_refuses_one_and_says_which_build_has_them() {
+        let json = r#"{"article": "a", "backend": "/", "mapping": {"article": {}}}"#;
+        for result in [read(&[("article", "a"), ("backend", "/"), ("mapping", "wordpress")]), read(&[("article", "a"), ("mapping", "#my-api")]), from_json(json)] {
+            let error = result.unwrap_err().to_string();
+            assert!(error.contains("the setting `mapping` must be absent in this build"), "{error}");
+            assert!(error.contains("loads the build with mappings"), "{error}");
+        }
+        assert!(matches!(read(&[("article", "a")]).unwrap().api, Api::Native(_)));
     }
 }

@@ -43,7 +43,18 @@ thread_local! {
     /// remembers its app's index in the property below.
     static APPS: RefCell<Vec<AppHandle<Mount>>> = const { RefCell::new(Vec::new()) };
 }
+
+// The package may load both of its builds on one page (`www/package/article-widget.js`):
+// each keeps its apps under its own property of the host, and prefixes its element ids
+// with its own letters, so that neither takes the other's app or ids.
+#[cfg(feature = "mappings")]
+const APP_PROPERTY: &str = "__articleWidgetAppWithMappings";
+#[cfg(feature = "mappings")]
+const ID_PREFIX: &str = "awm";
+#[cfg(not(feature = "mappings"))]
 const APP_PROPERTY: &str = "__articleWidgetApp";
+#[cfg(not(feature = "mappings"))]
+const ID_PREFIX: &str = "aw";
 
 #[wasm_bindgen]
 impl WidgetHandle {
@@ -123,7 +134,7 @@ fn mount_with(
         services: Services { backend: backend::connect(config, transport), platform },
         locale: reader_locale(config),
         article: config.article.clone().into(),
-        id_prefix: format!("aw{}", MOUNTED.fetch_add(1, Ordering::Relaxed) + 1).into(),
+        id_prefix: format!("{ID_PREFIX}{}", MOUNTED.fetch_add(1, Ordering::Relaxed) + 1).into(),
         comments_loading: config.comments_loading,
         on_event: announcer(host.clone()),
     };

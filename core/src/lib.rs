@@ -9,9 +9,11 @@ pub mod checks;
 pub mod comment;
 pub mod datetime;
 pub mod error;
+#[cfg(feature = "mappings")]
 pub mod html;
 pub mod json;
 pub mod locale;
+#[cfg(feature = "mappings")]
 pub mod mapping;
 pub mod native;
 pub mod thread;

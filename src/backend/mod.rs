@@ -8,6 +8,7 @@
 
 #[cfg(target_arch = "wasm32")]
 pub mod fetch;
+#[cfg(feature = "mappings")]
 mod mapped;
 
 use std::future::Future;
@@ -22,6 +23,7 @@ use article_widget_core::native::{self, ApiError};
 use article_widget_core::url::expand_template;
 
 use crate::config::{Api, Config, NativeEndpoints};
+#[cfg(feature = "mappings")]
 pub use mapped::MappedBackend;
 
 pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
@@ -125,7 +127,10 @@ pub trait Backend {
 pub fn connect(config: &Config, transport: Rc<dyn Transport>) -> Rc<dyn Backend> {
     match &config.api {
         Api::Native(endpoints) => Rc::new(NativeBackend::new(&config.article, endpoints, transport)),
+        #[cfg(feature = "mappings")]
         Api::Mapped { mapping, base } => Rc::new(MappedBackend::new(mapping.clone(), base, &config.article, transport)),
+        #[cfg(not(feature = "mappings"))]
+        Api::Mapped { mapping, .. } => match **mapping {},
     }
 }
 

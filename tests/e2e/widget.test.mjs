@@ -25,8 +25,11 @@ async function open(path, options = {}) {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, ...options });
   const page = await context.newPage();
   const seen = await watch(page);
+  // Which WebAssembly files the page downloads: the package has two builds.
+  const wasm = [];
+  page.on("request", (request) => request.url().endsWith(".wasm") && wasm.push(new URL(request.url()).pathname));
   await page.goto(server.url + path);
-  return { page, seen, close: () => context.close() };
+  return { page, seen, wasm, close: () => context.close() };
 }
 
 /** The properties a page's CSS could change by inheritance or by matching too widely. */
@@ -119,7 +122,7 @@ test("on a publisher's hostile page with a strict CSP, both widgets look as they
   const expected = await computedStyles(alone.page.locator("[data-article-widget]"));
   await alone.close();
 
-  const { page, seen, close } = await open("/publisher/");
+  const { page, seen, wasm, close } = await open("/publisher/");
   const french = page.locator("article-widget[lang=fr]");
   const english = page.locator("article-widget[lang=en]");
   await french.locator("h1").waitFor();
@@ -134,6 +137,7 @@ test("on a publisher's hostile page with a strict CSP, both widgets look as they
   // The widget's CSS reaches nothing outside: the page's own paragraphs keep its rules.
   assert.equal(await page.locator(".brand").evaluate((e) => getComputedStyle(e).fontFamily.includes("Impact")), true);
   assert.deepEqual(seen, { violations: [], errors: [] }, "no CSP violation, no error");
+  assert.deepEqual(wasm, ["/pkg/article_widget_bg.wasm"], "the build for the widget's own API, once for both widgets");
   await close();
 });
 
@@ -254,7 +258,7 @@ test("fifty mounts and unmounts in a single-page app leave no listeners or nodes
 test("a WordPress site and a JSON Feed, by their mappings alone, on another origin", async () => {
   const login = JSON.stringify({ code: "rest_comment_login_required", message: "Sorry, you must be logged in to comment.", data: { status: 401 } });
   const replay = await startReplay([[409, "wordpress_error_duplicate.json"], [401, login], [201, "wordpress_comment_created.json"]]);
-  const { page, seen, close } = await open("/");
+  const { page, seen, wasm, close } = await open("/");
   await page.evaluate(async (backend) => {
     const { mount } = await import("/pkg/article-widget.js");
     for (const [id, config] of [
@@ -307,10 +311,33 @@ test("a WordPress site and a JSON Feed, by their mappings alone, on another orig
   );
   assert.equal(replay.received[0].post, 4127);
 
+  assert.ok(wasm.includes("/pkg/mappings/article_widget_bg.wasm"), "widgets with a mapping load the build that has them");
+  assert.ok(!wasm.includes("/pkg/article_widget_bg.wasm"), "and not the other");
+
   const feed = page.locator("#feed");
   await feed.locator("h1").waitFor();
   assert.equal(await feed.locator("h1").innerText(), "BRICS summit: what to expect in Kazan");
   assert.ok((await feed.locator(".aw-related__link").count()) >= 1, "the feed's other items are the related stories");
+
+  // A single-page app switching a widget from the widget's own API to a mapping: the other
+  // build takes the element over, and nothing of the first widget remains.
+  await page.evaluate(async () => {
+    const { mount } = await import("/pkg/article-widget.js");
+    const element = document.createElement("div");
+    element.id = "switched";
+    document.querySelector("main").append(element);
+    const shown = new Promise((resolve) => element.addEventListener("article-widget:ready", resolve, { once: true }));
+    window.switching = await mount(element, { article: "nouvel-ordre-mondial", lang: "fr" });
+    await shown;
+  });
+  // Once nothing is on its way (an aborted request is reported in the console).
+  await page.locator("#switched .aw-related__link").first().waitFor();
+  await page.evaluate(async (backend) => {
+    await window.switching.update({ article: "4120", mapping: "jsonfeed", backend: backend + "/feed.json", lang: "en" });
+  }, replay.url);
+  await page.locator("#switched h1", { hasText: "BRICS summit" }).waitFor();
+  assert.equal(await page.locator("#switched h1").count(), 1, "one article shown");
+  assert.ok(wasm.includes("/pkg/article_widget_bg.wasm"), "the widget's own API had its build");
   assert.deepEqual(seen.violations, []);
   // The two refusals are reported to the integrator, the recorded responses' images (on
   // their sites' hosts) cannot load here, and nothing else went wrong.

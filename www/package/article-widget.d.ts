@@ -8,6 +8,10 @@ export interface WidgetConfig {
   lang?: string;
   /** When comments load: "lazy" (near the viewport, the default) or "eager". */
   comments?: "lazy" | "eager";
+  /** Another JSON API: "wordpress", "jsonfeed", "#id" of a page element holding a mapping,
+   * or the mapping itself (docs/mapping.md); `backend` is then the root of its URLs.
+   * Widgets with a mapping use the package's larger build, loaded when first needed. */
+  mapping?: string | object;
   /** URL templates of the native API ({backend}, {id}); null switches a section off.
    * Not with a mapping, which has its own URLs. */
   endpoints?: {
@@ -21,7 +25,7 @@ export interface WidgetConfig {
 
 export interface WidgetHandle {
   /** Shows another configuration in the same element; nothing of the previous one remains. */
-  update(config: WidgetConfig): void;
+  update(config: WidgetConfig): Promise<void>;
   /** Removes the widget and aborts its requests still on their way. */
   unmount(): void;
   /** Requests of this widget still on their way. */
@@ -30,9 +34,6 @@ export interface WidgetHandle {
 
 /** Mounts a widget in `element`. Rejects (and shows the reason) on a bad configuration. */
 export function mount(element: HTMLElement, config: WidgetConfig): Promise<WidgetHandle>;
-
-/** Resolves once the WebAssembly module is compiled. */
-export const ready: Promise<unknown>;
 
 export interface CommentPostedDetail {
   id: string;

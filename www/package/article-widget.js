@@ -1,9 +1,23 @@
 // The widget's entry point for publishers: defines <article-widget> and exports mount().
-// The WebAssembly module is fetched and compiled once (streaming), however many widgets the
-// page has; every widget waits for that one promise.
-import init, { mount as mountWasm, mountElement } from "./article_widget.js";
+// The package holds two builds of the widget: one for its own API, and one that also reads
+// any JSON API through a mapping (WordPress, JSON Feed, ...), larger by the mapping language
+// and the safe-HTML converter. A page downloads a build when a widget first needs it, and
+// compiles it once (streaming), however many widgets use it.
+const builds = new Map();
 
-const ready = init({ module_or_path: new URL("./article_widget_bg.wasm", import.meta.url) });
+/** The build for a widget with (or without) a mapping, once compiled. */
+function load(withMappings) {
+  if (!builds.has(withMappings)) {
+    const [bindings, wasm] = withMappings
+      ? [import("./mappings/article_widget.js"), "./mappings/article_widget_bg.wasm"]
+      : [import("./article_widget.js"), "./article_widget_bg.wasm"];
+    builds.set(withMappings, bindings.then(async (build) => {
+      await build.default({ module_or_path: new URL(wasm, import.meta.url) });
+      return build;
+    }));
+  }
+  return builds.get(withMappings);
+}
 
 /** Settings read from attributes; changing one remounts the widget with the new value. */
 const SETTINGS = ["article", "backend", "lang", "comments", "mapping", "article-url", "related-url", "comments-url", "captcha-url"];
@@ -14,7 +28,7 @@ class ArticleWidgetElement extends HTMLElement {
   }
 
   async connectedCallback() {
-    await ready;
+    this.build = await load(this.hasAttribute("mapping"));
     // The element may have left the page, or been mounted, while the module loaded.
     if (this.isConnected && !this.handle) this.#mount();
   }
@@ -23,16 +37,18 @@ class ArticleWidgetElement extends HTMLElement {
     this.#unmount();
   }
 
-  attributeChangedCallback(name, before, after) {
+  async attributeChangedCallback(name, before, after) {
     if (this.handle && before !== after) {
       this.#unmount();
-      this.#mount();
+      // Setting a mapping may need the other build.
+      this.build = await load(this.hasAttribute("mapping"));
+      if (this.isConnected && !this.handle) this.#mount();
     }
   }
 
   #mount() {
     try {
-      this.handle = mountElement(this);
+      this.handle = this.build.mountElement(this);
     } catch (error) {
       // The widget has already said what is wrong, in the element and in the console.
       this.handle = undefined;
@@ -54,19 +70,24 @@ if (!customElements.get("article-widget")) customElements.define("article-widget
  * Resolves to a handle with `update(config)` and `unmount()`.
  */
 export async function mount(element, config) {
-  await ready;
-  let handle = mountWasm(element, config);
+  let withMappings = Boolean(config?.mapping);
+  let handle = (await load(withMappings)).mount(element, config);
+  const release = () => {
+    handle?.unmount();
+    handle?.free();
+    handle = undefined;
+  };
   return {
-    update: (next) => handle?.update(next),
-    unmount: () => {
-      handle?.unmount();
-      handle?.free();
-      handle = undefined;
+    async update(next) {
+      if (Boolean(next?.mapping) === withMappings) return handle?.update(next);
+      // A mapping set or removed needs the other build: the widget is mounted again with it.
+      release();
+      withMappings = !withMappings;
+      handle = (await load(withMappings)).mount(element, next);
     },
+    unmount: release,
     get requestsInFlight() {
       return handle ? handle.requestsInFlight() : 0;
     },
   };
 }
-
-export { ready };
