@@ -24,6 +24,9 @@ pub enum Problem {
     Shape(ShapeError),
     /// No answer within the time the widget waits.
     Timeout { seconds: u32 },
+    /// Cancelled by the widget itself, unmounted or shown with another configuration: not a
+    /// failure to report.
+    Aborted,
 }
 
 /// A value in a JSON document that is missing or not what the format needs.
@@ -149,6 +152,7 @@ impl fmt::Display for LoadError {
             }
             Problem::Shape(shape) => write!(f, "{shape}"),
             Problem::Timeout { seconds } => write!(f, "no response within {seconds} s"),
+            Problem::Aborted => write!(f, "cancelled: the widget was unmounted or shown with another configuration"),
         }
     }
 }

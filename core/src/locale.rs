@@ -75,6 +75,7 @@ impl Locale {
         match &error.problem {
             Problem::Network { .. } => m.problem_network.to_owned(),
             Problem::Timeout { seconds } => fill(m.problem_timeout, &[("seconds", &seconds.to_string())]),
+            Problem::Aborted => m.problem_aborted.to_owned(),
             Problem::Status { status } => {
                 let meaning = match status {
                     404 | 410 => m.status_not_found,
@@ -263,6 +264,7 @@ pub struct Messages {
     pub problem_network: &'static str,
     /// `{seconds}`.
     pub problem_timeout: &'static str,
+    pub problem_aborted: &'static str,
     /// `{status}`, `{meaning}`.
     pub problem_status: &'static str,
     pub status_not_found: &'static str,
@@ -385,6 +387,7 @@ static FR: Messages = Messages {
     retry: "Réessayer",
     problem_network: "Le serveur n’a pas répondu. Vérifiez votre connexion ; si le serveur est sur un autre domaine, il doit autoriser celui-ci (CORS).",
     problem_timeout: "Le serveur n’a pas répondu dans les {seconds} secondes.",
+    problem_aborted: "La requête a été annulée.",
     problem_status: "Le serveur a répondu avec le code {status}{meaning}.",
     status_not_found: " : ressource introuvable",
     status_forbidden: " : accès refusé",
@@ -503,6 +506,7 @@ static EN: Messages = Messages {
     retry: "Try again",
     problem_network: "The server did not answer. Check your connection; if the server is on another domain, it must allow this one (CORS).",
     problem_timeout: "The server did not answer within {seconds} seconds.",
+    problem_aborted: "The request was cancelled.",
     problem_status: "The server answered with status {status}{meaning}.",
     status_not_found: ": not found",
     status_forbidden: ": access denied",
@@ -725,6 +729,7 @@ mod tests {
             ),
             (shape(Found::Missing), "Le champ /headline manque : un texte non vide attendu.", "The field /headline is missing: expected a non-empty text."),
             (shape(Found::Number), "un texte non vide attendu, un nombre trouvé", "expected a non-empty text, found a number"),
+            (Problem::Aborted, "annulée", "cancelled"),
         ];
         for (problem, fr, en) in problems {
             let error = LoadError { url: "https://example.org/a".into(), problem };

@@ -22,11 +22,15 @@ const TIMEOUT_SECONDS: u32 = 15;
 pub struct FetchTransport {
     in_flight: Rc<RefCell<HashMap<u64, AbortController>>>,
     next_id: Cell<u64>,
+    /// Set once the widget let its requests go: what ends then is not a failure.
+    released: Rc<Cell<bool>>,
 }
 
 impl FetchTransport {
-    /// Aborts every request on its way; their futures end with a network problem.
+    /// Aborts every request on its way; their futures end with [`Problem::Aborted`], which
+    /// nobody reports.
     pub fn abort_all(&self) {
+        self.released.set(true);
         for (_, controller) in self.in_flight.borrow_mut().drain() {
             controller.abort();
         }
@@ -55,6 +59,7 @@ impl Transport for FetchTransport {
         let id = self.next_id.get();
         self.next_id.set(id + 1);
         let controller = AbortController::new();
+        let released = self.released.clone();
         let registration = controller.as_ref().ok().map(|controller| {
             self.in_flight.borrow_mut().insert(id, controller.clone());
             InFlight { set: self.in_flight.clone(), id }
@@ -98,6 +103,7 @@ impl Transport for FetchTransport {
             match answer.await {
                 Ok(response) => Ok((url.clone(), response)),
                 Err(_) if timed_out.get() => Err(failed(Problem::Timeout { seconds: TIMEOUT_SECONDS })),
+                Err(_) if released.get() => Err(failed(Problem::Aborted)),
                 Err(error) => Err(network(error.to_string())),
             }
         })

@@ -230,7 +230,9 @@ fn post(
             Ok((url, response)) => Err(refusal(url, &response, decode_error(&response.body))),
         };
         if let Err(error) = &result {
-            report(&error.to_string());
+            if !matches!(error, PostError::Failed(LoadError { problem: Problem::Aborted, .. })) {
+                report(&error.to_string());
+            }
         }
         result
     })
@@ -284,8 +286,9 @@ fn load<T: 'static>(
             }
             Ok((url, response)) => decode(&response).map_err(|problem| LoadError { url, problem }),
         };
-        if let Err(error) = &result {
-            report(&error.to_string());
+        match &result {
+            Err(error) if error.problem != Problem::Aborted => report(&error.to_string()),
+            _ => {}
         }
         result
     })
