@@ -5,10 +5,9 @@ use std::fmt;
 use std::rc::Rc;
 
 use article_widget_core::error::{LoadError, Problem};
-use article_widget_core::json::{self, Node};
+use article_widget_core::json::{self, Node, Value};
 #[cfg(feature = "mappings")]
 use article_widget_core::mapping::Mapping;
-use serde_json::Value;
 
 /// The build without the mapping language (the `mappings` feature off) has no mapping to
 /// hold: `Api::Mapped` cannot be made, and a `mapping` setting is refused by name.

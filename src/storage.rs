@@ -1,7 +1,7 @@
 //! What the widget keeps in the reader's storage, and in what shape: the draft per article
 //! while typing, and, when asked, the reader's details. Unreadable stored data is ignored.
 
-use serde_json::{json, Value};
+use article_widget_core::json::{self, Value};
 
 use crate::platform::Platform;
 use crate::state::{StoredDraft, StoredIdentity};
@@ -13,7 +13,7 @@ fn draft_key(article: &str) -> String {
 const IDENTITY_KEY: &str = "article-widget:identity";
 
 pub fn load_draft(platform: &dyn Platform, article: &str) -> Option<StoredDraft> {
-    let value: Value = serde_json::from_str(&platform.load(&draft_key(article))?).ok()?;
+    let value = json::parse(&platform.load(&draft_key(article))?).ok()?;
     Some(StoredDraft {
         body: value.get("body")?.as_str()?.to_owned(),
         reply_to: value.get("replyTo").and_then(Value::as_str).map(str::to_owned),
@@ -25,12 +25,12 @@ pub fn save_draft(platform: &dyn Platform, article: &str, draft: &StoredDraft) {
     if draft.body.trim().is_empty() {
         platform.remove(&draft_key(article));
     } else {
-        platform.save(&draft_key(article), &json!({ "body": draft.body, "replyTo": draft.reply_to }).to_string());
+        platform.save(&draft_key(article), &Value::object([("body", Value::from(draft.body.as_str())), ("replyTo", Value::from(draft.reply_to.as_deref()))]).to_string());
     }
 }
 
 pub fn load_identity(platform: &dyn Platform) -> Option<StoredIdentity> {
-    let value: Value = serde_json::from_str(&platform.load(IDENTITY_KEY)?).ok()?;
+    let value = json::parse(&platform.load(IDENTITY_KEY)?).ok()?;
     let text = |name| value.get(name).and_then(Value::as_str).unwrap_or_default().to_owned();
     Some(StoredIdentity { name: text("name"), email: text("email"), website: text("website") })
 }
@@ -39,7 +39,8 @@ pub fn load_identity(platform: &dyn Platform) -> Option<StoredIdentity> {
 pub fn save_identity(platform: &dyn Platform, identity: Option<&StoredIdentity>) {
     match identity {
         Some(StoredIdentity { name, email, website }) => {
-            platform.save(IDENTITY_KEY, &json!({ "name": name, "email": email, "website": website }).to_string())
+            let members = [("name", name), ("email", email), ("website", website)].map(|(key, text)| (key, Value::from(text.as_str())));
+            platform.save(IDENTITY_KEY, &Value::object(members).to_string());
         }
         None => platform.remove(IDENTITY_KEY),
     }

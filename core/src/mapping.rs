@@ -7,14 +7,13 @@
 //! The built-in WordPress and JSON Feed support are mappings like any other
 //! (`core/mappings/`), so that what they need, every publisher's API can have.
 
-use serde_json::{Map, Value};
 
 use crate::article::{Article, Author, Block, Image, Inline, RelatedStory};
 use crate::comment::{Comment, CommentPage, CommentStatus, ValidComment};
 use crate::datetime::DateTime;
 use crate::error::{Expected, Found, Problem, ShapeError};
 use crate::html;
-use crate::json::{self, Node};
+use crate::json::{self, Map, Node, Value};
 use crate::locale::fill;
 use crate::native::ApiError;
 use crate::url::{expand_template, SafeUrl};
@@ -719,7 +718,7 @@ impl Located<'_, '_> {
         }
         match value {
             Some(Value::String(text)) if !text.trim().is_empty() => Ok(Some(text.trim().to_owned())),
-            Some(Value::Number(number)) if number.is_i64() || number.is_u64() => Ok(Some(number.to_string())),
+            Some(Value::Number(number)) if number.is_integer() => Ok(Some(number.as_str().to_owned())),
             _ => Err(self.node.invalid(Expected::Identifier)),
         }
     }
@@ -815,7 +814,7 @@ impl Matcher {
         let node = item.at(&self.at);
         let found = match node.value() {
             Some(Value::String(text)) => text.clone(),
-            Some(Value::Number(number)) => number.to_string(),
+            Some(Value::Number(number)) => number.as_str().to_owned(),
             _ => return false,
         };
         found == fill(&self.equals, values)

@@ -2,13 +2,13 @@
 //! decoded into the model with an error that names the JSON Pointer of the first field at
 //! fault, and the one request body the widget sends.
 
-use serde_json::json;
 
 use crate::article::{Article, Author, Block, HeadingLevel, Image, Inline, RelatedStory};
 use crate::captcha::{Challenge, Signature};
 use crate::comment::{Comment, CommentPage, CommentStatus, ValidComment};
 use crate::error::{Expected, Problem, ShapeError};
-use crate::json::{self, Node};
+use crate::json::{self, Node, Value};
+use crate::url::SafeUrl;
 
 type Result<T> = std::result::Result<T, ShapeError>;
 
@@ -172,22 +172,23 @@ pub fn decode_error(body: &str) -> Option<ApiError> {
 /// The body of `POST /articles/{id}/comments`. A challenge the widget made itself is not
 /// sent: only a server's signed one means anything to a server.
 pub fn encode_new_comment(comment: &ValidComment, parent: Option<&str>, challenge: &Challenge, answer: &str) -> String {
-    let mut body = json!({
-        "name": comment.name,
-        "email": comment.email,
-        "website": comment.website.as_ref().map(|w| w.as_str()),
-        "body": comment.body,
-        "parent": parent,
+    let captcha = challenge.signed.as_ref().map(|signed| {
+        let captcha = Value::object([
+            ("seed", Value::from(challenge.seed.to_string())),
+            ("expires", Value::from(signed.expires.as_str())),
+            ("signature", Value::from(signed.signature.as_str())),
+            ("answer", Value::from(answer)),
+        ]);
+        ("captcha", captcha)
     });
-    if let Some(signed) = &challenge.signed {
-        body["captcha"] = json!({
-            "seed": challenge.seed.to_string(),
-            "expires": signed.expires,
-            "signature": signed.signature,
-            "answer": answer,
-        });
-    }
-    body.to_string()
+    let members = [
+        ("name", Value::from(comment.name.as_str())),
+        ("email", Value::from(comment.email.as_str())),
+        ("website", Value::from(comment.website.as_ref().map(SafeUrl::as_str))),
+        ("body", Value::from(comment.body.as_str())),
+        ("parent", Value::from(parent)),
+    ];
+    Value::object(members.into_iter().chain(captcha)).to_string()
 }
 
 fn comment(node: &Node) -> Result<Comment> {

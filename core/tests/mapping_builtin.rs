@@ -72,7 +72,7 @@ fn a_wordpress_post_asked_for_by_slug_is_the_one_in_the_list_and_provides_its_id
     let (article, provided) = wordpress().decode_article_and_values(&list, &[("id", "putin-pezeshkian-ashgabat")]).unwrap();
     assert_eq!((article.id.as_str(), article.kicker.as_deref()), ("4127", Some("World & Politics")));
     let provided: Vec<(&str, &str)> = provided.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-    assert_eq!(provided, [("categories", "3"), ("id", "4127"), ("tags", "12,15")]);
+    assert_eq!(provided, [("id", "4127"), ("categories", "3"), ("tags", "12,15")]);
     // A post without tags provides none, so that related posts are asked by category alone.
     let mut untagged: serde_json::Value = serde_json::from_str(WP_POST).unwrap();
     untagged["tags"] = serde_json::json!([]);

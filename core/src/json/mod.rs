@@ -1,21 +1,15 @@
 //! Reading a JSON document while knowing where one is in it, so that every complaint names
 //! its place as a JSON Pointer and says what was expected and what was found.
 
-use serde_json::Value;
+mod syntax;
+mod value;
+
+pub use syntax::parse;
+pub use value::{Map, Number, Value};
 
 use crate::datetime::DateTime;
 use crate::error::{Expected, Found, Problem, ShapeError};
 use crate::url::SafeUrl;
-
-/// Parses a response body, locating syntax errors by line and column.
-pub fn parse(text: &str) -> std::result::Result<Value, Problem> {
-    serde_json::from_str(text).map_err(|error| {
-        let message = error.to_string();
-        // serde_json appends " at line L column C", which the problem carries as numbers.
-        let detail = message.rsplit_once(" at line ").map_or(message.as_str(), |(d, _)| d);
-        Problem::Syntax { line: error.line(), column: error.column(), detail: detail.to_owned() }
-    })
-}
 
 /// Parses a response body and reads it from its root with `read`: the one way every
 /// decoder turns text into the model, with syntax and shape problems alike.
@@ -176,7 +170,7 @@ impl<'a> Node<'a> {
     pub fn invalid(&self, expected: Expected) -> ShapeError {
         match self.value {
             Some(Value::String(text)) => self.fail_value(expected, text),
-            Some(Value::Number(n)) => ShapeError { path: self.path().to_owned(), expected, found: Found::Value(n.to_string()) },
+            Some(Value::Number(n)) => ShapeError { path: self.path().to_owned(), expected, found: Found::Value(n.as_str().to_owned()) },
             _ => self.fail(expected),
         }
     }
@@ -215,16 +209,37 @@ mod tests {
     #[test]
     fn syntax_errors_are_located() {
         let cases = [
-            ("{\n  \"a\": 1,\n}", 3, 1),
-            ("<!doctype html>", 1, 1),
-            ("", 1, 0),
-            ("{\"a\": tru}", 1, 10),
+            ("{\n  \"a\": 1,\n}", 3, 1, "trailing comma"),
+            ("<!doctype html>", 1, 1, "expected value"),
+            ("", 1, 0, "EOF while parsing a value"),
+            ("{\"a\": tru}", 1, 10, "expected ident"),
+            ("{\"id\": ", 1, 7, "EOF while parsing a value"),
+            ("[1 2]", 1, 4, "expected `,` or `]`"),
+            ("[1,]", 1, 4, "trailing comma"),
+            ("{\"a\" 1}", 1, 6, "expected `:`"),
+            ("{a: 1}", 1, 2, "key must be a string"),
+            ("{\"a\": 1 \"b\"}", 1, 9, "expected `,` or `}`"),
+            ("{\"a\": [", 1, 7, "EOF while parsing a value"),
+            ("[1", 1, 2, "EOF while parsing a list"),
+            ("{\"a\": 1", 1, 7, "EOF while parsing an object"),
+            ("\"abc", 1, 4, "EOF while parsing a string"),
+            ("\"a\tb\"", 1, 3, "control character (\\u0000-\\u001F) found while parsing a string"),
+            ("\"\\x\"", 1, 3, "invalid escape"),
+            ("\"\\u12g4\"", 1, 6, "invalid escape"),
+            ("\"\\ud800\"", 1, 8, "lone leading surrogate in hex escape"),
+            ("\"\\udc00\"", 1, 8, "lone trailing surrogate in hex escape"),
+            ("01", 1, 2, "trailing characters"),
+            ("-", 1, 1, "invalid number"),
+            ("1.", 1, 2, "invalid number"),
+            ("1e+", 1, 3, "invalid number"),
+            ("{} x", 1, 4, "trailing characters"),
+            ("\"é\" é", 1, 5, "trailing characters"),
+            ("nul", 1, 3, "EOF while parsing a value"),
         ];
-        for (text, line, column) in cases {
+        for (text, line, column, expected) in cases {
             match parse(text) {
                 Err(Problem::Syntax { line: l, column: c, detail }) => {
-                    assert_eq!((l, c), (line, column), "{text:?}: {detail}");
-                    assert!(!detail.contains(" at line "), "{detail}");
+                    assert_eq!((l, c, detail.as_str()), (line, column, expected), "{text:?}");
                 }
                 other => panic!("{text:?}: {other:?}"),
             }
@@ -232,8 +247,76 @@ mod tests {
     }
 
     #[test]
+    fn documents_are_read_as_written() {
+        let cases: [(&str, Value); 12] = [
+            ("null", Value::Null),
+            (" true ", Value::Bool(true)),
+            ("false", Value::Bool(false)),
+            ("\"\"", Value::from("")),
+            (r#""a\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00 é""#, Value::from("a\"\\/\u{8}\u{c}\n\r\t\u{e9}\u{1F600} é")),
+            ("[]", Value::Array(vec![])),
+            ("[1, [2], {}]", Value::Array(vec![Value::from(1i64), Value::Array(vec![Value::from(2i64)]), Value::object([])])),
+            (r#"{"b": 1, "a": null}"#, Value::object([("b", Value::from(1i64)), ("a", Value::Null)])),
+            ("-0", Value::Number(Number::written("-0"))),
+            ("12.50e-3", Value::Number(Number::written("12.50e-3"))),
+            ("18446744073709551615", Value::from(u64::MAX)),
+            ("-9223372036854775808", Value::from(i64::MIN)),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse(text).as_ref(), Ok(&expected), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn written_text_reads_back_the_same() {
+        let texts = [
+            r#"{"a":[1,-2.5e3,true,false,null],"b":{"c":""}}"#,
+            r#""quote \" backslash \\ controls \n\r\t\b\f\u0001\u001f é 😀 / <""#,
+            "[]",
+            "{}",
+        ];
+        for text in texts {
+            let value = parse(text).unwrap();
+            assert_eq!(value.to_string(), text);
+            assert_eq!(parse(&value.to_string()).unwrap(), value);
+        }
+    }
+
+    #[test]
+    fn the_last_of_a_repeated_key_counts() {
+        let value = parse(r#"{"a": 1, "b": 2, "a": 3}"#).unwrap();
+        assert_eq!(value.get("a").and_then(Value::as_u64), Some(3));
+        let mut members = value.as_object().unwrap().clone();
+        members.insert("b".into(), Value::Null);
+        assert_eq!(members.get("b"), Some(&Value::Null));
+    }
+
+    #[test]
+    fn numbers_read_as_integers_only_when_whole() {
+        let number = |text| parse(text).unwrap();
+        assert_eq!(number("42").as_u64(), Some(42));
+        for text in ["-1", "1.0", "1e2", "18446744073709551616"] {
+            assert_eq!(number(text).as_u64(), None, "{text}");
+        }
+        let Value::Number(n) = number("-7") else { unreachable!() };
+        assert!(n.is_integer() && n.as_i64() == Some(-7));
+        let Value::Number(n) = number("1.5e3") else { unreachable!() };
+        assert!(!n.is_integer() && n.as_f64() == Some(1500.0));
+        let Value::Number(n) = number("1e999") else { unreachable!() };
+        assert_eq!(n.as_f64(), None);
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = |depth| "[".repeat(depth) + &"]".repeat(depth);
+        assert!(parse(&deep(128)).is_ok());
+        assert!(matches!(parse(&deep(129)), Err(Problem::Syntax { detail, .. }) if detail == "recursion limit exceeded"));
+        assert!(matches!(parse(&deep(100_000)), Err(Problem::Syntax { .. })));
+    }
+
+    #[test]
     fn paths_are_json_pointers() {
-        let value = serde_json::json!({"a/b": [{"~c": 1}]});
+        let value = parse(r#"{"a/b": [{"~c": 1}]}"#).unwrap();
         let root = Node::root(&value);
         let items = root.get("a/b").items().unwrap();
         let error = items[0].get("~c").text().unwrap_err();
@@ -245,12 +328,12 @@ mod tests {
 
     #[test]
     fn pointers_reach_members_and_elements() {
-        let value = serde_json::json!({"items": [{"a/b": {"~c": "x"}}], "": 1});
+        let value = parse(r#"{"items": [{"a/b": {"~c": "x"}}], "": 1}"#).unwrap();
         let root = Node::root(&value);
         let cases = [
-            ("/items/0/a~1b/~0c", Some(serde_json::json!("x")), "/items/0/a~1b/~0c"),
+            ("/items/0/a~1b/~0c", Some(Value::from("x")), "/items/0/a~1b/~0c"),
             ("", Some(value.clone()), "/"),
-            ("/", Some(serde_json::json!(1)), "/"),
+            ("/", Some(Value::from(1i64)), "/"),
             ("/items/1/a", None, "/items/1/a"),
             ("/items/x", None, "/items/x"),
         ];
