@@ -157,7 +157,7 @@ impl Config {
     /// widget's own API, `endpoints` with `article`, `related`, `comments`, `captcha` (`null`
     /// switches one off). `element_text` is as for [`Config::from_attributes`].
     pub fn from_json(text: &str, element_text: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let value = json::parse(text).map_err(|problem| ConfigError::NotJson { detail: format!("{problem:?}") })?;
+        let value = json::parse(text).map_err(|problem| ConfigError::NotJson { detail: problem.to_string() })?;
         let root = Node::root(&value);
         let invalid = |node: &Node, expected| ConfigError::Invalid {
             setting: node.path().trim_start_matches('/').replace('/', "."),

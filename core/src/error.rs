@@ -140,8 +140,14 @@ impl fmt::Display for Found {
 /// English, with every detail: what the console shows the integrator.
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.url)?;
-        match &self.problem {
+        write!(f, "{}: {}", self.url, self.problem)
+    }
+}
+
+/// English, with every detail, without the URL.
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             Problem::Network { detail } => write!(
                 f,
                 "no response ({detail}); if the backend is on another origin, it must allow this one (CORS)"
@@ -193,9 +199,17 @@ impl fmt::Display for PostError {
     /// English, for the console.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PostError::Fields(errors) => write!(f, "invalid fields: {errors:?}"),
-            PostError::Captcha(refusal) => write!(f, "captcha refused: {refusal:?}"),
-            PostError::RateLimited { retry_after_seconds } => write!(f, "rate limited; retry after {retry_after_seconds:?} s"),
+            PostError::Fields(errors) => {
+                f.write_str("invalid fields:")?;
+                errors.iter().try_for_each(|error| write!(f, " {}", crate::locale::Locale::En.describe_field_error(error)))
+            }
+            PostError::Captcha(refusal) => f.write_str(match refusal {
+                CaptchaRefusal::Wrong => "captcha refused: wrong answer",
+                CaptchaRefusal::Stale => "captcha refused: expired, used or unsigned challenge",
+                CaptchaRefusal::TooFast => "captcha refused: answered too fast",
+            }),
+            PostError::RateLimited { retry_after_seconds: Some(seconds) } => write!(f, "rate limited; retry after {seconds} s"),
+            PostError::RateLimited { retry_after_seconds: None } => f.write_str("rate limited"),
             PostError::Refused { status, code, message } => write!(f, "refused with status {status}: {code}: {message}"),
             PostError::Failed(error) => write!(f, "{error}"),
         }

@@ -68,7 +68,7 @@ impl Transport for FetchTransport {
             let _registration = registration;
             let failed = |problem| LoadError { url: url.clone(), problem };
             let network = |detail: String| failed(Problem::Network { detail });
-            let controller = controller.map_err(|e| network(format!("{e:?}")))?;
+            let controller = controller.map_err(|_| network("AbortController is unavailable".to_owned()))?;
             let timed_out = Rc::new(Cell::new(false));
             let _timer = {
                 let (controller, timed_out) = (controller.clone(), timed_out.clone());
