@@ -243,9 +243,10 @@ impl WidgetState {
             }
             Action::MoreLoaded(Ok(page)) => {
                 if let Remote::Ready(thread) = &mut self.thread {
-                    let known: std::collections::HashSet<&str> = thread.comments.iter().map(|c| c.id.as_str()).collect();
+                    let mut known: Vec<&str> = thread.comments.iter().map(|c| c.id.as_str()).collect();
+                    known.sort_unstable();
                     // A comment posted meanwhile can shift pages: never show one twice.
-                    let fresh: Vec<Comment> = page.comments.into_iter().filter(|c| !known.contains(c.id.as_str())).collect();
+                    let fresh: Vec<Comment> = page.comments.into_iter().filter(|c| known.binary_search(&c.id.as_str()).is_err()).collect();
                     thread.comments = thread.comments.iter().cloned().chain(fresh).collect();
                     thread.total = page.total;
                     thread.next = page.next;

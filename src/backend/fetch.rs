@@ -1,7 +1,6 @@
 //! The browser's `fetch`, as a [`Transport`], with a time limit.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use article_widget_core::error::{LoadError, Problem};
@@ -20,7 +19,7 @@ const TIMEOUT_SECONDS: u32 = 15;
 /// so that an unmounted widget leaves none behind ([`FetchTransport::abort_all`]).
 #[derive(Default)]
 pub struct FetchTransport {
-    in_flight: Rc<RefCell<HashMap<u64, AbortController>>>,
+    in_flight: Rc<RefCell<Vec<(u64, AbortController)>>>,
     next_id: Cell<u64>,
     /// Set once the widget let its requests go: what ends then is not a failure.
     released: Rc<Cell<bool>>,
@@ -31,7 +30,7 @@ impl FetchTransport {
     /// nobody reports.
     pub fn abort_all(&self) {
         self.released.set(true);
-        for (_, controller) in self.in_flight.borrow_mut().drain() {
+        for (_, controller) in self.in_flight.borrow_mut().drain(..) {
             controller.abort();
         }
     }
@@ -43,13 +42,13 @@ impl FetchTransport {
 
 /// Removes a request from the set on its way when it ends, however it ends.
 struct InFlight {
-    set: Rc<RefCell<HashMap<u64, AbortController>>>,
+    set: Rc<RefCell<Vec<(u64, AbortController)>>>,
     id: u64,
 }
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        self.set.borrow_mut().remove(&self.id);
+        self.set.borrow_mut().retain(|(id, _)| *id != self.id);
     }
 }
 
@@ -61,7 +60,7 @@ impl Transport for FetchTransport {
         let controller = AbortController::new();
         let released = self.released.clone();
         let registration = controller.as_ref().ok().map(|controller| {
-            self.in_flight.borrow_mut().insert(id, controller.clone());
+            self.in_flight.borrow_mut().push((id, controller.clone()));
             InFlight { set: self.in_flight.clone(), id }
         });
         Box::pin(async move {

@@ -7,6 +7,8 @@ use article_widget_core::datetime::DateTime;
 use article_widget_core::locale::Locale;
 use yew::prelude::*;
 
+use super::class_with;
+
 #[derive(Properties, PartialEq)]
 pub struct ArticleViewProps {
     pub article: Rc<Article>,
@@ -113,7 +115,7 @@ fn inlines(content: &[Inline]) -> Html {
 fn figure(image: &Image, locale: Locale, class: &'static str, eager: bool) -> Html {
     let has_caption = image.caption.is_some() || image.credit.is_some();
     html! {
-        <figure class={classes!("aw-figure", class)}>
+        <figure class={class_with("aw-figure", Some(class))}>
             { picture(image, "", eager) }
             if has_caption {
                 <figcaption class="aw-figure__caption">
@@ -137,7 +139,7 @@ fn figure(image: &Image, locale: Locale, class: &'static str, eager: bool) -> Ht
 pub(super) fn picture(image: &Image, class: &'static str, eager: bool) -> Html {
     html! {
         <img
-            class={classes!("aw-image", class)}
+            class={class_with("aw-image", Some(class))}
             src={image.src.to_string()}
             alt={image.alt.clone()}
             width={image.width.map(|w| w.to_string())}

@@ -7,6 +7,8 @@ use article_widget_core::locale::{fill, Locale};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::class_with;
+
 use crate::platform::{random_key, Services};
 use crate::state::{Action, Input, Remote, Submission, WidgetState};
 
@@ -87,7 +89,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
             .collect::<Vec<_>>()
             .join(" ");
         html! {
-            <div class={classes!("aw-field", error.map(|_| "aw-field--invalid"))}>
+            <div class={class_with("aw-field", error.map(|_| "aw-field--invalid"))}>
                 <label for={id(name)}>
                     { label }{ " " }
                     <span class="aw-field__marker">{ "(" }{ if required { m.required } else { m.optional } }{ ")" }</span>
@@ -155,7 +157,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
             <h3 class="aw-form__heading" id={id("form-heading")}>{ heading }</h3>
             <div class="aw-form__status-region" role="status" aria-live="polite">
                 if let Some((class, message)) = status {
-                    <div class={classes!("aw-form__status", class)} tabindex="-1" ref={status_ref}>
+                    <div class={class_with("aw-form__status", Some(class))} tabindex="-1" ref={status_ref}>
                         <p>{ message }</p>
                         if !field_summary.is_empty() {
                             <ul>
@@ -170,15 +172,15 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
             { text_field(Field::Name, Input::Name, &form.draft.name, "text", "name", true, None) }
             { text_field(Field::Email, Input::Email, &form.draft.email, "email", "email", true, Some(m.email_hint)) }
             { text_field(Field::Website, Input::Website, &form.draft.website, "url", "url", false, None) }
-            <div class={classes!("aw-field", body_error.map(|_| "aw-field--invalid"))}>
+            <div class={class_with("aw-field", body_error.map(|_| "aw-field--invalid"))}>
                 <label for={id("body")}>{ m.label_body }{ " " }<span class="aw-field__marker">{ "(" }{ m.required }{ ")" }</span></label>
                 <textarea id={id("body")} name="body" rows="6" ref={body_ref} value={form.draft.body.clone()}
                     required=true aria-required="true" aria-invalid={body_error.is_some().to_string()}
                     aria-describedby={body_described_by} oninput={edit(Input::Body)} />
-                <p class={classes!("aw-field__counter", (body_length > BODY_MAX_CHARS).then_some("aw-field__counter--over"))} id={id("body-counter")}>{ counter }</p>
+                <p class={class_with("aw-field__counter", (body_length > BODY_MAX_CHARS).then_some("aw-field__counter--over"))} id={id("body-counter")}>{ counter }</p>
                 { field_error(body_error, &id("body-error"), *locale) }
             </div>
-            <div class={classes!("aw-field", "aw-captcha", captcha_error.map(|_| "aw-field--invalid"))}>
+            <div class={class_with("aw-field aw-captcha", captcha_error.map(|_| "aw-field--invalid"))}>
                 if let Some(question) = question {
                     <label for={id("captcha")}>{ fill(m.captcha_label, &[("question", &question)]) }</label>
                     <p class="aw-field__hint" id={id("captcha-hint")}>{ m.captcha_hint }</p>

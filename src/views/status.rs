@@ -4,6 +4,8 @@ use article_widget_core::error::LoadError;
 use article_widget_core::locale::Locale;
 use yew::prelude::*;
 
+use super::class_with;
+
 use crate::state::Section;
 
 /// Grey shapes where the section will be, so that nothing jumps when it arrives.
@@ -44,7 +46,7 @@ pub fn placeholder(locale: Locale, section: Section) -> Html {
         ),
     };
     html! {
-        <div class={classes!("aw-placeholder", section_class(section))} role="status" aria-busy="true">
+        <div class={class_with("aw-placeholder", Some(section_class(section)))} role="status" aria-busy="true">
             <span class="aw-visually-hidden">{ label }</span>
             <div aria-hidden="true">{ shapes }</div>
         </div>
@@ -60,7 +62,7 @@ pub fn error_block(error: &LoadError, locale: Locale, section: Section, on_retry
         Section::Comments => m.comments_failed,
     };
     html! {
-        <div class={classes!("aw-error", section_class(section))} role="alert">
+        <div class={class_with("aw-error", Some(section_class(section)))} role="alert">
             <p class="aw-error__title">{ title }</p>
             <p class="aw-error__detail">{ locale.describe(error) }</p>
             <p class="aw-error__url">{ m.address }{ " " }<code>{ &error.url }</code></p>
