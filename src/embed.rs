@@ -26,7 +26,8 @@ pub const MARKER: &str = "data-article-widget";
 /// The custom element's tag, defined by `www/article-widget.js`.
 const CUSTOM_ELEMENT: &str = "ARTICLE-WIDGET";
 
-const STYLESHEET: &str = include_str!("../www/widget.css");
+// www/widget.css, minified by build.rs.
+const STYLESHEET: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.min.css"));
 
 /// A mounted widget.
 #[wasm_bindgen]
