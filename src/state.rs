@@ -41,7 +41,8 @@ pub enum Section {
 /// The comments received so far, in page order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Thread {
-    pub comments: Rc<[Comment]>,
+    /// Each comment shared, so that a new page or a posted comment copies pointers, not texts.
+    pub comments: Rc<[Rc<Comment>]>,
     pub total: u64,
     pub next: Option<String>,
     /// When the first page arrived, in unix seconds: "3 minutes ago" is relative to it.
@@ -235,7 +236,7 @@ impl WidgetState {
             Action::RelatedLoaded(result) => self.related = Remote::from_result(result),
             Action::ThreadLoaded { result, now } => {
                 self.thread = Remote::from_result(result.map(|page| Thread {
-                    comments: page.comments.into(),
+                    comments: page.comments.into_iter().map(Rc::new).collect(),
                     total: page.total,
                     next: page.next,
                     now,
@@ -246,7 +247,8 @@ impl WidgetState {
                     let mut known: Vec<&str> = thread.comments.iter().map(|c| c.id.as_str()).collect();
                     known.sort_unstable();
                     // A comment posted meanwhile can shift pages: never show one twice.
-                    let fresh: Vec<Comment> = page.comments.into_iter().filter(|c| known.binary_search(&c.id.as_str()).is_err()).collect();
+                    let fresh: Vec<Rc<Comment>> =
+                        page.comments.into_iter().filter(|c| known.binary_search(&c.id.as_str()).is_err()).map(Rc::new).collect();
                     thread.comments = thread.comments.iter().cloned().chain(fresh).collect();
                     thread.total = page.total;
                     thread.next = page.next;
@@ -395,7 +397,7 @@ impl WidgetState {
                     self.own_pending.push(comment);
                 } else if let Remote::Ready(thread) = &mut self.thread {
                     if !thread.comments.iter().any(|c| c.id == comment.id) {
-                        thread.comments = thread.comments.iter().cloned().chain([comment]).collect();
+                        thread.comments = thread.comments.iter().cloned().chain([Rc::new(comment)]).collect();
                         thread.total += 1;
                     }
                 }

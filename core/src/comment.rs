@@ -10,7 +10,7 @@ pub const EMAIL_MAX_CHARS: usize = 254;
 pub const WEBSITE_MAX_CHARS: usize = 2_000;
 pub const BODY_MAX_CHARS: usize = 10_000;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Comment {
     pub id: String,
     /// The comment this one answers, in the same article.

@@ -2,6 +2,7 @@
 //! nested a few levels deep, deeper replies flattened with "in reply to", and comment text
 //! split into lines and links.
 
+use std::borrow::Borrow;
 use std::collections::{HashMap, HashSet};
 
 use crate::comment::Comment;
@@ -12,41 +13,43 @@ use crate::url::SafeUrl;
 /// on a phone.
 pub const MAX_DEPTH: usize = 3;
 
-/// A comment placed in the thread.
+/// A comment placed in the thread: `C` is how the list holds its comments (`Comment`, or
+/// `Rc<Comment>` for a view that keeps them without copying).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Entry<'a> {
-    pub comment: &'a Comment,
+pub struct Entry<'a, C = Comment> {
+    pub comment: &'a C,
     /// 0 for a top-level comment, at most [`MAX_DEPTH`].
     pub depth: usize,
     /// The author answered, when the nesting no longer shows it.
     pub in_reply_to: Option<&'a str>,
-    pub replies: Vec<Entry<'a>>,
+    pub replies: Vec<Entry<'a, C>>,
 }
 
 /// Arranges comments into threads. Top-level comments keep the order given (the page's
 /// order, oldest or newest first); replies come oldest first under their parent. A reply
 /// whose parent is not in the list (not yet loaded, or held for moderation) is shown at the
 /// top level, so that nothing received is hidden.
-pub fn build(comments: &[Comment]) -> Vec<Entry<'_>> {
-    let known: HashMap<&str, &Comment> = comments.iter().map(|c| (c.id.as_str(), c)).collect();
-    let mut children: HashMap<&str, Vec<&Comment>> = HashMap::new();
+pub fn build<C: Borrow<Comment>>(comments: &[C]) -> Vec<Entry<'_, C>> {
+    let known: HashSet<&str> = comments.iter().map(|c| c.borrow().id.as_str()).collect();
+    let mut children: HashMap<&str, Vec<&C>> = HashMap::new();
     let mut roots = Vec::new();
-    for comment in comments {
-        match comment.parent.as_deref().filter(|p| known.contains_key(p) && *p != comment.id) {
-            Some(parent) => children.entry(parent).or_default().push(comment),
-            None => roots.push(comment),
+    for held in comments {
+        let comment = held.borrow();
+        match comment.parent.as_deref().filter(|p| known.contains(p) && *p != comment.id) {
+            Some(parent) => children.entry(parent).or_default().push(held),
+            None => roots.push(held),
         }
     }
     for replies in children.values_mut() {
         // Stable: replies of the same second keep the backend's order (ids are opaque).
-        replies.sort_by_key(|c| c.created.unix_seconds());
+        replies.sort_by_key(|&c| Borrow::<Comment>::borrow(c).created.unix_seconds());
     }
     let mut visited = HashSet::new();
-    let mut threads: Vec<Entry> = roots.into_iter().map(|root| place(root, &children, &mut visited)).collect();
+    let mut threads: Vec<Entry<C>> = roots.into_iter().map(|root| place(root, &children, &mut visited)).collect();
     // Comments in a cycle of parents (bad data) have no root: show them at the top level.
-    for comment in comments {
-        if !visited.contains(comment.id.as_str()) {
-            threads.push(place(comment, &children, &mut visited));
+    for held in comments {
+        if !visited.contains(held.borrow().id.as_str()) {
+            threads.push(place(held, &children, &mut visited));
         }
     }
     threads
@@ -55,16 +58,16 @@ pub fn build(comments: &[Comment]) -> Vec<Entry<'_>> {
 /// Places `root` and everything below it. An explicit stack rather than recursion: a
 /// malicious chain of 10 000 replies must neither overflow the stack nor nest 10 000 levels
 /// of HTML.
-fn place<'a>(root: &'a Comment, children: &HashMap<&str, Vec<&'a Comment>>, visited: &mut HashSet<&'a str>) -> Entry<'a> {
+fn place<'a, C: Borrow<Comment>>(root: &'a C, children: &HashMap<&str, Vec<&'a C>>, visited: &mut HashSet<&'a str>) -> Entry<'a, C> {
     let mut top = Entry { comment: root, depth: 0, in_reply_to: None, replies: Vec::new() };
     // (path of indexes from `top` to the entry receiving replies, comment whose replies to
     // place, that comment's depth)
-    let mut pending: Vec<(Vec<usize>, &'a Comment, usize)> = vec![(Vec::new(), root, 0)];
-    visited.insert(root.id.as_str());
+    let mut pending: Vec<(Vec<usize>, &'a Comment, usize)> = vec![(Vec::new(), root.borrow(), 0)];
+    visited.insert(root.borrow().id.as_str());
     while let Some((path, parent, depth)) = pending.pop() {
         let Some(replies) = children.get(parent.id.as_str()) else { continue };
-        for reply in replies {
-            if !visited.insert(reply.id.as_str()) {
+        for &reply in replies {
+            if !visited.insert(reply.borrow().id.as_str()) {
                 continue; // shown already: each comment appears once
             }
             let nested = depth < MAX_DEPTH;
@@ -80,13 +83,13 @@ fn place<'a>(root: &'a Comment, children: &HashMap<&str, Vec<&'a Comment>>, visi
             });
             let mut reply_path = target_path;
             reply_path.push(target.replies.len() - 1);
-            pending.push((reply_path, reply, reply_depth));
+            pending.push((reply_path, reply.borrow(), reply_depth));
         }
     }
     top
 }
 
-fn entry_at<'e, 'a>(top: &'e mut Entry<'a>, path: &[usize]) -> &'e mut Entry<'a> {
+fn entry_at<'e, 'a, C>(top: &'e mut Entry<'a, C>, path: &[usize]) -> &'e mut Entry<'a, C> {
     path.iter().fold(top, |entry, &index| &mut entry.replies[index])
 }
 

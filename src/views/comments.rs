@@ -186,8 +186,9 @@ fn ThreadView(props: &ThreadViewProps) -> Html {
     }
 }
 
-/// A [`thread::Entry`] that owns its comment, so that the arranged thread can be memoised.
-#[derive(PartialEq)]
+/// A [`thread::Entry`] that shares its comment, so that the arranged thread can be memoised.
+/// Comparing two is cheap for the same comments: `Rc<Comment>` compares pointers first.
+#[derive(PartialEq, Eq)]
 struct OwnedEntry {
     comment: Rc<Comment>,
     in_reply_to: Option<AttrValue>,
@@ -201,10 +202,10 @@ impl OwnedEntry {
     }
 }
 
-impl From<Entry<'_>> for OwnedEntry {
-    fn from(entry: Entry<'_>) -> Self {
+impl From<Entry<'_, Rc<Comment>>> for OwnedEntry {
+    fn from(entry: Entry<'_, Rc<Comment>>) -> Self {
         OwnedEntry {
-            comment: Rc::new(entry.comment.clone()),
+            comment: entry.comment.clone(),
             in_reply_to: entry.in_reply_to.map(|a| AttrValue::from(a.to_owned())),
             replies: entry.replies.into_iter().map(OwnedEntry::from).collect(),
         }
