@@ -6,6 +6,7 @@ use std::hint::black_box;
 use article_widget_core::captcha::Puzzle;
 use article_widget_core::comment::{Comment, CommentStatus};
 use article_widget_core::datetime::DateTime;
+use article_widget_core::json::{self, Value};
 use article_widget_core::locale::Locale;
 use article_widget_core::mapping::Mapping;
 use article_widget_core::{html, native, thread};
@@ -30,6 +31,22 @@ fn comments(count: usize) -> Vec<Comment> {
         .collect()
 }
 
+/// The native API's page of these comments, as the server writes it.
+fn comment_page(comments: &[Comment]) -> String {
+    let comment = |c: &Comment| {
+        Value::object([
+            ("id", Value::from(c.id.as_str())),
+            ("parent", Value::from(c.parent.as_deref())),
+            ("author", Value::from(c.author.as_str())),
+            ("body", Value::from(c.body.as_str())),
+            ("created", Value::from(c.created.to_string())),
+            ("status", Value::from(c.status.code())),
+        ])
+    };
+    let page = [("total", Value::from(comments.len() as u64)), ("comments", Value::Array(comments.iter().map(comment).collect()))];
+    Value::object(page).to_string()
+}
+
 fn hot_paths(c: &mut Criterion) {
     c.bench_function("captcha: 1,000 puzzles and questions", |b| {
         b.iter(|| (0..1_000u64).map(|seed| Puzzle::from_seed(black_box(seed)).question(Locale::Fr).len()).sum::<usize>())
@@ -43,6 +60,13 @@ fn hot_paths(c: &mut Criterion) {
     let wordpress = Mapping::builtin("wordpress").unwrap();
     c.bench_function("mapping: decode a WordPress post", |b| {
         b.iter(|| wordpress.decode_article(black_box(WORDPRESS_POST), &[("id", "4127")]).unwrap())
+    });
+    // The widget's own JSON reader, and serde_json's on the same text for reference.
+    let page = comment_page(&comments(1_000));
+    c.bench_function("json: read a page of 1,000 comments", |b| b.iter(|| json::parse(black_box(&page)).unwrap()));
+    c.bench_function("json: the same with serde_json", |b| b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&page)).unwrap()));
+    c.bench_function("native: decode a page of 1,000 comments", |b| {
+        b.iter(|| native::decode_comment_page(black_box(&page)).unwrap().comments.len())
     });
     for count in [1_000, 10_000] {
         let thread_of = comments(count);

@@ -38,11 +38,18 @@ impl<'a> Node<'a> {
 
     /// The member `key` of this object; absent when this is not an object or lacks it.
     pub fn get(&self, key: &str) -> Node<'a> {
-        let escaped = key.replace('~', "~0").replace('/', "~1");
-        Node {
-            value: self.value.and_then(|v| v.get(key)),
-            path: format!("{}/{escaped}", self.path),
+        // Built for every member read, so without the formatting machinery.
+        let mut path = String::with_capacity(self.path.len() + 1 + key.len());
+        path.push_str(&self.path);
+        path.push('/');
+        for c in key.chars() {
+            match c {
+                '~' => path.push_str("~0"),
+                '/' => path.push_str("~1"),
+                c => path.push(c),
+            }
         }
+        Node { value: self.value.and_then(|v| v.get(key)), path }
     }
 
     /// Missing and `null` both mean "not given" for optional members.

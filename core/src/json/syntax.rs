@@ -202,23 +202,25 @@ impl Parser<'_> {
     fn string(&mut self) -> Result<String> {
         self.at += 1;
         let mut text = String::new();
-        let mut run_start = self.at;
         loop {
-            match self.peek() {
-                None => return Err(self.error("EOF while parsing a string")),
-                Some(b'"') => {
-                    text.push_str(&self.text[run_start..self.at]);
+            // The run up to the next byte that needs a look: the end, an escape, or a control.
+            let run = self.bytes[self.at..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+            let Some(run) = run else {
+                self.at = self.bytes.len();
+                return Err(self.error("EOF while parsing a string"));
+            };
+            text.push_str(&self.text[self.at..self.at + run]);
+            self.at += run;
+            match self.bytes[self.at] {
+                b'"' => {
                     self.at += 1;
                     return Ok(text);
                 }
-                Some(b'\\') => {
-                    text.push_str(&self.text[run_start..self.at]);
+                b'\\' => {
                     self.at += 1;
                     text.push(self.escape()?);
-                    run_start = self.at;
                 }
-                Some(0..0x20) => return Err(self.error("control character (\\u0000-\\u001F) found while parsing a string")),
-                Some(_) => self.at += 1,
+                _ => return Err(self.error("control character (\\u0000-\\u001F) found while parsing a string")),
             }
         }
     }
