@@ -130,70 +130,64 @@ impl Parser<'_> {
     /// From after the `[`.
     fn array(&mut self) -> Result<Value> {
         let mut items = Vec::new();
-        self.skip_whitespace();
-        if self.peek() == Some(b']') {
-            self.at += 1;
-            return Ok(Value::Array(items));
-        }
-        loop {
-            items.push(self.value()?);
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b',') => {
-                    self.at += 1;
-                    self.skip_whitespace();
-                    if self.peek() == Some(b']') {
-                        return Err(self.error("trailing comma"));
-                    }
-                }
-                Some(b']') => {
-                    self.at += 1;
-                    return Ok(Value::Array(items));
-                }
-                Some(_) => return Err(self.error("expected `,` or `]`")),
-                None => return Err(self.error("EOF while parsing a list")),
-            }
-        }
+        self.sequence(b']', "expected `,` or `]`", "EOF while parsing a list", |parser| {
+            items.push(parser.value()?);
+            Ok(())
+        })?;
+        Ok(Value::Array(items))
     }
 
     /// From after the `{`.
     fn object(&mut self) -> Result<Value> {
         let mut members = Map::default();
+        self.sequence(b'}', "expected `,` or `}`", "EOF while parsing an object", |parser| {
+            parser.object_part(b'"', "key must be a string")?;
+            let key = parser.string()?;
+            parser.skip_whitespace();
+            parser.object_part(b':', "expected `:`")?;
+            parser.at += 1;
+            members.push(key, parser.value()?);
+            Ok(())
+        })?;
+        Ok(Value::Object(members))
+    }
+
+    /// The items of an array or object, from after its opening bracket to after `close`:
+    /// `item` reads one, a comma goes on to the next.
+    fn sequence(&mut self, close: u8, unexpected: &'static str, eof: &'static str, mut item: impl FnMut(&mut Self) -> Result<()>) -> Result<()> {
         self.skip_whitespace();
-        if self.peek() == Some(b'}') {
+        if self.peek() == Some(close) {
             self.at += 1;
-            return Ok(Value::Object(members));
+            return Ok(());
         }
         loop {
-            match self.peek() {
-                Some(b'"') => {}
-                Some(_) => return Err(self.error("key must be a string")),
-                None => return Err(self.error("EOF while parsing an object")),
-            }
-            let key = self.string()?;
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b':') => self.at += 1,
-                Some(_) => return Err(self.error("expected `:`")),
-                None => return Err(self.error("EOF while parsing an object")),
-            }
-            members.push(key, self.value()?);
+            item(self)?;
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => {
                     self.at += 1;
                     self.skip_whitespace();
-                    if self.peek() == Some(b'}') {
+                    if self.peek() == Some(close) {
                         return Err(self.error("trailing comma"));
                     }
                 }
-                Some(b'}') => {
+                Some(byte) if byte == close => {
                     self.at += 1;
-                    return Ok(Value::Object(members));
+                    return Ok(());
                 }
-                Some(_) => return Err(self.error("expected `,` or `}`")),
-                None => return Err(self.error("EOF while parsing an object")),
+                Some(_) => return Err(self.error(unexpected)),
+                None => return Err(self.error(eof)),
             }
+        }
+    }
+
+    /// Fails unless the next byte is `byte`, a part of an object's member (left for the
+    /// caller to read).
+    fn object_part(&self, byte: u8, unexpected: &'static str) -> Result<()> {
+        match self.peek() {
+            Some(next) if next == byte => Ok(()),
+            Some(_) => Err(self.error(unexpected)),
+            None => Err(self.error("EOF while parsing an object")),
         }
     }
 
