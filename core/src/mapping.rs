@@ -7,7 +7,6 @@
 //! The built-in WordPress and JSON Feed support are mappings like any other
 //! (`core/mappings/`), so that what they need, every publisher's API can have.
 
-
 use crate::article::{Article, Author, Block, Image, Inline, RelatedStory};
 use crate::comment::{Comment, CommentPage, CommentStatus, ValidComment};
 use crate::datetime::DateTime;

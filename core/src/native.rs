@@ -2,7 +2,6 @@
 //! decoded into the model with an error that names the JSON Pointer of the first field at
 //! fault, and the one request body the widget sends.
 
-
 use crate::article::{Article, Author, Block, HeadingLevel, Image, Inline, RelatedStory};
 use crate::captcha::{Challenge, Signature};
 use crate::comment::{Comment, CommentPage, CommentStatus, ValidComment};

@@ -293,9 +293,7 @@ mod tests {
     fn the_last_of_a_repeated_key_counts() {
         let value = parse(r#"{"a": 1, "b": 2, "a": 3}"#).unwrap();
         assert_eq!(value.get("a").and_then(Value::as_u64), Some(3));
-        let mut members = value.as_object().unwrap().clone();
-        members.insert("b".into(), Value::Null);
-        assert_eq!(members.get("b"), Some(&Value::Null));
+        assert_eq!(value.get("b").and_then(Value::as_u64), Some(2));
     }
 
     #[test]

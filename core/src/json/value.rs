@@ -110,13 +110,6 @@ impl Map {
         self.0.iter()
     }
 
-    pub fn insert(&mut self, key: String, value: Value) {
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, old)) => *old = value,
-            None => self.0.push((key, value)),
-        }
-    }
-
     pub(super) fn push(&mut self, key: String, value: Value) {
         self.0.push((key, value));
     }
@@ -125,14 +118,6 @@ impl Map {
 impl FromIterator<(String, Value)> for Map {
     fn from_iter<I: IntoIterator<Item = (String, Value)>>(members: I) -> Map {
         Map(members.into_iter().collect())
-    }
-}
-
-impl<'m> IntoIterator for &'m Map {
-    type Item = &'m (String, Value);
-    type IntoIter = std::slice::Iter<'m, (String, Value)>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
     }
 }
 
@@ -157,12 +142,6 @@ impl From<i64> for Value {
 impl From<u64> for Value {
     fn from(number: u64) -> Value {
         Value::Number(Number(number.to_string()))
-    }
-}
-
-impl From<bool> for Value {
-    fn from(value: bool) -> Value {
-        Value::Bool(value)
     }
 }
 
