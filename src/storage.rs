@@ -25,7 +25,8 @@ pub fn save_draft(platform: &dyn Platform, article: &str, draft: &StoredDraft) {
     if draft.body.trim().is_empty() {
         platform.remove(&draft_key(article));
     } else {
-        platform.save(&draft_key(article), &Value::object([("body", Value::from(draft.body.as_str())), ("replyTo", Value::from(draft.reply_to.as_deref()))]).to_string());
+        let draft = Value::object([("body", Value::from(draft.body.as_str())), ("replyTo", Value::from(draft.reply_to.as_deref()))]);
+        platform.save(&draft_key(article), &draft.to_string());
     }
 }
 

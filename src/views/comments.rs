@@ -11,7 +11,6 @@ use web_sys::{HtmlSelectElement, IntersectionObserver, IntersectionObserverEntry
 use yew::prelude::*;
 
 use super::class_with;
-
 use super::form::CommentForm;
 use super::status::{error_block, placeholder};
 use crate::backend::Order;

@@ -8,7 +8,6 @@ use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::class_with;
-
 use crate::platform::{random_key, Services};
 use crate::state::{Action, Input, Remote, Submission, WidgetState};
 

@@ -5,7 +5,6 @@ use article_widget_core::locale::Locale;
 use yew::prelude::*;
 
 use super::class_with;
-
 use crate::state::Section;
 
 /// Grey shapes where the section will be, so that nothing jumps when it arrives.
