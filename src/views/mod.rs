@@ -123,16 +123,12 @@ fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<WidgetState
         deliver_unless_cleaned_up(related, move |result| dispatcher.dispatch(Action::RelatedLoaded(result.map(Rc::from))))
     });
 
-    use_effect_with((props.on_event.clone(), ready), |(on_event, ready)| {
-        if *ready {
-            on_event.emit(WidgetEvent::Ready);
-        }
-    });
-
-    // Effects run once the DOM holds what was rendered: the marks time what readers see.
-    use_effect_with((services.clone(), ready), |(services, ready)| {
+    // Effects run once the DOM holds what was rendered: the mark times what readers see,
+    // and the page hears of the article when it is on screen.
+    use_effect_with((services.clone(), props.on_event.clone(), ready), |(services, on_event, ready)| {
         if *ready {
             services.platform.mark(ARTICLE_RENDERED);
+            on_event.emit(WidgetEvent::Ready);
         }
     });
     let comments_shown = match &state.thread {
