@@ -4,9 +4,10 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use article_widget_core::error::{LoadError, Problem};
-use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 use gloo_timers::callback::Timeout;
-use web_sys::AbortController;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, Headers, RequestInit, Response};
 
 use super::{HttpRequest, HttpResponse, LocalFuture, Method, Transport};
 
@@ -76,36 +77,52 @@ impl Transport for FetchTransport {
                     controller.abort();
                 })
             };
-            let method = match request.method {
-                Method::Get => HttpMethod::GET,
-                Method::Post => HttpMethod::POST,
-            };
-            let mut builder = RequestBuilder::new(&url)
-                .method(method)
-                .header("Accept", "application/json")
-                .abort_signal(Some(&controller.signal()));
-            for (name, value) in &request.headers {
-                builder = builder.header(name, value);
-            }
-            let sent = match request.body {
-                Some(body) => builder.body(body).map_err(|e| network(e.to_string()))?.send().await,
-                None => builder.send().await,
-            };
             let answer = async {
-                let response = sent?;
+                let init = RequestInit::new();
+                init.set_method(match request.method {
+                    Method::Get => "GET",
+                    Method::Post => "POST",
+                });
+                init.set_signal(Some(&controller.signal()));
+                let headers = Headers::new()?;
+                headers.set("Accept", "application/json")?;
+                for (name, value) in &request.headers {
+                    headers.set(name, value)?;
+                }
+                init.set_headers(&headers);
+                if let Some(body) = &request.body {
+                    init.set_body(&JsValue::from_str(body));
+                }
+                let window = web_sys::window().ok_or("no window to fetch from")?;
+                let response: Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init)).await?.unchecked_into();
                 let status = response.status();
                 // The Fetch standard's `Headers` lists names in lower case, as `HttpResponse` has them.
-                let headers = response.headers().entries().collect();
-                let body = response.text().await?;
-                Ok::<_, gloo_net::Error>(HttpResponse { status, body, headers })
+                let headers = js_sys::try_iter(&response.headers())?
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|entry| {
+                        let pair: js_sys::Array = entry.ok()?.unchecked_into();
+                        Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+                    })
+                    .collect();
+                let body = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
+                Ok::<_, JsValue>(HttpResponse { status, body, headers })
             };
             match answer.await {
                 Ok(response) => Ok((url.clone(), response)),
                 Err(_) if timed_out.get() => Err(failed(Problem::Timeout { seconds: TIMEOUT_SECONDS })),
                 Err(_) if released.get() => Err(failed(Problem::Aborted)),
-                Err(error) => Err(network(error.to_string())),
+                Err(error) => Err(network(describe(&error))),
             }
         })
+    }
+}
+
+/// A JavaScript error as the console would name it: `TypeError: Failed to fetch`.
+fn describe(error: &JsValue) -> String {
+    match error.dyn_ref::<js_sys::Error>() {
+        Some(error) => format!("{}: {}", String::from(error.name()), String::from(error.message())),
+        None => error.as_string().unwrap_or_else(|| "unknown error".to_owned()),
     }
 }
 
