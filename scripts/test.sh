@@ -9,6 +9,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# A clean run writes about 3 GiB of build output (measured on a fresh clone, README
+# "Continuous integration"): warn up front rather than end in a compiler's "No space left on
+# device" halfway through. CI reruns nothing, so it keeps no incremental caches.
+MIN_FREE_GIB=4
+[ -n "${CI:-}" ] && export CARGO_INCREMENTAL=0
+free_kib=$(df -Pk . | awk 'NR == 2 { print $4 }')
+if [ "$free_kib" -lt $((MIN_FREE_GIB * 1024 * 1024)) ]; then
+  echo "test.sh: $((free_kib / 1024)) MiB free here; a clean run needs about $MIN_FREE_GIB GiB" >&2
+fi
+
 step "lint (clippy, native and wasm32, with and without the mapping language)"
 cargo clippy --offline --workspace --all-targets -- -D warnings
 cargo clippy --offline --target wasm32-unknown-unknown --all-targets -- -D warnings
