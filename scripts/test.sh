@@ -9,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
-# A clean run writes about 3 GiB of build output (measured on a fresh clone, README
+# A clean run writes about 2.7 GiB of build output (measured on a fresh clone, README
 # "Continuous integration"): warn up front rather than end in a compiler's "No space left on
 # device" halfway through. CI reruns nothing, so it keeps no incremental caches.
 MIN_FREE_GIB=4
