@@ -7,7 +7,7 @@ use article_widget_core::locale::{fill, Locale};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::class_with;
+use super::{aria_bool, class_with};
 use crate::platform::{random_key, Services};
 use crate::state::{Action, Input, Remote, Submission, WidgetState};
 
@@ -97,8 +97,8 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                     <p class="aw-field__hint" id={id(&format!("{name}-hint"))}>{ hint }</p>
                 }
                 <input id={id(name)} name={name} type={kind} autocomplete={autocomplete} value={value.to_owned()}
-                    required={required} aria-required={required.to_string()}
-                    aria-invalid={error.is_some().to_string()}
+                    required={required} aria-required={aria_bool(required)}
+                    aria-invalid={aria_bool(error.is_some())}
                     aria-describedby={(!described_by.is_empty()).then_some(described_by)}
                     oninput={edit(input)} />
                 { field_error(error, &id(&format!("{name}-error")), *locale) }
@@ -174,7 +174,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
             <div class={class_with("aw-field", body_error.map(|_| "aw-field--invalid"))}>
                 <label for={id("body")}>{ m.label_body }{ " " }<span class="aw-field__marker">{ "(" }{ m.required }{ ")" }</span></label>
                 <textarea id={id("body")} name="body" rows="6" ref={body_ref} value={form.draft.body.clone()}
-                    required=true aria-required="true" aria-invalid={body_error.is_some().to_string()}
+                    required=true aria-required="true" aria-invalid={aria_bool(body_error.is_some())}
                     aria-describedby={body_described_by} oninput={edit(Input::Body)} />
                 <p class={class_with("aw-field__counter", (body_length > BODY_MAX_CHARS).then_some("aw-field__counter--over"))} id={id("body-counter")}>{ counter }</p>
                 { field_error(body_error, &id("body-error"), *locale) }
@@ -186,7 +186,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                     <div class="aw-captcha__row">
                         <input id={id("captcha")} name="captcha" type="text" inputmode="text" autocomplete="off" size="8"
                             value={form.answer.clone()} required=true aria-required="true"
-                            aria-invalid={captcha_error.is_some().to_string()}
+                            aria-invalid={aria_bool(captcha_error.is_some())}
                             aria-describedby={[Some(id("captcha-hint")), captcha_error.map(|_| id("captcha-error"))].into_iter().flatten().collect::<Vec<_>>().join(" ")}
                             oninput={edit(Input::Answer)} />
                         <button type="button" class="aw-button aw-button--secondary" onclick={new_question.clone()}>{ m.captcha_new }</button>
@@ -212,7 +212,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                 }
             </div>
             <div class="aw-form__actions">
-                <button type="submit" class="aw-button" aria-disabled={sending.to_string()}>
+                <button type="submit" class="aw-button" aria-disabled={aria_bool(sending)}>
                     { if sending { m.submitting } else { m.submit } }
                 </button>
                 if props.reply_to_author.is_some() {

@@ -239,6 +239,11 @@ fn use_storage_effects(props: &WidgetProps, state: &UseReducerHandle<WidgetState
     });
 }
 
+/// An ARIA state's value: a text that is never allocated.
+fn aria_bool(state: bool) -> AttrValue {
+    AttrValue::Static(if state { "true" } else { "false" })
+}
+
 /// A class attribute: a block's classes and, when given, a modifier. Plain text rather than
 /// Yew's `classes!`, whose ordered set costs the download more than the few lists here need.
 fn class_with(classes: &'static str, modifier: Option<&str>) -> AttrValue {
