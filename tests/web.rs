@@ -723,3 +723,29 @@ fn a_mapping_that_cannot_be_read_is_refused_with_the_key_at_fault() {
     assert!(shown.contains("the element #broken-mapping: at /article/fields/headline: expected a JSON Pointer"), "{shown}");
     script.remove();
 }
+
+/// The browser's own transport, nothing faked: a backend that cannot be reached is named by
+/// its URL with the browser's own reason, a relative URL is resolved against the page, and
+/// a request the widget lets go of ends as `Aborted`, which nobody reports.
+#[wasm_bindgen_test]
+async fn the_fetch_transport_names_the_url_and_the_reason_of_each_failure() {
+    use article_widget::backend::fetch::FetchTransport;
+    let transport = FetchTransport::default();
+
+    // Nothing listens on port 9 of loopback: the connection is refused.
+    let unreachable = "http://127.0.0.1:9/api/articles/x";
+    let error = transport.send(HttpRequest::get(unreachable)).await.unwrap_err();
+    assert_eq!(error, LoadError { url: unreachable.to_owned(), problem: Problem::Network { detail: "TypeError: Failed to fetch".to_owned() } });
+
+    // The test page's own server has no such file: an HTTP answer, from the page's origin.
+    let origin = web_sys::window().unwrap().location().origin().unwrap();
+    let (url, response) = transport.send(HttpRequest::get("no-such-file.json")).await.unwrap();
+    assert_eq!(url, format!("{origin}/no-such-file.json"));
+    assert_eq!(response.status, 404);
+
+    let pending = transport.send(HttpRequest::get("no-such-file.json"));
+    assert_eq!(transport.in_flight(), 1);
+    transport.abort_all();
+    assert_eq!(pending.await.unwrap_err().problem, Problem::Aborted);
+    assert_eq!(transport.in_flight(), 0, "an ended request leaves the set");
+}
