@@ -31,6 +31,10 @@ pub struct MappedBackend {
     /// What the article's latest answer provided (the mapping's `provides`); the views ask
     /// for the other endpoints once it is in ([`Backend::needs_article_first`]).
     provided: Rc<RefCell<Provided>>,
+    /// Set when another endpoint reads the article's own document (a JSON Feed's related
+    /// stories are the feed's other items): the views then ask for it once the article is
+    /// in, and the transport hands it the answer already downloaded.
+    shares_article_document: bool,
 }
 
 impl MappedBackend {
@@ -39,7 +43,22 @@ impl MappedBackend {
         if !article.bytes().all(|b| b.is_ascii_digit()) {
             setting.push(("slug".to_owned(), article.to_owned()));
         }
-        MappedBackend { transport, mapping, base: base.to_owned(), setting: Rc::new(setting), provided: Rc::default() }
+        let article_url = mapping.article_url(base, &borrowed(&setting));
+        let same_document = |url: Option<String>| url.as_deref() == Some(article_url.as_str());
+        let shares_article_document = same_document(mapping.related_url(base, &borrowed(&setting)))
+            || same_document(mapping.comments_url(base, &borrowed(&setting), None));
+        let transport = match shares_article_document {
+            true => Rc::new(Remembering { inner: transport, url: article_url, answer: Rc::default() }),
+            false => transport,
+        };
+        MappedBackend {
+            transport,
+            mapping,
+            base: base.to_owned(),
+            setting: Rc::new(setting),
+            provided: Rc::default(),
+            shares_article_document,
+        }
     }
 
     /// The values for every endpoint but the article's: what the article provided first,
@@ -62,6 +81,34 @@ impl MappedBackend {
     }
 }
 
+/// A transport that keeps the first successful answer for one URL and gives it again to
+/// whoever asks for that URL later, rather than downloading the same document twice.
+/// Failures are not kept, so a retry goes to the network.
+struct Remembering {
+    inner: Rc<dyn Transport>,
+    url: String,
+    answer: Rc<RefCell<Option<(String, HttpResponse)>>>,
+}
+
+impl Transport for Remembering {
+    fn send(&self, request: HttpRequest) -> LocalFuture<Result<(String, HttpResponse), LoadError>> {
+        if request.url != self.url || request.method != Method::Get {
+            return self.inner.send(request);
+        }
+        if let Some(answer) = self.answer.borrow().clone() {
+            return Box::pin(async move { Ok(answer) });
+        }
+        let (sent, kept) = (self.inner.send(request), self.answer.clone());
+        Box::pin(async move {
+            let answer = sent.await?;
+            if (200..300).contains(&answer.1.status) {
+                *kept.borrow_mut() = Some(answer.clone());
+            }
+            Ok(answer)
+        })
+    }
+}
+
 fn borrowed(values: &[(String, String)]) -> Vec<(&str, &str)> {
     values.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect()
 }
@@ -80,7 +127,7 @@ impl Backend for MappedBackend {
     }
 
     fn needs_article_first(&self) -> bool {
-        self.mapping.needs_article_values()
+        self.mapping.needs_article_values() || self.shares_article_document
     }
 
     fn related(&self) -> Option<LocalFuture<Result<Vec<RelatedStory>, LoadError>>> {
@@ -317,6 +364,25 @@ mod tests {
         let urls: Vec<&str> = related.iter().map(|s| s.url.as_str()).collect();
         assert_eq!(urls, ["https://news.example.org/2024/10/11/putin-pezeshkian-ashgabat/", "https://partner.example.com/iran-oil"]);
         assert!(!backend.has_comments());
+        assert!(backend.needs_article_first(), "the related stories wait for the feed the article brings");
+        assert_eq!(transport.sent.borrow().len(), 1, "the feed is downloaded once");
+    }
+
+    #[tokio::test]
+    async fn a_shared_document_that_failed_is_asked_for_again() {
+        let feed_url = "https://news.example.org/feed.json";
+        let transport = TableTransport::new(&[(feed_url, response(503, "busy"))]);
+        let backend = MappedBackend::new(Rc::new(Mapping::builtin("jsonfeed").unwrap()), feed_url, "4120", transport.clone());
+        let unavailable = LoadError { url: feed_url.into(), problem: Problem::Status { status: 503 } };
+        assert_eq!(backend.article().await, Err(unavailable.clone()));
+        assert_eq!(backend.article().await, Err(unavailable));
+        assert_eq!(transport.sent.borrow().len(), 2, "a failure is not kept");
+    }
+
+    #[test]
+    fn endpoints_on_their_own_urls_do_not_wait_for_the_article() {
+        let (backend, _) = wordpress(&[]);
+        assert!(!backend.shares_article_document);
     }
 
     #[tokio::test]

@@ -319,6 +319,7 @@ test("a WordPress site and a JSON Feed, by their mappings alone, on another orig
   await feed.locator("h1").waitFor();
   assert.equal(await feed.locator("h1").innerText(), "BRICS summit: what to expect in Kazan");
   assert.ok((await feed.locator(".aw-related__link").count()) >= 1, "the feed's other items are the related stories");
+  assert.equal(replay.asked.filter((url) => url === "/feed.json").length, 1, "the article and its related stories read one download of the feed");
 
   // A single-page app switching a widget from the widget's own API to a mapping: the other
   // build takes the element over, and nothing of the first widget remains.
