@@ -660,6 +660,27 @@ async fn a_wordpress_site_by_its_mapping_alone_shows_the_post_and_its_comments_a
     assert!(fake.sent.borrow().iter().all(|r| r.url.starts_with("https://news.example.org/wp-json/wp/v2/")));
 }
 
+/// WordPress's related posts and comments need the post's answer: while it has failed they
+/// cannot load, so its error block stands alone (no placeholder left turning), and its
+/// Retry brings them all.
+#[wasm_bindgen_test]
+async fn sections_that_wait_for_a_failed_article_step_aside_until_its_retry() {
+    let fake = FakeTransport::with(&[(WP_ARTICLE, 503, "busy"), (WP_RELATED, 200, WP_POSTS)]);
+    fake.answer_with_headers(WP_FIRST_PAGE, 200, WP_COMMENTS, &[("x-wp-total", "2"), ("x-wp-totalpages", "1")]);
+    let config = json_config(json!({"article": "4127", "mapping": "wordpress", "backend": "https://news.example.org", "lang": "en", "comments": "eager"}));
+    let (_widget, root) = mount_configured(&config, fake.clone(), FakePlatform::new());
+
+    let error = find(&root, ".aw-error.aw-section--article").await;
+    sleep(Duration::from_millis(50)).await;
+    assert!(root.query_selector(".aw-skeleton, .aw-section--related, .aw-comments").unwrap().is_none(), "only the article's error");
+    assert_eq!(fake.sent.borrow().len(), 1, "nothing asked but the post");
+
+    fake.answer(WP_ARTICLE, 200, WP_POST);
+    click(&error.query_selector("button").unwrap().unwrap());
+    find(&root, ".aw-related__link").await;
+    find(&root, ".aw-thread .aw-comment").await;
+}
+
 #[wasm_bindgen_test]
 async fn an_inline_mapping_pointing_at_nothing_shows_the_json_pointer_with_retry() {
     let fake = FakeTransport::with(&[("https://cms.example/posts/4127", 200, WP_POST)]);

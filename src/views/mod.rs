@@ -88,7 +88,11 @@ pub fn Widget(props: &WidgetProps) -> Html {
         Remote::Ready(article) => html! { <ArticleView article={article.clone()} {locale} /> },
         Remote::Failed(error) => error_block(error, locale, Section::Article, retry(Section::Article)),
     };
+    // What waits for the article cannot load while it has failed: its error block, with its
+    // Retry, stands alone rather than beside placeholders that would never resolve.
+    let waits_for_failed_article = matches!(state.article, Remote::Failed(_)) && props.services.backend.needs_article_first();
     let related = match &state.related {
+        Remote::Loading if waits_for_failed_article => html! {},
         Remote::Loading => placeholder(locale, Section::Related),
         Remote::Ready(stories) if stories.is_empty() => html! {},
         Remote::Ready(stories) => html! { <RelatedList stories={stories.clone()} {locale} /> },
@@ -98,7 +102,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
         <div class="aw-widget" lang={locale.tag()}>
             { article }
             { related }
-            if props.services.backend.has_comments() {
+            if props.services.backend.has_comments() && !waits_for_failed_article {
                 <CommentsSection state={state.clone()} services={props.services.clone()} {locale} id_prefix={props.id_prefix.clone()} />
             }
         </div>
