@@ -39,6 +39,8 @@ const CAPTCHA_SEED: u64 = 1_234_567;
 struct FakeTransport {
     answers: RefCell<HashMap<String, HttpResponse>>,
     sent: RefCell<Vec<HttpRequest>>,
+    /// Routes whose answers wait until released, as over a slow network.
+    held: Rc<RefCell<Vec<String>>>,
 }
 
 impl FakeTransport {
@@ -76,6 +78,14 @@ impl FakeTransport {
         self.answers.borrow_mut().remove(route);
     }
 
+    fn hold(&self, route: &str) {
+        self.held.borrow_mut().push(route.to_owned());
+    }
+
+    fn release(&self, route: &str) {
+        self.held.borrow_mut().retain(|held| held != route);
+    }
+
     fn posts(&self) -> Vec<HttpRequest> {
         self.sent.borrow().iter().filter(|r| r.method == Method::Post).cloned().collect()
     }
@@ -91,8 +101,12 @@ impl Transport for FakeTransport {
         };
         let answer = self.answers.borrow().get(&route).cloned();
         self.sent.borrow_mut().push(request);
+        let held = self.held.clone();
         Box::pin(async move {
             sleep(Duration::from_millis(20)).await;
+            while held.borrow().contains(&route) {
+                sleep(Duration::from_millis(10)).await;
+            }
             match answer {
                 Some(response) => Ok((absolute, response)),
                 None => Err(LoadError { url: absolute, problem: Problem::Network { detail: "TypeError: Failed to fetch".into() } }),
@@ -552,6 +566,36 @@ async fn lazy_comments_load_when_the_section_comes_near() {
     find(&root, ".aw-comments__empty").await;
     find(&root, "form [name=captcha]").await;
     spacer.remove();
+}
+
+/// While the article loads, its short placeholder puts the comments section within reach of
+/// the viewport: lazy comments watch for it only once the article is in, or every page view
+/// would fetch them.
+#[wasm_bindgen_test]
+async fn lazy_comments_wait_for_the_article_before_watching_the_viewport() {
+    let fake = FakeTransport::seeded(page(&[], 0));
+    fake.hold(ARTICLE);
+    let lazy = Config { comments_loading: CommentsLoading::Lazy, ..config("fr") };
+    let host = fresh_host();
+    let window = web_sys::window().unwrap();
+    window.document().unwrap().body().unwrap().prepend_with_node_1(&host).unwrap();
+    window.scroll_to_with_x_and_y(0.0, 0.0);
+    // Small enough that the section sits within a screen of the top whatever the window.
+    host.style().set_property("zoom", "0.25").unwrap();
+    let _widget = embed::mount_with_services(host.clone(), &lazy, fake.clone(), FakePlatform::new());
+    let root = rendered_in(&host);
+
+    find(&root, ".aw-placeholder.aw-section--article").await;
+    find(&root, ".aw-comments").await;
+    sleep(Duration::from_millis(200)).await;
+    let asked = |url: &str| fake.sent.borrow().iter().any(|r| r.url == url);
+    assert!(!asked(FIRST_PAGE) && !asked(CAPTCHA), "nothing is fetched for comments before the article");
+
+    fake.release(ARTICLE);
+    find(&root, ".aw-article h1").await;
+    root.query_selector(".aw-comments").unwrap().unwrap().scroll_into_view();
+    eventually("the comments are fetched once near", || asked(FIRST_PAGE) && asked(CAPTCHA)).await;
+    host.remove();
 }
 
 #[wasm_bindgen_test]

@@ -81,12 +81,15 @@ pub fn CommentsSection(props: &CommentsSectionProps) -> Html {
 }
 
 /// Dispatches [`Action::ShowComments`] once the section comes within a screen of the
-/// viewport, so that readers who never scroll that far cost the backend nothing.
+/// viewport, so that readers who never scroll that far cost the backend nothing. It watches
+/// only once the article is in (or has failed): above the article's short placeholder, the
+/// section would be within reach on every page view.
 #[hook]
 fn use_show_when_near(section: &NodeRef, state: &UseReducerHandle<WidgetState>) {
     let dispatcher = state.dispatcher();
-    use_effect_with((section.clone(), state.comments_visible), move |(section, visible)| {
-        let observer = (!*visible).then(|| section.cast::<web_sys::Element>()).flatten().and_then(|element| {
+    let watch = !state.comments_visible && !matches!(state.article, Remote::Loading);
+    use_effect_with((section.clone(), watch), move |(section, watch)| {
+        let observer = watch.then(|| section.cast::<web_sys::Element>()).flatten().and_then(|element| {
             let on_change = Closure::<dyn Fn(js_sys::Array)>::new(move |entries: js_sys::Array| {
                 let near = entries.iter().any(|e| e.unchecked_into::<IntersectionObserverEntry>().is_intersecting());
                 if near {
