@@ -131,8 +131,10 @@ fn mount_with(
 ) -> WidgetHandle {
     // Element ids must be unique on the page, however many widgets it has.
     static MOUNTED: AtomicU32 = AtomicU32::new(0);
+    let (backend, article_request) = backend::head_start(backend::connect(config, transport));
+    wasm_bindgen_futures::spawn_local(article_request);
     let widget = WidgetProps {
-        services: Services { backend: backend::connect(config, transport), platform },
+        services: Services { backend, platform },
         locale: reader_locale(config),
         article: config.article.clone().into(),
         id_prefix: format!("{ID_PREFIX}{}", MOUNTED.fetch_add(1, Ordering::Relaxed) + 1).into(),

@@ -8,6 +8,7 @@
 
 #[cfg(target_arch = "wasm32")]
 pub mod fetch;
+mod head_start;
 #[cfg(feature = "mappings")]
 mod mapped;
 
@@ -23,6 +24,7 @@ use article_widget_core::native::{self, ApiError};
 use article_widget_core::url::expand_template;
 
 use crate::config::{Api, Config, NativeEndpoints};
+pub use head_start::head_start;
 #[cfg(feature = "mappings")]
 pub use mapped::MappedBackend;
 
@@ -348,7 +350,7 @@ mod tests {
         HttpResponse { headers, ..response }
     }
 
-    fn backend(answers: &[(&str, HttpResponse)]) -> (NativeBackend, Rc<TableTransport>) {
+    pub(super) fn backend(answers: &[(&str, HttpResponse)]) -> (NativeBackend, Rc<TableTransport>) {
         let transport = TableTransport::new(answers);
         let endpoints = NativeEndpoints {
             article_url: "/api/{id}".into(),
@@ -360,7 +362,7 @@ mod tests {
     }
 
     const MINIMAL: &str = r#"{"id":"a b","headline":"H","published":"2024-01-01T00:00:00Z","body":[]}"#;
-    const ARTICLE: &str = "/api/a%20b";
+    pub(super) const ARTICLE: &str = "/api/a%20b";
     const COMMENTS: &str = "/api/a%20b/comments";
 
     #[tokio::test]
