@@ -131,8 +131,16 @@ impl Default for Form {
     }
 }
 
+/// How long the widget waits for the article before it shows placeholders: about the
+/// longest wait that still feels immediate, so placeholders appear only when they help.
+pub const PLACEHOLDER_DELAY_MS: u64 = 300;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct WidgetState {
+    /// True from the start until the article's first answer or [`PLACEHOLDER_DELAY_MS`],
+    /// whichever comes first: meanwhile the widget shows nothing, so that an article that
+    /// answers sooner appears without a flash of placeholders (and without their layout).
+    pub quiet_start: bool,
     pub article: Remote<Rc<Article>>,
     pub related: Remote<Rc<[RelatedStory]>>,
     pub thread: Remote<Thread>,
@@ -162,6 +170,7 @@ impl Default for WidgetState {
 impl WidgetState {
     pub fn new(comments_visible: bool) -> Self {
         WidgetState {
+            quiet_start: true,
             article: Remote::Loading,
             related: Remote::Loading,
             thread: Remote::Loading,
@@ -197,6 +206,8 @@ pub struct StoredIdentity {
 
 #[derive(Debug)]
 pub enum Action {
+    /// The placeholders are due: the article has not answered within [`PLACEHOLDER_DELAY_MS`].
+    PlaceholdersDue,
     ArticleLoaded(Result<Rc<Article>, LoadError>),
     RelatedLoaded(Result<Rc<[RelatedStory]>, LoadError>),
     ThreadLoaded { result: Result<CommentPage, LoadError>, now: i64 },
@@ -232,7 +243,11 @@ impl Reducible for WidgetState {
 impl WidgetState {
     fn apply(&mut self, action: Action) {
         match action {
-            Action::ArticleLoaded(result) => self.article = Remote::from_result(result),
+            Action::PlaceholdersDue => self.quiet_start = false,
+            Action::ArticleLoaded(result) => {
+                self.quiet_start = false;
+                self.article = Remote::from_result(result);
+            }
             Action::RelatedLoaded(result) => self.related = Remote::from_result(result),
             Action::ThreadLoaded { result, now } => {
                 self.thread = Remote::from_result(result.map(|page| Thread {
@@ -470,6 +485,16 @@ mod tests {
             Submission::Sending(comment) => comment,
             other => panic!("not sending: {other:?}"),
         }
+    }
+
+    #[test]
+    fn the_quiet_start_ends_with_the_articles_first_answer_or_the_delay_and_never_returns() {
+        assert!(WidgetState::default().quiet_start);
+        let answered = Rc::new(WidgetState::default()).reduce(Action::ArticleLoaded(Err(error())));
+        assert!(!answered.quiet_start);
+        let retried = answered.reduce(Action::Retry(Section::Article));
+        assert!(!retried.quiet_start, "a retry shows its placeholder at once");
+        assert!(!Rc::new(WidgetState::default()).reduce(Action::PlaceholdersDue).quiet_start);
     }
 
     #[test]

@@ -276,11 +276,17 @@ async fn submit(root: &Element) {
 
 #[wasm_bindgen_test]
 async fn shows_a_placeholder_then_the_seed_article_and_its_related_stories() {
-    let (mut widget, root) = mount(FakeTransport::seeded(page(&[], 0)), FakePlatform::new(), "fr");
+    let fake = FakeTransport::seeded(page(&[], 0));
+    fake.hold(ARTICLE);
+    let (mut widget, root) = mount(fake.clone(), FakePlatform::new(), "fr");
 
+    // Nothing at first, in case the article answers at once; placeholders once it is late.
+    sleep(Duration::from_millis(100)).await;
+    assert!(root.query_selector(".aw-widget *").unwrap().is_none(), "no flash of placeholders");
     let placeholder = find(&root, ".aw-placeholder.aw-section--article").await;
     assert_eq!(placeholder.get_attribute("aria-busy").as_deref(), Some("true"));
     assert!(root.query_selector("h1").unwrap().is_none());
+    fake.release(ARTICLE);
 
     let h1 = find(&root, "article h1").await;
     assert_eq!(
@@ -312,6 +318,29 @@ async fn shows_a_placeholder_then_the_seed_article_and_its_related_stories() {
 
     widget.unmount();
     eventually("the element is emptied", || root.child_element_count() == 0).await;
+}
+
+/// An article that answers before the placeholders are due appears without its own.
+#[wasm_bindgen_test]
+async fn a_prompt_article_appears_without_placeholders() {
+    let (_widget, root) = mount(FakeTransport::seeded(page(&[], 0)), FakePlatform::new(), "fr");
+    let seen = Rc::new(Cell::new(false));
+    let watcher = {
+        let (seen, root) = (seen.clone(), root.clone());
+        wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            if root.query_selector(".aw-placeholder.aw-section--article").unwrap().is_some() {
+                seen.set(true);
+            }
+        })
+    };
+    let observer = web_sys::MutationObserver::new(watcher.as_ref().unchecked_ref()).unwrap();
+    let options = web_sys::MutationObserverInit::new();
+    options.set_child_list(true);
+    options.set_subtree(true);
+    observer.observe_with_options(&root, &options).unwrap();
+    find(&root, ".aw-article h1").await;
+    observer.disconnect();
+    assert!(!seen.get(), "the article's placeholder was never shown");
 }
 
 #[wasm_bindgen_test]

@@ -9,16 +9,18 @@ mod status;
 
 use std::cell::Cell;
 use std::rc::Rc;
+use std::time::Duration;
 
 use article_widget_core::captcha::Challenge;
 use article_widget_core::locale::Locale;
 use yew::platform::spawn_local;
+use yew::platform::time::sleep;
 use yew::prelude::*;
 
 use crate::backend::LocalFuture;
 use crate::config::CommentsLoading;
 use crate::platform::{Services, ARTICLE_RENDERED, COMMENTS_RENDERED};
-use crate::state::{Action, More, Remote, Section, StoredDraft, StoredIdentity, Submission, WidgetState};
+use crate::state::{Action, More, Remote, Section, StoredDraft, StoredIdentity, Submission, WidgetState, PLACEHOLDER_DELAY_MS};
 use crate::storage;
 
 pub use article::{ArticleView, ArticleViewProps};
@@ -79,6 +81,9 @@ pub fn Widget(props: &WidgetProps) -> Html {
     use_storage_effects(props, &state);
 
     let locale = props.locale;
+    if state.quiet_start && matches!(state.article, Remote::Loading) {
+        return html! { <div class="aw-widget" lang={locale.tag()}></div> };
+    }
     let retry = |section| {
         let dispatcher = state.dispatcher();
         Callback::from(move |_| dispatcher.dispatch(Action::Retry(section)))
@@ -113,6 +118,12 @@ pub fn Widget(props: &WidgetProps) -> Html {
 #[hook]
 fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<WidgetState>) {
     let services = &props.services;
+    let dispatcher = state.dispatcher();
+    use_effect_with(services.clone(), move |_| {
+        let delay: LocalFuture<()> = Box::pin(sleep(Duration::from_millis(PLACEHOLDER_DELAY_MS)));
+        deliver_unless_cleaned_up(Some(delay), move |()| dispatcher.dispatch(Action::PlaceholdersDue))
+    });
+
     let dispatcher = state.dispatcher();
     use_effect_with((services.clone(), state.article_attempt), move |(services, _)| {
         deliver_unless_cleaned_up(Some(services.backend.article()), move |result| dispatcher.dispatch(Action::ArticleLoaded(result.map(Rc::new))))
