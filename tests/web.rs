@@ -772,6 +772,20 @@ async fn an_inline_mapping_pointing_at_nothing_shows_the_json_pointer_with_retry
     assert!(root.query_selector(".aw-comments").unwrap().is_none(), "a mapping without comments has none");
 }
 
+/// A JSON Feed holds the article and its related stories: one download serves both.
+#[wasm_bindgen_test]
+async fn a_json_feed_is_downloaded_once_for_the_article_and_its_related_stories() {
+    let feed_url = "https://news.example.org/feed.json";
+    let fake = FakeTransport::with(&[(feed_url, 200, include_str!("../core/tests/fixtures/jsonfeed.json"))]);
+    let config = json_config(json!({"article": "4120", "mapping": "jsonfeed", "backend": feed_url, "lang": "en"}));
+    let (_widget, root) = mount_configured(&config, fake.clone(), FakePlatform::new());
+
+    find(&root, ".aw-article h1").await;
+    find(&root, ".aw-related__link").await;
+    let urls: Vec<String> = fake.sent.borrow().iter().map(|r| r.url.clone()).collect();
+    assert_eq!(urls, [feed_url]);
+}
+
 #[wasm_bindgen_test]
 async fn comments_a_mapping_can_read_but_not_post_are_shown_closed() {
     let fake = FakeTransport::with(&[
