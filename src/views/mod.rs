@@ -118,6 +118,8 @@ pub fn Widget(props: &WidgetProps) -> Html {
 #[hook]
 fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<WidgetState>) {
     let services = &props.services;
+    // Not a request: the moment the placeholders are due, if the article is late
+    // (`WidgetState::quiet_start`).
     let dispatcher = state.dispatcher();
     use_effect_with(services.clone(), move |_| {
         let delay: LocalFuture<()> = Box::pin(sleep(Duration::from_millis(PLACEHOLDER_DELAY_MS)));
