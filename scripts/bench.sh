@@ -3,7 +3,7 @@
 # bytes, time to the article (also with the CPU slowed 4×), threads of 100 to 10,000
 # comments, posting. Installs what is missing, builds the npm package and the reference
 # server in release mode, then runs bench/run.mjs, which prints the tables and writes
-# bench/results.json. About 17 minutes on 2 cores; not part of test.sh.
+# bench/results.json. About 8 minutes on 2 cores (5 of them the runs); not part of test.sh.
 #   AW_BENCH_RUNS=5               runs per case (median and min–max are reported)
 #   AW_BENCH_THREADS=100,1000,10000  thread sizes, in comments
 set -euo pipefail
