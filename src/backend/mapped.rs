@@ -47,9 +47,10 @@ impl MappedBackend {
         let same_document = |url: Option<String>| url.as_deref() == Some(article_url.as_str());
         let shares_article_document = same_document(mapping.related_url(base, &borrowed(&setting)))
             || same_document(mapping.comments_url(base, &borrowed(&setting), None));
-        let transport = match shares_article_document {
-            true => Rc::new(Remembering { inner: transport, url: article_url, answer: Rc::default() }),
-            false => transport,
+        let transport: Rc<dyn Transport> = if shares_article_document {
+            Rc::new(Remembering { inner: transport, url: article_url, answer: Rc::default() })
+        } else {
+            transport
         };
         MappedBackend {
             transport,
