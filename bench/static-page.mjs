@@ -35,19 +35,19 @@ function inlines(content) {
   }).join("");
 }
 
-function picture(image, className, eager) {
-  return `<img class="aw-image${className ? " " + className : ""}" src="${escape(image.src)}" alt="${escape(image.alt)}"`
+function picture(image, eager) {
+  return `<img class="aw-image" src="${escape(image.src)}" alt="${escape(image.alt)}"`
     + (image.width ? ` width="${image.width}"` : "") + (image.height ? ` height="${image.height}"` : "")
     + ` loading="${eager ? "eager" : "lazy"}" decoding="async">`;
 }
 
-function figure(image, className, eager) {
+function figure(image, eager) {
   const caption = image.caption || image.credit
     ? `<figcaption class="aw-figure__caption">${image.caption ? `<span class="aw-figure__text">${escape(image.caption)}</span>` : ""}`
       + (image.credit ? `<span class="aw-figure__credit"><span class="aw-visually-hidden">Crédit\u00a0: </span>${escape(image.credit)}</span>` : "")
       + "</figcaption>"
     : "";
-  return `<figure class="aw-figure${className ? " " + className : ""}">${picture(image, "", eager)}${caption}</figure>`;
+  return `<figure class="aw-figure">${picture(image, eager)}${caption}</figure>`;
 }
 
 function block(b) {
@@ -60,7 +60,7 @@ function block(b) {
       const tag = b.ordered ? "ol" : "ul";
       return `<${tag} class="aw-list">${b.items.map((item) => `<li>${inlines(item)}</li>`).join("")}</${tag}>`;
     }
-    case "image": return figure(b, "", false);
+    case "image": return figure(b, false);
     default: throw new Error(`a block the static page does not know: ${b.type}`);
   }
 }
@@ -81,10 +81,10 @@ function articleHtml(article, related) {
     + `<span class="aw-dates__published">Publié le ${time(article.published, dateTime(article.published))}</span>`
     + (article.updated ? `<span class="aw-dates__updated">Mis à jour le ${time(article.updated, dateTime(article.updated))}</span>` : "")
     + "</p></div></header>"
-    + (article.hero ? figure(article.hero, "aw-hero", true) : "")
+    + (article.hero ? figure(article.hero, true) : "")
     + `<div class="aw-body">${block(first)}<script>performance.mark(${JSON.stringify(ARTICLE_RENDERED)})</script>${rest.map(block).join("")}</div></article>`
     + (related.length === 0 ? "" : `<nav class="aw-related" aria-label="À lire aussi"><h2 class="aw-related__heading">À lire aussi</h2><ul class="aw-related__list">`
-      + related.map((story) => `<li class="aw-related__item">${story.thumbnail ? picture(story.thumbnail, "aw-related__thumbnail", false) : ""}`
+      + related.map((story) => `<li class="aw-related__item">${story.thumbnail ? picture(story.thumbnail, false) : ""}`
         + `<a class="aw-related__link" href="${escape(story.url)}">${escape(story.title)}</a>`
         + (story.published ? time(story.published, date(story.published)) : "") + "</li>").join("")
       + "</ul></nav>");

@@ -283,7 +283,7 @@ async fn shows_a_placeholder_then_the_seed_article_and_its_related_stories() {
     // Nothing at first, in case the article answers at once; placeholders once it is late.
     sleep(Duration::from_millis(100)).await;
     assert!(root.query_selector(".aw-widget *").unwrap().is_none(), "no flash of placeholders");
-    let placeholder = find(&root, ".aw-placeholder.aw-section--article").await;
+    let placeholder = find(&root, ".aw-placeholder[data-section=article]").await;
     assert_eq!(placeholder.get_attribute("aria-busy").as_deref(), Some("true"));
     assert!(root.query_selector("h1").unwrap().is_none());
     fake.release(ARTICLE);
@@ -297,10 +297,10 @@ async fn shows_a_placeholder_then_the_seed_article_and_its_related_stories() {
     assert_eq!(texts(&root, ".aw-byline"), ["Par Jean Delaunay"]);
     assert_eq!(texts(&root, ".aw-article time"), ["11 octobre 2024 à 14 h 05", "11 octobre 2024 à 16 h 42"]);
     assert_eq!(
-        texts(&root, ".aw-hero figcaption .aw-figure__text"),
+        texts(&root, ".aw-article > .aw-figure figcaption .aw-figure__text"),
         ["Iranian President Massoud Pezeshkian at a meeting with Vladimir Putin in Ashgabat, Turkmenistan"]
     );
-    assert!(!attributes(&root, ".aw-hero img", "alt")[0].is_empty());
+    assert!(!attributes(&root, ".aw-article > .aw-figure img", "alt")[0].is_empty());
     assert_eq!(texts(&root, ".aw-article h2"), ["Augmentation des tentatives d’assassinat et de sabotage"]);
     let quote = texts(&root, ".aw-article blockquote");
     assert!(quote.len() == 1 && quote[0].starts_with('«') && quote[0].ends_with('»'), "{quote:?}");
@@ -312,7 +312,7 @@ async fn shows_a_placeholder_then_the_seed_article_and_its_related_stories() {
     assert_eq!(hrefs.len(), 4);
     assert_eq!(hrefs[0], "https://www.example.com/fr/monde/2024/10/09/drones-iraniens-ukraine-sanctions");
     assert_eq!(titles[0], "Drones iraniens en Ukraine : Kyiv réclame de nouvelles sanctions contre Téhéran");
-    assert_eq!(attributes(&root, ".aw-related__thumbnail", "src").len(), 4);
+    assert_eq!(attributes(&root, ".aw-related__item .aw-image", "src").len(), 4);
     find(&root, ".aw-comments__empty").await;
     assert!(root.query_selector(".aw-placeholder").unwrap().is_none());
 
@@ -328,7 +328,7 @@ async fn a_prompt_article_appears_without_placeholders() {
     let watcher = {
         let (seen, root) = (seen.clone(), root.clone());
         wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
-            if root.query_selector(".aw-placeholder.aw-section--article").unwrap().is_some() {
+            if root.query_selector(".aw-placeholder[data-section=article]").unwrap().is_some() {
                 seen.set(true);
             }
         })
@@ -365,7 +365,7 @@ async fn each_failure_shows_an_error_block_whose_retry_recovers() {
         }
         let (_widget, root) = mount(fake.clone(), FakePlatform::new(), "fr");
 
-        let error = find(&root, ".aw-error.aw-section--article").await;
+        let error = find(&root, ".aw-error[data-section=article]").await;
         assert_eq!(error.get_attribute("role").as_deref(), Some("alert"));
         assert_eq!(texts(&error, ".aw-error__title"), ["L’article n’a pas pu être chargé."]);
         let detail = texts(&error, ".aw-error__detail").remove(0);
@@ -378,7 +378,7 @@ async fn each_failure_shows_an_error_block_whose_retry_recovers() {
         let retry = error.query_selector("button").unwrap().unwrap();
         assert_eq!(retry.text_content().unwrap(), "Réessayer");
         click(&retry);
-        find(&root, ".aw-placeholder.aw-section--article").await;
+        find(&root, ".aw-placeholder[data-section=article]").await;
         find(&root, ".aw-article h1").await;
         assert!(root.query_selector(".aw-error").unwrap().is_none());
     }
@@ -390,7 +390,7 @@ async fn failed_related_stories_leave_the_article_and_retry_on_their_own() {
     fake.answer(RELATED, 503, "");
     let (_widget, root) = mount(fake.clone(), FakePlatform::new(), "en");
 
-    let error = find(&root, ".aw-error.aw-section--related").await;
+    let error = find(&root, ".aw-error[data-section=related]").await;
     find(&root, ".aw-article h1").await;
     assert_eq!(texts(&error, ".aw-error__title"), ["Related stories could not be loaded."]);
     assert_eq!(texts(&error, ".aw-error__detail"), ["The server answered with status 503: server error."]);
@@ -447,11 +447,11 @@ async fn a_comment_is_posted_once_and_appears_in_place() {
     fill_form(&root, "Très éclairant.").await;
     platform.wait(5_000.0);
     submit(&root).await;
-    find(&root, ".aw-form__status--busy").await;
+    find(&root, ".aw-form__status[data-state=busy]").await;
     submit(&root).await; // a second click while sending posts nothing more
 
-    find(&root, ".aw-form__status--ok").await;
-    assert_eq!(texts(&root, ".aw-form__status--ok"), ["Merci ! Votre commentaire est publié."]);
+    find(&root, ".aw-form__status[data-state=ok]").await;
+    assert_eq!(texts(&root, ".aw-form__status[data-state=ok]"), ["Merci ! Votre commentaire est publié."]);
     assert_eq!(texts(&root, ".aw-comment__body"), ["Très éclairant."]);
     assert_eq!(texts(&root, ".aw-comments__heading"), ["1 commentaire"]);
     let posts = fake.posts();
@@ -475,7 +475,7 @@ async fn a_failed_post_keeps_the_text_and_its_retry_reuses_the_key() {
     platform.wait(5_000.0);
 
     submit(&root).await; // no answer: network down
-    let status = find(&root, ".aw-form__status--error").await;
+    let status = find(&root, ".aw-form__status[data-state=error]").await;
     assert!(status.text_content().unwrap().contains("Your text is kept: try again."), "{}", status.text_content().unwrap());
     assert_eq!(value_of(&root, "body"), "Kept, whatever happens.");
     assert!(platform.load("article-widget:draft:nouvel-ordre-mondial").unwrap().contains("Kept, whatever happens."));
@@ -484,7 +484,7 @@ async fn a_failed_post_keeps_the_text_and_its_retry_reuses_the_key() {
     submit(&root).await; // a server error
     let message = until(
         || format!("a 500 in {}", root.inner_html()),
-        || texts(&root, ".aw-form__status--error").into_iter().find(|t| t.contains("status 500")),
+        || texts(&root, ".aw-form__status[data-state=error]").into_iter().find(|t| t.contains("status 500")),
     )
     .await;
     assert_eq!(message, "Your comment was not sent. The server answered with status 500: server error. Your text is kept: try again.");
@@ -494,9 +494,9 @@ async fn a_failed_post_keeps_the_text_and_its_retry_reuses_the_key() {
     held["status"] = json!("pending");
     fake.answer(&format!("POST {COMMENTS}"), 201, &held.to_string());
     submit(&root).await;
-    find(&root, ".aw-form__status--ok").await;
-    assert_eq!(texts(&root, ".aw-form__status--ok"), ["Your comment is awaiting moderation: everyone will see it once approved."]);
-    assert_eq!(texts(&root, ".aw-comment--pending .aw-comment__body"), ["Kept, whatever happens."]);
+    find(&root, ".aw-form__status[data-state=ok]").await;
+    assert_eq!(texts(&root, ".aw-form__status[data-state=ok]"), ["Your comment is awaiting moderation: everyone will see it once approved."]);
+    assert_eq!(texts(&root, ".aw-comment[data-state=pending] .aw-comment__body"), ["Kept, whatever happens."]);
     let keys: Vec<String> = fake
         .posts()
         .iter()
@@ -514,7 +514,7 @@ async fn every_invalid_field_is_marked_and_summarised() {
     type_into(&root, "email", "pas-une-adresse");
     submit(&root).await;
 
-    let status = find(&root, ".aw-form__status--error").await;
+    let status = find(&root, ".aw-form__status[data-state=error]").await;
     assert!(status.text_content().unwrap().starts_with("Le formulaire contient 4 erreurs"));
     assert_eq!(status.query_selector_all("li a").unwrap().length(), 4);
     for (name, message) in [
@@ -550,7 +550,7 @@ async fn a_wrong_answer_brings_a_new_question_and_keeps_the_text() {
     let challenges_before = fake.sent.borrow().iter().filter(|r| r.url == CAPTCHA).count();
     submit(&root).await;
 
-    let status = find(&root, ".aw-form__status--error").await;
+    let status = find(&root, ".aw-form__status[data-state=error]").await;
     assert!(status.text_content().unwrap().starts_with("Ce n’est pas la bonne réponse"));
     eventually("a new challenge is fetched", || fake.sent.borrow().iter().filter(|r| r.url == CAPTCHA).count() > challenges_before).await;
     find(&root, "form [name=captcha]").await;
@@ -614,7 +614,7 @@ async fn lazy_comments_wait_for_the_article_before_watching_the_viewport() {
     let _widget = embed::mount_with_services(host.clone(), &lazy, fake.clone(), FakePlatform::new());
     let root = rendered_in(&host);
 
-    find(&root, ".aw-placeholder.aw-section--article").await;
+    find(&root, ".aw-placeholder[data-section=article]").await;
     find(&root, ".aw-comments").await;
     sleep(Duration::from_millis(200)).await;
     let asked = |url: &str| fake.sent.borrow().iter().any(|r| r.url == url);
@@ -705,9 +705,9 @@ async fn a_wordpress_site_by_its_mapping_alone_shows_the_post_and_its_comments_a
     assert_eq!(link.text_content().unwrap(), "Ashgabat");
     assert_eq!(texts(&root, ".aw-article h2"), ["A “very close” partnership"]);
     assert!(root.query_selector("script").unwrap().is_none() && !root.text_content().unwrap().contains("injected"), "the script is gone");
-    assert_eq!(attributes(&root, ".aw-hero img", "src"), ["https://news.example.org/wp-content/uploads/2024/10/putin-pezeshkian.jpg"]);
-    assert_eq!(attributes(&root, ".aw-hero img", "alt"), ["Two presidents shaking hands"]);
-    assert_eq!(texts(&root, ".aw-hero figcaption .aw-figure__text"), ["Massoud Pezeshkian and Vladimir Putin in Ashgabat, Turkmenistan © Reuters"]);
+    assert_eq!(attributes(&root, ".aw-article > .aw-figure img", "src"), ["https://news.example.org/wp-content/uploads/2024/10/putin-pezeshkian.jpg"]);
+    assert_eq!(attributes(&root, ".aw-article > .aw-figure img", "alt"), ["Two presidents shaking hands"]);
+    assert_eq!(texts(&root, ".aw-article > .aw-figure figcaption .aw-figure__text"), ["Massoud Pezeshkian and Vladimir Putin in Ashgabat, Turkmenistan © Reuters"]);
     find(&root, "nav.aw-related").await;
     assert_eq!(texts(&root, ".aw-related__link"), ["BRICS summit: what to expect in Kazan…", "Iran’s oil exports hit a record"]);
 
@@ -724,9 +724,9 @@ async fn a_wordpress_site_by_its_mapping_alone_shows_the_post_and_its_comments_a
     type_into(&root, "captcha", &local_answer(&root));
     platform.wait(5_000.0);
     submit(&root).await;
-    find(&root, ".aw-form__status--ok").await;
-    assert_eq!(texts(&root, ".aw-form__status--ok"), ["Your comment is awaiting moderation: everyone will see it once approved."]);
-    assert_eq!(texts(&root, ".aw-comment--pending .aw-comment__body"), ["Me too."]);
+    find(&root, ".aw-form__status[data-state=ok]").await;
+    assert_eq!(texts(&root, ".aw-form__status[data-state=ok]"), ["Your comment is awaiting moderation: everyone will see it once approved."]);
+    assert_eq!(texts(&root, ".aw-comment[data-state=pending] .aw-comment__body"), ["Me too."]);
     let posts = fake.posts();
     let body: Value = serde_json::from_str(posts[0].body.as_deref().unwrap()).unwrap();
     assert_eq!(body, json!({"post": 4127, "author_name": "Ada", "author_email": "ada@example.org", "content": "Me too."}));
@@ -743,9 +743,9 @@ async fn sections_that_wait_for_a_failed_article_step_aside_until_its_retry() {
     let config = json_config(json!({"article": "4127", "mapping": "wordpress", "backend": "https://news.example.org", "lang": "en", "comments": "eager"}));
     let (_widget, root) = mount_configured(&config, fake.clone(), FakePlatform::new());
 
-    let error = find(&root, ".aw-error.aw-section--article").await;
+    let error = find(&root, ".aw-error[data-section=article]").await;
     sleep(Duration::from_millis(50)).await;
-    assert!(root.query_selector(".aw-skeleton, .aw-section--related, .aw-comments").unwrap().is_none(), "only the article's error");
+    assert!(root.query_selector(".aw-skeleton, [data-section=related], .aw-comments").unwrap().is_none(), "only the article's error");
     assert_eq!(fake.sent.borrow().len(), 1, "nothing asked but the post");
 
     fake.answer(WP_ARTICLE, 200, WP_POST);
@@ -765,7 +765,7 @@ async fn an_inline_mapping_pointing_at_nothing_shows_the_json_pointer_with_retry
     let config = json_config(json!({"article": "4127", "backend": "https://cms.example", "mapping": mapping, "lang": "en"}));
     let (_widget, root) = mount_configured(&config, fake, FakePlatform::new());
 
-    let error = find(&root, ".aw-error.aw-section--article").await;
+    let error = find(&root, ".aw-error[data-section=article]").await;
     assert_eq!(texts(&error, ".aw-error__detail"), ["The field /title/rendred is missing: expected a non-empty text."]);
     assert_eq!(texts(&error, ".aw-error__url code"), ["https://cms.example/posts/4127"]);
     assert_eq!(texts(&error, "button"), ["Try again"]);

@@ -7,7 +7,6 @@ use article_widget_core::datetime::DateTime;
 use article_widget_core::locale::Locale;
 use yew::prelude::*;
 
-use super::class_with;
 
 #[derive(Properties, PartialEq)]
 pub struct ArticleViewProps {
@@ -48,7 +47,7 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
                 </div>
             </header>
             if let Some(hero) = &article.hero {
-                { figure(hero, *locale, "aw-hero", true) }
+                { figure(hero, *locale, true) }
             }
             <div class="aw-body">
                 { for article.body.iter().map(|block| block_html(block, *locale)) }
@@ -96,7 +95,7 @@ fn block_html(block: &Block, locale: Locale) -> Html {
                 html! { <ul class="aw-list">{ for items }</ul> }
             }
         }
-        Block::Image(image) => figure(image, locale, "", false),
+        Block::Image(image) => figure(image, locale, false),
     }
 }
 
@@ -112,11 +111,11 @@ fn inlines(content: &[Inline]) -> Html {
 }
 
 /// An image with its caption and credit.
-fn figure(image: &Image, locale: Locale, class: &'static str, eager: bool) -> Html {
+fn figure(image: &Image, locale: Locale, eager: bool) -> Html {
     let has_caption = image.caption.is_some() || image.credit.is_some();
     html! {
-        <figure class={class_with("aw-figure", Some(class))}>
-            { picture(image, "", eager) }
+        <figure class="aw-figure">
+            { picture(image, eager) }
             if has_caption {
                 <figcaption class="aw-figure__caption">
                     if let Some(caption) = &image.caption {
@@ -136,10 +135,10 @@ fn figure(image: &Image, locale: Locale, class: &'static str, eager: bool) -> Ht
 
 /// An image; the hero is what the reader sees first and is fetched at once, the others
 /// when they come near.
-pub(super) fn picture(image: &Image, class: &'static str, eager: bool) -> Html {
+pub(super) fn picture(image: &Image, eager: bool) -> Html {
     html! {
         <img
-            class={class_with("aw-image", Some(class))}
+            class="aw-image"
             src={image.src.to_string()}
             alt={image.alt.clone()}
             width={image.width.map(|w| w.to_string())}

@@ -10,7 +10,6 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlSelectElement, IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
 use yew::prelude::*;
 
-use super::class_with;
 use super::form::CommentForm;
 use super::status::{error_block, placeholder};
 use crate::backend::Order;
@@ -269,7 +268,7 @@ fn comment_view(
         None => html! { <span class="aw-comment__author">{ &comment.author }</span> },
     };
     html! {
-        <article class={class_with("aw-comment", pending.then_some("aw-comment--pending"))} id={format!("aw-comment-{}", comment.id)}>
+        <article class="aw-comment" data-state={pending.then_some("pending")} id={format!("aw-comment-{}", comment.id)}>
             <header class="aw-comment__header">
                 { author }
                 <time class="aw-comment__date" datetime={comment.created.to_string()} title={absolute}>{ shown }</time>

@@ -7,7 +7,7 @@ use article_widget_core::locale::{fill, Locale};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::{aria_bool, class_with};
+use super::aria_bool;
 use crate::platform::{random_key, Services};
 use crate::state::{Action, Input, Remote, Submission, WidgetState};
 
@@ -88,7 +88,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
             .collect::<Vec<_>>()
             .join(" ");
         html! {
-            <div class={class_with("aw-field", error.map(|_| "aw-field--invalid"))}>
+            <div class="aw-field">
                 <label for={id(name)}>
                     { label }{ " " }
                     <span class="aw-field__marker">{ "(" }{ if required { m.required } else { m.optional } }{ ")" }</span>
@@ -140,10 +140,10 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
         None => m.form_heading.to_owned(),
     };
     let status = match &form.submission {
-        Submission::Failed(error) => Some(("aw-form__status--error", locale.describe_post_error(error))),
-        Submission::Sent { pending: true } => Some(("aw-form__status--ok", m.awaiting_moderation.to_owned())),
-        Submission::Sent { pending: false } => Some(("aw-form__status--ok", m.posted.to_owned())),
-        Submission::Sending(_) => Some(("aw-form__status--busy", m.submitting.to_owned())),
+        Submission::Failed(error) => Some(("error", locale.describe_post_error(error))),
+        Submission::Sent { pending: true } => Some(("ok", m.awaiting_moderation.to_owned())),
+        Submission::Sent { pending: false } => Some(("ok", m.posted.to_owned())),
+        Submission::Sending(_) => Some(("busy", m.submitting.to_owned())),
         Submission::Editing => None,
     };
     let field_summary = match &form.submission {
@@ -155,8 +155,8 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
         <form class="aw-form" novalidate=true {onsubmit} aria-labelledby={id("form-heading")}>
             <h3 class="aw-form__heading" id={id("form-heading")}>{ heading }</h3>
             <div class="aw-form__status-region" role="status" aria-live="polite">
-                if let Some((class, message)) = status {
-                    <div class={class_with("aw-form__status", Some(class))} tabindex="-1" ref={status_ref}>
+                if let Some((state, message)) = status {
+                    <div class="aw-form__status" data-state={state} tabindex="-1" ref={status_ref}>
                         <p>{ message }</p>
                         if !field_summary.is_empty() {
                             <ul>
@@ -171,15 +171,15 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
             { text_field(Field::Name, Input::Name, &form.draft.name, "text", "name", true, None) }
             { text_field(Field::Email, Input::Email, &form.draft.email, "email", "email", true, Some(m.email_hint)) }
             { text_field(Field::Website, Input::Website, &form.draft.website, "url", "url", false, None) }
-            <div class={class_with("aw-field", body_error.map(|_| "aw-field--invalid"))}>
+            <div class="aw-field">
                 <label for={id("body")}>{ m.label_body }{ " " }<span class="aw-field__marker">{ "(" }{ m.required }{ ")" }</span></label>
                 <textarea id={id("body")} name="body" rows="6" ref={body_ref} value={form.draft.body.clone()}
                     required=true aria-required="true" aria-invalid={aria_bool(body_error.is_some())}
                     aria-describedby={body_described_by} oninput={edit(Input::Body)} />
-                <p class={class_with("aw-field__counter", (body_length > BODY_MAX_CHARS).then_some("aw-field__counter--over"))} id={id("body-counter")}>{ counter }</p>
+                <p class="aw-field__counter" data-state={(body_length > BODY_MAX_CHARS).then_some("over")} id={id("body-counter")}>{ counter }</p>
                 { field_error(body_error, &id("body-error"), *locale) }
             </div>
-            <div class={class_with("aw-field aw-captcha", captcha_error.map(|_| "aw-field--invalid"))}>
+            <div class="aw-field aw-captcha">
                 if let Some(question) = question {
                     <label for={id("captcha")}>{ fill(m.captcha_label, &[("question", &question)]) }</label>
                     <p class="aw-field__hint" id={id("captcha-hint")}>{ m.captcha_hint }</p>

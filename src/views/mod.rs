@@ -261,14 +261,6 @@ fn aria_bool(state: bool) -> AttrValue {
     AttrValue::Static(if state { "true" } else { "false" })
 }
 
-/// A class attribute: a block's classes and, when given, a modifier. Plain text rather than
-/// Yew's `classes!`, whose ordered set costs the download more than the few lists here need.
-fn class_with(classes: &'static str, modifier: Option<&str>) -> AttrValue {
-    match modifier.filter(|modifier| !modifier.is_empty()) {
-        Some(modifier) => AttrValue::from(format!("{classes} {modifier}")),
-        None => AttrValue::Static(classes),
-    }
-}
 
 /// Runs `future`, if any, and hands its output to `deliver`, unless the returned clean-up
 /// ran first: a retry or a new backend supersedes a request still on its way, and an

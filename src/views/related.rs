@@ -24,7 +24,7 @@ pub fn RelatedList(props: &RelatedListProps) -> Html {
                 { for props.stories.iter().map(|story| html! {
                     <li class="aw-related__item">
                         if let Some(thumbnail) = &story.thumbnail {
-                            { picture(thumbnail, "aw-related__thumbnail", false) }
+                            { picture(thumbnail, false) }
                         }
                         <a class="aw-related__link" href={story.url.to_string()}>{ &story.title }</a>
                         if let Some(published) = story.published {

@@ -4,7 +4,6 @@ use article_widget_core::error::LoadError;
 use article_widget_core::locale::Locale;
 use yew::prelude::*;
 
-use super::class_with;
 use crate::state::Section;
 
 /// Grey shapes where the section will be, so that nothing jumps when it arrives.
@@ -45,7 +44,7 @@ pub fn placeholder(locale: Locale, section: Section) -> Html {
         ),
     };
     html! {
-        <div class={class_with("aw-placeholder", Some(section_class(section)))} role="status" aria-busy="true">
+        <div class="aw-placeholder" data-section={section_name(section)} role="status" aria-busy="true">
             <span class="aw-visually-hidden">{ label }</span>
             <div aria-hidden="true">{ shapes }</div>
         </div>
@@ -61,7 +60,7 @@ pub fn error_block(error: &LoadError, locale: Locale, section: Section, on_retry
         Section::Comments => m.comments_failed,
     };
     html! {
-        <div class={class_with("aw-error", Some(section_class(section)))} role="alert">
+        <div class="aw-error" data-section={section_name(section)} role="alert">
             <p class="aw-error__title">{ title }</p>
             <p class="aw-error__detail">{ locale.describe(error) }</p>
             <p class="aw-error__url">{ m.address }{ " " }<code>{ &error.url }</code></p>
@@ -70,10 +69,10 @@ pub fn error_block(error: &LoadError, locale: Locale, section: Section, on_retry
     }
 }
 
-fn section_class(section: Section) -> &'static str {
+fn section_name(section: Section) -> &'static str {
     match section {
-        Section::Article => "aw-section--article",
-        Section::Related => "aw-section--related",
-        Section::Comments => "aw-section--comments",
+        Section::Article => "article",
+        Section::Related => "related",
+        Section::Comments => "comments",
     }
 }

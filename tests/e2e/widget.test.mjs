@@ -35,7 +35,7 @@ async function open(path, options = {}) {
 /** The properties a page's CSS could change by inheritance or by matching too widely. */
 const PROPERTIES = ["font-family", "font-size", "font-weight", "color", "line-height", "letter-spacing", "text-transform",
   "display", "margin-top", "padding-top", "border-top-style", "background-color", "width"];
-const ELEMENTS = [".aw-widget", ".aw-kicker", "h1", ".aw-standfirst", ".aw-byline", ".aw-hero img", ".aw-body p",
+const ELEMENTS = [".aw-widget", ".aw-kicker", "h1", ".aw-standfirst", ".aw-byline", ".aw-article > .aw-figure img", ".aw-body p",
   "blockquote", ".aw-related__link", ".aw-comments__heading", "form input[name=name]", "form button[type=submit]"];
 
 async function computedStyles(widget) {
@@ -98,7 +98,7 @@ test("a reader writes and posts a comment with the keyboard alone", async () => 
   await page.waitForTimeout(3_200); // people take a few seconds; the widget refuses robots' haste
   await page.keyboard.press("Enter");
 
-  const status = page.locator("[data-article-widget] .aw-form__status--ok");
+  const status = page.locator("[data-article-widget] .aw-form__status[data-state=ok]");
   await status.waitFor();
   assert.equal(await status.innerText(), "Merci ! Votre commentaire est publié.");
   assert.match((await focused()).className, /aw-form__status/, "focus moves to the confirmation");
@@ -298,12 +298,12 @@ test("a WordPress site and a JSON Feed, by their mappings alone, on another orig
   await page.waitForTimeout(3_200);
   const status = wordpress.locator(".aw-form__status");
   await wordpress.locator("button[type=submit]").click();
-  await wordpress.locator(".aw-form__status--error", { hasText: "Duplicate comment detected" }).waitFor();
+  await wordpress.locator(".aw-form__status[data-state=error]", { hasText: "Duplicate comment detected" }).waitFor();
   assert.match(await status.innerText(), /Duplicate comment detected; it looks as though you’ve already said that! Your text is kept\./);
   await wordpress.locator("button[type=submit]").click();
-  await wordpress.locator(".aw-form__status--error", { hasText: "logged in" }).waitFor();
+  await wordpress.locator(".aw-form__status[data-state=error]", { hasText: "logged in" }).waitFor();
   await wordpress.locator("button[type=submit]").click();
-  await wordpress.locator(".aw-form__status--ok").waitFor();
+  await wordpress.locator(".aw-form__status[data-state=ok]").waitFor();
   assert.match(await status.innerText(), /awaiting moderation/);
   assert.deepEqual(
     Object.keys(replay.received[0]).sort(),
