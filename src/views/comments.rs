@@ -11,6 +11,7 @@ use web_sys::{HtmlSelectElement, IntersectionObserver, IntersectionObserverEntry
 use yew::prelude::*;
 
 use super::form::CommentForm;
+use super::use_effect_on;
 use super::status::{error_block, placeholder};
 use crate::backend::Order;
 use crate::platform::Services;
@@ -87,7 +88,8 @@ pub fn CommentsSection(props: &CommentsSectionProps) -> Html {
 fn use_show_when_near(section: &NodeRef, state: &UseReducerHandle<WidgetState>) {
     let dispatcher = state.dispatcher();
     let watch = !state.comments_visible && !matches!(state.article, Remote::Loading);
-    use_effect_with((section.clone(), watch), move |(section, watch)| {
+    let section = section.clone();
+    use_effect_on((section.clone(), watch), move || {
         let observer = watch.then(|| section.cast::<web_sys::Element>()).flatten().and_then(|element| {
             let on_change = Closure::<dyn Fn(js_sys::Array)>::new(move |entries: js_sys::Array| {
                 let near = entries.iter().any(|e| e.unchecked_into::<IntersectionObserverEntry>().is_intersecting());
@@ -102,11 +104,11 @@ fn use_show_when_near(section: &NodeRef, state: &UseReducerHandle<WidgetState>) 
             Some((observer, on_change))
         });
         // Disconnecting on clean-up leaves no observer behind an unmounted widget.
-        move || {
+        Box::new(move || {
             if let Some((observer, _on_change)) = observer {
                 observer.disconnect();
             }
-        }
+        })
     });
 }
 

@@ -7,7 +7,7 @@ use article_widget_core::locale::{fill, Locale};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::aria_bool;
+use super::{aria_bool, nothing_to_undo, use_effect_on};
 use crate::platform::{random_key, Services};
 use crate::state::{Action, Input, Remote, Submission, WidgetState};
 
@@ -31,25 +31,28 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
     let body_ref = use_node_ref();
 
     // A reply starts where the reader will type; a confirmed post moves focus to its news.
-    use_effect_with(props.reply_to_author.clone(), {
+    let replying = props.reply_to_author.is_some();
+    use_effect_on(props.reply_to_author.clone(), {
         let body_ref = body_ref.clone();
-        move |author| {
-            if author.is_some() {
+        move || {
+            if replying {
                 if let Some(body) = body_ref.cast::<HtmlTextAreaElement>() {
                     let _ = body.focus();
                 }
             }
+            nothing_to_undo()
         }
     });
     let sent = matches!(form.submission, Submission::Sent { .. });
-    use_effect_with(sent, {
+    use_effect_on(sent, {
         let status_ref = status_ref.clone();
-        move |sent| {
-            if *sent {
+        move || {
+            if sent {
                 if let Some(status) = status_ref.cast::<web_sys::HtmlElement>() {
                     let _ = status.focus();
                 }
             }
+            nothing_to_undo()
         }
     });
 

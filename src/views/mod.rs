@@ -7,6 +7,7 @@ mod form;
 mod related;
 mod status;
 
+use std::any::Any;
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
@@ -121,70 +122,73 @@ fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<WidgetState
     // Not a request: the moment the placeholders are due, if the article is late
     // (`WidgetState::quiet_start`).
     let dispatcher = state.dispatcher();
-    use_effect_with(services.clone(), move |_| {
+    use_effect_on(services.clone(), move || {
         let delay: LocalFuture<()> = Box::pin(sleep(Duration::from_millis(PLACEHOLDER_DELAY_MS)));
         deliver_unless_cleaned_up(Some(delay), move |()| dispatcher.dispatch(Action::PlaceholdersDue))
     });
 
-    let dispatcher = state.dispatcher();
-    use_effect_with((services.clone(), state.article_attempt), move |(services, _)| {
-        deliver_unless_cleaned_up(Some(services.backend.article()), move |result| dispatcher.dispatch(Action::ArticleLoaded(result.map(Rc::new))))
+    let (dispatcher, backend) = (state.dispatcher(), services.backend.clone());
+    use_effect_on((services.clone(), state.article_attempt), move || {
+        deliver_unless_cleaned_up(Some(backend.article()), move |result| dispatcher.dispatch(Action::ArticleLoaded(result.map(Rc::new))))
     });
 
     // Some backends need the article's answer for their other URLs (WordPress asked by slug).
     let ready = matches!(state.article, Remote::Ready(_));
     let can_ask = ready || !services.backend.needs_article_first();
-    let dispatcher = state.dispatcher();
-    use_effect_with((services.clone(), state.related_attempt, can_ask), move |(services, _, can_ask)| {
-        let related = can_ask.then(|| services.backend.related().unwrap_or_else(|| Box::pin(async { Ok(Vec::new()) })));
+    let (dispatcher, backend) = (state.dispatcher(), services.backend.clone());
+    use_effect_on((services.clone(), state.related_attempt, can_ask), move || {
+        let related = can_ask.then(|| backend.related().unwrap_or_else(|| Box::pin(async { Ok(Vec::new()) })));
         deliver_unless_cleaned_up(related, move |result| dispatcher.dispatch(Action::RelatedLoaded(result.map(Rc::from))))
     });
 
     // Effects run once the DOM holds what was rendered: the mark times what readers see,
     // and the page hears of the article when it is on screen.
-    use_effect_with((services.clone(), props.on_event.clone(), ready), |(services, on_event, ready)| {
-        if *ready {
-            services.platform.mark(ARTICLE_RENDERED);
+    let (platform, on_event) = (services.platform.clone(), props.on_event.clone());
+    use_effect_on((services.clone(), props.on_event.clone(), ready), move || {
+        if ready {
+            platform.mark(ARTICLE_RENDERED);
             on_event.emit(WidgetEvent::Ready);
         }
+        nothing_to_undo()
     });
     let comments_shown = match &state.thread {
         Remote::Ready(thread) => Some(thread.comments.len()),
         _ => None,
     };
-    use_effect_with((services.clone(), comments_shown), |(services, shown)| {
-        if shown.is_some() {
-            services.platform.mark(COMMENTS_RENDERED);
+    let platform = services.platform.clone();
+    use_effect_on((services.clone(), comments_shown), move || {
+        if comments_shown.is_some() {
+            platform.mark(COMMENTS_RENDERED);
         }
+        nothing_to_undo()
     });
 
-    let dispatcher = state.dispatcher();
+    let (dispatcher, backend, platform) = (state.dispatcher(), services.backend.clone(), services.platform.clone());
     let wanted = state.comments_visible && services.backend.has_comments() && can_ask;
-    use_effect_with((services.clone(), state.order, state.thread_attempt, wanted), move |(services, order, _, wanted)| {
-        let platform = services.platform.clone();
-        let page = wanted.then(|| services.backend.comments(*order, None));
+    let order = state.order;
+    use_effect_on((services.clone(), order, state.thread_attempt, wanted), move || {
+        let page = wanted.then(|| backend.comments(order, None));
         deliver_unless_cleaned_up(page, move |result| {
             let now = (platform.now_ms() / 1000.0) as i64;
             dispatcher.dispatch(Action::ThreadLoaded { result, now })
         })
     });
 
-    let dispatcher = state.dispatcher();
-    let (order, cursor) = match (&state.more, &state.thread) {
-        (More::Loading, Remote::Ready(thread)) => (state.order, thread.next.clone()),
-        _ => (state.order, None),
+    let (dispatcher, backend) = (state.dispatcher(), services.backend.clone());
+    let cursor = match (&state.more, &state.thread) {
+        (More::Loading, Remote::Ready(thread)) => thread.next.clone(),
+        _ => None,
     };
-    use_effect_with((services.clone(), state.more_attempt), move |(services, _)| {
-        let page = cursor.map(|cursor| services.backend.comments(order, Some(cursor)));
+    use_effect_on((services.clone(), state.more_attempt), move || {
+        let page = cursor.map(|cursor| backend.comments(order, Some(cursor)));
         deliver_unless_cleaned_up(page, move |result| dispatcher.dispatch(Action::MoreLoaded(result)))
     });
 
-    let dispatcher = state.dispatcher();
-    use_effect_with((services.clone(), state.challenge_attempt, wanted), move |(services, _, wanted)| {
-        let platform = services.platform.clone();
+    let (dispatcher, backend, platform) = (state.dispatcher(), services.backend.clone(), services.platform.clone());
+    use_effect_on((services.clone(), state.challenge_attempt, wanted), move || {
         // The question is fetched when the form can be seen, not for every page view.
         let challenge = wanted.then(|| -> LocalFuture<_> {
-            match services.backend.challenge() {
+            match backend.challenge() {
                 Some(signed) => signed,
                 None => {
                     let seed = platform.random_u64();
@@ -197,16 +201,15 @@ fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<WidgetState
         })
     });
 
-    let dispatcher = state.dispatcher();
+    let (dispatcher, backend, on_event) = (state.dispatcher(), services.backend.clone(), props.on_event.clone());
     let sending = match &state.form.submission {
         Submission::Sending(comment) => Some(comment.clone()),
         _ => None,
     };
-    use_effect_with((services.clone(), props.on_event.clone(), state.post_attempt), move |(services, on_event, _)| {
+    use_effect_on((services.clone(), props.on_event.clone(), state.post_attempt), move || {
         // A post is never superseded: its answer is delivered whatever renders meanwhile.
         if let Some(comment) = sending {
-            let post = services.backend.post_comment((*comment).clone());
-            let on_event = on_event.clone();
+            let post = backend.post_comment((*comment).clone());
             spawn_local(async move {
                 let result = post.await;
                 if let Ok(comment) = &result {
@@ -216,6 +219,7 @@ fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<WidgetState
                 dispatcher.dispatch(Action::Posted(result));
             });
         }
+        nothing_to_undo()
     });
 }
 
@@ -224,35 +228,36 @@ fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<WidgetState
 /// details only while "remember me" is on.
 #[hook]
 fn use_storage_effects(props: &WidgetProps, state: &UseReducerHandle<WidgetState>) {
-    let dispatcher = state.dispatcher();
-    use_effect_with((props.services.clone(), props.article.clone()), move |(services, article)| {
-        let platform = services.platform.as_ref();
+    let (dispatcher, platform, article) = (state.dispatcher(), props.services.platform.clone(), props.article.clone());
+    use_effect_on((props.services.clone(), props.article.clone()), move || {
         dispatcher.dispatch(Action::Restore {
-            draft: storage::load_draft(platform, article),
-            identity: storage::load_identity(platform),
+            draft: storage::load_draft(platform.as_ref(), &article),
+            identity: storage::load_identity(platform.as_ref()),
         });
+        nothing_to_undo()
     });
 
     let form = &state.form;
     let draft = StoredDraft { body: form.draft.body.clone(), reply_to: form.reply_to.clone() };
-    use_effect_with(
-        (props.services.clone(), props.article.clone(), draft, form.restored),
-        |(services, article, draft, restored)| {
-            if *restored {
-                storage::save_draft(services.platform.as_ref(), article, draft);
-            }
-        },
-    );
+    let (platform, article, restored) = (props.services.platform.clone(), props.article.clone(), form.restored);
+    use_effect_on((props.services.clone(), props.article.clone(), draft.clone(), restored), move || {
+        if restored {
+            storage::save_draft(platform.as_ref(), &article, &draft);
+        }
+        nothing_to_undo()
+    });
 
     let identity = form.remember.then(|| StoredIdentity {
         name: form.draft.name.clone(),
         email: form.draft.email.clone(),
         website: form.draft.website.clone(),
     });
-    use_effect_with((props.services.clone(), identity, form.restored), |(services, identity, restored)| {
-        if *restored {
-            storage::save_identity(services.platform.as_ref(), identity.as_ref());
+    let platform = props.services.platform.clone();
+    use_effect_on((props.services.clone(), identity.clone(), restored), move || {
+        if restored {
+            storage::save_identity(platform.as_ref(), identity.as_ref());
         }
+        nothing_to_undo()
     });
 }
 
@@ -265,7 +270,7 @@ fn aria_bool(state: bool) -> AttrValue {
 /// Runs `future`, if any, and hands its output to `deliver`, unless the returned clean-up
 /// ran first: a retry or a new backend supersedes a request still on its way, and an
 /// unmounted widget receives nothing.
-fn deliver_unless_cleaned_up<T: 'static>(future: Option<LocalFuture<T>>, deliver: impl FnOnce(T) + 'static) -> impl FnOnce() {
+fn deliver_unless_cleaned_up<T: 'static>(future: Option<LocalFuture<T>>, deliver: impl FnOnce(T) + 'static) -> CleanUp {
     let wanted = Rc::new(Cell::new(true));
     if let Some(future) = future {
         let still_wanted = wanted.clone();
@@ -276,5 +281,61 @@ fn deliver_unless_cleaned_up<T: 'static>(future: Option<LocalFuture<T>>, deliver
             }
         });
     }
-    move || wanted.set(false)
+    Box::new(move || wanted.set(false))
+}
+
+/// What an effect leaves to undo when its dependencies change or its widget goes.
+type CleanUp = Box<dyn FnOnce()>;
+
+fn nothing_to_undo() -> CleanUp {
+    Box::new(|| {})
+}
+
+/// `use_effect_with` compiled once: the dependencies are compared behind a trait object and
+/// the effect is boxed, so that every effect shares one instance of Yew's effect hook rather
+/// than adding its own (about 700 B of wasm each). The effect captures what it needs: it
+/// runs, as with `use_effect_with`, only when `deps` differ from the last render's.
+#[hook]
+fn use_effect_on<D: PartialEq + 'static>(deps: D, effect: impl FnOnce() -> CleanUp + 'static) {
+    use_boxed_effect(Dependencies(Box::new(deps)), Box::new(effect));
+}
+
+#[hook]
+fn use_boxed_effect(deps: Dependencies, effect: Box<dyn FnOnce() -> CleanUp>) {
+    use_effect_with(deps, move |_| effect());
+}
+
+struct Dependencies(Box<dyn ComparableDependencies>);
+
+trait ComparableDependencies {
+    fn as_any(&self) -> &dyn Any;
+    fn equals(&self, other: &dyn Any) -> bool;
+}
+
+impl<D: PartialEq + 'static> ComparableDependencies for D {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn equals(&self, other: &dyn Any) -> bool {
+        other.downcast_ref::<D>() == Some(self)
+    }
+}
+
+impl PartialEq for Dependencies {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.equals(other.0.as_any())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Dependencies;
+
+    #[test]
+    fn dependencies_compare_by_value_behind_the_trait_object() {
+        let deps = |value: (u32, Option<&'static str>)| Dependencies(Box::new(value));
+        assert!(deps((1, Some("a"))) == deps((1, Some("a"))));
+        assert!(deps((1, Some("a"))) != deps((2, Some("a"))));
+        assert!(deps((1, Some("a"))) != deps((1, None)));
+    }
 }
