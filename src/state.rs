@@ -135,7 +135,7 @@ impl Default for Form {
 /// longest wait that still feels immediate, so placeholders appear only when they help.
 pub const PLACEHOLDER_DELAY_MS: u64 = 300;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct WidgetState {
     /// True from the start until the article's first answer or [`PLACEHOLDER_DELAY_MS`],
     /// whichever comes first: meanwhile the widget shows nothing, so that an article that
@@ -159,6 +159,9 @@ pub struct WidgetState {
     pub more_attempt: u32,
     pub challenge_attempt: u32,
     pub post_attempt: u32,
+    /// Counts the reducer's steps: two states with the same revision are the same state,
+    /// which is how the views compare them (`views::StateHandle`).
+    pub revision: u64,
 }
 
 impl Default for WidgetState {
@@ -185,6 +188,7 @@ impl WidgetState {
             more_attempt: 0,
             challenge_attempt: 0,
             post_attempt: 0,
+            revision: 0,
         }
     }
 }
@@ -236,6 +240,7 @@ impl Reducible for WidgetState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         next.apply(action);
+        next.revision += 1;
         Rc::new(next)
     }
 }

@@ -11,7 +11,7 @@ use web_sys::{HtmlSelectElement, IntersectionObserver, IntersectionObserverEntry
 use yew::prelude::*;
 
 use super::form::CommentForm;
-use super::use_effect_on;
+use super::{use_effect_on, StateHandle};
 use super::status::{error_block, placeholder};
 use crate::backend::Order;
 use crate::platform::Services;
@@ -19,7 +19,7 @@ use crate::state::{Action, More, Remote, Section, Thread, WidgetState};
 
 #[derive(Properties, PartialEq)]
 pub struct CommentsSectionProps {
-    pub state: UseReducerHandle<WidgetState>,
+    pub state: StateHandle,
     pub services: Services,
     pub locale: Locale,
     pub id_prefix: AttrValue,
@@ -143,7 +143,7 @@ fn order_picker(order: Order, dispatcher: UseReducerDispatcher<WidgetState>, loc
 #[derive(Properties, PartialEq)]
 struct ThreadViewProps {
     thread: Thread,
-    state: UseReducerHandle<WidgetState>,
+    state: StateHandle,
     locale: Locale,
     /// Whether readers can answer (a reply button under each comment).
     open: bool,

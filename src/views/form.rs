@@ -7,13 +7,13 @@ use article_widget_core::locale::{fill, Locale};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::{aria_bool, nothing_to_undo, use_effect_on};
+use super::{aria_bool, nothing_to_undo, use_effect_on, StateHandle};
 use crate::platform::{random_key, Services};
-use crate::state::{Action, Input, Remote, Submission, WidgetState};
+use crate::state::{Action, Input, Remote, Submission};
 
 #[derive(Properties, PartialEq)]
 pub struct CommentFormProps {
-    pub state: UseReducerHandle<WidgetState>,
+    pub state: StateHandle,
     pub services: Services,
     pub locale: Locale,
     pub id_prefix: AttrValue,

@@ -109,7 +109,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
             { article }
             { related }
             if props.services.backend.has_comments() && !waits_for_failed_article {
-                <CommentsSection state={state.clone()} services={props.services.clone()} {locale} id_prefix={props.id_prefix.clone()} />
+                <CommentsSection state={StateHandle::new(&state)} services={props.services.clone()} {locale} id_prefix={props.id_prefix.clone()} />
             }
         </div>
     }
@@ -259,6 +259,37 @@ fn use_storage_effects(props: &WidgetProps, state: &UseReducerHandle<WidgetState
         }
         nothing_to_undo()
     });
+}
+
+/// The widget's state as the components under [`Widget`] receive it, with the revision it
+/// had when they were rendered. Two handles are equal when their revisions are: comparing
+/// props costs one number, not a walk through a thread of thousands of comments (nor the
+/// code of such a walk in the download). Yew's own handle cannot be compared by address:
+/// every clone reads the latest state.
+#[derive(Clone)]
+pub struct StateHandle {
+    handle: UseReducerHandle<WidgetState>,
+    revision: u64,
+}
+
+impl StateHandle {
+    fn new(handle: &UseReducerHandle<WidgetState>) -> StateHandle {
+        StateHandle { handle: handle.clone(), revision: handle.revision }
+    }
+}
+
+impl PartialEq for StateHandle {
+    fn eq(&self, other: &Self) -> bool {
+        self.revision == other.revision
+    }
+}
+
+impl std::ops::Deref for StateHandle {
+    type Target = UseReducerHandle<WidgetState>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.handle
+    }
 }
 
 /// An ARIA state's value: a text that is never allocated.

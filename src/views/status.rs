@@ -6,47 +6,27 @@ use yew::prelude::*;
 
 use crate::state::Section;
 
+/// The grey shapes of each section's placeholder, in the order they stand, as `data-shape`
+/// values (`.aw-skeleton[data-shape~=…]` in the stylesheet): what the section will look like.
+const ARTICLE_SHAPES: &[&str] =
+    &["kicker", "headline", "headline short", "line", "line short", "image", "line", "line", "line", "line", "line", "line"];
+const RELATED_SHAPES: &[&str] = &["heading", "story", "story", "story"];
+const COMMENTS_SHAPES: &[&str] = &["heading", "comment", "comment", "comment"];
+
 /// Grey shapes where the section will be, so that nothing jumps when it arrives.
 pub fn placeholder(locale: Locale, section: Section) -> Html {
     let m = locale.messages();
     let (label, shapes) = match section {
-        Section::Article => (
-            m.loading_article,
-            html! {
-                <>
-                    <span class="aw-skeleton aw-skeleton--kicker"></span>
-                    <span class="aw-skeleton aw-skeleton--headline"></span>
-                    <span class="aw-skeleton aw-skeleton--headline aw-skeleton--short"></span>
-                    <span class="aw-skeleton aw-skeleton--line"></span>
-                    <span class="aw-skeleton aw-skeleton--line aw-skeleton--short"></span>
-                    <span class="aw-skeleton aw-skeleton--image"></span>
-                    { for (0..6).map(|_| html! { <span class="aw-skeleton aw-skeleton--line"></span> }) }
-                </>
-            },
-        ),
-        Section::Related => (
-            m.loading_related,
-            html! {
-                <>
-                    <span class="aw-skeleton aw-skeleton--heading"></span>
-                    { for (0..3).map(|_| html! { <span class="aw-skeleton aw-skeleton--story"></span> }) }
-                </>
-            },
-        ),
-        Section::Comments => (
-            m.loading_comments,
-            html! {
-                <>
-                    <span class="aw-skeleton aw-skeleton--heading"></span>
-                    { for (0..3).map(|_| html! { <span class="aw-skeleton aw-skeleton--comment"></span> }) }
-                </>
-            },
-        ),
+        Section::Article => (m.loading_article, ARTICLE_SHAPES),
+        Section::Related => (m.loading_related, RELATED_SHAPES),
+        Section::Comments => (m.loading_comments, COMMENTS_SHAPES),
     };
     html! {
         <div class="aw-placeholder" data-section={section_name(section)} role="status" aria-busy="true">
             <span class="aw-visually-hidden">{ label }</span>
-            <div aria-hidden="true">{ shapes }</div>
+            <div aria-hidden="true">
+                { for shapes.iter().map(|shape| html! { <span class="aw-skeleton" data-shape={*shape}></span> }) }
+            </div>
         </div>
     }
 }
