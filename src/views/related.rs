@@ -8,10 +8,17 @@ use yew::prelude::*;
 
 use super::article::{picture, time};
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct RelatedListProps {
     pub stories: Rc<[RelatedStory]>,
     pub locale: Locale,
+}
+
+/// Compared by address, as the article is ([`super::ArticleViewProps`]).
+impl PartialEq for RelatedListProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.stories, &other.stories) && self.locale == other.locale
+    }
 }
 
 #[function_component]
