@@ -89,51 +89,10 @@ pub enum Found {
     Value(String),
 }
 
-impl Expected {
-    fn english(self) -> &'static str {
-        match self {
-            Expected::Text => "a string",
-            Expected::NonBlankText => "a non-blank string",
-            Expected::List => "an array",
-            Expected::Object => "an object",
-            Expected::DateTime => "an RFC 3339 date-time such as 2024-10-11T14:05:00+02:00",
-            Expected::HeadingLevel => "a heading level 2, 3 or 4",
-            Expected::BlockType => {
-                "a block type: paragraph, heading, quote, list or image"
-            }
-            Expected::InlineType => "an inline type: text, emphasis, strong or link",
-            Expected::PositiveInteger => "a positive integer",
-            Expected::Url => "an http(s), mailto or relative URL",
-            Expected::Boolean => "true or false",
-            Expected::CommentStatus => "a comment status: published or pending",
-            Expected::DecimalString => "an unsigned integer written as a string of digits",
-            Expected::NonNegativeInteger => "a non-negative integer",
-            Expected::JsonPointer => "a JSON Pointer such as /title/rendered (or \"\" for the whole document)",
-            Expected::FieldSpec => "a field: a JSON Pointer, an object with \"at\", or a list of them",
-            Expected::KnownKey => "a key known in this part of the mapping (see docs/mapping.md)",
-            Expected::DateFormat => "a date format: auto, rfc3339, naive_utc, unix_seconds or unix_ms",
-            Expected::UnixTime => "a Unix time (seconds or milliseconds since 1970)",
-            Expected::Identifier => "an id: a non-blank string or an integer",
-            Expected::MatchingItem => "an element for the requested article",
-            Expected::Placeholder => "a placeholder: {name}, {email}, {website}, {body}, {parent} or {article}, optionally with :number",
-            Expected::PagingRule => "an object with either page_count or next_cursor",
-        }
-    }
-}
-
+/// In English, as the English reader's table words it.
 impl fmt::Display for Found {
-    /// English, for the console.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Found::Missing => "nothing",
-            Found::Null => "null",
-            Found::Boolean => "a boolean",
-            Found::Number => "a number",
-            Found::Text => "a string",
-            Found::List => "an array",
-            Found::Object => "an object",
-            Found::Value(value) => return write!(f, "{value}"),
-        })
+        f.write_str(&crate::locale::Locale::En.found(self))
     }
 }
 
@@ -163,9 +122,10 @@ impl fmt::Display for Problem {
     }
 }
 
+/// In the words the English reader sees, so that the two never drift apart.
 impl fmt::Display for ShapeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "at {}: expected {}, found {}", self.path, self.expected.english(), self.found)
+        write!(f, "at {}: expected {}, found {}", self.path, crate::locale::Locale::En.expected(self.expected), self.found)
     }
 }
 

@@ -193,7 +193,7 @@ impl Locale {
         out
     }
 
-    fn expected(self, expected: Expected) -> &'static str {
+    pub(crate) fn expected(self, expected: Expected) -> &'static str {
         let m = self.messages();
         match expected {
             Expected::Text => m.expected_text,
@@ -222,7 +222,7 @@ impl Locale {
         }
     }
 
-    fn found(self, found: &Found) -> String {
+    pub(crate) fn found(self, found: &Found) -> String {
         let m = self.messages();
         match found {
             Found::Missing => m.found_missing.to_owned(),
