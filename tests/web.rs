@@ -232,6 +232,12 @@ fn attributes(root: &Element, selector: &str, attribute: &str) -> Vec<String> {
         .collect()
 }
 
+/// The computed value of a CSS property, as the stylesheet in the shadow root gives it.
+fn style(element: &Element, property: &str) -> String {
+    let window = web_sys::window().unwrap();
+    window.get_computed_style(element).unwrap().unwrap().get_property_value(property).unwrap()
+}
+
 fn click(element: &Element) {
     element.dyn_ref::<HtmlElement>().unwrap().click();
 }
@@ -530,6 +536,13 @@ async fn every_invalid_field_is_marked_and_summarised() {
         let error = root.query_selector(&format!("#{error_id}")).unwrap().unwrap();
         assert_eq!(error.text_content().unwrap(), message);
     }
+    // The stylesheet reads the states from attributes (aria-invalid, data-state): an invalid
+    // field is outlined in the danger colour, unlike a valid one, and the summary stands out.
+    let control = |name: &str| root.query_selector(&format!("form [name={name}]")).unwrap().unwrap();
+    assert_ne!(style(&control("name"), "border-top-color"), style(&control("website"), "border-top-color"));
+    assert_ne!(style(&control("name"), "box-shadow"), "none");
+    assert_eq!(style(&control("website"), "box-shadow"), "none");
+    assert_ne!(style(&status, "background-color"), "rgba(0, 0, 0, 0)");
     assert!(fake.posts().is_empty());
 
     type_into(&root, "name", "Marie");
