@@ -4,24 +4,19 @@
 # one, its types and the publishers' README. Expects the tools of scripts/setup.sh on PATH (run through demo.sh or test.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. scripts/release-options.sh
 
 # build OUT_DIR [cargo options]: one build of the widget into OUT_DIR, its wasm optimised and
 # its bindings minified (9.2 KB -> 6.7 KB gzip).
 # --mode no-install: use the wasm-bindgen on PATH, never download one.
-# The standard library is rebuilt for size with panics that abort at once (no message
-# formatting): 17 KB gzip less (README "Size"). `Debug` formatting and panic locations are
-# compiled out (6 KB gzip less): the widget's messages never use `{:?}`. These are unstable
-# options of the pinned stable toolchain, enabled by RUSTC_BOOTSTRAP for this build only;
-# tests run the usual std.
 build() {
   local out=$1; shift
-  RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none" \
+  RUSTC_BOOTSTRAP=1 RUSTFLAGS="$RELEASE_RUSTFLAGS" \
     wasm-pack --quiet build --release --target web --mode no-install --out-dir "$out" --out-name article_widget --no-pack . \
-    -- -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "$@"
+    -- "${RELEASE_CARGO_OPTIONS[@]}" "$@"
   # --converge repeats -Oz while it still gains (0.6 KB gzip); the producers and target
   # features sections only describe the build.
-  wasm-opt -Oz --converge --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-reference-types --enable-mutable-globals \
+  wasm-opt -Oz --converge --strip-producers --strip-target-features "${WASM_FEATURES[@]}" \
     "$out/article_widget_bg.wasm" -o "$out/article_widget_bg.wasm"
   terser "$out/article_widget.js" --module --compress --mangle --output "$out/article_widget.js"
   # Import and shim names without their hashes (4.6 KB gzip less).
