@@ -297,7 +297,6 @@ fn aria_bool(state: bool) -> AttrValue {
     AttrValue::Static(if state { "true" } else { "false" })
 }
 
-
 /// Runs `future`, if any, and hands its output to `deliver`, unless the returned clean-up
 /// ran first: a retry or a new backend supersedes a request still on its way, and an
 /// unmounted widget receives nothing.
