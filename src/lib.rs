@@ -19,3 +19,9 @@ pub mod platform;
 pub mod state;
 pub mod storage;
 pub mod views;
+
+/// The widget's memory comes from Talc rather than the standard library's dlmalloc: less code
+/// to download (Cargo.toml), and it grows the wasm memory as dlmalloc does.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
