@@ -12,7 +12,7 @@ const PARTS = [
   ["the widget's backend, embedding, configuration, state and platform", (name, first) => name.includes("article_widget::") && ["article_widget", "core", "alloc", "yew", "std", "hashbrown"].includes(first)],
   ["the core's model, captcha, locales, validation, threads and native decoders", (name) => name.includes("article_widget_core::")],
   ["Yew itself and its crates (virtual DOM, scheduler, event delegation, hashbrown)", (_, first) => ["yew", "implicit_clone", "indexmap", "hashbrown", "tracing", "tracing_core", "slab", "futures_util", "futures_channel"].includes(first)],
-  ["Rust's standard library (allocation, formatting, strings, iterators)", (_, first) => ["core", "alloc", "std", "dlmalloc", "__rustc", "compiler_builtins"].includes(first)],
+  ["Rust's standard library and the allocator (Talc; formatting, strings, iterators)", (_, first) => ["core", "alloc", "std", "talc", "__rustc", "compiler_builtins"].includes(first)],
   ["wasm-bindgen, js-sys, web-sys and gloo glue (imports, exports, shims)", () => true],
 ];
 
