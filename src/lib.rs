@@ -21,7 +21,8 @@ pub mod storage;
 pub mod views;
 
 /// The widget's memory comes from Talc rather than the standard library's dlmalloc: less code
-/// to download (Cargo.toml), and it grows the wasm memory as dlmalloc does.
+/// to download (Cargo.toml). It holds somewhat more memory once a very long thread is shown
+/// whole (README, Benchmarks: 40.7 against 35.3 MB for 10,000 comments).
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
