@@ -1,7 +1,8 @@
 // The widget against its floor, a static HTML page of the same content, in headless Chromium
-// on loopback: bytes, time to the article (also with the CPU slowed 4×), long threads, and
-// posting. Each run measures the widget and its floor one after the other, in alternating
-// order, so that a ratio compares two pages loaded under the same load of the machine.
+// on loopback: bytes, time to the article (also with the CPU slowed 4×, and on a slow 4G
+// network), long threads, and posting. Each run measures the widget and its floor one after
+// the other, in alternating order, so that a ratio compares two pages loaded under the same
+// load of the machine. Static files are sent brotli-compressed, as a CDN would send them.
 //
 //   node bench/run.mjs      (scripts/bench.sh builds what it needs first)
 //
@@ -15,7 +16,7 @@ import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
 
 import { launchBrowser, solve, startServer } from "../tests/e2e/harness.mjs";
-import { ARTICLE_RENDERED, COMMENTS_RENDERED, memory, openPage, painted, paintsAndTasks, tasksSince, wasmCompilation } from "./probe.mjs";
+import { ARTICLE_RENDERED, COMMENTS_RENDERED, memory, openPage, painted, paintsAndTasks, SLOW_4G, tasksSince, wasmCompilation } from "./probe.mjs";
 import { prepareFolders, SEED_ARTICLE, seedThreads, threadArticle, WIDGET_PAGE_SIZE, writePages } from "./site.mjs";
 
 const root = new URL("../", import.meta.url).pathname;
@@ -114,8 +115,8 @@ async function bytesCase(site, serverUrl) {
 
 // --- 2. time to the article --------------------------------------------------------------
 
-async function articleLoad(browser, serverUrl, sideName, cpuSlowdown) {
-  const { page, errors, close } = await openPage(browser, { cpuSlowdown });
+async function articleLoad(browser, serverUrl, sideName, conditions) {
+  const { page, errors, close } = await openPage(browser, conditions);
   const folder = sideName === "widget" ? "widget" : "static";
   await page.goto(`${serverUrl}/${folder}/${SEED_ARTICLE}.html`);
   const articlePainted = await painted(page, ARTICLE_RENDERED);
@@ -130,19 +131,25 @@ async function articleLoad(browser, serverUrl, sideName, cpuSlowdown) {
 async function articleCase(browser, serverUrl) {
   const results = {};
   const rows = [];
-  for (const cpuSlowdown of [1, 4]) {
+  // Loopback as is; the CPU slowed 4× (a mid-range phone); and that phone on a slow mobile
+  // network, where the bytes cost time.
+  const cases = [
+    { key: "cpu1x", label: "", conditions: {} },
+    { key: "cpu4x", label: ", CPU 4× slower", conditions: { cpuSlowdown: 4 } },
+    { key: "slow4g", label: ", slow 4G and CPU 4× slower", conditions: { cpuSlowdown: 4, network: SLOW_4G } },
+  ];
+  for (const { key, label: condition, conditions } of cases) {
     const runs = [];
-    for (let run = 0; run < RUNS; run++) runs.push(await paired(run, (s) => articleLoad(browser, serverUrl, s, cpuSlowdown)));
-    const cpu = cpuSlowdown === 1 ? "" : `, CPU ${cpuSlowdown}× slower`;
+    for (let run = 0; run < RUNS; run++) runs.push(await paired(run, (s) => articleLoad(browser, serverUrl, s, conditions)));
     const metrics = { articlePainted: "headline and first paragraph painted", fcp: "first contentful paint", lcp: "largest contentful paint", longestTask: "longest task" };
-    results[`cpu${cpuSlowdown}x`] = {};
+    results[key] = {};
     for (const [metric, label] of Object.entries(metrics)) {
       const entry = { widget: side(runs, "widget", metric), floor: side(runs, "floor", metric), ratio: ratios(runs, metric) };
-      results[`cpu${cpuSlowdown}x`][metric] = entry;
-      rows.push([`${label}${cpu}`, shown(entry.widget, "ms"), shown(entry.floor, "ms"), metric === "longestTask" ? "—" : shown(entry.ratio, "ratio")]);
+      results[key][metric] = entry;
+      rows.push([`${label}${condition}`, shown(entry.widget, "ms"), shown(entry.floor, "ms"), metric === "longestTask" ? "—" : shown(entry.ratio, "ratio")]);
     }
-    results[`cpu${cpuSlowdown}x`].compilation = runs[0].widget.compilation;
-    results[`cpu${cpuSlowdown}x`].consoleMessages = runs.flatMap((r) => r.widget.errors);
+    results[key].compilation = runs[0].widget.compilation;
+    results[key].consoleMessages = runs.flatMap((r) => r.widget.errors);
   }
   table(`Time to the article — from navigation start, ${RUNS} runs, median (min–max)`, ["", "widget", "static HTML", "widget / static"], rows);
   return results;
@@ -311,16 +318,17 @@ const browser = await launchBrowser();
 try {
   seedThreads(server.database, THREAD_SIZES);
   await writePages(folders.site, server.url, THREAD_SIZES);
-  const wasmType = (await fetch(`${server.url}/pkg/article_widget_bg.wasm`, { method: "HEAD" })).headers.get("content-type");
+  const wasmHead = (await fetch(`${server.url}/pkg/article_widget_bg.wasm`, { method: "HEAD", headers: { "accept-encoding": "br, gzip" } })).headers;
+  const [wasmType, wasmEncoding] = [wasmHead.get("content-type"), wasmHead.get("content-encoding") ?? "no compression"];
   const results = { machine: machine(browser.version()), runs: RUNS, date: new Date().toISOString() };
   console.log(`Machine: ${results.machine.cpus} CPUs, ${results.machine.model}; Chromium ${results.machine.chromium}; ${RUNS} runs per case`);
   results.bytes = await bytesCase(folders.site, server.url);
   results.article = await articleCase(browser, server.url);
-  results.wasm = { contentType: wasmType, compiledWith: results.article.cpu1x.compilation };
-  console.log(`\nWebAssembly: served as ${wasmType}; compiled with ${results.wasm.compiledWith.join(", ") || "nothing recorded"}`);
+  results.wasm = { contentType: wasmType, contentEncoding: wasmEncoding, compiledWith: results.article.cpu1x.compilation };
+  console.log(`\nWebAssembly: served as ${wasmType} (${wasmEncoding}); compiled with ${results.wasm.compiledWith.join(", ") || "nothing recorded"}`);
   results.threads = await threadCase(browser, server.url, folders.site);
   results.posting = await postingCase(browser, server.url);
-  const messages = [...results.article.cpu1x.consoleMessages, ...results.article.cpu4x.consoleMessages,
+  const messages = [...Object.values(results.article).flatMap((c) => c.consoleMessages),
     ...Object.values(results.threads).flatMap((t) => t.consoleMessages), ...results.posting.consoleMessages];
   console.log(`\nConsole errors and warnings: ${messages.length ? [...new Set(messages)].join(" / ") : "none"}`);
   writeFileSync(join(root, "bench/results.json"), JSON.stringify(results, null, 2) + "\n");

@@ -8,6 +8,7 @@ import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { precompress } from "../scripts/precompress.mjs";
 import { staticPage, staticStylesheet } from "./static-page.mjs";
 
 const root = new URL("../", import.meta.url).pathname;
@@ -133,7 +134,7 @@ const widgetPage = (article, headline, comments) => `<!doctype html><html lang="
  * Writes, from the running server's API, for the seed article and each thread: the page
  * that embeds the widget (`widget/{id}.html`; comments loaded lazily for the seed article,
  * as publishers embed it, eagerly for the threads) and the static page with the same content
- * (`static/{id}.html`).
+ * (`static/{id}.html`); then the brotli and gzip siblings of every file of the site.
  */
 export async function writePages(site, serverUrl, threadSizes) {
   const api = `${serverUrl}/api`;
@@ -145,4 +146,6 @@ export async function writePages(site, serverUrl, threadSizes) {
     writeFileSync(join(site, "static", `${id}.html`),
       staticPage({ article, related, thread, firstScreen: WIDGET_PAGE_SIZE, stylesheet: "/static/widget.css" }));
   }
+  // Both sides are sent compressed, as a CDN would send them.
+  precompress(site);
 }

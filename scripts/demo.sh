@@ -10,6 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 port="${PORT:-8080}"
 scripts/package.sh
 trunk build
+node scripts/precompress.mjs dist
 cargo build --offline --release -p article-widget-server
 echo "[demo] standalone demo: http://127.0.0.1:$port/"
 echo "[demo] publisher page:  http://127.0.0.1:$port/publisher/"

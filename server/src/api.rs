@@ -59,7 +59,9 @@ pub fn router(state: Arc<AppState>, cors_origins: Vec<HeaderValue>, static_folde
         .with_state(state);
     let app = Router::new().nest("/api", api);
     let app = match static_folder {
-        Some(folder) => app.fallback_service(ServeDir::new(folder)),
+        // A file's brotli or gzip sibling (`app.wasm.br`, `app.wasm.gz`), written at build
+        // time, is sent to a browser that accepts it, as a CDN would.
+        Some(folder) => app.fallback_service(ServeDir::new(folder).precompressed_br().precompressed_gzip()),
         None => app.fallback(|| async { ApiError::NotFound }),
     };
     if cors_origins.is_empty() {

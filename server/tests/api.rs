@@ -601,6 +601,28 @@ fn the_static_folder_is_served_at_the_root() {
 }
 
 #[test]
+fn a_static_file_is_sent_compressed_when_its_sibling_is_there_and_accepted() {
+    let site = Site::new();
+    let folder = site.folder.path().join("www");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("widget.js"), "plain").unwrap();
+    // Not real brotli: the server sends the sibling as it is.
+    std::fs::write(folder.join("widget.js.br"), "brotli").unwrap();
+    std::fs::write(folder.join("page.html"), "page").unwrap();
+    let server = site.start(&[("--static", folder.to_str().unwrap())]);
+    let accepting = |path, encoding| server.request("GET", path, &[("accept-encoding", encoding)], "");
+
+    let compressed = accepting("/widget.js", "gzip, br");
+    assert_eq!((compressed.status, compressed.body.as_str()), (200, "brotli"));
+    assert_eq!(compressed.header("content-encoding"), Some("br"));
+    assert_eq!(compressed.header("content-type"), Some("text/javascript"));
+    assert_eq!(accepting("/widget.js", "gzip").body, "plain");
+    assert_eq!(server.get("/widget.js").body, "plain");
+    let without_sibling = accepting("/page.html", "br");
+    assert_eq!((without_sibling.body.as_str(), without_sibling.header("content-encoding")), ("page", None));
+}
+
+#[test]
 fn import_checks_and_copies_an_article() {
     let site = Site::new();
     let content = site.folder.path().join("imported");
