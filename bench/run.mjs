@@ -13,8 +13,8 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { brotliCompressSync, constants } from "node:zlib";
 
+import { brotli } from "../scripts/precompress.mjs";
 import { launchBrowser, solve, startServer } from "../tests/e2e/harness.mjs";
 import { ARTICLE_RENDERED, COMMENTS_RENDERED, memory, openPage, painted, paintsAndTasks, SLOW_4G, tasksSince, wasmCompilation } from "./probe.mjs";
 import { prepareFolders, SEED_ARTICLE, seedThreads, threadArticle, WIDGET_PAGE_SIZE, writePages } from "./site.mjs";
@@ -78,7 +78,7 @@ function sizes(bytes) {
     raw: bytes.length,
     // gzip's own deflate, as scripts/size-check.sh measures: zlib's is about 2% larger.
     gzip: execFileSync("gzip", ["-9", "-c", "-n"], { input: bytes, maxBuffer: 1 << 30 }).length,
-    brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }).length,
+    brotli: brotli(bytes).length,
   };
 }
 
