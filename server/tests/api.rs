@@ -586,13 +586,20 @@ fn concurrent_posts_all_land() {
     assert_eq!(server.total(), SEEDED + 20);
 }
 
+/// A server whose static folder holds `files` (name, text).
+fn serving_static(site: &Site, files: &[(&str, &str)]) -> TestServer {
+    let folder = site.folder.path().join("www");
+    std::fs::create_dir(&folder).unwrap();
+    for (name, text) in files {
+        std::fs::write(folder.join(name), text).unwrap();
+    }
+    site.start(&[("--static", folder.to_str().unwrap())])
+}
+
 #[test]
 fn the_static_folder_is_served_at_the_root() {
     let site = Site::new();
-    let folder = site.folder.path().join("www");
-    std::fs::create_dir(&folder).unwrap();
-    std::fs::write(folder.join("index.html"), "<!doctype html><title>Démo</title>").unwrap();
-    let server = site.start(&[("--static", folder.to_str().unwrap())]);
+    let server = serving_static(&site, &[("index.html", "<!doctype html><title>Démo</title>")]);
     let page = server.get("/");
     assert_eq!((page.status, page.body.as_str()), (200, "<!doctype html><title>Démo</title>"));
     assert_eq!(server.get("/absent.js").status, 404);
@@ -603,13 +610,8 @@ fn the_static_folder_is_served_at_the_root() {
 #[test]
 fn a_static_file_is_sent_compressed_when_its_sibling_is_there_and_accepted() {
     let site = Site::new();
-    let folder = site.folder.path().join("www");
-    std::fs::create_dir(&folder).unwrap();
-    std::fs::write(folder.join("widget.js"), "plain").unwrap();
     // Not real brotli: the server sends the sibling as it is.
-    std::fs::write(folder.join("widget.js.br"), "brotli").unwrap();
-    std::fs::write(folder.join("page.html"), "page").unwrap();
-    let server = site.start(&[("--static", folder.to_str().unwrap())]);
+    let server = serving_static(&site, &[("widget.js", "plain"), ("widget.js.br", "brotli"), ("page.html", "page")]);
     let accepting = |path, encoding| server.request("GET", path, &[("accept-encoding", encoding)], "");
 
     let compressed = accepting("/widget.js", "gzip, br");
