@@ -3,10 +3,13 @@
 // accessibility in both themes, and a single-page app mounting and unmounting.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 import { AxeBuilder, launchBrowser, solve, startServer, watch } from "./harness.mjs";
 import { startReplay } from "./replay.mjs";
+import { precompress } from "../../scripts/precompress.mjs";
 
 let server;
 let browser;
@@ -60,6 +63,33 @@ test("the standalone demo shows the seed article, its related stories and its co
   assert.match(await widget.locator(".aw-comments__heading").innerText(), /^\d+ commentaires?$/);
   assert.deepEqual(seen, { violations: [], errors: [] });
   await close();
+});
+
+test("the demo served brotli-compressed, as scripts/demo.sh serves it, still compiles while it downloads", async () => {
+  const site = join(mkdtempSync(join(tmpdir(), "aw-e2e-")), "dist");
+  cpSync(new URL("../../dist", import.meta.url).pathname, site, { recursive: true });
+  precompress(site);
+  const compressed = await startServer({ staticFolder: site });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const seen = await watch(page);
+    await page.addInitScript(() => {
+      const streaming = WebAssembly.instantiateStreaming;
+      WebAssembly.instantiateStreaming = (...args) => ((window.compiledWhileDownloading = true), streaming(...args));
+    });
+    const wasm = page.waitForResponse((response) => response.url().endsWith(".wasm"));
+    await page.goto(compressed.url + "/");
+    const headers = await (await wasm).allHeaders();
+    assert.equal(headers["content-encoding"], "br");
+    assert.equal(headers["content-type"], "application/wasm");
+    await page.locator("[data-article-widget] h1").waitFor();
+    assert.equal(await page.evaluate(() => window.compiledWhileDownloading), true);
+    assert.deepEqual(seen, { violations: [], errors: [] });
+  } finally {
+    await context.close();
+    compressed.stop();
+  }
 });
 
 test("a reader writes and posts a comment with the keyboard alone", async () => {
