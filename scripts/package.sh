@@ -16,7 +16,7 @@ build() {
     -- "${RELEASE_CARGO_OPTIONS[@]}" "$@"
   # --converge repeats -Oz while it still gains (0.6 KB gzip); the producers and target
   # features sections only describe the build.
-  wasm-opt -Oz --converge --strip-producers --strip-target-features "${WASM_FEATURES[@]}" "${WASM_OPT_ASSUMPTIONS[@]}" \
+  wasm-opt -Oz --converge --strip-producers --strip-target-features "${WASM_FEATURES[@]}" "${WASM_OPT_OPTIONS[@]}" \
     "$out/article_widget_bg.wasm" -o "$out/article_widget_bg.wasm"
   terser "$out/article_widget.js" --module --compress --mangle --output "$out/article_widget.js"
   # Import and shim names without their hashes (4.6 KB gzip less).

@@ -20,6 +20,6 @@ RUSTC_BOOTSTRAP=1 RUSTFLAGS="$RELEASE_RUSTFLAGS" CARGO_TARGET_DIR="$target" \
 rm -rf "$out"
 wasm-bindgen --target web --keep-debug --out-dir "$out" "$target/wasm32-unknown-unknown/release/article_widget.wasm"
 # -g keeps the names through the same optimisation as the package's wasm.
-wasm-opt -Oz -g "${WASM_FEATURES[@]}" "${WASM_OPT_ASSUMPTIONS[@]}" "$out/article_widget_bg.wasm" -o "$out/named.wasm"
+wasm-opt -Oz -g "${WASM_FEATURES[@]}" "${WASM_OPT_OPTIONS[@]}" "$out/article_widget_bg.wasm" -o "$out/named.wasm"
 twiggy top -n 1000000 --format csv "$out/named.wasm" > "$out/top.csv"
 node scripts/size-report.mjs "$out/top.csv"
