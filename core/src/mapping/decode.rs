@@ -1,0 +1,351 @@
+//! Reading an API's answers into the model: each field from the first of its sources that
+//! has a value, read as what it should hold, with an error that names the JSON Pointer of
+//! the value, what was expected and what was found.
+
+use crate::article::{Article, Author, Block, Image, Inline, RelatedStory};
+use crate::comment::{Comment, CommentPage, CommentStatus};
+use crate::datetime::DateTime;
+use crate::error::Expected;
+use crate::html;
+use crate::json::{Node, Value};
+use crate::locale::fill;
+use crate::native::ApiError;
+use crate::url::SafeUrl;
+
+use super::{
+    value_of, ArticleEndpoint, AuthorsGroup, CommentFields, CommentsEndpoint, Count, CountSource, DateFormat, ErrorFields, Field, ImageGroup,
+    Matcher, Paging, Provided, RelatedEndpoint, Result, Source, Values,
+};
+
+impl Field {
+    /// The first source with a value here, else the first source (to say what is missing).
+    fn at<'s, 'd>(&'s self, item: &Node<'d>) -> Located<'s, 'd> {
+        let located = |source: &'s Source| Located { source, node: item.at(&source.at) };
+        self.0.iter().map(located).find(|l| !l.node.is_absent()).unwrap_or_else(|| located(&self.0[0]))
+    }
+}
+
+impl Count {
+    /// The count from the response headers or the body; an unreadable header is absent.
+    fn read(&self, item: &Node, headers: &[(String, String)]) -> Result<Option<u64>> {
+        for source in &self.0 {
+            match source {
+                CountSource::Header(name) => {
+                    let value = headers.iter().find(|(header, _)| header.eq_ignore_ascii_case(name));
+                    if let Some(count) = value.and_then(|(_, value)| value.trim().parse().ok()) {
+                        return Ok(Some(count));
+                    }
+                }
+                CountSource::Pointer(pointer) => {
+                    let node = item.at(pointer);
+                    if let Some(count) = node.optional(count_value)? {
+                        return Ok(Some(count));
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+}
+
+fn count_value(node: &Node) -> Result<u64> {
+    match node.value() {
+        Some(Value::String(text)) => text.trim().parse().map_err(|_| node.invalid(Expected::NonNegativeInteger)),
+        _ => node.non_negative_integer(),
+    }
+}
+
+/// A field's value found in a document, read as what it should hold.
+struct Located<'s, 'd> {
+    source: &'s Source,
+    node: Node<'d>,
+}
+
+impl Located<'_, '_> {
+    /// Plain text, trimmed; from HTML when the field says so. Blank is absent.
+    fn text(&self) -> Result<Option<String>> {
+        let Some(text) = self.node.optional(Node::text)? else { return Ok(None) };
+        let text = if self.source.html { html::to_plain_text(text) } else { text.trim().to_owned() };
+        Ok(Some(text).filter(|t| !t.is_empty()))
+    }
+
+    fn required_text(&self) -> Result<String> {
+        self.text()?.ok_or_else(|| self.node.invalid(Expected::NonBlankText))
+    }
+
+    /// An id: a string or an integer, unless it is one of the values meaning none.
+    fn identifier(&self) -> Result<Option<String>> {
+        let value = self.node.value();
+        if self.node.is_absent() || value.is_some_and(|v| self.source.none.contains(v)) {
+            return Ok(None);
+        }
+        match value {
+            Some(Value::String(text)) if !text.trim().is_empty() => Ok(Some(text.trim().to_owned())),
+            Some(Value::Number(number)) if number.is_integer() => Ok(Some(number.as_str().to_owned())),
+            _ => Err(self.node.invalid(Expected::Identifier)),
+        }
+    }
+
+    /// An id, or a list of them joined with commas, as query strings list them.
+    fn identifiers(&self) -> Result<Option<String>> {
+        if !matches!(self.node.value(), Some(Value::Array(_))) {
+            return self.identifier();
+        }
+        let each = self.node.list(|item| Located { source: self.source, node: item.clone() }.identifier())?;
+        let ids: Vec<String> = each.into_iter().flatten().collect();
+        Ok(Some(ids.join(",")).filter(|ids| !ids.is_empty()))
+    }
+
+    fn url(&self) -> Result<Option<SafeUrl>> {
+        match self.node.optional(Node::text)? {
+            Some(text) if !text.trim().is_empty() => self.node.url().map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    fn date(&self) -> Result<Option<DateTime>> {
+        self.node.optional(|node| read_date(node, self.source.date))
+    }
+
+    fn required_date(&self) -> Result<DateTime> {
+        self.date()?.ok_or_else(|| self.node.fail(Expected::DateTime))
+    }
+
+    /// A positive size; zero, which some APIs write for "unknown", is absent.
+    fn size(&self) -> Result<Option<u32>> {
+        let Some(number) = self.node.optional(Node::non_negative_integer)? else { return Ok(None) };
+        u32::try_from(number).map(|n| Some(n).filter(|n| *n > 0)).map_err(|_| self.node.invalid(Expected::PositiveInteger))
+    }
+
+    /// Blocks from HTML, or paragraphs from plain text separated by blank lines.
+    fn blocks(&self) -> Result<Vec<Block>> {
+        let text = self.node.text()?;
+        if self.source.html {
+            return Ok(html::to_blocks(text));
+        }
+        let text = text.replace("\r\n", "\n");
+        Ok(text
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|paragraph| !paragraph.is_empty())
+            .map(|paragraph| Block::Paragraph(vec![Inline::Text(paragraph.to_owned())]))
+            .collect())
+    }
+
+    fn status(&self) -> Result<CommentStatus> {
+        let status = self.node.optional(Node::text)?;
+        let pending = status.is_some_and(|status| self.source.pending.iter().any(|p| p == status));
+        Ok(if pending { CommentStatus::Pending } else { CommentStatus::Published })
+    }
+}
+
+fn read_date(node: &Node, format: DateFormat) -> Result<DateTime> {
+    let value = node.value();
+    let text = value.and_then(Value::as_str).map(str::trim);
+    let number = match value {
+        Some(Value::Number(number)) => number.as_f64(),
+        _ => text.and_then(|t| t.parse::<f64>().ok()).filter(|n| n.is_finite()),
+    };
+    let rfc3339 = || text.and_then(DateTime::parse_rfc3339);
+    let naive = || rfc3339().or_else(|| text.and_then(|t| DateTime::parse_rfc3339(&format!("{t}Z"))));
+    let parsed = match format {
+        DateFormat::Rfc3339 => rfc3339(),
+        DateFormat::NaiveUtc => naive(),
+        DateFormat::UnixSeconds => number.map(|seconds| from_unix(seconds, 1.0)),
+        DateFormat::UnixMs => number.map(|ms| from_unix(ms, 1000.0)),
+        // Seconds reach 10^11 in the year 5138; milliseconds passed it in 1973.
+        DateFormat::Auto => match number {
+            Some(n) if n.abs() >= 1e11 => Some(from_unix(n, 1000.0)),
+            Some(n) => Some(from_unix(n, 1.0)),
+            None => naive(),
+        },
+    };
+    let expected = match (format, number) {
+        (DateFormat::UnixSeconds | DateFormat::UnixMs, _) => Expected::UnixTime,
+        _ => Expected::DateTime,
+    };
+    parsed.ok_or_else(|| node.invalid(expected))
+}
+
+fn from_unix(count: f64, per_second: f64) -> DateTime {
+    // `as` saturates, and `from_unix_seconds` clamps to the years RFC 3339 can write.
+    DateTime::from_unix_seconds((count / per_second).floor() as i64)
+}
+
+impl Matcher {
+    fn matches(&self, item: &Node, values: &Values) -> bool {
+        let node = item.at(&self.at);
+        let found = match node.value() {
+            Some(Value::String(text)) => text.clone(),
+            Some(Value::Number(number)) => number.as_str().to_owned(),
+            _ => return false,
+        };
+        found == fill(&self.equals, values)
+    }
+}
+
+impl ArticleEndpoint {
+    pub(super) fn decode(&self, root: &Node, values: &Values) -> Result<(Article, Provided)> {
+        let at_root = root.at(&self.root);
+        let node = match at_root.value() {
+            Some(Value::Array(_)) => at_root
+                .items()?
+                .into_iter()
+                .find(|item| self.pick.as_ref().is_none_or(|pick| pick.matches(item, values)))
+                .ok_or_else(|| at_root.fail(Expected::MatchingItem))?,
+            _ => at_root.object()?.clone(),
+        };
+        let fields = &self.fields;
+        let optional_text = |field: &Option<Field>| field.as_ref().map_or(Ok(None), |f| f.at(&node).text());
+        let id = match &fields.id {
+            Some(field) => field.at(&node).identifier()?,
+            None => None,
+        };
+        let mut provided = Vec::new();
+        for (name, field) in &self.provides {
+            if let Some(value) = field.at(&node).identifiers()? {
+                provided.push((name.clone(), value));
+            }
+        }
+        let article = Article {
+            id: id.or_else(|| value_of(values, "id").map(str::to_owned)).unwrap_or_default(),
+            lang: optional_text(&fields.lang)?,
+            kicker: optional_text(&fields.kicker)?,
+            headline: fields.headline.at(&node).required_text()?,
+            standfirst: optional_text(&fields.standfirst)?,
+            authors: fields.authors.as_ref().map_or(Ok(Vec::new()), |group| group.decode(&node))?,
+            published: fields.published.at(&node).required_date()?,
+            updated: fields.updated.as_ref().map_or(Ok(None), |f| f.at(&node).date())?,
+            hero: fields.hero.as_ref().map_or(Ok(None), |group| group.decode(&node))?,
+            body: fields.body.at(&node).blocks()?,
+        };
+        Ok((article, provided))
+    }
+}
+
+impl AuthorsGroup {
+    /// The authors that have a name; others are left out.
+    fn decode(&self, article: &Node) -> Result<Vec<Author>> {
+        let items = match &self.list {
+            Some(list) => article.at(list).optional(Node::items)?.unwrap_or_default(),
+            None => vec![article.clone()],
+        };
+        let mut authors = Vec::new();
+        for item in items {
+            if let Some(name) = self.name.at(&item).text()? {
+                let url = self.url.as_ref().map_or(Ok(None), |url| url.at(&item).url())?;
+                authors.push(Author { name, url });
+            }
+        }
+        Ok(authors)
+    }
+}
+
+impl ImageGroup {
+    /// No image when it has no source.
+    fn decode(&self, item: &Node) -> Result<Option<Image>> {
+        let Some(src) = self.src.at(item).url()? else { return Ok(None) };
+        let text = |field: &Option<Field>| field.as_ref().map_or(Ok(None), |f| f.at(item).text());
+        let size = |field: &Option<Field>| field.as_ref().map_or(Ok(None), |f| f.at(item).size());
+        Ok(Some(Image {
+            src,
+            alt: text(&self.alt)?.unwrap_or_default(),
+            caption: text(&self.caption)?,
+            credit: text(&self.credit)?,
+            width: size(&self.width)?,
+            height: size(&self.height)?,
+        }))
+    }
+}
+
+impl RelatedEndpoint {
+    /// Stories without a title or a link are left out, as is the article itself.
+    pub(super) fn decode(&self, root: &Node, values: &Values) -> Result<Vec<RelatedStory>> {
+        let mut stories = Vec::new();
+        for item in root.at(&self.list).items()? {
+            if self.exclude.as_ref().is_some_and(|exclude| exclude.matches(&item, values)) {
+                continue;
+            }
+            let (Some(title), Some(url)) = (self.title.at(&item).text()?, self.link.at(&item).url()?) else { continue };
+            stories.push(RelatedStory {
+                title,
+                url,
+                published: self.published.as_ref().map_or(Ok(None), |f| f.at(&item).date())?,
+                thumbnail: self.thumbnail.as_ref().map_or(Ok(None), |group| group.decode(&item))?,
+            });
+        }
+        Ok(stories)
+    }
+}
+
+impl CommentsEndpoint {
+    pub(super) fn decode_page(&self, root: &Node, headers: &[(String, String)], cursor: Option<&str>) -> Result<CommentPage> {
+        let comments = self.flatten(root.at(&self.list).items()?)?;
+        let total = match &self.total {
+            Some(total) => total.read(root, headers)?,
+            None => None,
+        };
+        let next = match &self.paging {
+            Some(Paging::PageCount(count)) => {
+                let page = cursor.and_then(|c| c.parse::<u64>().ok()).unwrap_or(1);
+                count.read(root, headers)?.filter(|count| page < *count).map(|_| (page + 1).to_string())
+            }
+            Some(Paging::NextCursor(next)) => next.at(root).identifier()?,
+            None => None,
+        };
+        Ok(CommentPage { total: total.unwrap_or(comments.len() as u64), comments, next })
+    }
+
+    /// Comments in reading order, replies after their parent, each reply's parent set
+    /// from where it is nested. A work list rather than recursion: nesting is the API's.
+    fn flatten(&self, items: Vec<Node>) -> Result<Vec<Comment>> {
+        let mut comments = Vec::new();
+        let mut pending: Vec<(Node, Option<String>)> = items.into_iter().rev().map(|item| (item, None)).collect();
+        while let Some((item, parent)) = pending.pop() {
+            let mut comment = self.fields.decode(&item)?;
+            if parent.is_some() {
+                comment.parent = parent;
+            }
+            if let Some(replies) = &self.replies {
+                let replies = item.at(replies).optional(Node::items)?.unwrap_or_default();
+                pending.extend(replies.into_iter().rev().map(|reply| (reply, Some(comment.id.clone()))));
+            }
+            comments.push(comment);
+        }
+        Ok(comments)
+    }
+}
+
+impl CommentFields {
+    pub(super) fn decode(&self, node: &Node) -> Result<Comment> {
+        node.object()?;
+        let id = self.id.at(node);
+        Ok(Comment {
+            id: id.identifier()?.ok_or_else(|| id.node.fail(Expected::Identifier))?,
+            parent: self.parent.as_ref().map_or(Ok(None), |f| f.at(node).identifier())?,
+            // An anonymous comment is still shown: some sites do not ask for a name.
+            author: self.author.as_ref().map_or(Ok(None), |f| f.at(node).text())?.unwrap_or_default(),
+            website: self.website.as_ref().map_or(Ok(None), |f| f.at(node).url())?,
+            body: self.body.at(node).text()?.unwrap_or_default(),
+            created: self.created.at(node).required_date()?,
+            status: self.status.as_ref().map_or(Ok(CommentStatus::Published), |f| f.at(node).status())?,
+        })
+    }
+}
+
+impl ErrorFields {
+    /// The API's error in a body, if it is one.
+    pub(super) fn decode(&self, root: &Node) -> Option<ApiError> {
+        Some(ApiError {
+            code: self.code.at(root).identifier().ok()??,
+            message: match &self.message {
+                Some(message) => message.at(root).text().ok()?.unwrap_or_default(),
+                None => String::new(),
+            },
+            field: match &self.field {
+                Some(field) => field.at(root).text().ok()?,
+                None => None,
+            },
+        })
+    }
+}

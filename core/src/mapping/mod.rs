@@ -1,0 +1,316 @@
+//! Any JSON API by configuration alone. A [`Mapping`], itself JSON (`docs/mapping.md`),
+//! says where each endpoint is and where each field lies in its answers; this module
+//! builds the request URLs and bodies and decodes the answers into the model, with errors
+//! as precise as the native format's: a mapping error names the mapping key at fault, a
+//! data error the JSON Pointer of the value, what was expected and what was found.
+//!
+//! The built-in WordPress and JSON Feed support are mappings like any other
+//! (`core/mappings/`), so that what they need, every publisher's API can have.
+//!
+//! One job a file: this one holds the mapping's model and its public API; `parse` reads a
+//! mapping document into the model, `urls` builds the request URLs, `decode` reads answers
+//! into the article model, `encode` fills the new comment's body template.
+
+mod decode;
+mod encode;
+mod parse;
+mod urls;
+
+use crate::article::{Article, RelatedStory};
+use crate::comment::{Comment, CommentPage, ValidComment};
+use crate::error::{Problem, ShapeError};
+use crate::json::{self, Node, Value};
+use crate::native::ApiError;
+
+type Result<T> = std::result::Result<T, ShapeError>;
+
+/// Named values for URL templates, matches and bodies: `[("id", "42"), ("order", "newest")]`.
+pub type Values<'v> = [(&'v str, &'v str)];
+
+/// Values that the article's answer provides to the other endpoints' templates (its
+/// `provides`), such as the numeric id and categories of a post asked for by its slug.
+pub type Provided = Vec<(String, String)>;
+
+const WORDPRESS: &str = include_str!("../../mappings/wordpress.json");
+const JSON_FEED: &str = include_str!("../../mappings/jsonfeed.json");
+
+/// A placeholder's name and its values' replacements.
+type Translation = (String, Vec<(String, String)>);
+
+/// How to talk to one JSON API.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mapping {
+    /// Placeholder values translated before they go into a URL: `order` → `newest` → `desc`.
+    values: Vec<Translation>,
+    article: ArticleEndpoint,
+    related: Option<RelatedEndpoint>,
+    comments: Option<CommentsEndpoint>,
+    error: Option<ErrorFields>,
+}
+
+impl Mapping {
+    /// Reads a mapping; an error names the mapping key at fault as a JSON Pointer.
+    pub fn parse(text: &str) -> std::result::Result<Mapping, Problem> {
+        let value = json::parse(text)?;
+        parse::mapping(&Node::root(&value)).map_err(Problem::Shape)
+    }
+
+    /// A built-in mapping by name: `wordpress` or `jsonfeed`.
+    pub fn builtin(name: &str) -> Option<Mapping> {
+        let text = match name {
+            "wordpress" => WORDPRESS,
+            "jsonfeed" => JSON_FEED,
+            _ => return None,
+        };
+        // The built-in mappings are tested: failing here is a bug of this crate.
+        Some(Mapping::parse(text).unwrap_or_else(|problem| panic!("built-in mapping {name}: {problem:?}")))
+    }
+
+    pub fn has_related(&self) -> bool {
+        self.related.is_some()
+    }
+
+    pub fn has_comments(&self) -> bool {
+        self.comments.is_some()
+    }
+
+    pub fn can_post_comments(&self) -> bool {
+        self.comments.as_ref().is_some_and(|comments| comments.post.is_some())
+    }
+
+    /// Whether the other endpoints' templates need values from the article's answer, so
+    /// that their requests wait for it.
+    pub fn needs_article_values(&self) -> bool {
+        !self.article.provides.is_empty()
+    }
+
+    /// The article's URL, joined to `base`, the API root the publisher configured (a site,
+    /// or a feed's URL).
+    pub fn article_url(&self, base: &str, values: &Values) -> String {
+        self.url(base, &self.article.urls, values)
+    }
+
+    pub fn related_url(&self, base: &str, values: &Values) -> Option<String> {
+        Some(self.url(base, &self.related.as_ref()?.urls, values))
+    }
+
+    /// The URL of a page of comments: the first when `cursor` is `None`, else the page a
+    /// previous [`CommentPage::next`] names.
+    pub fn comments_url(&self, base: &str, values: &Values, cursor: Option<&str>) -> Option<String> {
+        let comments = self.comments.as_ref()?;
+        let mut values = values.to_vec();
+        match &comments.paging {
+            Some(Paging::PageCount(_)) => values.push(("page", cursor.unwrap_or("1"))),
+            Some(Paging::NextCursor(_)) => values.push(("cursor", cursor.unwrap_or_default())),
+            None => {}
+        }
+        Some(self.url(base, &comments.urls, &values))
+    }
+
+    pub fn post_comment_url(&self, base: &str, values: &Values) -> Option<String> {
+        Some(self.url(base, &self.comments.as_ref()?.post.as_ref()?.urls, values))
+    }
+
+    /// Decodes the article's answer; `values` are those its URL was built with.
+    pub fn decode_article(&self, body: &str, values: &Values) -> std::result::Result<Article, Problem> {
+        self.decode_article_and_values(body, values).map(|(article, _)| article)
+    }
+
+    /// Decodes the article's answer and the values it provides to the other endpoints.
+    pub fn decode_article_and_values(&self, body: &str, values: &Values) -> std::result::Result<(Article, Provided), Problem> {
+        json::decode(body, |root| self.article.decode(root, values))
+    }
+
+    /// Decodes the related stories; an item that is the article itself is left out.
+    /// `None` when the mapping has no related stories, as for every optional endpoint.
+    pub fn decode_related(&self, body: &str, values: &Values) -> Option<std::result::Result<Vec<RelatedStory>, Problem>> {
+        let related = self.related.as_ref()?;
+        Some(json::decode(body, |root| related.decode(root, values)))
+    }
+
+    /// Decodes a page of comments, flat, each with its parent. `headers` are the
+    /// response's (totals may be there), `cursor` the one its URL was built with.
+    pub fn decode_comment_page(
+        &self,
+        body: &str,
+        headers: &[(String, String)],
+        cursor: Option<&str>,
+    ) -> Option<std::result::Result<CommentPage, Problem>> {
+        let comments = self.comments.as_ref()?;
+        Some(json::decode(body, |root| comments.decode_page(root, headers, cursor)))
+    }
+
+    /// Decodes the answer to a new comment: the comment as stored.
+    pub fn decode_posted_comment(&self, body: &str) -> Option<std::result::Result<Comment, Problem>> {
+        let comments = self.comments.as_ref()?;
+        let post = comments.post.as_ref()?;
+        Some(json::decode(body, |root| comments.fields.decode(&root.at(&post.response))))
+    }
+
+    /// The API's error in a body, if it is one.
+    pub fn decode_error(&self, body: &str) -> Option<ApiError> {
+        let fields = self.error.as_ref()?;
+        let value = json::parse(body).ok()?;
+        fields.decode(&Node::root(&value))
+    }
+
+    /// The body of a new comment, from the mapping's template. `values` give `{article}`
+    /// (their `id`). A placeholder without a value leaves its member out, so that the
+    /// API's own default applies.
+    pub fn encode_new_comment(&self, comment: &ValidComment, parent: Option<&str>, values: &Values) -> Option<String> {
+        let post = self.comments.as_ref()?.post.as_ref()?;
+        Some(post.encode(comment, parent, values))
+    }
+}
+
+fn value_of<'v>(values: &Values<'v>, name: &str) -> Option<&'v str> {
+    values.iter().find(|(n, _)| *n == name).map(|(_, value)| *value)
+}
+
+// ---------------------------------------------------------------------------------------
+// The model of a mapping document, as `parse` reads it
+
+#[derive(Clone, Debug, PartialEq)]
+struct ArticleEndpoint {
+    urls: Vec<String>,
+    root: String,
+    pick: Option<Matcher>,
+    fields: ArticleFields,
+    /// Values read from the answer for the other endpoints' templates, by name.
+    provides: Vec<(String, Field)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct ArticleFields {
+    id: Option<Field>,
+    lang: Option<Field>,
+    kicker: Option<Field>,
+    headline: Field,
+    standfirst: Option<Field>,
+    authors: Option<AuthorsGroup>,
+    published: Field,
+    updated: Option<Field>,
+    hero: Option<ImageGroup>,
+    body: Field,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct AuthorsGroup {
+    /// A list of authors, or `None` for one author in the article itself.
+    list: Option<String>,
+    name: Field,
+    url: Option<Field>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct ImageGroup {
+    src: Field,
+    alt: Option<Field>,
+    caption: Option<Field>,
+    credit: Option<Field>,
+    width: Option<Field>,
+    height: Option<Field>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct RelatedEndpoint {
+    urls: Vec<String>,
+    list: String,
+    exclude: Option<Matcher>,
+    title: Field,
+    link: Field,
+    published: Option<Field>,
+    thumbnail: Option<ImageGroup>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct CommentsEndpoint {
+    urls: Vec<String>,
+    list: String,
+    /// Where each comment's replies are, for APIs that nest them.
+    replies: Option<String>,
+    fields: CommentFields,
+    total: Option<Count>,
+    paging: Option<Paging>,
+    post: Option<PostEndpoint>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct CommentFields {
+    id: Field,
+    parent: Option<Field>,
+    author: Option<Field>,
+    website: Option<Field>,
+    body: Field,
+    created: Field,
+    status: Option<Field>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Paging {
+    /// Pages numbered from 1 (`{page}`) up to a count.
+    PageCount(Count),
+    /// Each page names the next (`{cursor}`).
+    NextCursor(Field),
+}
+
+/// Where a count lies: in the body, or in a response header (`X-WP-Total`); the first
+/// that has one.
+#[derive(Clone, Debug, PartialEq)]
+struct Count(Vec<CountSource>);
+
+#[derive(Clone, Debug, PartialEq)]
+enum CountSource {
+    Pointer(String),
+    Header(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct PostEndpoint {
+    urls: Vec<String>,
+    body: Value,
+    /// Where the stored comment is in the answer.
+    response: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct ErrorFields {
+    code: Field,
+    message: Option<Field>,
+    field: Option<Field>,
+}
+
+/// Selects the elements of a list whose value at `at` is `equals` filled with the values.
+#[derive(Clone, Debug, PartialEq)]
+struct Matcher {
+    at: String,
+    equals: String,
+}
+
+/// Where a value lies: the first of its sources that has one.
+#[derive(Clone, Debug, PartialEq)]
+struct Field(Vec<Source>);
+
+#[derive(Clone, Debug, PartialEq)]
+struct Source {
+    at: String,
+    /// The value is HTML: reduced to plain text, or converted to blocks for a body.
+    html: bool,
+    date: DateFormat,
+    /// Values that mean "none", such as WordPress's parent `0`.
+    none: Vec<Value>,
+    /// Status values of a comment held for moderation.
+    pending: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum DateFormat {
+    /// A number is Unix seconds, or milliseconds past 10^11; a string is RFC 3339, UTC
+    /// when it has no offset.
+    Auto,
+    Rfc3339,
+    /// RFC 3339 whose offset may be left out, meaning UTC (WordPress's `date_gmt`).
+    NaiveUtc,
+    UnixSeconds,
+    UnixMs,
+}
