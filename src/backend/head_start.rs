@@ -80,7 +80,7 @@ impl Backend for HeadStart {
 mod tests {
     use article_widget_core::error::Problem;
 
-    use super::super::tests::{backend, response, ARTICLE};
+    use super::super::fakes::{backend, response, ARTICLE};
     use super::*;
 
     #[tokio::test]

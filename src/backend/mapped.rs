@@ -10,7 +10,8 @@ use article_widget_core::comment::{Comment, CommentPage};
 use article_widget_core::error::{LoadError, PostError, Problem};
 use article_widget_core::mapping::{Mapping, Provided};
 
-use super::{load, post, report, Backend, HttpRequest, HttpResponse, LocalFuture, Method, NewComment, Order, Transport};
+use super::send::{load, post, report};
+use super::{Backend, HttpRequest, HttpResponse, LocalFuture, Method, NewComment, Order, Transport};
 
 /// What a request for something the mapping lacks meets: the views ask only for what
 /// [`Backend::has_comments`], [`Backend::accepts_comments`] and [`Backend::related`] offer,
@@ -190,7 +191,7 @@ impl Backend for MappedBackend {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::backend::tests::{new_comment, response, with_headers, TableTransport};
+    use crate::backend::fakes::{new_comment, response, with_headers, TableTransport};
     use article_widget_core::article::{Block, HeadingLevel};
     use article_widget_core::comment::CommentStatus;
     use article_widget_core::error::{Expected, Found, ShapeError};

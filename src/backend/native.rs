@@ -1,0 +1,194 @@
+//! The widget's own API (`docs/openapi.yaml`): its URLs from the configured templates, its
+//! JSON read and written by the core's `native` format.
+
+use std::rc::Rc;
+
+use article_widget_core::article::{Article, RelatedStory};
+use article_widget_core::captcha::Challenge;
+use article_widget_core::comment::{Comment, CommentPage};
+use article_widget_core::error::{LoadError, PostError};
+use article_widget_core::native;
+use article_widget_core::url::expand_template;
+
+use super::send::{load, post};
+use super::{Backend, HttpRequest, LocalFuture, Method, NewComment, Order, Transport};
+use crate::config::NativeEndpoints;
+
+/// The widget's own API (`docs/openapi.yaml`) at configured URLs.
+pub struct NativeBackend {
+    transport: Rc<dyn Transport>,
+    article_url: String,
+    related_url: Option<String>,
+    comments_url: Option<String>,
+    captcha_url: Option<String>,
+}
+
+/// Top-level comments per page.
+const PAGE_SIZE: u32 = 20;
+
+impl NativeBackend {
+    pub fn new(article: &str, endpoints: &NativeEndpoints, transport: Rc<dyn Transport>) -> NativeBackend {
+        let expand = |template: &str| expand_template(template, &[("id", article)]);
+        NativeBackend {
+            transport,
+            article_url: expand(&endpoints.article_url),
+            related_url: endpoints.related_url.as_deref().map(expand),
+            comments_url: endpoints.comments_url.as_deref().map(expand),
+            captcha_url: endpoints.captcha_url.clone(),
+        }
+    }
+}
+
+impl Backend for NativeBackend {
+    fn article(&self) -> LocalFuture<Result<Article, LoadError>> {
+        load(self.transport.clone(), HttpRequest::get(&self.article_url), Box::new(|r| native::decode_article(&r.body)))
+    }
+
+    fn needs_article_first(&self) -> bool {
+        false
+    }
+
+    fn related(&self) -> Option<LocalFuture<Result<Vec<RelatedStory>, LoadError>>> {
+        let request = HttpRequest::get(self.related_url.as_deref()?);
+        Some(load(self.transport.clone(), request, Box::new(|r| native::decode_related(&r.body))))
+    }
+
+    fn has_comments(&self) -> bool {
+        self.comments_url.is_some()
+    }
+
+    fn accepts_comments(&self) -> bool {
+        self.has_comments()
+    }
+
+    fn comments(&self, order: Order, cursor: Option<String>) -> LocalFuture<Result<CommentPage, LoadError>> {
+        let base = self.comments_url.clone().unwrap_or_default();
+        let mut query = vec![("order", order.code().to_owned()), ("limit", PAGE_SIZE.to_string())];
+        query.extend(cursor.map(|cursor| ("cursor", cursor)));
+        let request = HttpRequest::get(with_query(&base, &query));
+        load(self.transport.clone(), request, Box::new(|r| native::decode_comment_page(&r.body)))
+    }
+
+    fn challenge(&self) -> Option<LocalFuture<Result<Challenge, LoadError>>> {
+        let request = HttpRequest::get(self.captcha_url.as_deref()?);
+        Some(load(self.transport.clone(), request, Box::new(|r| native::decode_challenge(&r.body))))
+    }
+
+    fn post_comment(&self, new: NewComment) -> LocalFuture<Result<Comment, PostError>> {
+        let request = HttpRequest {
+            method: Method::Post,
+            url: self.comments_url.clone().unwrap_or_default(),
+            headers: vec![
+                ("Content-Type", "application/json".to_owned()),
+                ("Idempotency-Key", new.idempotency_key.clone()),
+            ],
+            body: Some(native::encode_new_comment(&new.comment, new.parent.as_deref(), &new.challenge, &new.answer)),
+        };
+        post(self.transport.clone(), request, Box::new(native::decode_comment), Box::new(native::decode_error))
+    }
+}
+
+/// `url` with `query` appended, percent-encoded.
+fn with_query(url: &str, query: &[(&str, String)]) -> String {
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let pairs: Vec<String> = query.iter().map(|(name, value)| format!("{name}={}", encode_query_value(value))).collect();
+    format!("{url}{separator}{}", pairs.join("&"))
+}
+
+fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::backend::fakes::{backend, new_comment, response, with_headers, ARTICLE};
+    use article_widget_core::comment::CommentStatus;
+    use article_widget_core::error::{CaptchaRefusal, Expected, Found, Problem, ShapeError};
+
+    const MINIMAL: &str = r#"{"id":"a b","headline":"H","published":"2024-01-01T00:00:00Z","body":[]}"#;
+    const COMMENTS: &str = "/api/a%20b/comments";
+
+    #[tokio::test]
+    async fn each_load_failure_names_the_absolute_url_and_the_problem() {
+        let url = "https://news.example/api/a%20b";
+        let cases = [
+            (None, Problem::Network { detail: "TypeError: Failed to fetch".into() }),
+            (Some(response(404, MINIMAL)), Problem::Status { status: 404 }),
+            (Some(response(200, "{\"id\": ")), Problem::Syntax { line: 1, column: 7, detail: "EOF while parsing a value".into() }),
+            (
+                Some(response(200, r#"{"id":"x","published":"2024-01-01T00:00:00Z","body":[]}"#)),
+                Problem::Shape(ShapeError { path: "/headline".into(), expected: Expected::NonBlankText, found: Found::Missing }),
+            ),
+        ];
+        for (answer, problem) in cases {
+            let answers: Vec<_> = answer.into_iter().map(|r| (ARTICLE, r)).collect();
+            let (backend, _) = backend(&answers);
+            assert_eq!(backend.article().await, Err(LoadError { url: url.into(), problem }));
+        }
+    }
+
+    #[tokio::test]
+    async fn urls_follow_the_templates_and_pages_carry_order_and_cursor() {
+        let page = r#"{"total":1,"comments":[{"id":"1","parent":null,"author":"A","body":"x","created":"2024-10-11T15:00:00Z","status":"published"}],"next":"c/2"}"#;
+        let (backend, transport) = backend(&[
+            (ARTICLE, response(200, MINIMAL)),
+            ("/api/a%20b/related", response(200, r#"{"items":[]}"#)),
+            ("/api/a%20b/comments?order=newest&limit=20&cursor=c%2F2", response(200, page)),
+        ]);
+        assert_eq!(backend.article().await.unwrap().headline, "H");
+        assert_eq!(backend.related().unwrap().await, Ok(vec![]));
+        let page = backend.comments(Order::Newest, Some("c/2".into())).await.unwrap();
+        assert_eq!((page.total, page.comments.len(), page.next.as_deref()), (1, 1, Some("c/2")));
+        let urls: Vec<String> = transport.sent.borrow().iter().map(|r| r.url.clone()).collect();
+        assert_eq!(urls, [ARTICLE, "/api/a%20b/related", "/api/a%20b/comments?order=newest&limit=20&cursor=c%2F2"]);
+    }
+
+
+    #[tokio::test]
+    async fn a_post_sends_json_with_its_idempotency_key_and_reads_the_comment_back() {
+        let stored = r#"{"id":"9","parent":"7","author":"Marie","website":null,"body":"Bonjour","created":"2024-10-11T15:00:00Z","status":"pending"}"#;
+        let (backend, transport) = backend(&[(COMMENTS, response(201, stored))]);
+        let comment = backend.post_comment(new_comment()).await.unwrap();
+        assert_eq!((comment.id.as_str(), comment.status), ("9", CommentStatus::Pending));
+        let sent = transport.sent.borrow()[0].clone();
+        assert_eq!(sent.method, Method::Post);
+        assert!(sent.headers.contains(&("Idempotency-Key", "k".repeat(22))));
+        let body: serde_json::Value = serde_json::from_str(&sent.body.unwrap()).unwrap();
+        assert_eq!(body["parent"], "7");
+        assert_eq!(body["captcha"]["seed"], "42");
+        assert_eq!(body["captcha"]["answer"], "huit");
+        assert_eq!(body["email"], "marie@example.fr");
+    }
+
+    #[tokio::test]
+    async fn each_refusal_becomes_a_typed_post_error() {
+        let error = |code: &str| format!(r#"{{"error":{{"code":"{code}","message":"Said the server.","field":"captcha"}}}}"#);
+        let url = || "https://news.example/api/a%20b/comments".to_owned();
+        let cases = [
+            (response(422, &error("captcha_wrong")), PostError::Captcha(CaptchaRefusal::Wrong)),
+            (response(422, &error("captcha_expired")), PostError::Captcha(CaptchaRefusal::Stale)),
+            (response(422, &error("captcha_used")), PostError::Captcha(CaptchaRefusal::Stale)),
+            (response(422, &error("too_fast")), PostError::Captcha(CaptchaRefusal::TooFast)),
+            (with_headers(response(429, &error("rate_limited")), &[("retry-after", "42")]), PostError::RateLimited { retry_after_seconds: Some(42) }),
+            (
+                response(409, &error("idempotency_conflict")),
+                PostError::Refused { status: 409, code: "idempotency_conflict".into(), message: "Said the server.".into() },
+            ),
+            (response(404, "Not Found"), PostError::Failed(LoadError { url: url(), problem: Problem::Status { status: 404 } })),
+            (response(503, &error("unavailable")), PostError::Failed(LoadError { url: url(), problem: Problem::Status { status: 503 } })),
+        ];
+        for (answer, expected) in cases {
+            let (backend, _) = backend(&[(COMMENTS, answer)]);
+            assert_eq!(backend.post_comment(new_comment()).await, Err(expected));
+        }
+        let (backend, _) = backend(&[]);
+        assert!(matches!(backend.post_comment(new_comment()).await, Err(PostError::Failed(LoadError { problem: Problem::Network { .. }, .. }))));
+    }
+}

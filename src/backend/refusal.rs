@@ -1,0 +1,25 @@
+//! What a refused post means: the error codes of the widget's own API
+//! (`docs/openapi.yaml`) and of WordPress, whose mapping reads its errors into the same
+//! [`ApiError`].
+
+use article_widget_core::error::{CaptchaRefusal, LoadError, PostError, Problem};
+use article_widget_core::native::ApiError;
+
+use super::HttpResponse;
+
+/// What a refused post means. The codes are those of the widget's own API and of
+/// WordPress; any other API's refusal with a code is shown in its own words.
+pub(super) fn refusal(url: String, response: &HttpResponse, error: Option<ApiError>) -> PostError {
+    let (code, message) = error.map(|e| (e.code, e.message)).unzip();
+    let rate_limited = PostError::RateLimited { retry_after_seconds: response.retry_after() };
+    match (response.status, code) {
+        (422, Some(code)) if code == "captcha_wrong" => PostError::Captcha(CaptchaRefusal::Wrong),
+        (422, Some(code)) if code == "too_fast" => PostError::Captcha(CaptchaRefusal::TooFast),
+        (422, Some(code)) if code.starts_with("captcha_") => PostError::Captcha(CaptchaRefusal::Stale),
+        (429, _) => rate_limited,
+        // WordPress answers a flood with 400.
+        (_, Some(code)) if code == "comment_flood" => rate_limited,
+        (status @ 400..=499, Some(code)) => PostError::Refused { status, code, message: message.unwrap_or_default() },
+        (status, _) => PostError::Failed(LoadError { url, problem: Problem::Status { status } }),
+    }
+}
