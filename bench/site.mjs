@@ -13,7 +13,7 @@ import { staticPage, staticStylesheet } from "./static-page.mjs";
 
 const root = new URL("../", import.meta.url).pathname;
 export const SEED_ARTICLE = "nouvel-ordre-mondial";
-/** Top-level comments per page the widget asks for (PAGE_SIZE in src/backend/mod.rs). */
+/** Top-level comments per page the widget asks for (PAGE_SIZE in src/backend/native.rs). */
 export const WIDGET_PAGE_SIZE = 20;
 
 /** Folders for one benchmark run; `content` must exist before the server starts. */
