@@ -11,7 +11,8 @@ use web_sys::{HtmlSelectElement, IntersectionObserver, IntersectionObserverEntry
 use yew::prelude::*;
 
 use super::form::CommentForm;
-use super::{use_effect_on, StateHandle};
+use super::hooks::use_effect_on;
+use super::StateHandle;
 use super::status::{error_block, placeholder};
 use crate::backend::Order;
 use crate::platform::Services;

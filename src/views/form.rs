@@ -7,7 +7,8 @@ use article_widget_core::locale::{fill, Locale};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::{aria_bool, nothing_to_undo, use_effect_on, StateHandle};
+use super::hooks::{nothing_to_undo, use_effect_on};
+use super::StateHandle;
 use crate::platform::{random_key, Services};
 use crate::state::{Action, Input, Remote, Submission};
 
@@ -231,4 +232,9 @@ fn field_error(error: Option<&FieldError>, id: &str, locale: Locale) -> Html {
         Some(error) => html! { <p class="aw-field__error" id={id.to_owned()}>{ locale.describe_field_error(error) }</p> },
         None => html! {},
     }
+}
+
+/// An ARIA state's value: a text that is never allocated.
+fn aria_bool(state: bool) -> AttrValue {
+    AttrValue::Static(if state { "true" } else { "false" })
 }

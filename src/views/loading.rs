@@ -1,0 +1,124 @@
+//! Every request the widget's state asks for, each in an effect that runs when its attempt
+//! counter moves, and the marks and events that say what is on screen.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use article_widget_core::captcha::Challenge;
+use yew::platform::spawn_local;
+use yew::platform::time::sleep;
+use yew::prelude::*;
+
+use super::hooks::{deliver_unless_cleaned_up, nothing_to_undo, use_effect_on};
+use super::{WidgetEvent, WidgetProps};
+use crate::backend::LocalFuture;
+use crate::platform::{ARTICLE_RENDERED, COMMENTS_RENDERED};
+use crate::state::{Action, More, Remote, Submission, WidgetState, PLACEHOLDER_DELAY_MS};
+
+/// Every request the state asks for: each effect runs when its attempt counter moves.
+#[hook]
+pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<WidgetState>) {
+    let services = &props.services;
+    // Not a request: the moment the placeholders are due, if the article is late
+    // (`WidgetState::quiet_start`).
+    let dispatcher = state.dispatcher();
+    use_effect_on(services.clone(), move || {
+        let delay: LocalFuture<()> = Box::pin(sleep(Duration::from_millis(PLACEHOLDER_DELAY_MS)));
+        deliver_unless_cleaned_up(Some(delay), move |()| dispatcher.dispatch(Action::PlaceholdersDue))
+    });
+
+    let (dispatcher, backend) = (state.dispatcher(), services.backend.clone());
+    use_effect_on((services.clone(), state.article_attempt), move || {
+        deliver_unless_cleaned_up(Some(backend.article()), move |result| dispatcher.dispatch(Action::ArticleLoaded(result.map(Rc::new))))
+    });
+
+    // Some backends need the article's answer for their other URLs (WordPress asked by slug).
+    let ready = matches!(state.article, Remote::Ready(_));
+    let can_ask = ready || !services.backend.needs_article_first();
+    let (dispatcher, backend) = (state.dispatcher(), services.backend.clone());
+    use_effect_on((services.clone(), state.related_attempt, can_ask), move || {
+        let related = can_ask.then(|| backend.related().unwrap_or_else(|| Box::pin(async { Ok(Vec::new()) })));
+        deliver_unless_cleaned_up(related, move |result| dispatcher.dispatch(Action::RelatedLoaded(result.map(Rc::from))))
+    });
+
+    // Effects run once the DOM holds what was rendered: the mark times what readers see,
+    // and the page hears of the article when it is on screen.
+    let (platform, on_event) = (services.platform.clone(), props.on_event.clone());
+    use_effect_on((services.clone(), props.on_event.clone(), ready), move || {
+        if ready {
+            platform.mark(ARTICLE_RENDERED);
+            on_event.emit(WidgetEvent::Ready);
+        }
+        nothing_to_undo()
+    });
+    let comments_shown = match &state.thread {
+        Remote::Ready(thread) => Some(thread.comments.len()),
+        _ => None,
+    };
+    let platform = services.platform.clone();
+    use_effect_on((services.clone(), comments_shown), move || {
+        if comments_shown.is_some() {
+            platform.mark(COMMENTS_RENDERED);
+        }
+        nothing_to_undo()
+    });
+
+    let (dispatcher, backend, platform) = (state.dispatcher(), services.backend.clone(), services.platform.clone());
+    let wanted = state.comments_visible && services.backend.has_comments() && can_ask;
+    let order = state.order;
+    use_effect_on((services.clone(), order, state.thread_attempt, wanted), move || {
+        let page = wanted.then(|| backend.comments(order, None));
+        deliver_unless_cleaned_up(page, move |result| {
+            let now = (platform.now_ms() / 1000.0) as i64;
+            dispatcher.dispatch(Action::ThreadLoaded { result, now })
+        })
+    });
+
+    let (dispatcher, backend) = (state.dispatcher(), services.backend.clone());
+    let cursor = match (&state.more, &state.thread) {
+        (More::Loading, Remote::Ready(thread)) => thread.next.clone(),
+        _ => None,
+    };
+    use_effect_on((services.clone(), state.more_attempt), move || {
+        let page = cursor.map(|cursor| backend.comments(order, Some(cursor)));
+        deliver_unless_cleaned_up(page, move |result| dispatcher.dispatch(Action::MoreLoaded(result)))
+    });
+
+    let (dispatcher, backend, platform) = (state.dispatcher(), services.backend.clone(), services.platform.clone());
+    use_effect_on((services.clone(), state.challenge_attempt, wanted), move || {
+        // The question is fetched when the form can be seen, not for every page view.
+        let challenge = wanted.then(|| -> LocalFuture<_> {
+            match backend.challenge() {
+                Some(signed) => signed,
+                None => {
+                    let seed = platform.random_u64();
+                    Box::pin(async move { Ok(Challenge::local(seed)) })
+                }
+            }
+        });
+        deliver_unless_cleaned_up(challenge, move |result| {
+            dispatcher.dispatch(Action::ChallengeLoaded { result, shown_at: platform.now_ms() })
+        })
+    });
+
+    let (dispatcher, backend, on_event) = (state.dispatcher(), services.backend.clone(), props.on_event.clone());
+    let sending = match &state.form.submission {
+        Submission::Sending(comment) => Some(comment.clone()),
+        _ => None,
+    };
+    use_effect_on((services.clone(), props.on_event.clone(), state.post_attempt), move || {
+        // A post is never superseded: its answer is delivered whatever renders meanwhile.
+        if let Some(comment) = sending {
+            let post = backend.post_comment((*comment).clone());
+            spawn_local(async move {
+                let result = post.await;
+                if let Ok(comment) = &result {
+                    let pending = comment.status == article_widget_core::comment::CommentStatus::Pending;
+                    on_event.emit(WidgetEvent::CommentPosted { id: comment.id.clone(), pending });
+                }
+                dispatcher.dispatch(Action::Posted(result));
+            });
+        }
+        nothing_to_undo()
+    });
+}
