@@ -47,11 +47,24 @@ impl fmt::Display for SafeUrl {
 /// percent-encoded as a path segment so that an id cannot change the URL's structure.
 pub fn expand_template(template: &str, values: &[(&str, &str)]) -> String {
     values.iter().fold(template.to_owned(), |url, (name, value)| {
-        url.replace(&format!("{{{name}}}"), &encode_segment(value))
+        url.replace(&format!("{{{name}}}"), &percent_encode(value))
     })
 }
 
-fn encode_segment(value: &str) -> String {
+/// `url` with `query` appended, each value percent-encoded.
+pub fn with_query(url: &str, query: &[(&str, &str)]) -> String {
+    let pairs: Vec<String> = query.iter().map(|(name, value)| format!("{name}={}", percent_encode(value))).collect();
+    append_query(url, &pairs.join("&"))
+}
+
+/// `url` with an encoded `query` appended: after `?`, or after `&` when `url` has a query.
+pub(crate) fn append_query(url: &str, query: &str) -> String {
+    format!("{url}{}{query}", if url.contains('?') { '&' } else { '?' })
+}
+
+/// Every byte but RFC 3986's unreserved characters (`A-Z a-z 0-9 - _ . ~`) as `%XX`: the
+/// one encoder for path segments and query values, which then hold exactly the value.
+pub fn percent_encode(value: &str) -> String {
     let mut encoded = String::with_capacity(value.len());
     for byte in value.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
@@ -108,5 +121,17 @@ mod tests {
         assert_eq!(expand_template("/api/articles/{id}", &[("id", "nouvel-ordre")]), "/api/articles/nouvel-ordre");
         assert_eq!(expand_template("/a/{id}/related", &[("id", "../x?y=1 é")]), "/a/..%2Fx%3Fy%3D1%20%C3%A9/related");
         assert_eq!(expand_template("/static.json", &[("id", "x")]), "/static.json");
+    }
+
+    #[test]
+    fn percent_encoding_keeps_only_unreserved_characters() {
+        assert_eq!(percent_encode("aZ09-_.~"), "aZ09-_.~");
+        assert_eq!(percent_encode("c/2 é?&=#+%"), "c%2F2%20%C3%A9%3F%26%3D%23%2B%25");
+    }
+
+    #[test]
+    fn queries_are_appended_encoded_after_the_right_separator() {
+        assert_eq!(with_query("/c", &[("order", "newest"), ("cursor", "c/2")]), "/c?order=newest&cursor=c%2F2");
+        assert_eq!(with_query("/c?lang=fr", &[("limit", "20")]), "/c?lang=fr&limit=20");
     }
 }

@@ -8,7 +8,7 @@ use article_widget_core::captcha::Challenge;
 use article_widget_core::comment::{Comment, CommentPage};
 use article_widget_core::error::{LoadError, PostError};
 use article_widget_core::native;
-use article_widget_core::url::expand_template;
+use article_widget_core::url::{expand_template, with_query};
 
 use super::send::{load, post};
 use super::{Backend, HttpRequest, LocalFuture, Method, NewComment, Order, Transport};
@@ -63,8 +63,9 @@ impl Backend for NativeBackend {
 
     fn comments(&self, order: Order, cursor: Option<String>) -> LocalFuture<Result<CommentPage, LoadError>> {
         let base = self.comments_url.clone().unwrap_or_default();
-        let mut query = vec![("order", order.code().to_owned()), ("limit", PAGE_SIZE.to_string())];
-        query.extend(cursor.map(|cursor| ("cursor", cursor)));
+        let limit = PAGE_SIZE.to_string();
+        let mut query = vec![("order", order.code()), ("limit", limit.as_str())];
+        query.extend(cursor.as_deref().map(|cursor| ("cursor", cursor)));
         let request = HttpRequest::get(with_query(&base, &query));
         load(self.transport.clone(), request, Box::new(|r| native::decode_comment_page(&r.body)))
     }
@@ -86,23 +87,6 @@ impl Backend for NativeBackend {
         };
         post(self.transport.clone(), request, Box::new(native::decode_comment), Box::new(native::decode_error))
     }
-}
-
-/// `url` with `query` appended, percent-encoded.
-fn with_query(url: &str, query: &[(&str, String)]) -> String {
-    let separator = if url.contains('?') { '&' } else { '?' };
-    let pairs: Vec<String> = query.iter().map(|(name, value)| format!("{name}={}", encode_query_value(value))).collect();
-    format!("{url}{separator}{}", pairs.join("&"))
-}
-
-fn encode_query_value(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(b).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

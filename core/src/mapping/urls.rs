@@ -1,7 +1,7 @@
 //! A mapping's request URLs: an endpoint's template chosen and filled with translated
 //! values, then joined to the API root the publisher configured.
 
-use crate::url::expand_template;
+use crate::url::{append_query, expand_template};
 
 use super::{value_of, Mapping, Values};
 
@@ -38,7 +38,7 @@ fn join(base: &str, reference: &str) -> String {
     } else if has_scheme || reference.starts_with("//") {
         reference.to_owned()
     } else if let Some(query) = reference.strip_prefix('?') {
-        format!("{base}{}{query}", if base.contains('?') { '&' } else { '?' })
+        append_query(base, query)
     } else {
         format!("{}/{}", base.trim_end_matches('/'), reference.trim_start_matches('/'))
     }
