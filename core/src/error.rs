@@ -1,7 +1,10 @@
 //! What can go wrong between a backend and the screen, as data: the views and the console
 //! describe it, in the reader's language and in English for the integrator.
-
-use std::fmt;
+//!
+//! The types alone, depending on no wording: `locale.rs` words them for the reader, and
+//! their English console texts (`Display`) are in `console.rs`, which takes the English
+//! table's words from `locale.rs`. So the dependency goes one way, from the wording to the
+//! types, and `locale.rs` can name every type here without a cycle.
 
 /// A resource that could not be used, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,46 +92,7 @@ pub enum Found {
     Value(String),
 }
 
-/// In English, as the English reader's table words it.
-impl fmt::Display for Found {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&crate::locale::Locale::En.found(self))
-    }
-}
-
-/// English, with every detail: what the console shows the integrator.
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.url, self.problem)
-    }
-}
-
-/// English, with every detail, without the URL.
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Problem::Network { detail } => write!(
-                f,
-                "no response ({detail}); if the backend is on another origin, it must allow this one (CORS)"
-            ),
-            Problem::Status { status } => write!(f, "HTTP status {status}"),
-            Problem::Syntax { line, column, detail } => {
-                write!(f, "invalid JSON at line {line}, column {column}: {detail}")
-            }
-            Problem::Shape(shape) => write!(f, "{shape}"),
-            Problem::Timeout { seconds } => write!(f, "no response within {seconds} s"),
-            Problem::Aborted => write!(f, "cancelled: the widget was unmounted or shown with another configuration"),
-        }
-    }
-}
-
-/// In the words the English reader sees, so that the two never drift apart.
-impl fmt::Display for ShapeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "at {}: expected {}, found {}", self.path, crate::locale::Locale::En.expected(self.expected), self.found)
-    }
-}
-
+/// `Display` (which `Error` needs) is in `console.rs`.
 impl std::error::Error for LoadError {}
 
 /// Why a comment was not posted. In every case the reader's text is kept.
@@ -155,23 +119,3 @@ pub enum CaptchaRefusal {
     TooFast,
 }
 
-impl fmt::Display for PostError {
-    /// English, for the console.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PostError::Fields(errors) => {
-                f.write_str("invalid fields:")?;
-                errors.iter().try_for_each(|error| write!(f, " {}", crate::locale::Locale::En.describe_field_error(error)))
-            }
-            PostError::Captcha(refusal) => f.write_str(match refusal {
-                CaptchaRefusal::Wrong => "captcha refused: wrong answer",
-                CaptchaRefusal::Stale => "captcha refused: expired, used or unsigned challenge",
-                CaptchaRefusal::TooFast => "captcha refused: answered too fast",
-            }),
-            PostError::RateLimited { retry_after_seconds: Some(seconds) } => write!(f, "rate limited; retry after {seconds} s"),
-            PostError::RateLimited { retry_after_seconds: None } => f.write_str("rate limited"),
-            PostError::Refused { status, code, message } => write!(f, "refused with status {status}: {code}: {message}"),
-            PostError::Failed(error) => write!(f, "{error}"),
-        }
-    }
-}

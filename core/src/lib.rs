@@ -7,6 +7,7 @@ pub mod captcha;
 #[cfg(feature = "checks")]
 pub mod checks;
 pub mod comment;
+mod console;
 pub mod datetime;
 pub mod error;
 #[cfg(feature = "mappings")]
