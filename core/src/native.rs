@@ -158,6 +158,9 @@ pub struct ApiError {
 }
 
 /// The API's error in a body, if it is one.
+/// Read with `json::parse` rather than `json::decode`: a body that is not such an error
+/// (a proxy's HTML page, another shape) is no problem to report, and the HTTP status then
+/// says what happened (ARCHITECTURE.md, Invariants).
 pub fn decode_error(body: &str) -> Option<ApiError> {
     let value = json::parse(body).ok()?;
     let error = Node::root(&value).get("error");

@@ -148,6 +148,9 @@ impl Mapping {
     }
 
     /// The API's error in a body, if it is one.
+    /// Read with `json::parse` rather than `json::decode`: a body that is not such an error
+    /// (a proxy's HTML page, another shape) is no problem to report, and the HTTP status then
+    /// says what happened (ARCHITECTURE.md, Invariants).
     pub fn decode_error(&self, body: &str) -> Option<ApiError> {
         let fields = self.error.as_ref()?;
         let value = json::parse(body).ok()?;
