@@ -1,7 +1,9 @@
 //! The widget's state, the one [`Action`] enum that changes it, and the reducer.
 //!
 //! Invariants:
-//! - each section is loading, shown or failed as a whole: never half an article;
+//! - each section is loading, shown or failed: what the decoders could not read is left out
+//!   of it (comments left out are counted, and the count shown leaves them out), and only
+//!   what a section cannot do without fails it;
 //! - the reader's text leaves the draft only when the backend has confirmed the comment;
 //! - a post is retried with the same idempotency key, challenge and answer, so that a post
 //!   which did arrive is not duplicated; editing the comment makes it a new post (new key);
@@ -43,10 +45,21 @@ pub enum Section {
 pub struct Thread {
     /// Each comment shared, so that a new page or a posted comment copies pointers, not texts.
     pub comments: Rc<[Rc<Comment>]>,
+    /// The backend's count, which includes the comments left out.
     pub total: u64,
+    /// Comments of the pages so far that could not be read and are left out.
+    pub skipped: u64,
     pub next: Option<String>,
     /// When the first page arrived, in unix seconds: "3 minutes ago" is relative to it.
     pub now: i64,
+}
+
+impl Thread {
+    /// The comments a reader can be shown, for the heading's count: those left out are
+    /// counted apart, in a note.
+    pub fn shown_total(&self) -> u64 {
+        self.total.saturating_sub(self.skipped)
+    }
 }
 
 /// Loading the next page of a thread.
@@ -258,6 +271,7 @@ impl WidgetState {
                 self.thread = Remote::from_result(result.map(|page| Thread {
                     comments: page.comments.into_iter().map(Rc::new).collect(),
                     total: page.total,
+                    skipped: page.skipped,
                     next: page.next,
                     now,
                 }));
@@ -271,6 +285,7 @@ impl WidgetState {
                         page.comments.into_iter().filter(|c| known.binary_search(&c.id.as_str()).is_err()).map(Rc::new).collect();
                     thread.comments = thread.comments.iter().cloned().chain(fresh).collect();
                     thread.total = page.total;
+                    thread.skipped += page.skipped;
                     thread.next = page.next;
                 }
                 self.more = More::Idle;
@@ -473,7 +488,7 @@ mod tests {
     fn ready_to_send(challenge: Challenge) -> Rc<WidgetState> {
         let answer = challenge.puzzle().answer().to_string();
         let mut state = Rc::new(WidgetState::default())
-            .reduce(Action::ThreadLoaded { result: Ok(CommentPage { total: 0, comments: vec![], next: None }), now: 0 })
+            .reduce(Action::ThreadLoaded { result: Ok(CommentPage { total: 0, comments: vec![], skipped: 0, next: None }), now: 0 })
             .reduce(Action::ChallengeLoaded { result: Ok(challenge), shown_at: 0.0 });
         for (input, value) in [(Input::Name, "Marie"), (Input::Email, "marie@example.fr"), (Input::Body, "Bonjour"), (Input::Answer, &answer)] {
             state = state.reduce(Action::Edit(input, value.into()));
@@ -597,6 +612,7 @@ mod tests {
         let page = |ids: &[&str], next: Option<&str>| CommentPage {
             total: 3,
             comments: ids.iter().map(|id| comment(id, CommentStatus::Published)).collect(),
+            skipped: 0,
             next: next.map(Into::into),
         };
         let state = Rc::new(WidgetState::default())
@@ -608,6 +624,22 @@ mod tests {
         let ids: Vec<&str> = thread.comments.iter().map(|c| c.id.as_str()).collect();
         assert_eq!((ids, thread.next.clone()), (vec!["1", "2", "3"], None));
         assert_eq!(state.clone().reduce(Action::LoadMore).more_attempt, 1, "no next page: nothing to load");
+    }
+
+    #[test]
+    fn comments_left_out_add_up_over_pages_and_are_not_counted_as_shown() {
+        let page = |id: &str, skipped: u64, next: Option<&str>| CommentPage {
+            total: 5,
+            comments: vec![comment(id, CommentStatus::Published)],
+            skipped,
+            next: next.map(Into::into),
+        };
+        let state = Rc::new(WidgetState::default()).reduce(Action::ThreadLoaded { result: Ok(page("1", 2, Some("c"))), now: 0 });
+        let state = state.reduce(Action::LoadMore).reduce(Action::MoreLoaded(Ok(page("2", 1, None))));
+        let Remote::Ready(thread) = &state.thread else { panic!() };
+        assert_eq!((thread.skipped, thread.shown_total()), (3, 2));
+        let Remote::Ready(reloaded) = &state.reduce(Action::SetOrder(Order::Newest)).reduce(Action::ThreadLoaded { result: Ok(page("2", 0, None)), now: 0 }).thread else { panic!() };
+        assert_eq!((reloaded.skipped, reloaded.shown_total()), (0, 5), "a reload counts afresh");
     }
 
     #[test]

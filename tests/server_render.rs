@@ -13,7 +13,7 @@ const SEED: &str = include_str!("../www/demo-api/articles/nouvel-ordre-mondial.j
 const SEED_RELATED: &str = include_str!("../www/demo-api/articles/nouvel-ordre-mondial/related.json");
 
 async fn article_html(json: &str, locale: Locale) -> String {
-    let article = Rc::new(decode_article(json).unwrap());
+    let article = Rc::new(decode_article(json).unwrap().value);
     LocalServerRenderer::<ArticleView>::with_props(ArticleViewProps { article, locale })
         .hydratable(false)
         .render()
@@ -61,7 +61,7 @@ async fn backend_text_is_never_markup() {
 
 #[tokio::test]
 async fn related_stories_are_a_labelled_navigation() {
-    let stories: Rc<[_]> = decode_related(SEED_RELATED).unwrap().into();
+    let stories: Rc<[_]> = decode_related(SEED_RELATED).unwrap().value.into();
     let count = stories.len();
     let html = LocalServerRenderer::<RelatedList>::with_props(RelatedListProps { stories, locale: Locale::Fr })
         .hydratable(false)

@@ -66,7 +66,7 @@ fn hot_paths(c: &mut Criterion) {
     c.bench_function("json: read a page of 1,000 comments", |b| b.iter(|| json::parse(black_box(&page)).unwrap()));
     c.bench_function("json: the same with serde_json", |b| b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&page)).unwrap()));
     c.bench_function("native: decode a page of 1,000 comments", |b| {
-        b.iter(|| native::decode_comment_page(black_box(&page)).unwrap().comments.len())
+        b.iter(|| native::decode_comment_page(black_box(&page)).unwrap().value.comments.len())
     });
     for count in [1_000, 10_000] {
         let thread_of = comments(count);

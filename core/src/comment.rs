@@ -50,10 +50,14 @@ impl CommentStatus {
 /// One page of a thread, as a backend sends it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CommentPage {
-    /// Published comments in the article, replies included.
+    /// Published comments in the article, replies included, as the backend counts them:
+    /// those left out as unreadable too.
     pub total: u64,
     /// Flat, each with its parent; see [`crate::thread::build`].
     pub comments: Vec<Comment>,
+    /// Comments of this page that could not be read and are left out (the decoder's
+    /// warnings say why).
+    pub skipped: u64,
     /// Where the next page is, if there is one.
     pub next: Option<String>,
 }

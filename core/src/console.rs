@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use crate::error::{CaptchaRefusal, Found, LoadError, PostError, Problem, ShapeError};
+use crate::error::{CaptchaRefusal, Found, LeftOut, LoadError, PostError, Problem, Record, ShapeError, Warning};
 use crate::locale::Locale;
 
 /// In English, as the English reader's table words it.
@@ -47,6 +47,26 @@ impl fmt::Display for Problem {
 impl fmt::Display for ShapeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "at {}: expected {}, found {}", self.path, Locale::En.expected(self.expected), self.found)
+    }
+}
+
+/// English, without the URL: the problem, then what the reader is shown without.
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}; ", self.problem)?;
+        match &self.left_out {
+            LeftOut::Value => f.write_str("the value is left out"),
+            LeftOut::Record { record, path } => {
+                let record = match record {
+                    Record::Comment => "comment",
+                    Record::RelatedStory => "related story",
+                    Record::Author => "author",
+                    Record::Image => "image",
+                    Record::Block => "block",
+                };
+                write!(f, "the {record} at {path} is left out")
+            }
+        }
     }
 }
 

@@ -78,6 +78,35 @@ pub enum Expected {
     PagingRule,
 }
 
+/// A problem a decoder got past: the value or the record at fault is left out, and the rest
+/// of the answer is shown. A bad value costs only itself, a bad record only itself; only an
+/// answer without what a section cannot do without fails it (a [`LoadError`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// What is wrong, and where.
+    pub problem: ShapeError,
+    pub left_out: LeftOut,
+}
+
+/// What a [`Warning`] costs the reader.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LeftOut {
+    /// The value itself: an optional field, read as absent.
+    Value,
+    /// The whole record the value is in, at its JSON Pointer.
+    Record { record: Record, path: String },
+}
+
+/// The parts of an answer that are left out whole when they cannot be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Record {
+    Comment,
+    RelatedStory,
+    Author,
+    Image,
+    Block,
+}
+
 /// What was found instead.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Found {

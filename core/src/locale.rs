@@ -109,6 +109,14 @@ impl Locale {
         format!("{count} {word}")
     }
 
+    /// « 1 commentaire n’a pas pu être affiché. », "2 comments could not be shown.": the
+    /// comments of a thread left out as unreadable (their details are in the console).
+    pub fn skipped_comments(self, count: u64) -> String {
+        let m = self.messages();
+        let template = if self.is_singular(count) { m.comments_skipped_one } else { m.comments_skipped_many };
+        fill(template, &[("count", &self.format_count(count))])
+    }
+
     /// French takes the singular for 0 and 1, English for 1 alone.
     fn is_singular(self, count: u64) -> bool {
         match self {
@@ -226,13 +234,13 @@ impl Locale {
         let m = self.messages();
         match found {
             Found::Missing => m.found_missing.to_owned(),
-            Found::Null => "null".to_owned(),
+            Found::Null => fill(m.found_value, &[("value", "null")]),
             Found::Boolean => m.found_boolean.to_owned(),
             Found::Number => m.found_number.to_owned(),
             Found::Text => m.found_text.to_owned(),
             Found::List => m.found_list.to_owned(),
             Found::Object => m.found_object.to_owned(),
-            Found::Value(value) => value.clone(),
+            Found::Value(value) => fill(m.found_value, &[("value", value)]),
         }
     }
 }
@@ -276,6 +284,9 @@ pub struct Messages {
     pub problem_missing: &'static str,
     /// `{path}`, `{expected}`, `{found}`.
     pub problem_shape: &'static str,
+    // What was expected and what was found, as `problem_missing` and `problem_shape` put
+    // them: in English after "expected" and "found"; in French with the participle, which
+    // agrees with the noun (« une liste attendue », « un nombre trouvé »).
     pub expected_text: &'static str,
     pub expected_non_blank_text: &'static str,
     pub expected_list: &'static str,
@@ -305,12 +316,17 @@ pub struct Messages {
     pub found_text: &'static str,
     pub found_list: &'static str,
     pub found_object: &'static str,
+    /// `{value}`: a value quoted as found, or `null`.
+    pub found_value: &'static str,
     pub comments_heading: &'static str,
     pub comment_one: &'static str,
     pub comment_many: &'static str,
     pub comments_empty: &'static str,
     pub comments_closed: &'static str,
     pub comments_failed: &'static str,
+    /// `{count}`.
+    pub comments_skipped_one: &'static str,
+    pub comments_skipped_many: &'static str,
     pub loading_comments: &'static str,
     pub order_label: &'static str,
     pub order_oldest: &'static str,
@@ -393,43 +409,46 @@ static FR: Messages = Messages {
     status_forbidden: " : accès refusé",
     status_server: " : erreur du serveur",
     problem_syntax: "La réponse n’est pas du JSON valide (ligne {line}, colonne {column}).",
-    problem_missing: "Le champ {path} manque : {expected} attendu.",
-    problem_shape: "Le champ {path} est invalide : {expected} attendu, {found} trouvé.",
-    expected_text: "un texte",
-    expected_non_blank_text: "un texte non vide",
-    expected_list: "une liste",
-    expected_object: "un objet",
-    expected_datetime: "une date RFC 3339 (2024-10-11T14:05:00+02:00)",
-    expected_heading_level: "un niveau de titre 2, 3 ou 4",
-    expected_block_type: "un type de bloc (paragraph, heading, quote, list, image)",
-    expected_inline_type: "un type de texte (text, emphasis, strong, link)",
-    expected_positive_integer: "un entier positif",
-    expected_url: "une adresse http(s), mailto ou relative",
-    expected_boolean: "true ou false",
-    expected_comment_status: "un statut de commentaire (published, pending)",
-    expected_decimal_string: "un entier positif écrit en chiffres entre guillemets",
-    expected_non_negative_integer: "un entier positif ou nul",
-    expected_json_pointer: "un pointeur JSON comme /title/rendered (ou \"\" pour tout le document)",
-    expected_field_spec: "un champ : un pointeur JSON, un objet avec « at » ou une liste de ceux-ci",
-    expected_known_key: "une clé connue à cet endroit de la correspondance (voir docs/mapping.md)",
-    expected_date_format: "un format de date (auto, rfc3339, naive_utc, unix_seconds, unix_ms)",
-    expected_unix_time: "une date Unix (secondes ou millisecondes depuis 1970)",
-    expected_identifier: "un identifiant (texte non vide ou entier)",
-    expected_matching_item: "un élément pour l’article demandé",
-    expected_placeholder: "un paramètre entre accolades : name, email, website, body, parent ou article, éventuellement suivi de :number",
-    expected_paging_rule: "un objet avec page_count ou next_cursor, pas les deux",
-    found_missing: "rien",
-    found_boolean: "un booléen",
-    found_number: "un nombre",
-    found_text: "un texte",
-    found_list: "une liste",
-    found_object: "un objet",
+    problem_missing: "Le champ {path} manque : {expected}.",
+    problem_shape: "Le champ {path} est invalide : {expected}, {found}.",
+    expected_text: "un texte attendu",
+    expected_non_blank_text: "un texte non vide attendu",
+    expected_list: "une liste attendue",
+    expected_object: "un objet attendu",
+    expected_datetime: "une date RFC 3339 attendue (2024-10-11T14:05:00+02:00)",
+    expected_heading_level: "un niveau de titre 2, 3 ou 4 attendu",
+    expected_block_type: "un type de bloc attendu (paragraph, heading, quote, list, image)",
+    expected_inline_type: "un type de texte attendu (text, emphasis, strong, link)",
+    expected_positive_integer: "un entier positif attendu",
+    expected_url: "une adresse http(s), mailto ou relative attendue",
+    expected_boolean: "true ou false attendu",
+    expected_comment_status: "un statut de commentaire attendu (published, pending)",
+    expected_decimal_string: "un entier positif écrit en chiffres entre guillemets attendu",
+    expected_non_negative_integer: "un entier positif ou nul attendu",
+    expected_json_pointer: "un pointeur JSON attendu, comme /title/rendered (ou \"\" pour tout le document)",
+    expected_field_spec: "un champ attendu : un pointeur JSON, un objet avec « at » ou une liste de ceux-ci",
+    expected_known_key: "une clé connue à cet endroit de la correspondance attendue (voir docs/mapping.md)",
+    expected_date_format: "un format de date attendu (auto, rfc3339, naive_utc, unix_seconds, unix_ms)",
+    expected_unix_time: "une date Unix attendue (secondes ou millisecondes depuis 1970)",
+    expected_identifier: "un identifiant attendu (texte non vide ou entier)",
+    expected_matching_item: "un élément attendu pour l’article demandé",
+    expected_placeholder: "un paramètre entre accolades attendu : name, email, website, body, parent ou article, éventuellement suivi de :number",
+    expected_paging_rule: "un objet attendu avec page_count ou next_cursor, pas les deux",
+    found_missing: "rien trouvé",
+    found_boolean: "un booléen trouvé",
+    found_number: "un nombre trouvé",
+    found_text: "un texte trouvé",
+    found_list: "une liste trouvée",
+    found_object: "un objet trouvé",
+    found_value: "{value} trouvé",
     comments_heading: "Commentaires",
     comment_one: "commentaire",
     comment_many: "commentaires",
     comments_empty: "Aucun commentaire pour l’instant. Soyez le premier à donner votre avis !",
     comments_closed: "Les commentaires sont fermés.",
     comments_failed: "Les commentaires n’ont pas pu être chargés.",
+    comments_skipped_one: "{count} commentaire n’a pas pu être affiché.",
+    comments_skipped_many: "{count} commentaires n’ont pas pu être affichés.",
     loading_comments: "Chargement des commentaires…",
     order_label: "Ordre",
     order_oldest: "Plus anciens d’abord",
@@ -543,12 +562,15 @@ static EN: Messages = Messages {
     found_text: "a text",
     found_list: "a list",
     found_object: "an object",
+    found_value: "{value}",
     comments_heading: "Comments",
     comment_one: "comment",
     comment_many: "comments",
     comments_empty: "No comments yet. Be the first to share your thoughts!",
     comments_closed: "Comments are closed.",
     comments_failed: "Comments could not be loaded.",
+    comments_skipped_one: "{count} comment could not be shown.",
+    comments_skipped_many: "{count} comments could not be shown.",
     loading_comments: "Loading comments…",
     order_label: "Order",
     order_oldest: "Oldest first",
@@ -709,6 +731,66 @@ mod tests {
         ];
         for (candidates, expected) in cases {
             assert_eq!(Locale::negotiate(candidates.iter().copied()), expected, "{candidates:?}");
+        }
+    }
+
+    #[test]
+    fn french_participles_agree_with_what_was_expected_and_found() {
+        let describe = |expected, found| {
+            let problem = Problem::Shape(ShapeError { path: "/x".into(), expected, found });
+            Locale::Fr.describe(&LoadError { url: "https://example.org/a".into(), problem })
+        };
+        let quoted = |value: &str| Found::Value(format!("\"{value}\""));
+        let cases = [
+            (Expected::Url, Found::List, "Le champ /x est invalide : une adresse http(s), mailto ou relative attendue, une liste trouvée."),
+            (Expected::List, Found::Object, "Le champ /x est invalide : une liste attendue, un objet trouvé."),
+            (
+                Expected::DateTime,
+                quoted("hier"),
+                "Le champ /x est invalide : une date RFC 3339 attendue (2024-10-11T14:05:00+02:00), \"hier\" trouvé.",
+            ),
+            (Expected::UnixTime, Found::Null, "Le champ /x est invalide : une date Unix attendue (secondes ou millisecondes depuis 1970), null trouvé."),
+            (
+                Expected::KnownKey,
+                quoted("headlin"),
+                "Le champ /x est invalide : une clé connue à cet endroit de la correspondance attendue (voir docs/mapping.md), \"headlin\" trouvé.",
+            ),
+            (Expected::Boolean, Found::Number, "Le champ /x est invalide : true ou false attendu, un nombre trouvé."),
+            (Expected::Object, Found::Missing, "Le champ /x manque : un objet attendu."),
+            (Expected::NonBlankText, Found::Text, "Le champ /x est invalide : un texte non vide attendu, un texte trouvé."),
+        ];
+        for (expected, found, text) in cases {
+            assert_eq!(describe(expected, found), text);
+        }
+        // Every phrase: « une … » takes « attendue » or « trouvée », any other « attendu » or « trouvé ».
+        let expected = [
+            Expected::Text, Expected::NonBlankText, Expected::List, Expected::Object, Expected::DateTime, Expected::HeadingLevel,
+            Expected::BlockType, Expected::InlineType, Expected::PositiveInteger, Expected::Url, Expected::Boolean,
+            Expected::CommentStatus, Expected::DecimalString, Expected::NonNegativeInteger, Expected::JsonPointer,
+            Expected::FieldSpec, Expected::KnownKey, Expected::DateFormat, Expected::UnixTime, Expected::Identifier,
+            Expected::MatchingItem, Expected::Placeholder, Expected::PagingRule,
+        ];
+        let found = [Found::Missing, Found::Null, Found::Boolean, Found::Number, Found::Text, Found::List, Found::Object, quoted("x")];
+        let phrases = expected
+            .into_iter()
+            .map(|e| (Locale::Fr.expected(e).to_owned(), "attendu"))
+            .chain(found.iter().map(|found| (Locale::Fr.found(found), "trouvé")));
+        for (phrase, participle) in phrases {
+            let feminine = format!("{participle}e");
+            let agrees = if phrase.starts_with("une ") { phrase.contains(&feminine) } else { phrase.contains(participle) && !phrase.contains(&feminine) };
+            assert!(agrees, "{phrase}");
+        }
+    }
+
+    #[test]
+    fn comments_left_out_are_counted_in_each_language() {
+        let cases = [
+            (1, "1 commentaire n’a pas pu être affiché.", "1 comment could not be shown."),
+            (2, "2 commentaires n’ont pas pu être affichés.", "2 comments could not be shown."),
+            (1_200, "1\u{202f}200 commentaires n’ont pas pu être affichés.", "1,200 comments could not be shown."),
+        ];
+        for (count, fr, en) in cases {
+            assert_eq!((Locale::Fr.skipped_comments(count).as_str(), Locale::En.skipped_comments(count).as_str()), (fr, en));
         }
     }
 

@@ -1,48 +1,54 @@
 //! The widget's native JSON format (`docs/article.schema.json`, `docs/openapi.yaml`),
-//! decoded into the model with an error that names the JSON Pointer of the first field at
-//! fault, and the one request body the widget sends.
+//! decoded into the model, and the one request body the widget sends.
+//!
+//! What a section cannot do without (the article's id, headline, date and body; an
+//! answer's own shape) fails it with an error that names the JSON Pointer of the field at
+//! fault. Anything else that is bad is left out with a warning ([`Warnings`]): an optional
+//! value alone, or the record it is in when that record cannot be read (a comment, a
+//! related story, an author, an image, a block of the body).
 
 use crate::article::{Article, Author, Block, HeadingLevel, Image, Inline, RelatedStory};
 use crate::captcha::{Challenge, Signature};
 use crate::comment::{Comment, CommentPage, CommentStatus, ValidComment};
-use crate::error::{Expected, Problem, ShapeError};
-use crate::json::{self, Node, Value};
+use crate::error::{Expected, Problem, Record, ShapeError};
+use crate::json::{self, Decoded, Node, Value, Warnings};
 use crate::url::SafeUrl;
 
 type Result<T> = std::result::Result<T, ShapeError>;
 
 /// Decodes `GET /articles/{id}`.
-pub fn decode_article(body: &str) -> std::result::Result<Article, Problem> {
+pub fn decode_article(body: &str) -> std::result::Result<Decoded<Article>, Problem> {
     json::decode(body, article)
 }
 
 /// Decodes `GET /articles/{id}/related`: `{ "items": [story, …] }`.
-pub fn decode_related(body: &str) -> std::result::Result<Vec<RelatedStory>, Problem> {
-    json::decode(body, |root| root.object()?.get("items").list(related_story))
+pub fn decode_related(body: &str) -> std::result::Result<Decoded<Vec<RelatedStory>>, Problem> {
+    json::decode(body, |root, warnings| warnings.records(Record::RelatedStory, &root.object()?.get("items"), related_story))
 }
 
-fn article(node: &Node) -> Result<Article> {
+fn article(node: &Node, warnings: &mut Warnings) -> Result<Article> {
     node.object()?;
+    let authors = node.get("authors").optional(|list| warnings.records(Record::Author, list, author));
     Ok(Article {
         id: node.get("id").non_blank_text()?,
-        lang: node.get("lang").optional_text()?,
-        kicker: node.get("kicker").optional_text()?,
+        lang: warnings.optional(node.get("lang").optional_text()),
+        kicker: warnings.optional(node.get("kicker").optional_text()),
         headline: node.get("headline").non_blank_text()?,
-        standfirst: node.get("standfirst").optional_text()?,
-        authors: node.get("authors").optional(|a| a.list(author))?.unwrap_or_default(),
+        standfirst: warnings.optional(node.get("standfirst").optional_text()),
+        authors: warnings.optional(authors).unwrap_or_default(),
         published: node.get("published").datetime()?,
-        updated: node.get("updated").optional(Node::datetime)?,
-        hero: node.get("hero").optional(image)?,
-        body: node.get("body").list(block)?,
+        updated: warnings.optional(node.get("updated").optional(Node::datetime)),
+        hero: warnings.optional_record(Record::Image, &node.get("hero"), image),
+        body: body(&node.get("body"), warnings)?,
     })
 }
 
-fn author(node: &Node) -> Result<Author> {
+fn author(node: &Node, warnings: &mut Warnings) -> Result<Author> {
     node.object()?;
-    Ok(Author { name: node.get("name").non_blank_text()?, url: node.get("url").optional(Node::url)? })
+    Ok(Author { name: node.get("name").non_blank_text()?, url: warnings.optional(node.get("url").optional(Node::url)) })
 }
 
-fn image(node: &Node) -> Result<Image> {
+fn image(node: &Node, warnings: &mut Warnings) -> Result<Image> {
     node.object()?;
     let dimension = |name| -> Result<Option<u32>> {
         let field = node.get(name);
@@ -51,17 +57,27 @@ fn image(node: &Node) -> Result<Image> {
     Ok(Image {
         src: node.get("src").url()?,
         // An image without alt text is announced as its file name: default to decorative.
-        alt: node.get("alt").optional_text()?.unwrap_or_default(),
-        caption: node.get("caption").optional_text()?,
-        credit: node.get("credit").optional_text()?,
-        width: dimension("width")?,
-        height: dimension("height")?,
+        alt: warnings.optional(node.get("alt").optional_text()).unwrap_or_default(),
+        caption: warnings.optional(node.get("caption").optional_text()),
+        credit: warnings.optional(node.get("credit").optional_text()),
+        width: warnings.optional(dimension("width")),
+        height: warnings.optional(dimension("height")),
     })
+}
+
+/// The body's blocks: one that cannot be read is left out, unless none is left, for an
+/// article without its text is no article (the first block's fault then fails it).
+fn body(node: &Node, warnings: &mut Warnings) -> Result<Vec<Block>> {
+    let blocks = warnings.records(Record::Block, node, block)?;
+    match node.items()?.first() {
+        Some(first) if blocks.is_empty() => block(first, warnings).map(|block| vec![block]),
+        _ => Ok(blocks),
+    }
 }
 
 const BLOCK_TYPES: &[&str] = &["paragraph", "heading", "quote", "list", "image"];
 
-fn block(node: &Node) -> Result<Block> {
+fn block(node: &Node, warnings: &mut Warnings) -> Result<Block> {
     node.object()?;
     Ok(match node.get("type").tag(Expected::BlockType, BLOCK_TYPES)? {
         "paragraph" => Block::Paragraph(content(&node.get("content"))?),
@@ -75,13 +91,13 @@ fn block(node: &Node) -> Result<Block> {
         }
         "quote" => Block::Quote {
             content: content(&node.get("content"))?,
-            attribution: node.get("attribution").optional_text()?,
+            attribution: warnings.optional(node.get("attribution").optional_text()),
         },
         "list" => Block::List {
-            ordered: node.get("ordered").bool_or(false)?,
+            ordered: warnings.optional(node.get("ordered").bool_or(false).map(Some)).unwrap_or(false),
             items: node.get("items").list(content)?,
         },
-        _ => Block::Image(image(node)?),
+        _ => Block::Image(image(node, warnings)?),
     })
 }
 
@@ -108,36 +124,39 @@ fn inline(node: &Node) -> Result<Inline> {
     })
 }
 
-fn related_story(node: &Node) -> Result<RelatedStory> {
+fn related_story(node: &Node, warnings: &mut Warnings) -> Result<RelatedStory> {
     node.object()?;
     Ok(RelatedStory {
         title: node.get("title").non_blank_text()?,
         url: node.get("url").url()?,
-        published: node.get("published").optional(Node::datetime)?,
-        thumbnail: node.get("thumbnail").optional(image)?,
+        published: warnings.optional(node.get("published").optional(Node::datetime)),
+        thumbnail: warnings.optional_record(Record::Image, &node.get("thumbnail"), image),
     })
 }
 
 /// Decodes `GET /articles/{id}/comments`.
-pub fn decode_comment_page(body: &str) -> std::result::Result<CommentPage, Problem> {
-    json::decode(body, |root| {
+pub fn decode_comment_page(body: &str) -> std::result::Result<Decoded<CommentPage>, Problem> {
+    json::decode(body, |root, warnings| {
         root.object()?;
+        let total = root.get("total").non_negative_integer()?;
+        let comments = warnings.records(Record::Comment, &root.get("comments"), comment)?;
         Ok(CommentPage {
-            total: root.get("total").non_negative_integer()?,
-            comments: root.get("comments").list(comment)?,
-            next: root.get("next").optional_text()?,
+            total,
+            comments,
+            skipped: warnings.skipped(Record::Comment),
+            next: warnings.optional(root.get("next").optional_text()),
         })
     })
 }
 
 /// Decodes the answer to `POST /articles/{id}/comments`: the comment as stored.
-pub fn decode_comment(body: &str) -> std::result::Result<Comment, Problem> {
+pub fn decode_comment(body: &str) -> std::result::Result<Decoded<Comment>, Problem> {
     json::decode(body, comment)
 }
 
 /// Decodes `GET /captcha`.
-pub fn decode_challenge(body: &str) -> std::result::Result<Challenge, Problem> {
-    json::decode(body, |root| {
+pub fn decode_challenge(body: &str) -> std::result::Result<Decoded<Challenge>, Problem> {
+    json::decode(body, |root, _| {
         root.object()?;
         // The expiry goes back to the server as it was written; it must still be a date.
         let expires = root.get("expires");
@@ -193,15 +212,15 @@ pub fn encode_new_comment(comment: &ValidComment, parent: Option<&str>, challeng
     Value::object(members.into_iter().chain(captcha)).to_string()
 }
 
-fn comment(node: &Node) -> Result<Comment> {
+fn comment(node: &Node, warnings: &mut Warnings) -> Result<Comment> {
     node.object()?;
     let status = node.get("status");
     let status = status.text().ok().and_then(CommentStatus::from_code).ok_or_else(|| status.invalid(Expected::CommentStatus))?;
     Ok(Comment {
         id: node.get("id").non_blank_text()?,
-        parent: node.get("parent").optional_text()?,
+        parent: warnings.optional(node.get("parent").optional_text()),
         author: node.get("author").non_blank_text()?,
-        website: node.get("website").optional(Node::url)?,
+        website: warnings.optional(node.get("website").optional(Node::url)),
         body: node.get("body").text()?.to_owned(),
         created: node.get("created").datetime()?,
         status,

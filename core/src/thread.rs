@@ -27,8 +27,9 @@ pub struct Entry<'a, C = Comment> {
 
 /// Arranges comments into threads. Top-level comments keep the order given (the page's
 /// order, oldest or newest first); replies come oldest first under their parent. A reply
-/// whose parent is not in the list (not yet loaded, or held for moderation) is shown at the
-/// top level, so that nothing received is hidden.
+/// whose parent is not in the list (not yet loaded, held for moderation, or left out by a
+/// decoder that could not read it) is shown at the top level, so that nothing received is
+/// hidden.
 pub fn build<C: Borrow<Comment>>(comments: &[C]) -> Vec<Entry<'_, C>> {
     let known: HashSet<&str> = comments.iter().map(|c| c.borrow().id.as_str()).collect();
     let mut children: HashMap<&str, Vec<&C>> = HashMap::new();

@@ -2,7 +2,7 @@
 
 use article_widget_core::article::{Block, HeadingLevel, Inline};
 use article_widget_core::comment::{CommentStatus, ValidComment};
-use article_widget_core::error::{Expected, Found, Problem, ShapeError};
+use article_widget_core::error::{Expected, Found, LeftOut, Problem, Record, ShapeError, Warning};
 use article_widget_core::mapping::Mapping;
 use article_widget_core::thread;
 use article_widget_core::url::SafeUrl;
@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 const WP_POST: &str = include_str!("fixtures/wordpress_post.json");
 const WP_POSTS: &str = include_str!("fixtures/wordpress_posts.json");
 const WP_COMMENTS: &str = include_str!("fixtures/wordpress_comments.json");
+const WP_COMMENTS_HOSTILE: &str = include_str!("fixtures/wordpress_comments_hostile.json");
 const WP_COMMENT_CREATED: &str = include_str!("fixtures/wordpress_comment_created.json");
 const WP_ERROR: &str = include_str!("fixtures/wordpress_error_duplicate.json");
 const FEED: &str = include_str!("fixtures/jsonfeed.json");
@@ -69,14 +70,14 @@ fn wordpress_urls() {
 #[test]
 fn a_wordpress_post_asked_for_by_slug_is_the_one_in_the_list_and_provides_its_id_and_terms() {
     let list = format!("[{WP_POST}]");
-    let (article, provided) = wordpress().decode_article_and_values(&list, &[("id", "putin-pezeshkian-ashgabat")]).unwrap();
+    let (article, provided) = wordpress().decode_article_and_values(&list, &[("id", "putin-pezeshkian-ashgabat")]).unwrap().value;
     assert_eq!((article.id.as_str(), article.kicker.as_deref()), ("4127", Some("World & Politics")));
     let provided: Vec<(&str, &str)> = provided.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     assert_eq!(provided, [("id", "4127"), ("categories", "3"), ("tags", "12,15")]);
     // A post without tags provides none, so that related posts are asked by category alone.
     let mut untagged: serde_json::Value = serde_json::from_str(WP_POST).unwrap();
     untagged["tags"] = serde_json::json!([]);
-    let (_, provided) = wordpress().decode_article_and_values(&untagged.to_string(), &[]).unwrap();
+    let (_, provided) = wordpress().decode_article_and_values(&untagged.to_string(), &[]).unwrap().value;
     assert!(provided.iter().all(|(name, _)| name != "tags"));
     // No post of that slug: WordPress answers an empty list.
     let missing = wordpress().decode_article("[]", &[("id", "nope")]).unwrap_err();
@@ -85,7 +86,7 @@ fn a_wordpress_post_asked_for_by_slug_is_the_one_in_the_list_and_provides_its_id
 
 #[test]
 fn a_wordpress_post_with_embeds_decodes_completely() {
-    let article = wordpress().decode_article(WP_POST, &[("id", "4127")]).unwrap();
+    let article = wordpress().decode_article(WP_POST, &[("id", "4127")]).unwrap().value;
     assert_eq!(article.id, "4127");
     assert_eq!(article.headline, "“New world order”? Putin and Pezeshkian meet in Ashgabat – Analysis");
     assert_eq!(article.kicker.as_deref(), Some("World & Politics"));
@@ -124,48 +125,89 @@ fn a_wordpress_post_without_embeds_degrades_to_no_image_and_no_byline() {
     let mut post: Value = serde_json::from_str(WP_POST).unwrap();
     post.as_object_mut().unwrap().remove("_embedded");
     post["date_gmt"] = Value::Null;
-    let article = wordpress().decode_article(&post.to_string(), &[]).unwrap();
+    let article = wordpress().decode_article(&post.to_string(), &[]).unwrap().value;
     assert_eq!((article.hero, article.authors.len(), article.kicker), (None, 0, None));
     // Without `date_gmt` (a draft), the local date is used.
     assert_eq!(article.published.to_string(), "2024-10-11T14:05:00Z");
     // A private author is embedded as an error object: no name, no byline.
     post["_embedded"] = json!({"author": [{"code": "rest_user_invalid_id", "message": "Invalid user ID.", "data": {"status": 404}}]});
-    assert!(wordpress().decode_article(&post.to_string(), &[]).unwrap().authors.is_empty());
+    assert!(wordpress().decode_article(&post.to_string(), &[]).unwrap().value.authors.is_empty());
 }
 
 #[test]
-fn wordpress_data_errors_name_the_json_pointer() {
+fn wordpress_data_errors_name_the_json_pointer_and_cost_the_post_or_only_what_they_spoil() {
+    let media = "/_embedded/wp:featuredmedia/0";
+    let source = format!("{media}/source_url");
+    let width = format!("{media}/media_details/width");
+    // (where, what is there, what was expected and found, what is left out: None for the post)
     let cases = [
-        ("/title", json!({"raw": "no rendered"}), "/title/rendered", Expected::NonBlankText, Found::Missing),
-        ("/title/rendered", json!("<p> </p>"), "/title/rendered", Expected::NonBlankText, Found::Value("\"<p> </p>\"".into())),
-        ("/date_gmt", json!("11/10/2024"), "/date_gmt", Expected::DateTime, Found::Value("\"11/10/2024\"".into())),
-        ("/content/rendered", json!(12), "/content/rendered", Expected::Text, Found::Number),
+        ("/title", json!({"raw": "no rendered"}), "/title/rendered", Expected::NonBlankText, Found::Missing, None),
+        ("/title/rendered", json!("<p> </p>"), "/title/rendered", Expected::NonBlankText, Found::Value("\"<p> </p>\"".into()), None),
+        ("/date_gmt", json!("11/10/2024"), "/date_gmt", Expected::DateTime, Found::Value("\"11/10/2024\"".into()), None),
+        ("/content/rendered", json!(12), "/content/rendered", Expected::Text, Found::Number, None),
         (
-            "/_embedded/wp:featuredmedia/0/source_url",
+            &source,
             json!("javascript:alert(1)"),
-            "/_embedded/wp:featuredmedia/0/source_url",
+            &source,
             Expected::Url,
             Found::Value("\"javascript:alert(1)\"".into()),
+            Some(LeftOut::Record { record: Record::Image, path: source.clone() }),
         ),
-        (
-            "/_embedded/wp:featuredmedia/0/media_details/width",
-            json!("wide"),
-            "/_embedded/wp:featuredmedia/0/media_details/width",
-            Expected::NonNegativeInteger,
-            Found::Text,
-        ),
+        (&width, json!("wide"), &width, Expected::NonNegativeInteger, Found::Text, Some(LeftOut::Value)),
     ];
-    for (pointer, replacement, path, expected, found) in cases {
+    for (pointer, replacement, path, expected, found, left_out) in cases {
         let mut post: Value = serde_json::from_str(WP_POST).unwrap();
         *post.pointer_mut(pointer).unwrap() = replacement;
-        let error = wordpress().decode_article(&post.to_string(), &[]).unwrap_err();
-        assert_eq!(error, Problem::Shape(ShapeError { path: path.into(), expected, found }), "{pointer}");
+        let problem = ShapeError { path: path.into(), expected, found };
+        match (wordpress().decode_article(&post.to_string(), &[]), left_out) {
+            (Err(error), None) => assert_eq!(error, Problem::Shape(problem), "{pointer}"),
+            (Ok(decoded), Some(left_out)) => assert_eq!(decoded.warnings, [Warning { problem, left_out }], "{pointer}"),
+            (other, left_out) => panic!("{pointer}: {other:?}, expected {left_out:?} left out"),
+        }
     }
+}
+
+/// WordPress keeps what plugins and imports give it: a commenter's website may be a
+/// `javascript:` address (`wordpress_comments_hostile.json`: the fixture of comments with
+/// one such `author_url`). The comment is shown without its link.
+#[test]
+fn a_wordpress_comment_with_a_hostile_website_is_shown_without_its_link() {
+    let decoded = wordpress().decode_comment_page(WP_COMMENTS_HOSTILE, &headers(&[("x-wp-total", "2"), ("x-wp-totalpages", "1")]), None).unwrap().unwrap();
+    let shown: Vec<(&str, Option<&SafeUrl>)> = decoded.value.comments.iter().map(|c| (c.author.as_str(), c.website.as_ref())).collect();
+    assert_eq!(shown, [("Marie Curie", None), ("Jean Delaunay", None)]);
+    assert_eq!((decoded.value.total, decoded.value.skipped), (2, 0));
+    let messages: Vec<String> = decoded.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        ["at /0/author_url: expected an http(s), mailto or relative address, found \"javascript:alert(document.domain)\"; the value is left out"]
+    );
+}
+
+/// A comment without what it cannot be shown without is left out and counted, and the
+/// others are shown; a reply whose parent is left out is shown among the top-level
+/// comments, as any reply whose parent the thread does not have.
+#[test]
+fn a_wordpress_comment_that_cannot_be_read_is_left_out_and_its_reply_still_shown() {
+    let mut comments: Value = serde_json::from_str(WP_COMMENTS_HOSTILE).unwrap();
+    comments[0]["date_gmt"] = json!("0000-00-00 00:00:00");
+    let decoded = wordpress().decode_comment_page(&comments.to_string(), &headers(&[("x-wp-total", "2")]), None).unwrap().unwrap();
+    let page = &decoded.value;
+    assert_eq!((page.total, page.skipped, page.comments.len()), (2, 1, 1));
+    let threads = thread::build(&page.comments);
+    assert_eq!((threads.len(), threads[0].comment.id.as_str(), threads[0].depth), (1, "985", 0));
+    assert_eq!(
+        decoded.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ["at /0/date_gmt: expected an RFC 3339 date (2024-10-11T14:05:00+02:00), found \"0000-00-00 00:00:00\"; the comment at /0 is left out"],
+        "one warning: the hostile website goes with its comment"
+    );
+    // Without a count from the API, the page's: the comment left out counts too.
+    let counted = wordpress().decode_comment_page(&comments.to_string(), &[], None).unwrap().unwrap().value;
+    assert_eq!((counted.total, counted.skipped), (2, 1));
 }
 
 #[test]
 fn wordpress_related_posts_skip_untitled_ones() {
-    let stories = wordpress().decode_related(WP_POSTS, &[("id", "4127")]).unwrap().unwrap();
+    let stories = wordpress().decode_related(WP_POSTS, &[("id", "4127")]).unwrap().unwrap().value;
     let titles: Vec<&str> = stories.iter().map(|s| s.title.as_str()).collect();
     assert_eq!(titles, ["BRICS summit: what to expect in Kazan…", "Iran’s oil exports hit a record"]);
     let thumbnail = stories[0].thumbnail.as_ref().unwrap();
@@ -178,7 +220,7 @@ fn wordpress_related_posts_skip_untitled_ones() {
 #[test]
 fn wordpress_comments_with_a_reply_and_paging_headers() {
     let wp = wordpress();
-    let page = wp.decode_comment_page(WP_COMMENTS, &headers(&[("x-wp-total", "12"), ("X-WP-TotalPages", "2")]), None).unwrap().unwrap();
+    let page = wp.decode_comment_page(WP_COMMENTS, &headers(&[("x-wp-total", "12"), ("X-WP-TotalPages", "2")]), None).unwrap().unwrap().value;
     assert_eq!((page.total, page.next.as_deref()), (12, Some("2")));
     let [first, reply] = &page.comments[..] else { panic!("{page:?}") };
     assert_eq!((first.id.as_str(), first.parent.as_deref(), first.author.as_str()), ("982", None, "Marie Curie"));
@@ -191,9 +233,9 @@ fn wordpress_comments_with_a_reply_and_paging_headers() {
     assert_eq!((threads.len(), threads[0].replies.len()), (1, 1));
 
     // The last page has no next; without headers the total is what the page holds.
-    let last = wp.decode_comment_page(WP_COMMENTS, &headers(&[("X-WP-Total", "12"), ("X-WP-TotalPages", "2")]), Some("2")).unwrap().unwrap();
+    let last = wp.decode_comment_page(WP_COMMENTS, &headers(&[("X-WP-Total", "12"), ("X-WP-TotalPages", "2")]), Some("2")).unwrap().unwrap().value;
     assert_eq!(last.next, None);
-    let bare = wp.decode_comment_page(WP_COMMENTS, &headers(&[("X-WP-Total", "many")]), None).unwrap().unwrap();
+    let bare = wp.decode_comment_page(WP_COMMENTS, &headers(&[("X-WP-Total", "many")]), None).unwrap().unwrap().value;
     assert_eq!((bare.total, bare.next), (2, None));
 }
 
@@ -213,7 +255,7 @@ fn a_wordpress_comment_is_posted_and_read_back() {
     assert_eq!(top_level.get("parent"), None, "left out, so that WordPress's default 0 applies");
     assert_eq!(top_level["author_url"], "https://ada.example");
 
-    let stored = wp.decode_posted_comment(WP_COMMENT_CREATED).unwrap().unwrap();
+    let stored = wp.decode_posted_comment(WP_COMMENT_CREATED).unwrap().unwrap().value;
     assert_eq!((stored.id.as_str(), stored.parent.as_deref(), stored.status), ("991", Some("982"), CommentStatus::Pending));
 }
 
@@ -231,7 +273,7 @@ fn a_json_feed_item_is_an_article() {
     let jf = feed();
     let id = "https://news.example.org/2024/10/11/putin-pezeshkian-ashgabat/";
     assert_eq!(jf.article_url("https://news.example.org/feed.json", &[("id", id)]), "https://news.example.org/feed.json");
-    let article = jf.decode_article(FEED, &[("id", id)]).unwrap();
+    let article = jf.decode_article(FEED, &[("id", id)]).unwrap().value;
     assert_eq!(article.id, id);
     assert_eq!(article.headline, "“New world order”? Putin and Pezeshkian meet in Ashgabat");
     assert_eq!(article.lang.as_deref(), Some("en-GB"));
@@ -241,7 +283,7 @@ fn a_json_feed_item_is_an_article() {
     assert_eq!(article.hero.unwrap().src.as_str(), "https://news.example.org/media/ashgabat.jpg");
     assert_eq!(article.body[1], Block::Heading { level: HeadingLevel::H2, text: "Trade & energy".into() });
 
-    let text_only = jf.decode_article(FEED, &[("id", "4120")]).unwrap();
+    let text_only = jf.decode_article(FEED, &[("id", "4120")]).unwrap().value;
     assert_eq!(
         text_only.body,
         [
@@ -259,7 +301,7 @@ fn a_json_feed_item_is_an_article() {
 #[test]
 fn json_feed_items_are_related_stories_but_the_article_itself() {
     let jf = feed();
-    let stories = jf.decode_related(FEED, &[("id", "4120")]).unwrap().unwrap();
+    let stories = jf.decode_related(FEED, &[("id", "4120")]).unwrap().unwrap().value;
     let urls: Vec<&str> = stories.iter().map(|s| s.url.as_str()).collect();
     assert_eq!(urls, ["https://news.example.org/2024/10/11/putin-pezeshkian-ashgabat/", "https://partner.example.com/iran-oil"]);
     assert_eq!(stories[0].thumbnail.as_ref().unwrap().src.as_str(), "https://news.example.org/media/ashgabat.jpg");

@@ -26,7 +26,7 @@ fn the_ghost_example() {
         ghost.article_url("https://news.example.org", &values),
         "https://news.example.org/ghost/api/content/posts/slug/putin-pezeshkian-ashgabat/?key=22444f78447824223cefc48062&include=authors,tags"
     );
-    let article = ghost.decode_article(include_str!("fixtures/ghost_post.json"), &values).unwrap();
+    let article = ghost.decode_article(include_str!("fixtures/ghost_post.json"), &values).unwrap().value;
     assert_eq!(article.id, "putin-pezeshkian-ashgabat");
     assert_eq!(article.headline, "Putin and Pezeshkian meet in Ashgabat");
     assert_eq!(article.kicker.as_deref(), Some("World"));
@@ -44,7 +44,7 @@ fn the_ghost_example() {
 fn the_strapi_example() {
     let strapi = documented("strapi");
     let values = [("id", "12"), ("order", "oldest")];
-    let article = strapi.decode_article(include_str!("fixtures/strapi_article.json"), &values).unwrap();
+    let article = strapi.decode_article(include_str!("fixtures/strapi_article.json"), &values).unwrap().value;
     assert_eq!((article.id.as_str(), article.lang.as_deref(), article.kicker.as_deref()), ("12", Some("en"), Some("World")));
     assert_eq!(article.headline, "Putin and Pezeshkian meet in Ashgabat");
     assert_eq!(article.authors[0].name, "Jean Delaunay");
@@ -58,7 +58,7 @@ fn the_strapi_example() {
         strapi.comments_url("https://cms.example.org", &values, None).as_deref(),
         Some("https://cms.example.org/api/comments/api::article.article:12")
     );
-    let page = strapi.decode_comment_page(include_str!("fixtures/strapi_comments.json"), &[], None).unwrap().unwrap();
+    let page = strapi.decode_comment_page(include_str!("fixtures/strapi_comments.json"), &[], None).unwrap().unwrap().value;
     let outline: Vec<(&str, Option<&str>, CommentStatus)> =
         page.comments.iter().map(|c| (c.id.as_str(), c.parent.as_deref(), c.status)).collect();
     assert_eq!(
@@ -73,6 +73,17 @@ fn the_strapi_example() {
     assert_eq!(body, json!({"content": "Me too.", "threadOf": 31, "author": {"id": "ada@example.org", "name": "Ada", "email": "ada@example.org"}}));
     let error = strapi.decode_error(r#"{"data": null, "error": {"status": 400, "name": "ValidationError", "message": "content is a required field", "details": {}}}"#);
     assert_eq!(error.map(|e| (e.code, e.message)), Some(("ValidationError".into(), "content is a required field".into())));
+}
+
+/// The console texts the document shows for an answer with a bad value are the decoders'.
+#[test]
+fn the_documented_warnings_are_the_ones_given() {
+    let wordpress = Mapping::builtin("wordpress").unwrap();
+    let decoded = wordpress.decode_comment_page(include_str!("fixtures/wordpress_comments_hostile.json"), &[], None).unwrap().unwrap();
+    for warning in &decoded.warnings {
+        assert!(DOC.contains(&format!(": {warning}\n")), "docs/mapping.md should show: {warning}");
+    }
+    assert_eq!(decoded.warnings.len(), 1);
 }
 
 #[test]

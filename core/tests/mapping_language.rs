@@ -2,8 +2,9 @@
 //! and how values are read (dates, ids, nesting, paging, fallbacks).
 
 use article_widget_core::comment::ValidComment;
-use article_widget_core::error::{Expected, Found, Problem, ShapeError};
+use article_widget_core::error::{Expected, Found, LeftOut, Problem, Record, ShapeError, Warning};
 use article_widget_core::mapping::Mapping;
+use article_widget_core::thread;
 use serde_json::{json, Value};
 
 /// The smallest mapping, with `changes` merged in at the given JSON Pointers.
@@ -101,7 +102,7 @@ fn dates_in_every_format() {
     for (format, value, expected) in cases {
         let mapping = parse(&[("/article/fields/published", json!({"at": "/date", "date": format}))]);
         let body = json!({"title": "T", "date": value, "text": ""}).to_string();
-        let result = mapping.decode_article(&body, &[]).map(|article| article.published.to_string());
+        let result = mapping.decode_article(&body, &[]).map(|article| article.value.published.to_string());
         let expected = expected.map(str::to_owned).map_err(|(e, found)| shape("/date", e, found));
         assert_eq!(result, expected, "{format} {value}");
     }
@@ -110,7 +111,7 @@ fn dates_in_every_format() {
 #[test]
 fn fallbacks_take_the_first_present_source() {
     let mapping = parse(&[("/article/fields/headline", json!(["/title", {"at": "/name", "html": true}]))]);
-    let decode = |body: Value| mapping.decode_article(&body.to_string(), &[]).map(|a| a.headline);
+    let decode = |body: Value| mapping.decode_article(&body.to_string(), &[]).map(|a| a.value.headline);
     assert_eq!(decode(json!({"title": "First", "name": "Second", "date": "2024-10-11T12:05:00Z", "text": ""})), Ok("First".into()));
     assert_eq!(decode(json!({"title": null, "name": "&lt;b&gt;", "date": "2024-10-11T12:05:00Z", "text": ""})), Ok("<b>".into()));
     // When none is present, the first is the one reported missing.
@@ -135,7 +136,7 @@ fn nested_replies_become_flat_comments_with_parents() {
         "data": [comment(1, json!([comment(2, json!([comment(3, Value::Null)])), comment(4, json!([]))])), comment(5, Value::Null)],
         "meta": {"count": "5", "next": "eyJpZCI6NX0="},
     });
-    let page = mapping.decode_comment_page(&body.to_string(), &[], None).unwrap().unwrap();
+    let page = mapping.decode_comment_page(&body.to_string(), &[], None).unwrap().unwrap().value;
     let outline: Vec<(&str, Option<&str>)> = page.comments.iter().map(|c| (c.id.as_str(), c.parent.as_deref())).collect();
     assert_eq!(outline, [("1", None), ("2", Some("1")), ("3", Some("2")), ("4", Some("1")), ("5", None)]);
     assert_eq!((page.total, page.next.as_deref()), (5, Some("eyJpZCI6NX0=")));
@@ -144,29 +145,49 @@ fn nested_replies_become_flat_comments_with_parents() {
         Some("https://api.example".to_owned())
     );
 
+    // A nested comment that cannot be read is left out; its replies are still shown, and the
+    // thread puts them among the top-level comments, as any reply whose parent it lacks.
+    let mut undated = comment(2, json!([comment(3, Value::Null)]));
+    undated.as_object_mut().unwrap().remove("date");
+    let body = json!({"data": [comment(1, json!([undated, comment(4, json!([]))]))]});
+    let decoded = mapping.decode_comment_page(&body.to_string(), &[], None).unwrap().unwrap();
+    let outline: Vec<(&str, Option<&str>)> = decoded.value.comments.iter().map(|c| (c.id.as_str(), c.parent.as_deref())).collect();
+    assert_eq!(outline, [("1", None), ("3", None), ("4", Some("1"))]);
+    assert_eq!((decoded.value.skipped, decoded.warnings.len()), (1, 1));
+    let tops: Vec<&str> = thread::build(&decoded.value.comments).iter().map(|t| t.comment.id.as_str()).collect();
+    assert_eq!(tops, ["1", "3"]);
+
     // As deep as the JSON parser allows, each reply answers the one it is in.
     let mut deep = Value::Null;
     for id in (0..40).rev() {
         deep = json!([comment(id, deep)]);
     }
-    let page = mapping.decode_comment_page(&json!({"data": deep}).to_string(), &[], None).unwrap().unwrap();
+    let page = mapping.decode_comment_page(&json!({"data": deep}).to_string(), &[], None).unwrap().unwrap().value;
     assert_eq!(page.comments.len(), 40);
     assert!(page.comments.windows(2).all(|pair| pair[1].parent.as_deref() == Some(pair[0].id.as_str())));
 }
 
 #[test]
-fn comment_data_errors_are_located() {
+fn comment_data_errors_are_located_and_cost_the_comment_or_the_section() {
     let mapping = parse(&[("/comments/list", json!("/items"))]);
+    assert_eq!(mapping.decode_comment_page(r#"{"items": {}}"#, &[], None), Some(Err(shape("/items", Expected::List, Found::Object))));
     let cases = [
-        (json!({"items": {}}), shape("/items", Expected::List, Found::Object)),
-        (json!({"items": [{"text": "t", "date": 0}]}), shape("/items/0/id", Expected::Identifier, Found::Missing)),
-        (json!({"items": [{"id": 1.5, "text": "t", "date": 0}]}), shape("/items/0/id", Expected::Identifier, Found::Value("1.5".into()))),
-        (json!({"items": [{"id": " ", "text": "t", "date": 0}]}), shape("/items/0/id", Expected::Identifier, quoted(" "))),
-        (json!({"items": [{"id": 1, "text": "t"}]}), shape("/items/0/date", Expected::DateTime, Found::Missing)),
-        (json!({"items": [{"id": 1, "text": ["t"], "date": 0}]}), shape("/items/0/text", Expected::Text, Found::List)),
+        (json!({"text": "t", "date": 0}), "/items/0/id", Expected::Identifier, Found::Missing),
+        (json!({"id": 1.5, "text": "t", "date": 0}), "/items/0/id", Expected::Identifier, Found::Value("1.5".into())),
+        (json!({"id": " ", "text": "t", "date": 0}), "/items/0/id", Expected::Identifier, quoted(" ")),
+        (json!({"id": 1, "text": "t"}), "/items/0/date", Expected::DateTime, Found::Missing),
+        (json!({"id": 1, "text": ["t"], "date": 0}), "/items/0/text", Expected::Text, Found::List),
+        (json!("a comment"), "/items/0", Expected::Object, Found::Text),
     ];
-    for (body, expected) in cases {
-        assert_eq!(mapping.decode_comment_page(&body.to_string(), &[], None), Some(Err(expected)), "{body}");
+    let good = json!({"id": 2, "text": "t", "date": 0});
+    for (bad, path, expected, found) in cases {
+        let body = json!({"items": [bad, good]});
+        let decoded = mapping.decode_comment_page(&body.to_string(), &[], None).unwrap().unwrap();
+        let ids: Vec<&str> = decoded.value.comments.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!((ids, decoded.value.skipped, decoded.value.total), (vec!["2"], 1, 2), "{body}");
+        let problem = ShapeError { path: path.into(), expected, found };
+        let left_out = LeftOut::Record { record: Record::Comment, path: "/items/0".into() };
+        assert_eq!(decoded.warnings, [Warning { problem, left_out }], "{body}");
     }
 }
 
@@ -187,7 +208,7 @@ fn body_templates_fill_placeholders_and_leave_absent_ones_out() {
     let reply: Value = serde_json::from_str(&mapping.encode_new_comment(&comment, Some("17"), &[]).unwrap()).unwrap();
     assert_eq!((reply["data"]["in_reply_to"].clone(), reply["data"].get("thread")), (json!(17), None));
     let stored = mapping.decode_posted_comment(&json!({"data": {"id": "c9", "text": "x", "date": "2024-10-11T12:05:00Z"}}).to_string());
-    assert_eq!(stored.unwrap().unwrap().id, "c9");
+    assert_eq!(stored.unwrap().unwrap().value.id, "c9");
     assert_eq!(parse(&[]).encode_new_comment(&comment, None, &[]), None);
 }
 
@@ -215,7 +236,7 @@ fn urls_join_the_base_and_translate_values() {
     ]);
     assert_eq!(mapping.comments_url("", &[("order", "newest")], None).as_deref(), Some("/c?sort=-created&page=1"));
     assert_eq!(mapping.comments_url("", &[("order", "oldest")], Some("4")).as_deref(), Some("/c?sort=oldest&page=4"));
-    let page = |body: Value, headers: &[(String, String)]| mapping.decode_comment_page(&body.to_string(), headers, Some("1")).unwrap().unwrap().next;
+    let page = |body: Value, headers: &[(String, String)]| mapping.decode_comment_page(&body.to_string(), headers, Some("1")).unwrap().unwrap().value.next;
     assert_eq!(page(json!({"data": [], "meta": {"pages": 3}}), &[]), Some("2".into()));
     assert_eq!(page(json!({"data": []}), &[("x-pages".into(), "2".into())]), Some("2".into()));
     assert_eq!(page(json!({"data": [], "meta": {"pages": 1}}), &[]), None);
@@ -236,11 +257,15 @@ fn the_first_template_with_every_value_is_used_and_the_article_provides_values()
     assert_eq!(mapping.comments_url("", &[], None).as_deref(), Some("/comments?post={id}"));
 
     let body = json!([{"id": 12, "title": "T", "date": "2024-10-11T12:05:00Z", "text": "x", "topics": [3, "b", 7]}]);
-    let (article, provided) = mapping.decode_article_and_values(&body.to_string(), &[("slug", "a-b")]).unwrap();
+    let (article, provided) = mapping.decode_article_and_values(&body.to_string(), &[("slug", "a-b")]).unwrap().value;
     assert_eq!((article.id.as_str(), provided), ("12", vec![("id".into(), "12".into()), ("topics".into(), "3,b,7".into())]));
     assert_eq!(mapping.comments_url("", &[("id", "12"), ("topics", "3,b,7")], None).as_deref(), Some("/comments?post=12&topics=3%2Cb%2C7"));
 
+    // A bad id is left out: the article's id is then the setting's, and it provides none.
     let wrong = json!({"id": {"n": 1}, "title": "T", "date": "2024-10-11T12:05:00Z", "text": "x"});
-    let error = mapping.decode_article_and_values(&wrong.to_string(), &[]).unwrap_err();
-    assert_eq!(error, shape("/id", Expected::Identifier, Found::Object));
+    let decoded = mapping.decode_article_and_values(&wrong.to_string(), &[("id", "a-b")]).unwrap();
+    let (article, provided) = decoded.value;
+    assert_eq!((article.id.as_str(), provided), ("a-b", vec![]));
+    let problem = ShapeError { path: "/id".into(), expected: Expected::Identifier, found: Found::Object };
+    assert_eq!(decoded.warnings, [Warning { problem: problem.clone(), left_out: LeftOut::Value }, Warning { problem, left_out: LeftOut::Value }]);
 }

@@ -1,8 +1,10 @@
-//! The native format against the seed article: what decodes, and what each broken field says.
+//! The native format against the seed article: what decodes, what each broken field says,
+//! and what a broken field costs: the section, the record it is in, or itself alone.
 
 use article_widget_core::article::{Block, HeadingLevel, Inline};
-use article_widget_core::error::{Expected, Found, Problem, ShapeError};
-use article_widget_core::native::{decode_article, decode_related};
+use article_widget_core::error::{Expected, Found, LeftOut, Problem, Record, ShapeError, Warning};
+use article_widget_core::json::Decoded;
+use article_widget_core::native::{decode_article, decode_comment_page, decode_related};
 use serde_json::{json, Value};
 
 const SEED: &str = include_str!("../../www/demo-api/articles/nouvel-ordre-mondial.json");
@@ -35,9 +37,42 @@ fn shape_error(result: Result<impl std::fmt::Debug, Problem>) -> ShapeError {
     }
 }
 
+/// The one warning of an answer that decoded.
+fn warning<T: std::fmt::Debug>(result: Result<Decoded<T>, Problem>) -> Warning {
+    match result {
+        Ok(Decoded { warnings, .. }) if warnings.len() == 1 => warnings[0].clone(),
+        other => panic!("expected one warning, got {other:?}"),
+    }
+}
+
+/// What a broken field costs the reader.
+#[derive(Debug)]
+enum Cost {
+    /// The whole section: the answer is refused.
+    Section,
+    /// The record at this pointer.
+    Record(Record, &'static str),
+    /// The value alone.
+    Value,
+}
+
+/// Decodes `text` and checks that `problem` costs what `cost` says.
+fn assert_costs<T: std::fmt::Debug>(result: Result<Decoded<T>, Problem>, problem: ShapeError, cost: &Cost) {
+    let what = format!("{problem:?} costs {cost:?}");
+    match cost {
+        Cost::Section => assert_eq!(shape_error(result), problem, "{what}"),
+        Cost::Record(record, path) => {
+            let left_out = LeftOut::Record { record: *record, path: (*path).into() };
+            assert_eq!(warning(result), Warning { problem, left_out }, "{what}");
+        }
+        Cost::Value => assert_eq!(warning(result), Warning { problem, left_out: LeftOut::Value }, "{what}"),
+    }
+}
+
 #[test]
 fn the_seed_article_decodes_completely() {
-    let article = decode_article(SEED).unwrap();
+    let Decoded { value: article, warnings } = decode_article(SEED).unwrap();
+    assert_eq!(warnings, []);
     assert_eq!(article.id, "nouvel-ordre-mondial");
     assert_eq!(
         article.headline,
@@ -69,7 +104,7 @@ fn the_seed_article_decodes_completely() {
 
 #[test]
 fn the_seed_related_stories_decode() {
-    let stories = decode_related(SEED_RELATED).unwrap();
+    let stories = decode_related(SEED_RELATED).unwrap().value;
     assert!(stories.len() >= 3);
     for story in &stories {
         assert!(story.url.as_str().starts_with("https://"), "{story:?}");
@@ -89,7 +124,7 @@ fn every_inline_and_block_kind_decodes() {
             {"type": "quote", "content": "Q"}
         ]
     });
-    let decoded = decode_article(&article.to_string()).unwrap();
+    let decoded = decode_article(&article.to_string()).unwrap().value;
     assert!(decoded.authors.is_empty() && decoded.hero.is_none() && decoded.updated.is_none());
     let [paragraph, heading, list, image, quote] = decoded.body.as_slice() else { panic!("{:?}", decoded.body) };
     assert_eq!(
@@ -107,66 +142,122 @@ fn every_inline_and_block_kind_decodes() {
 }
 
 #[test]
-fn each_required_field_missing_names_its_path() {
+fn each_required_field_missing_names_its_path_and_costs_its_record_or_the_section() {
+    use Cost::Section;
+    let block = |path| Cost::Record(Record::Block, path);
     let required = [
-        ("/id", Expected::NonBlankText),
-        ("/headline", Expected::NonBlankText),
-        ("/published", Expected::DateTime),
-        ("/body", Expected::List),
-        ("/authors/0/name", Expected::NonBlankText),
-        ("/hero/src", Expected::Url),
-        ("/body/0/type", Expected::BlockType),
-        ("/body/0/content", Expected::Text),
-        ("/body/3/content/1/href", Expected::Url),
-        ("/body/3/content/1/content", Expected::Text),
-        ("/body/5/content", Expected::Text),
-        ("/body/8/level", Expected::HeadingLevel),
-        ("/body/8/text", Expected::NonBlankText),
+        ("/id", Expected::NonBlankText, Section),
+        ("/headline", Expected::NonBlankText, Section),
+        ("/published", Expected::DateTime, Section),
+        ("/body", Expected::List, Section),
+        ("/authors/0/name", Expected::NonBlankText, Cost::Record(Record::Author, "/authors/0")),
+        ("/hero/src", Expected::Url, Cost::Record(Record::Image, "/hero")),
+        ("/body/0/type", Expected::BlockType, block("/body/0")),
+        ("/body/0/content", Expected::Text, block("/body/0")),
+        ("/body/3/content/1/href", Expected::Url, block("/body/3")),
+        ("/body/3/content/1/content", Expected::Text, block("/body/3")),
+        ("/body/5/content", Expected::Text, block("/body/5")),
+        ("/body/8/level", Expected::HeadingLevel, block("/body/8")),
+        ("/body/8/text", Expected::NonBlankText, block("/body/8")),
     ];
-    for (pointer, expected) in required {
-        let error = shape_error(decode_article(&without(seed(), pointer)));
-        assert_eq!(error, ShapeError { path: pointer.into(), expected, found: Found::Missing }, "{pointer}");
+    for (pointer, expected, cost) in &required {
+        let problem = ShapeError { path: (*pointer).into(), expected: *expected, found: Found::Missing };
+        assert_costs(decode_article(&without(seed(), pointer)), problem, cost);
     }
     let related: Value = serde_json::from_str(SEED_RELATED).unwrap();
-    for (pointer, expected) in [
-        ("/items", Expected::List),
-        ("/items/1/title", Expected::NonBlankText),
-        ("/items/1/url", Expected::Url),
-        ("/items/1/thumbnail/src", Expected::Url),
+    for (pointer, expected, cost) in [
+        ("/items", Expected::List, Section),
+        ("/items/1/title", Expected::NonBlankText, Cost::Record(Record::RelatedStory, "/items/1")),
+        ("/items/1/url", Expected::Url, Cost::Record(Record::RelatedStory, "/items/1")),
+        ("/items/1/thumbnail/src", Expected::Url, Cost::Record(Record::Image, "/items/1/thumbnail")),
     ] {
-        let error = shape_error(decode_related(&without(related.clone(), pointer)));
-        assert_eq!(error, ShapeError { path: pointer.into(), expected, found: Found::Missing }, "{pointer}");
+        let problem = ShapeError { path: pointer.into(), expected, found: Found::Missing };
+        assert_costs(decode_related(&without(related.clone(), pointer)), problem, &cost);
     }
 }
 
 #[test]
-fn each_mistyped_or_invalid_field_names_its_path_and_what_was_found() {
+fn each_mistyped_or_invalid_field_names_its_path_what_was_found_and_what_it_costs() {
+    use Cost::{Section, Value as Alone};
     let text = |t: &str| Found::Value(format!("\"{t}\""));
+    let hero = Cost::Record(Record::Image, "/hero");
+    let block = |path| Cost::Record(Record::Block, path);
     let cases = [
-        ("/headline", json!(42), Expected::NonBlankText, Found::Number),
-        ("/headline", json!(" \n "), Expected::NonBlankText, text("")),
-        ("/kicker", json!(["Monde"]), Expected::Text, Found::List),
-        ("/published", json!("yesterday"), Expected::DateTime, text("yesterday")),
-        ("/updated", json!(1728648300), Expected::DateTime, Found::Number),
-        ("/authors", json!("Jean Delaunay"), Expected::List, Found::Text),
-        ("/hero", json!(true), Expected::Object, Found::Boolean),
-        ("/hero/src", json!("javascript:alert(1)"), Expected::Url, text("javascript:alert(1)")),
-        ("/hero/width", json!(-3), Expected::PositiveInteger, Found::Number),
-        ("/hero/height", json!(5_000_000_000u64), Expected::PositiveInteger, Found::Value("5000000000".into())),
-        ("/body", json!({}), Expected::List, Found::Object),
-        ("/body/0", json!(null), Expected::Object, Found::Null),
-        ("/body/0/type", json!("video"), Expected::BlockType, text("video")),
-        ("/body/0/content", json!(7), Expected::Text, Found::Number),
-        ("/body/3/content/1", json!(7), Expected::InlineType, Found::Number),
-        ("/body/3/content/1/type", json!("marquee"), Expected::InlineType, text("marquee")),
-        ("/body/3/content/1/href", json!("data:text/html,<script>"), Expected::Url, text("data:text/html,<script>")),
-        ("/body/8/level", json!(1), Expected::HeadingLevel, Found::Value("1".into())),
-        ("/body/8/level", json!("2"), Expected::HeadingLevel, text("2")),
+        ("/headline", json!(42), Expected::NonBlankText, Found::Number, Section),
+        ("/headline", json!(" \n "), Expected::NonBlankText, text(""), Section),
+        ("/kicker", json!(["Monde"]), Expected::Text, Found::List, Alone),
+        ("/published", json!("yesterday"), Expected::DateTime, text("yesterday"), Section),
+        ("/updated", json!(1728648300), Expected::DateTime, Found::Number, Alone),
+        ("/authors", json!("Jean Delaunay"), Expected::List, Found::Text, Alone),
+        ("/hero", json!(true), Expected::Object, Found::Boolean, hero),
+        ("/hero/src", json!("javascript:alert(1)"), Expected::Url, text("javascript:alert(1)"), Cost::Record(Record::Image, "/hero")),
+        ("/hero/width", json!(-3), Expected::PositiveInteger, Found::Number, Alone),
+        ("/hero/height", json!(5_000_000_000u64), Expected::PositiveInteger, Found::Value("5000000000".into()), Alone),
+        ("/body", json!({}), Expected::List, Found::Object, Section),
+        ("/body/0", json!(null), Expected::Object, Found::Null, block("/body/0")),
+        ("/body/0/type", json!("video"), Expected::BlockType, text("video"), block("/body/0")),
+        ("/body/0/content", json!(7), Expected::Text, Found::Number, block("/body/0")),
+        ("/body/3/content/1", json!(7), Expected::InlineType, Found::Number, block("/body/3")),
+        ("/body/3/content/1/type", json!("marquee"), Expected::InlineType, text("marquee"), block("/body/3")),
+        ("/body/3/content/1/href", json!("data:text/html,<script>"), Expected::Url, text("data:text/html,<script>"), block("/body/3")),
+        ("/body/8/level", json!(1), Expected::HeadingLevel, Found::Value("1".into()), block("/body/8")),
+        ("/body/8/level", json!("2"), Expected::HeadingLevel, text("2"), block("/body/8")),
     ];
-    for (pointer, replacement, expected, found) in cases {
-        let error = shape_error(decode_article(&with(seed(), pointer, replacement.clone())));
-        assert_eq!(error, ShapeError { path: pointer.into(), expected, found }, "{pointer} = {replacement}");
+    for (pointer, replacement, expected, found, cost) in &cases {
+        let problem = ShapeError { path: (*pointer).into(), expected: *expected, found: found.clone() };
+        assert_costs(decode_article(&with(seed(), pointer, replacement.clone())), problem, cost);
     }
+}
+
+#[test]
+fn what_is_left_out_is_gone_and_the_rest_is_shown() {
+    let whole = decode_article(SEED).unwrap().value;
+    let article = decode_article(&with(seed(), "/body/3/content/1/href", json!("javascript:alert(1)"))).unwrap().value;
+    assert_eq!(article.body.len(), whole.body.len() - 1);
+    assert_eq!((&article.body[..3], &article.body[3..]), (&whole.body[..3], &whole.body[4..]));
+    let article = decode_article(&with(seed(), "/hero/width", json!("wide"))).unwrap().value;
+    assert_eq!(article.hero.as_ref().map(|hero| (hero.width, hero.height)), Some((None, Some(675))));
+    let article = decode_article(&with(seed(), "/authors", json!([{"name": 7}, {"name": "Ana", "url": "javascript:x"}]))).unwrap();
+    assert_eq!(article.value.authors.iter().map(|a| (a.name.as_str(), a.url.is_none())).collect::<Vec<_>>(), [("Ana", true)]);
+    assert_eq!(
+        article.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [
+            "at /authors/0/name: expected a non-empty text, found a number; the author at /authors/0 is left out",
+            "at /authors/1/url: expected an http(s), mailto or relative address, found \"javascript:x\"; the value is left out",
+        ]
+    );
+}
+
+#[test]
+fn a_body_whose_every_block_is_bad_fails_the_article_and_an_empty_one_does_not() {
+    let article = |body: Value| json!({"id": "x", "headline": "H", "published": "2024-01-01T00:00:00Z", "body": body}).to_string();
+    let error = shape_error(decode_article(&article(json!([{"type": "video"}, {"type": "paragraph"}]))));
+    assert_eq!((error.path.as_str(), error.expected), ("/body/0/type", Expected::BlockType));
+    assert_eq!(decode_article(&article(json!([]))).unwrap().value.body, []);
+}
+
+#[test]
+fn a_comment_that_cannot_be_read_is_left_out_and_counted_and_a_bad_website_alone() {
+    let comment = |id: &str, website: &str| {
+        json!({"id": id, "parent": null, "author": "A", "website": website, "body": "b", "created": "2024-10-11T15:00:00Z", "status": "published"})
+    };
+    let mut undated = comment("2", "https://b.example");
+    undated.as_object_mut().unwrap().remove("created");
+    let page = json!({"total": 3, "comments": [comment("1", "javascript:alert(1)"), undated, comment("3", "https://c.example")], "next": 42});
+    let Decoded { value: page, warnings } = decode_comment_page(&page.to_string()).unwrap();
+    let shown: Vec<(&str, Option<&str>)> = page.comments.iter().map(|c| (c.id.as_str(), c.website.as_ref().map(|w| w.as_str()))).collect();
+    assert_eq!(shown, [("1", None), ("3", Some("https://c.example"))]);
+    assert_eq!((page.total, page.skipped, page.next), (3, 1, None));
+    assert_eq!(
+        warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [
+            "at /comments/0/website: expected an http(s), mailto or relative address, found \"javascript:alert(1)\"; the value is left out",
+            "at /comments/1/created: expected an RFC 3339 date (2024-10-11T14:05:00+02:00), found nothing; the comment at /comments/1 is left out",
+            "at /next: expected a text, found a number; the value is left out",
+        ]
+    );
+    let error = shape_error(decode_comment_page(r#"{"total": 1, "comments": {}}"#));
+    assert_eq!((error.path.as_str(), error.expected), ("/comments", Expected::List));
 }
 
 #[test]

@@ -1,11 +1,15 @@
 //! The content folder: `{id}.json` is an article in the native format, `{id}/related.json`
 //! its related stories. Files are read on every request, so that a publisher can drop one
-//! in without a restart, and checked with the core decoders before they are served.
+//! in without a restart, and checked with the core decoders before they are served: a file
+//! they refuse is an error, while what they leave out of one (a bad optional value, a
+//! related story that cannot be read) is logged as a warning naming the file and the JSON
+//! Pointer, and the file is served, as the widget shows the rest of it.
 
 use std::io;
 use std::path::{Path, PathBuf};
 
 use article_widget_core::error::{LoadError, Problem};
+use article_widget_core::json::Decoded;
 use article_widget_core::native::{decode_article, decode_related};
 
 use crate::error::ApiError;
@@ -57,7 +61,7 @@ impl Content {
         }
         let name = article_file(id);
         let text = self.read(&name).await?.ok_or(ApiError::NotFound)?;
-        decode_article(&text).map_err(|problem| ApiError::BrokenContent(located(&name, problem)))?;
+        checked(&name, decode_article(&text)).map_err(ApiError::BrokenContent)?;
         Ok(text)
     }
 
@@ -67,7 +71,7 @@ impl Content {
         let name = related_file(id);
         match self.read(&name).await? {
             Some(text) => {
-                decode_related(&text).map_err(|problem| ApiError::BrokenContent(located(&name, problem)))?;
+                checked(&name, decode_related(&text)).map_err(ApiError::BrokenContent)?;
                 Ok(text)
             }
             None => Ok(NO_RELATED.to_owned()),
@@ -93,9 +97,15 @@ fn read_error(name: &str, error: io::Error) -> ApiError {
     }
 }
 
-/// The file and the decoder's English description (line and column, or the JSON Pointer).
-fn located(name: &str, problem: Problem) -> String {
-    LoadError { url: name.to_owned(), problem }.to_string()
+/// What the decoders made of the file `name`: its value, with each warning logged; or the
+/// file and the decoder's English description of its fault (line and column, or the JSON
+/// Pointer).
+fn checked<T>(name: &str, decoded: Result<Decoded<T>, Problem>) -> Result<T, String> {
+    let decoded = decoded.map_err(|problem| LoadError { url: name.to_owned(), problem }.to_string())?;
+    for warning in &decoded.warnings {
+        eprintln!("warning: {name}: {warning}");
+    }
+    Ok(decoded.value)
 }
 
 /// `import`: checks an article (and its related stories) with the core decoders and copies
@@ -106,14 +116,14 @@ pub fn import(folder: &Path, article_path: &Path, related_path: Option<&Path>) -
         Ok::<_, String>((path.display().to_string(), text))
     };
     let (name, article_text) = read(article_path)?;
-    let article = decode_article(&article_text).map_err(|problem| located(&name, problem))?;
+    let article = checked(&name, decode_article(&article_text))?;
     if !is_valid_id(&article.id) {
         return Err(format!("{name}: the id {:?} must be 1 to 200 letters, digits, '-' or '_'", article.id));
     }
     let related_text = match related_path {
         Some(path) => {
             let (name, text) = read(path)?;
-            decode_related(&text).map_err(|problem| located(&name, problem))?;
+            checked(&name, decode_related(&text))?;
             Some(text)
         }
         None => None,

@@ -208,7 +208,7 @@ impl Store {
             ))?
             .query_map(
                 params![article, after.map(|c| c.created), after.map(|c| c.id), i64::from(limit) + 1],
-                |row| Ok((Cursor { created: row.get(5)?, id: row.get(0)? }, comment_from_row(row)?)),
+                |row| Ok((Cursor { created: row.get(5)?, id: row.get(0)? }, comment_from_row(row))),
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         // One more than asked tells whether there is a next page.
@@ -218,7 +218,7 @@ impl Store {
         } else {
             None
         };
-        let root_ids = format!("[{}]", roots.iter().map(|(_, root)| root.id.as_str()).collect::<Vec<_>>().join(","));
+        let root_ids = format!("[{}]", roots.iter().map(|(cursor, _)| cursor.id.to_string()).collect::<Vec<_>>().join(","));
         // Every published reply below the page's roots, at any depth, with its root last.
         let mut replies: HashMap<i64, Vec<Comment>> = HashMap::new();
         let mut statement = transaction.prepare_cached(&format!(
@@ -235,11 +235,15 @@ impl Store {
         ))?;
         let mut rows = statement.query([root_ids])?;
         while let Some(row) = rows.next()? {
-            replies.entry(row.get(7)?).or_default().push(comment_from_row(row)?);
+            if let Some(reply) = readable(row.get(0)?, comment_from_row(row))? {
+                replies.entry(row.get(7)?).or_default().push(reply);
+            }
         }
         let mut comments = Vec::new();
         for (cursor, root) in roots {
-            comments.push(root);
+            // The replies of a root left out are still shown: the widget puts a reply
+            // whose parent it does not have among the top-level comments.
+            comments.extend(readable(cursor.id, root)?);
             comments.extend(replies.remove(&cursor.id).unwrap_or_default());
         }
         Ok(Page { total, comments, next })
@@ -377,18 +381,47 @@ fn load(transaction: &Transaction, id: i64) -> rusqlite::Result<Comment> {
 
 /// A comment from the `COMMENT_COLUMNS` that start a row.
 fn comment_from_row(row: &Row) -> rusqlite::Result<Comment> {
+    let id: i64 = row.get(0)?;
     let status: String = row.get(6)?;
     Ok(Comment {
-        id: row.get::<_, i64>(0)?.to_string(),
+        id: id.to_string(),
         parent: row.get::<_, Option<i64>>(1)?.map(|id| id.to_string()),
         author: row.get(2)?,
-        // Checked by `validate` when posted; `SafeUrl` is how the core carries it.
-        website: row.get::<_, Option<String>>(3)?.as_deref().and_then(SafeUrl::parse),
+        website: row.get::<_, Option<String>>(3)?.and_then(|website| safe_website(id, &website)),
         body: row.get(4)?,
         created: DateTime::from_unix_seconds(row.get(5)?),
         status: CommentStatus::from_code(&status)
             .ok_or_else(|| rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, status.into()))?,
     })
+}
+
+/// A website checked by `validate` when posted, as `SafeUrl` (how the core carries URLs).
+/// One written outside the API (an import) may not be one: it is left out with a warning.
+fn safe_website(id: i64, website: &str) -> Option<SafeUrl> {
+    let safe = SafeUrl::parse(website);
+    if safe.is_none() && !website.trim().is_empty() {
+        eprintln!("warning: comment {id}: website \"{website}\" is not an http(s), mailto or relative address; it is left out");
+    }
+    safe
+}
+
+/// A comment read from its row, or `None` for a row that cannot be one: written outside the
+/// API (an import), it may hold what the API refuses, such as an author that is not text.
+/// It is left out with a warning, so that the thread shows the rest; any other error (the
+/// database's) is one.
+fn readable(id: i64, read: rusqlite::Result<Comment>) -> rusqlite::Result<Option<Comment>> {
+    match read {
+        Ok(comment) => Ok(Some(comment)),
+        Err(
+            error @ (rusqlite::Error::InvalidColumnType(..)
+            | rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..)),
+        ) => {
+            eprintln!("warning: comment {id}: {error}; the comment is left out");
+            Ok(None)
+        }
+        Err(error) => Err(error),
+    }
 }
 
 #[cfg(test)]

@@ -254,6 +254,72 @@ fn articles_and_related_stories_come_from_the_content_folder() {
     assert!(error["message"].as_str().unwrap().contains("autre/related.json"), "{error}");
 }
 
+/// A bad value or a story that cannot be read costs only itself, as in the widget: the file
+/// is served (the widget leaves out the same things) and the publisher is told in the log.
+#[test]
+fn a_file_with_a_bad_value_or_story_is_served_and_others_are_not_hidden_by_a_broken_one() {
+    let site = Site::new();
+    let server = site.start(&[]);
+    let related_file = site.content().join("nouvel-ordre-mondial/related.json");
+    let mut related: Value = serde_json::from_str(&std::fs::read_to_string(&related_file).unwrap()).unwrap();
+    related["items"][1]["url"] = json!("javascript:alert(document.domain)");
+    related["items"][2]["published"] = json!("hier");
+    std::fs::write(&related_file, related.to_string()).unwrap();
+    let reply = server.get("/api/articles/nouvel-ordre-mondial/related");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let decoded = native::decode_related(&reply.body).unwrap();
+    assert_eq!(decoded.value.len(), 3);
+    let warnings: Vec<String> = decoded.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "at /items/1/url: expected an http(s), mailto or relative address, found \"javascript:alert(document.domain)\"; the related story at /items/1 is left out",
+            "at /items/2/published: expected an RFC 3339 date (2024-10-11T14:05:00+02:00), found \"hier\"; the value is left out",
+        ]
+    );
+
+    let article_file = site.content().join("nouvel-ordre-mondial.json");
+    let mut article: Value = serde_json::from_str(&std::fs::read_to_string(&article_file).unwrap()).unwrap();
+    article["authors"][0]["url"] = json!("javascript:alert(1)");
+    std::fs::write(&article_file, article.to_string()).unwrap();
+    assert_eq!(server.get("/api/articles/nouvel-ordre-mondial").status, 200);
+
+    // A file without what an article needs is refused alone: the others are still served.
+    std::fs::write(site.content().join("broken.json"), r#"{"id": "broken", "headline": ""}"#).unwrap();
+    server.get("/api/articles/broken").error(500, "broken_content");
+    assert_eq!(server.get("/api/articles/nouvel-ordre-mondial").status, 200);
+    assert_eq!(server.get(COMMENTS).status, 200);
+}
+
+/// Rows written outside the API (an import from another system) may hold what the API
+/// refuses: a `javascript:` website is left out of its comment, a row that cannot be read
+/// is left out of the page, and the thread shows the rest.
+#[test]
+fn a_comment_row_that_cannot_be_read_costs_only_itself() {
+    let site = Site::new();
+    let server = site.start(&[]);
+    let database = rusqlite::Connection::open(site.folder.path().join("comments.sqlite3")).unwrap();
+    let insert = |author: rusqlite::types::Value, website: &str, parent: Option<i64>, created: i64| {
+        database
+            .execute(
+                "INSERT INTO comments (article_id, parent_id, author, email, website, body, created, status)
+                 VALUES (?1, ?2, ?3, 'x@example.org', ?4, 'Importé.', ?5, 'published')",
+                rusqlite::params![ARTICLE, parent, author, website, created],
+            )
+            .unwrap();
+        database.last_insert_rowid()
+    };
+    let hostile = insert("Imported".to_owned().into(), "javascript:alert(document.domain)", None, 1_900_000_000);
+    let unreadable = insert(vec![0u8, 159].into(), "", None, 1_900_000_100);
+    let orphan = insert("Reply".to_owned().into(), "", Some(unreadable), 1_900_000_200);
+
+    let page = server.comments("");
+    let shown: Vec<(String, Value)> = page["comments"].as_array().unwrap().iter().map(|c| (c["id"].as_str().unwrap().to_owned(), c["website"].clone())).collect();
+    let ids: Vec<&str> = shown.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids, ["1", "2", "3", "4", &hostile.to_string(), &orphan.to_string()], "the unreadable row alone is left out; its reply is shown");
+    assert_eq!(shown[4].1, Value::Null, "the website is left out");
+}
+
 #[test]
 fn comment_pages_carry_whole_threads_in_either_order() {
     let site = Site::new();
@@ -644,6 +710,17 @@ fn import_checks_and_copies_an_article() {
     assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
     assert_eq!(std::fs::read(content.join("nouvel-ordre-mondial.json")).unwrap(), std::fs::read(&article).unwrap());
     assert_eq!(std::fs::read(content.join("nouvel-ordre-mondial/related.json")).unwrap(), std::fs::read(&related).unwrap());
+
+    // A bad story is left out, with a warning naming the file and the JSON Pointer.
+    let mut stories: Value = serde_json::from_str(&std::fs::read_to_string(&related).unwrap()).unwrap();
+    stories["items"][0]["title"] = json!(42);
+    let hostile = site.folder.path().join("hostile-related.json");
+    std::fs::write(&hostile, stories.to_string()).unwrap();
+    let warned = import(&[&article, Path::new("--related"), &hostile]);
+    assert!(warned.status.success(), "{}", String::from_utf8_lossy(&warned.stderr));
+    let stderr = String::from_utf8_lossy(&warned.stderr);
+    assert!(stderr.contains("warning: ") && stderr.contains("hostile-related.json: at /items/0/title"), "{stderr}");
+    assert!(stderr.contains("the related story at /items/0 is left out"), "{stderr}");
 
     let broken = site.folder.path().join("broken.json");
     std::fs::write(&broken, r#"{"id": "b", "headline": "H", "published": "hier", "body": []}"#).unwrap();

@@ -8,6 +8,7 @@ use article_widget_core::article::{Article, RelatedStory};
 use article_widget_core::captcha::Challenge;
 use article_widget_core::comment::{Comment, CommentPage};
 use article_widget_core::error::{LoadError, PostError, Problem};
+use article_widget_core::json::Decoded;
 use article_widget_core::mapping::{Mapping, Provided};
 
 use super::send::{load, post, report};
@@ -75,7 +76,7 @@ impl MappedBackend {
         &self,
         url: String,
         values: OwnedValues,
-        decode: impl FnOnce(&Mapping, &[(&str, &str)], &HttpResponse) -> Option<Result<T, Problem>> + 'static,
+        decode: impl FnOnce(&Mapping, &[(&str, &str)], &HttpResponse) -> Option<Result<Decoded<T>, Problem>> + 'static,
     ) -> LocalFuture<Result<T, LoadError>> {
         let mapping = self.mapping.clone();
         let decode = move |response: &HttpResponse| decode(&mapping, &borrowed(&values), response).unwrap_or(Err(NOT_IN_MAPPING));
@@ -121,9 +122,11 @@ impl Backend for MappedBackend {
         let url = self.mapping.article_url(&self.base, &borrowed(&setting));
         let provided = self.provided.clone();
         self.get(url, setting, move |mapping, values, response| {
-            Some(mapping.decode_article_and_values(&response.body, values).map(|(article, values)| {
-                *provided.borrow_mut() = values;
-                article
+            Some(mapping.decode_article_and_values(&response.body, values).map(|decoded| {
+                decoded.map(|(article, values)| {
+                    *provided.borrow_mut() = values;
+                    article
+                })
             }))
         })
     }
@@ -200,6 +203,7 @@ mod tests {
     const WP_POST: &str = include_str!("../../core/tests/fixtures/wordpress_post.json");
     const WP_POSTS: &str = include_str!("../../core/tests/fixtures/wordpress_posts.json");
     const WP_COMMENTS: &str = include_str!("../../core/tests/fixtures/wordpress_comments.json");
+    const WP_COMMENTS_HOSTILE: &str = include_str!("../../core/tests/fixtures/wordpress_comments_hostile.json");
     const WP_COMMENT_CREATED: &str = include_str!("../../core/tests/fixtures/wordpress_comment_created.json");
     const FEED: &str = include_str!("../../core/tests/fixtures/jsonfeed.json");
 
@@ -296,6 +300,20 @@ mod tests {
         assert_eq!(backend.article().await, Err(LoadError { url: WP_ARTICLE.into(), problem }));
         let (backend, _) = wordpress(&[(WP_ARTICLE, response(404, r#"{"code":"rest_post_invalid_id"}"#))]);
         assert_eq!(backend.article().await, Err(LoadError { url: WP_ARTICLE.into(), problem: Problem::Status { status: 404 } }));
+    }
+
+    #[tokio::test]
+    async fn a_hostile_website_costs_a_wordpress_comment_its_link_and_nothing_more() {
+        let mut comments: Value = serde_json::from_str(WP_COMMENTS_HOSTILE).unwrap();
+        let (backend, _) = wordpress(&[(WP_COMMENTS_PAGE_1, with_headers(response(200, &comments.to_string()), &[("x-wp-total", "2")]))]);
+        let page = backend.comments(Order::Newest, None).await.unwrap();
+        let shown: Vec<_> = page.comments.iter().map(|c| (c.id.as_str(), c.website.is_some())).collect();
+        assert_eq!((shown, page.total, page.skipped), (vec![("982", false), ("985", false)], 2, 0));
+
+        comments[1]["date_gmt"] = json!(null);
+        let (backend, _) = wordpress(&[(WP_COMMENTS_PAGE_1, with_headers(response(200, &comments.to_string()), &[("x-wp-total", "2")]))]);
+        let page = backend.comments(Order::Newest, None).await.unwrap();
+        assert_eq!((page.comments.len(), page.total, page.skipped), (1, 2, 1), "the undated reply is left out and counted");
     }
 
     #[tokio::test]

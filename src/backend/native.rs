@@ -136,6 +136,17 @@ mod tests {
 
 
     #[tokio::test]
+    async fn a_comment_that_cannot_be_read_is_left_out_of_its_page_and_counted() {
+        let page = r#"{"total":2,"comments":[
+            {"id":"1","parent":null,"author":"A","website":"javascript:alert(1)","body":"x","created":"2024-10-11T15:00:00Z","status":"published"},
+            {"id":"2","parent":null,"author":"","body":"x","created":"2024-10-11T15:00:00Z","status":"published"}],"next":null}"#;
+        let (backend, _) = backend(&[("/api/a%20b/comments?order=oldest&limit=20", response(200, page))]);
+        let page = backend.comments(Order::Oldest, None).await.unwrap();
+        let shown: Vec<_> = page.comments.iter().map(|c| (c.id.as_str(), c.website.is_some())).collect();
+        assert_eq!((shown, page.total, page.skipped), (vec![("1", false)], 2, 1));
+    }
+
+    #[tokio::test]
     async fn a_post_sends_json_with_its_idempotency_key_and_reads_the_comment_back() {
         let stored = r#"{"id":"9","parent":"7","author":"Marie","website":null,"body":"Bonjour","created":"2024-10-11T15:00:00Z","status":"pending"}"#;
         let (backend, transport) = backend(&[(COMMENTS, response(201, stored))]);

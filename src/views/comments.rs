@@ -51,7 +51,7 @@ pub fn CommentsSection(props: &CommentsSectionProps) -> Html {
         Remote::Loading => (m.comments_heading.to_owned(), placeholder(*locale, Section::Comments)),
         Remote::Failed(error) => (m.comments_heading.to_owned(), error_block(error, *locale, Section::Comments, retry)),
         Remote::Ready(thread) => (
-            locale.comment_count(thread.total),
+            locale.comment_count(thread.shown_total()),
             html! { <ThreadView thread={thread.clone()} state={state.clone()} locale={*locale} {open} form_slot={form_slot(&state.thread, reply_target.as_deref(), &form)} /> },
         ),
     };
@@ -161,7 +161,7 @@ fn ThreadView(props: &ThreadViewProps) -> Html {
         // Owned entries for the view: the tree borrows from the comments it arranges.
         thread::build(comments).into_iter().map(|entry| Rc::new(OwnedEntry::from(entry))).collect::<Vec<_>>()
     });
-    if entries.is_empty() {
+    if entries.is_empty() && thread.skipped == 0 {
         // Closed, the section says so instead of inviting a first comment.
         return if *open { html! { <p class="aw-comments__empty">{ m.comments_empty }</p> } } else { Html::default() };
     }
@@ -169,13 +169,20 @@ fn ThreadView(props: &ThreadViewProps) -> Html {
     let load_more = Callback::from(move |_| dispatcher.dispatch(Action::LoadMore));
     html! {
         <>
-            <ol class="aw-thread">
-                { for entries.iter().map(|entry| html! {
-                    <EntryView key={entry.comment.id.clone()} entry={entry.clone()} dispatcher={state.dispatcher()}
-                        locale={*locale} now={thread.now} open={*open}
-                        form_slot={form_slot.as_ref().filter(|(target, _)| entry.holds(target)).cloned()} />
-                }) }
-            </ol>
+            if !entries.is_empty() {
+                <ol class="aw-thread">
+                    { for entries.iter().map(|entry| html! {
+                        <EntryView key={entry.comment.id.clone()} entry={entry.clone()} dispatcher={state.dispatcher()}
+                            locale={*locale} now={thread.now} open={*open}
+                            form_slot={form_slot.as_ref().filter(|(target, _)| entry.holds(target)).cloned()} />
+                    }) }
+                </ol>
+            }
+            // Discreet: what could not be read is the backend's to fix (the console says
+            // what and where); the reader needs only to know that the thread is not whole.
+            if thread.skipped > 0 {
+                <p class="aw-comments__skipped">{ locale.skipped_comments(thread.skipped) }</p>
+            }
             if thread.next.is_some() {
                 <div class="aw-more">
                     if let More::Failed(error) = &state.more {

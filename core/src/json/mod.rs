@@ -1,9 +1,11 @@
 //! Reading a JSON document while knowing where one is in it, so that every complaint names
 //! its place as a JSON Pointer and says what was expected and what was found.
 
+mod decoded;
 mod syntax;
 mod value;
 
+pub use decoded::{Decoded, Warnings};
 pub use syntax::parse;
 pub use value::{Map, Number, Value};
 
@@ -12,10 +14,16 @@ use crate::error::{Expected, Found, Problem, ShapeError};
 use crate::url::SafeUrl;
 
 /// Parses a response body and reads it from its root with `read`: the one way every
-/// decoder turns text into the model, with syntax and shape problems alike.
-pub fn decode<T>(text: &str, read: impl FnOnce(&Node) -> std::result::Result<T, ShapeError>) -> std::result::Result<T, Problem> {
+/// decoder turns text into the model, with syntax and shape problems alike, and the
+/// warnings of what it left out ([`Warnings`]).
+pub fn decode<T>(
+    text: &str,
+    read: impl FnOnce(&Node, &mut Warnings) -> std::result::Result<T, ShapeError>,
+) -> std::result::Result<Decoded<T>, Problem> {
     let value = parse(text)?;
-    read(&Node::root(&value)).map_err(Problem::Shape)
+    let mut warnings = Warnings::default();
+    let value = read(&Node::root(&value), &mut warnings).map_err(Problem::Shape)?;
+    Ok(Decoded { value, warnings: warnings.into_vec() })
 }
 
 /// A place in a document: the value there, if any, and its JSON Pointer.

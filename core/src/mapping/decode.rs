@@ -1,13 +1,17 @@
 //! Reading an API's answers into the model: each field from the first of its sources that
 //! has a value, read as what it should hold, with an error that names the JSON Pointer of
 //! the value, what was expected and what was found.
+//!
+//! As for the native format, only what a section cannot do without fails it (the article's
+//! headline, date and body; an answer's lists): any other bad value is left out with a
+//! warning, alone or with the record it is in ([`Warnings`]).
 
 use crate::article::{Article, Author, Block, Image, Inline, RelatedStory};
 use crate::comment::{Comment, CommentPage, CommentStatus};
 use crate::datetime::DateTime;
-use crate::error::Expected;
+use crate::error::{Expected, Record};
 use crate::html;
-use crate::json::{Node, Value};
+use crate::json::{Node, Value, Warnings};
 use crate::locale::fill;
 use crate::native::ApiError;
 use crate::url::SafeUrl;
@@ -23,6 +27,17 @@ impl Field {
         let located = |source: &'s Source| Located { source, node: item.at(&source.at) };
         self.0.iter().map(located).find(|l| !l.node.is_absent()).unwrap_or_else(|| located(&self.0[0]))
     }
+}
+
+/// An optional field's value in `item`, read with `read`: `None` when the mapping lacks the
+/// field or the value is absent, and when it is bad, with a warning.
+fn optional<'s, 'd, T>(
+    field: &'s Option<Field>,
+    item: &Node<'d>,
+    warnings: &mut Warnings,
+    read: impl FnOnce(&Located<'s, 'd>) -> Result<Option<T>>,
+) -> Option<T> {
+    warnings.optional(read(&field.as_ref()?.at(item)))
 }
 
 impl Count {
@@ -185,7 +200,7 @@ impl Matcher {
 }
 
 impl ArticleEndpoint {
-    pub(super) fn decode(&self, root: &Node, values: &Values) -> Result<(Article, Provided)> {
+    pub(super) fn decode(&self, root: &Node, values: &Values, warnings: &mut Warnings) -> Result<(Article, Provided)> {
         let at_root = root.at(&self.root);
         let node = match at_root.value() {
             Some(Value::Array(_)) => at_root
@@ -196,27 +211,23 @@ impl ArticleEndpoint {
             _ => at_root.object()?.clone(),
         };
         let fields = &self.fields;
-        let optional_text = |field: &Option<Field>| field.as_ref().map_or(Ok(None), |f| f.at(&node).text());
-        let id = match &fields.id {
-            Some(field) => field.at(&node).identifier()?,
-            None => None,
-        };
+        let id = optional(&fields.id, &node, warnings, Located::identifier);
         let mut provided = Vec::new();
         for (name, field) in &self.provides {
-            if let Some(value) = field.at(&node).identifiers()? {
+            if let Some(value) = warnings.optional(field.at(&node).identifiers()) {
                 provided.push((name.clone(), value));
             }
         }
         let article = Article {
             id: id.or_else(|| value_of(values, "id").map(str::to_owned)).unwrap_or_default(),
-            lang: optional_text(&fields.lang)?,
-            kicker: optional_text(&fields.kicker)?,
+            lang: optional(&fields.lang, &node, warnings, Located::text),
+            kicker: optional(&fields.kicker, &node, warnings, Located::text),
             headline: fields.headline.at(&node).required_text()?,
-            standfirst: optional_text(&fields.standfirst)?,
-            authors: fields.authors.as_ref().map_or(Ok(Vec::new()), |group| group.decode(&node))?,
+            standfirst: optional(&fields.standfirst, &node, warnings, Located::text),
+            authors: fields.authors.as_ref().map_or_else(Vec::new, |group| group.decode(&node, warnings)),
             published: fields.published.at(&node).required_date()?,
-            updated: fields.updated.as_ref().map_or(Ok(None), |f| f.at(&node).date())?,
-            hero: fields.hero.as_ref().map_or(Ok(None), |group| group.decode(&node))?,
+            updated: optional(&fields.updated, &node, warnings, Located::date),
+            hero: fields.hero.as_ref().and_then(|group| group.decode(&node, warnings)),
             body: fields.body.at(&node).blocks()?,
         };
         Ok((article, provided))
@@ -224,111 +235,123 @@ impl ArticleEndpoint {
 }
 
 impl AuthorsGroup {
-    /// The authors that have a name; others are left out.
-    fn decode(&self, article: &Node) -> Result<Vec<Author>> {
+    /// The authors that have a name; others are left out, with a warning when the name or
+    /// the list is there but bad.
+    fn decode(&self, article: &Node, warnings: &mut Warnings) -> Vec<Author> {
         let items = match &self.list {
-            Some(list) => article.at(list).optional(Node::items)?.unwrap_or_default(),
+            Some(list) => warnings.optional(article.at(list).optional(Node::items)).unwrap_or_default(),
             None => vec![article.clone()],
         };
-        let mut authors = Vec::new();
-        for item in items {
-            if let Some(name) = self.name.at(&item).text()? {
-                let url = self.url.as_ref().map_or(Ok(None), |url| url.at(&item).url())?;
-                authors.push(Author { name, url });
-            }
-        }
-        Ok(authors)
+        items.iter().filter_map(|item| warnings.record(Record::Author, item, |warnings| self.author(item, warnings)).flatten()).collect()
+    }
+
+    fn author(&self, item: &Node, warnings: &mut Warnings) -> Result<Option<Author>> {
+        let Some(name) = self.name.at(item).text()? else { return Ok(None) };
+        Ok(Some(Author { name, url: optional(&self.url, item, warnings, Located::url) }))
     }
 }
 
 impl ImageGroup {
-    /// No image when it has no source.
-    fn decode(&self, item: &Node) -> Result<Option<Image>> {
-        let Some(src) = self.src.at(item).url()? else { return Ok(None) };
-        let text = |field: &Option<Field>| field.as_ref().map_or(Ok(None), |f| f.at(item).text());
-        let size = |field: &Option<Field>| field.as_ref().map_or(Ok(None), |f| f.at(item).size());
+    /// No image when it has no source; none either, with a warning, when its source is bad.
+    fn decode(&self, item: &Node, warnings: &mut Warnings) -> Option<Image> {
+        let src = self.src.at(item);
+        warnings.record(Record::Image, &src.node, |warnings| self.image(&src, item, warnings)).flatten()
+    }
+
+    fn image(&self, src: &Located, item: &Node, warnings: &mut Warnings) -> Result<Option<Image>> {
+        let Some(src) = src.url()? else { return Ok(None) };
         Ok(Some(Image {
             src,
-            alt: text(&self.alt)?.unwrap_or_default(),
-            caption: text(&self.caption)?,
-            credit: text(&self.credit)?,
-            width: size(&self.width)?,
-            height: size(&self.height)?,
+            alt: optional(&self.alt, item, warnings, Located::text).unwrap_or_default(),
+            caption: optional(&self.caption, item, warnings, Located::text),
+            credit: optional(&self.credit, item, warnings, Located::text),
+            width: optional(&self.width, item, warnings, Located::size),
+            height: optional(&self.height, item, warnings, Located::size),
         }))
     }
 }
 
 impl RelatedEndpoint {
-    /// Stories without a title or a link are left out, as is the article itself.
-    pub(super) fn decode(&self, root: &Node, values: &Values) -> Result<Vec<RelatedStory>> {
+    /// Stories without a title or a link are left out, as is the article itself; a story
+    /// whose title or link is bad is left out with a warning.
+    pub(super) fn decode(&self, root: &Node, values: &Values, warnings: &mut Warnings) -> Result<Vec<RelatedStory>> {
         let mut stories = Vec::new();
         for item in root.at(&self.list).items()? {
             if self.exclude.as_ref().is_some_and(|exclude| exclude.matches(&item, values)) {
                 continue;
             }
-            let (Some(title), Some(url)) = (self.title.at(&item).text()?, self.link.at(&item).url()?) else { continue };
-            stories.push(RelatedStory {
-                title,
-                url,
-                published: self.published.as_ref().map_or(Ok(None), |f| f.at(&item).date())?,
-                thumbnail: self.thumbnail.as_ref().map_or(Ok(None), |group| group.decode(&item))?,
-            });
+            stories.extend(warnings.record(Record::RelatedStory, &item, |warnings| self.story(&item, warnings)).flatten());
         }
         Ok(stories)
+    }
+
+    fn story(&self, item: &Node, warnings: &mut Warnings) -> Result<Option<RelatedStory>> {
+        let (Some(title), Some(url)) = (self.title.at(item).text()?, self.link.at(item).url()?) else { return Ok(None) };
+        Ok(Some(RelatedStory {
+            title,
+            url,
+            published: optional(&self.published, item, warnings, Located::date),
+            thumbnail: self.thumbnail.as_ref().and_then(|group| group.decode(item, warnings)),
+        }))
     }
 }
 
 impl CommentsEndpoint {
-    pub(super) fn decode_page(&self, root: &Node, headers: &[(String, String)], cursor: Option<&str>) -> Result<CommentPage> {
-        let comments = self.flatten(root.at(&self.list).items()?)?;
-        let total = match &self.total {
-            Some(total) => total.read(root, headers)?,
-            None => None,
-        };
+    pub(super) fn decode_page(&self, root: &Node, headers: &[(String, String)], cursor: Option<&str>, warnings: &mut Warnings) -> Result<CommentPage> {
+        let comments = self.flatten(root.at(&self.list).items()?, warnings);
+        let skipped = warnings.skipped(Record::Comment);
+        let total = self.total.as_ref().and_then(|total| warnings.optional(total.read(root, headers)));
         let next = match &self.paging {
             Some(Paging::PageCount(count)) => {
                 let page = cursor.and_then(|c| c.parse::<u64>().ok()).unwrap_or(1);
-                count.read(root, headers)?.filter(|count| page < *count).map(|_| (page + 1).to_string())
+                warnings.optional(count.read(root, headers)).filter(|count| page < *count).map(|_| (page + 1).to_string())
             }
-            Some(Paging::NextCursor(next)) => next.at(root).identifier()?,
+            Some(Paging::NextCursor(next)) => warnings.optional(next.at(root).identifier()),
             None => None,
         };
-        Ok(CommentPage { total: total.unwrap_or(comments.len() as u64), comments, next })
+        // Without a count from the API, the page's: what it holds, read or not.
+        Ok(CommentPage { total: total.unwrap_or(comments.len() as u64 + skipped), comments, skipped, next })
     }
 
     /// Comments in reading order, replies after their parent, each reply's parent set
     /// from where it is nested. A work list rather than recursion: nesting is the API's.
-    fn flatten(&self, items: Vec<Node>) -> Result<Vec<Comment>> {
+    /// A comment that cannot be read is left out with a warning; its replies are still
+    /// shown, with the parent their own fields give, as [`crate::thread::build`] shows
+    /// any reply whose parent it does not have.
+    fn flatten(&self, items: Vec<Node>, warnings: &mut Warnings) -> Vec<Comment> {
         let mut comments = Vec::new();
         let mut pending: Vec<(Node, Option<String>)> = items.into_iter().rev().map(|item| (item, None)).collect();
         while let Some((item, parent)) = pending.pop() {
-            let mut comment = self.fields.decode(&item)?;
-            if parent.is_some() {
-                comment.parent = parent;
-            }
+            let comment = warnings.record(Record::Comment, &item, |warnings| self.fields.decode(&item, warnings));
             if let Some(replies) = &self.replies {
-                let replies = item.at(replies).optional(Node::items)?.unwrap_or_default();
-                pending.extend(replies.into_iter().rev().map(|reply| (reply, Some(comment.id.clone()))));
+                let replies = warnings.optional(item.at(replies).optional(Node::items)).unwrap_or_default();
+                let id = comment.as_ref().map(|comment| comment.id.clone());
+                pending.extend(replies.into_iter().rev().map(|reply| (reply, id.clone())));
             }
-            comments.push(comment);
+            if let Some(mut comment) = comment {
+                if parent.is_some() {
+                    comment.parent = parent;
+                }
+                comments.push(comment);
+            }
         }
-        Ok(comments)
+        comments
     }
 }
 
 impl CommentFields {
-    pub(super) fn decode(&self, node: &Node) -> Result<Comment> {
+    pub(super) fn decode(&self, node: &Node, warnings: &mut Warnings) -> Result<Comment> {
         node.object()?;
         let id = self.id.at(node);
         Ok(Comment {
             id: id.identifier()?.ok_or_else(|| id.node.fail(Expected::Identifier))?,
-            parent: self.parent.as_ref().map_or(Ok(None), |f| f.at(node).identifier())?,
+            parent: optional(&self.parent, node, warnings, Located::identifier),
             // An anonymous comment is still shown: some sites do not ask for a name.
-            author: self.author.as_ref().map_or(Ok(None), |f| f.at(node).text())?.unwrap_or_default(),
-            website: self.website.as_ref().map_or(Ok(None), |f| f.at(node).url())?,
+            author: optional(&self.author, node, warnings, Located::text).unwrap_or_default(),
+            website: optional(&self.website, node, warnings, Located::url),
             body: self.body.at(node).text()?.unwrap_or_default(),
             created: self.created.at(node).required_date()?,
-            status: self.status.as_ref().map_or(Ok(CommentStatus::Published), |f| f.at(node).status())?,
+            status: self.status.as_ref().map_or(Ok(CommentStatus::Published), |field| field.at(node).status())?,
         })
     }
 }

@@ -19,7 +19,7 @@ mod urls;
 use crate::article::{Article, RelatedStory};
 use crate::comment::{Comment, CommentPage, ValidComment};
 use crate::error::{Problem, ShapeError};
-use crate::json::{self, Node, Value};
+use crate::json::{self, Decoded, Node, Value};
 use crate::native::ApiError;
 
 type Result<T> = std::result::Result<T, ShapeError>;
@@ -111,21 +111,22 @@ impl Mapping {
         Some(self.url(base, &self.comments.as_ref()?.post.as_ref()?.urls, values))
     }
 
-    /// Decodes the article's answer; `values` are those its URL was built with.
-    pub fn decode_article(&self, body: &str, values: &Values) -> std::result::Result<Article, Problem> {
-        self.decode_article_and_values(body, values).map(|(article, _)| article)
+    /// Decodes the article's answer; `values` are those its URL was built with. Like every
+    /// decoder here, it gives the warnings of what it left out ([`Decoded`]).
+    pub fn decode_article(&self, body: &str, values: &Values) -> std::result::Result<Decoded<Article>, Problem> {
+        self.decode_article_and_values(body, values).map(|decoded| decoded.map(|(article, _)| article))
     }
 
     /// Decodes the article's answer and the values it provides to the other endpoints.
-    pub fn decode_article_and_values(&self, body: &str, values: &Values) -> std::result::Result<(Article, Provided), Problem> {
-        json::decode(body, |root| self.article.decode(root, values))
+    pub fn decode_article_and_values(&self, body: &str, values: &Values) -> std::result::Result<Decoded<(Article, Provided)>, Problem> {
+        json::decode(body, |root, warnings| self.article.decode(root, values, warnings))
     }
 
     /// Decodes the related stories; an item that is the article itself is left out.
     /// `None` when the mapping has no related stories, as for every optional endpoint.
-    pub fn decode_related(&self, body: &str, values: &Values) -> Option<std::result::Result<Vec<RelatedStory>, Problem>> {
+    pub fn decode_related(&self, body: &str, values: &Values) -> Option<std::result::Result<Decoded<Vec<RelatedStory>>, Problem>> {
         let related = self.related.as_ref()?;
-        Some(json::decode(body, |root| related.decode(root, values)))
+        Some(json::decode(body, |root, warnings| related.decode(root, values, warnings)))
     }
 
     /// Decodes a page of comments, flat, each with its parent. `headers` are the
@@ -135,16 +136,16 @@ impl Mapping {
         body: &str,
         headers: &[(String, String)],
         cursor: Option<&str>,
-    ) -> Option<std::result::Result<CommentPage, Problem>> {
+    ) -> Option<std::result::Result<Decoded<CommentPage>, Problem>> {
         let comments = self.comments.as_ref()?;
-        Some(json::decode(body, |root| comments.decode_page(root, headers, cursor)))
+        Some(json::decode(body, |root, warnings| comments.decode_page(root, headers, cursor, warnings)))
     }
 
     /// Decodes the answer to a new comment: the comment as stored.
-    pub fn decode_posted_comment(&self, body: &str) -> Option<std::result::Result<Comment, Problem>> {
+    pub fn decode_posted_comment(&self, body: &str) -> Option<std::result::Result<Decoded<Comment>, Problem>> {
         let comments = self.comments.as_ref()?;
         let post = comments.post.as_ref()?;
-        Some(json::decode(body, |root| comments.fields.decode(&root.at(&post.response))))
+        Some(json::decode(body, |root, warnings| comments.fields.decode(&root.at(&post.response), warnings)))
     }
 
     /// The API's error in a body, if it is one.
