@@ -76,6 +76,8 @@ pub enum Expected {
     Placeholder,
     /// How a list says where its next page is.
     PagingRule,
+    /// A value to compare with: a text, a number, a boolean or null.
+    Scalar,
 }
 
 /// A problem a decoder got past: the value or the record at fault is left out, and the rest

@@ -227,6 +227,7 @@ impl Locale {
             Expected::MatchingItem => m.expected_matching_item,
             Expected::Placeholder => m.expected_placeholder,
             Expected::PagingRule => m.expected_paging_rule,
+            Expected::Scalar => m.expected_scalar,
         }
     }
 
@@ -310,6 +311,7 @@ pub struct Messages {
     pub expected_matching_item: &'static str,
     pub expected_placeholder: &'static str,
     pub expected_paging_rule: &'static str,
+    pub expected_scalar: &'static str,
     pub found_missing: &'static str,
     pub found_boolean: &'static str,
     pub found_number: &'static str,
@@ -434,6 +436,7 @@ static FR: Messages = Messages {
     expected_matching_item: "un élément attendu pour l’article demandé",
     expected_placeholder: "un paramètre entre accolades attendu : name, email, website, body, parent ou article, éventuellement suivi de :number",
     expected_paging_rule: "un objet attendu avec page_count ou next_cursor, pas les deux",
+    expected_scalar: "un texte, un nombre, true, false ou null attendu",
     found_missing: "rien trouvé",
     found_boolean: "un booléen trouvé",
     found_number: "un nombre trouvé",
@@ -556,6 +559,7 @@ static EN: Messages = Messages {
     expected_matching_item: "an element for the requested article",
     expected_placeholder: "a placeholder in braces: name, email, website, body, parent or article, optionally followed by :number",
     expected_paging_rule: "an object with either page_count or next_cursor, not both",
+    expected_scalar: "a text, a number, true, false or null",
     found_missing: "nothing",
     found_boolean: "a boolean",
     found_number: "a number",
@@ -755,7 +759,7 @@ mod tests {
                 quoted("headlin"),
                 "Le champ /x est invalide : une clé connue à cet endroit de la correspondance attendue (voir docs/mapping.md), \"headlin\" trouvé.",
             ),
-            (Expected::Boolean, Found::Number, "Le champ /x est invalide : true ou false attendu, un nombre trouvé."),
+            (Expected::Scalar, Found::Boolean, "Le champ /x est invalide : un texte, un nombre, true, false ou null attendu, un booléen trouvé."),
             (Expected::Object, Found::Missing, "Le champ /x manque : un objet attendu."),
             (Expected::NonBlankText, Found::Text, "Le champ /x est invalide : un texte non vide attendu, un texte trouvé."),
         ];
@@ -768,7 +772,7 @@ mod tests {
             Expected::BlockType, Expected::InlineType, Expected::PositiveInteger, Expected::Url, Expected::Boolean,
             Expected::CommentStatus, Expected::DecimalString, Expected::NonNegativeInteger, Expected::JsonPointer,
             Expected::FieldSpec, Expected::KnownKey, Expected::DateFormat, Expected::UnixTime, Expected::Identifier,
-            Expected::MatchingItem, Expected::Placeholder, Expected::PagingRule,
+            Expected::MatchingItem, Expected::Placeholder, Expected::PagingRule, Expected::Scalar,
         ];
         let found = [Found::Missing, Found::Null, Found::Boolean, Found::Number, Found::Text, Found::List, Found::Object, quoted("x")];
         let phrases = expected

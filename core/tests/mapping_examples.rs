@@ -75,6 +75,57 @@ fn the_strapi_example() {
     assert_eq!(error.map(|e| (e.code, e.message)), Some(("ValidationError".into(), "content is a required field".into())));
 }
 
+/// Isso, recorded (`core/tests/fixtures/isso/`): nested replies, a numeric status, dates
+/// in Unix seconds with a fraction, HTML text, a deleted comment kept for its reply.
+#[test]
+fn the_isso_example() {
+    let isso = documented("isso");
+    let path = "/2024/10/11/putin-pezeshkian-ashgabat/";
+    let values = [("id", path), ("order", "newest")];
+    let base = "https://news.example.org";
+    assert_eq!(isso.article_url(base, &values), "https://news.example.org/feed.json");
+    let article = isso.decode_article(include_str!("fixtures/jsonfeed.json"), &values).unwrap().value;
+    assert_eq!(article.headline, "“New world order”? Putin and Pezeshkian meet in Ashgabat");
+    assert_eq!(
+        isso.comments_url(base, &values, None).as_deref(),
+        Some("https://news.example.org/isso/?uri=%2F2024%2F10%2F11%2Fputin-pezeshkian-ashgabat%2F&sort=newest")
+    );
+
+    let decoded = isso.decode_comment_page(include_str!("fixtures/isso/comments.json"), &[], None).unwrap().unwrap();
+    assert_eq!(decoded.warnings, []);
+    let page = decoded.value;
+    let outline: Vec<(&str, Option<&str>, &str)> = page.comments.iter().map(|c| (c.id.as_str(), c.parent.as_deref(), c.author.as_str())).collect();
+    assert_eq!(
+        outline,
+        [("1", None, "Marie Curie"), ("2", Some("1"), "Jean Delaunay"), ("3", Some("1"), "Ada"), ("5", None, "")],
+        "the deleted comment 4 is left out, its reply shown"
+    );
+    assert_eq!((page.total, page.skipped, page.next), (4, 0, None));
+    let marie = &page.comments[0];
+    assert_eq!(marie.body, "Very clear analysis, thank you.\n\nOne question: what about China’s role? See https://example.org/china");
+    assert_eq!(marie.website.as_ref().map(|w| w.as_str()), Some("https://marie.example"));
+    assert_eq!(page.comments[2].body, "And Kazakhstan? Its president was there & spoke <b>first</b>.", "Isso's escaped markup stays text");
+    // Recorded at 1796613603.7489533: the fraction is dropped.
+    assert_eq!(marie.created.unix_seconds(), 1_796_613_603);
+    assert!(page.comments.iter().all(|c| c.status == CommentStatus::Published));
+    let threads = thread::build(&page.comments);
+    let tops: Vec<(&str, usize)> = threads.iter().map(|t| (t.comment.id.as_str(), t.replies.len())).collect();
+    assert_eq!(tops, [("1", 2), ("5", 0)]);
+    let newest = isso.decode_comment_page(include_str!("fixtures/isso/comments_newest.json"), &[], None).unwrap().unwrap().value;
+    assert_eq!(newest.comments.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["5", "1", "2", "3"]);
+
+    // Held for moderation: `mode: 2`, a number.
+    let held = isso.decode_posted_comment(include_str!("fixtures/isso/comment_held.json")).unwrap().unwrap().value;
+    assert_eq!((held.id.as_str(), held.author.as_str(), held.status), ("6", "Zoé", CommentStatus::Pending));
+    let created = isso.decode_posted_comment(include_str!("fixtures/isso/comment_created.json")).unwrap().unwrap().value;
+    assert_eq!((created.id.as_str(), created.status), ("3", CommentStatus::Published));
+
+    assert_eq!(isso.post_comment_url(base, &values).as_deref(), Some("https://news.example.org/isso/new?uri=%2F2024%2F10%2F11%2Fputin-pezeshkian-ashgabat%2F"));
+    let comment = ValidComment { name: "Ada".into(), email: "ada@example.org".into(), website: None, body: "Me too.".into() };
+    let body: Value = serde_json::from_str(&isso.encode_new_comment(&comment, Some("1"), &values).unwrap()).unwrap();
+    assert_eq!(body, json!({"text": "Me too.", "author": "Ada", "email": "ada@example.org", "parent": 1}));
+}
+
 /// The console texts the document shows for an answer with a bad value are the decoders'.
 #[test]
 fn the_documented_warnings_are_the_ones_given() {

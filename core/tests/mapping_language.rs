@@ -1,7 +1,7 @@
 //! The mapping language case by case: what a mapping may say, what a wrong one is told,
 //! and how values are read (dates, ids, nesting, paging, fallbacks).
 
-use article_widget_core::comment::ValidComment;
+use article_widget_core::comment::{CommentStatus, ValidComment};
 use article_widget_core::error::{Expected, Found, LeftOut, Problem, Record, ShapeError, Warning};
 use article_widget_core::mapping::Mapping;
 use article_widget_core::thread;
@@ -188,6 +188,43 @@ fn comment_data_errors_are_located_and_cost_the_comment_or_the_section() {
         let problem = ShapeError { path: path.into(), expected, found };
         let left_out = LeftOut::Record { record: Record::Comment, path: "/items/0".into() };
         assert_eq!(decoded.warnings, [Warning { problem, left_out }], "{body}");
+    }
+}
+
+/// Isso marks a comment held for moderation with `mode: 2`, and WordPress with `"hold"`:
+/// `pending`, `none` and `equals` take any scalar, numbers compared by value.
+#[test]
+fn statuses_ids_and_matches_may_be_numbers() {
+    let mapping = parse(&[
+        ("/comments/list", json!("/replies")),
+        ("/comments/fields/status", json!({"at": "/mode", "pending": [2, "hold", true]})),
+        ("/comments/fields/parent", json!({"at": "/parent", "none": [0, null, false]})),
+        ("/related", json!({"list": "/items", "exclude": {"at": "/mode", "equals": 4}, "fields": {"title": "/title", "url": "/url"}})),
+    ]);
+    let comment = |id: u64, mode: Value, parent: Value| json!({"id": id, "text": "t", "date": 0, "mode": mode, "parent": parent});
+    let body = json!({"replies": [
+        comment(1, json!(1), json!(0)), comment(2, json!(2), json!(1)), comment(3, json!(2.0), json!(0.0)),
+        comment(4, json!("hold"), json!(false)), comment(5, json!("2"), json!(null)), comment(6, json!(true), json!("0")),
+    ]});
+    let page = mapping.decode_comment_page(&body.to_string(), &[], None).unwrap().unwrap().value;
+    let outline: Vec<(&str, Option<&str>, CommentStatus)> = page.comments.iter().map(|c| (c.id.as_str(), c.parent.as_deref(), c.status)).collect();
+    use CommentStatus::{Pending, Published};
+    assert_eq!(
+        outline,
+        [("1", None, Published), ("2", Some("1"), Pending), ("3", None, Pending), ("4", None, Pending), ("5", None, Published), ("6", Some("0"), Pending)],
+        "the text \"2\" is not the number 2, nor \"0\" the number 0"
+    );
+    let items = json!({"items": [{"title": "Kept", "url": "/a", "mode": 1}, {"title": "Gone", "url": "/b", "mode": 4.0}, {"title": "Text", "url": "/c", "mode": "4"}]});
+    let related = mapping.decode_related(&items.to_string(), &[]).unwrap().unwrap().value;
+    assert_eq!(related.iter().map(|s| s.title.as_str()).collect::<Vec<_>>(), ["Kept", "Text"]);
+    let related = json!({"list": "/items", "exclude": {"at": "/mode", "equals": {"mode": 4}}, "fields": {"title": "/title", "url": "/url"}});
+    let cases = [
+        ("/comments/fields/status", json!({"at": "/mode", "pending": [[2]]}), "/comments/fields/status/pending/0", Found::List),
+        ("/comments/fields/parent", json!({"at": "/parent", "none": [{}]}), "/comments/fields/parent/none/0", Found::Object),
+        ("/related", related, "/related/exclude/equals", Found::Object),
+    ];
+    for (pointer, value, path, found) in cases {
+        assert_eq!(Mapping::parse(&mapping_with(&[(pointer, value)])), Err(shape(path, Expected::Scalar, found)));
     }
 }
 

@@ -40,6 +40,15 @@ fn optional<'s, 'd, T>(
     warnings.optional(read(&field.as_ref()?.at(item)))
 }
 
+/// The mapping language's equality of scalars: numbers by value (`2` is `2.0`), any
+/// other value as written.
+fn same_value(found: &Value, wanted: &Value) -> bool {
+    match (found, wanted) {
+        (Value::Number(a), Value::Number(b)) => a == b || a.as_f64().is_some_and(|a| b.as_f64() == Some(a)),
+        _ => found == wanted,
+    }
+}
+
 impl Count {
     /// The count from the response headers or the body; an unreadable header is absent.
     fn read(&self, item: &Node, headers: &[(String, String)]) -> Result<Option<u64>> {
@@ -91,7 +100,7 @@ impl Located<'_, '_> {
     /// An id: a string or an integer, unless it is one of the values meaning none.
     fn identifier(&self) -> Result<Option<String>> {
         let value = self.node.value();
-        if self.node.is_absent() || value.is_some_and(|v| self.source.none.contains(v)) {
+        if self.node.is_absent() || value.is_some_and(|v| self.source.none.iter().any(|none| same_value(v, none))) {
             return Ok(None);
         }
         match value {
@@ -147,10 +156,12 @@ impl Located<'_, '_> {
             .collect())
     }
 
-    fn status(&self) -> Result<CommentStatus> {
-        let status = self.node.optional(Node::text)?;
-        let pending = status.is_some_and(|status| self.source.pending.iter().any(|p| p == status));
-        Ok(if pending { CommentStatus::Pending } else { CommentStatus::Published })
+    /// Pending when the value is one of those the field names pending, whatever its type
+    /// (WordPress's `"hold"`, Isso's `2`); else published.
+    fn status(&self) -> CommentStatus {
+        let value = self.node.value();
+        let pending = value.is_some_and(|value| self.source.pending.iter().any(|pending| same_value(value, pending)));
+        if pending { CommentStatus::Pending } else { CommentStatus::Published }
     }
 }
 
@@ -188,14 +199,17 @@ fn from_unix(count: f64, per_second: f64) -> DateTime {
 }
 
 impl Matcher {
+    /// A text is a template, filled with the values and compared with a text or a number
+    /// as written (`"{id}"` matches `4127`); any other scalar is compared as a value.
     fn matches(&self, item: &Node, values: &Values) -> bool {
-        let node = item.at(&self.at);
-        let found = match node.value() {
-            Some(Value::String(text)) => text.clone(),
-            Some(Value::Number(number)) => number.as_str().to_owned(),
-            _ => return false,
-        };
-        found == fill(&self.equals, values)
+        let Some(found) = item.at(&self.at).value() else { return false };
+        let Value::String(template) = &self.equals else { return same_value(found, &self.equals) };
+        let wanted = fill(template, values);
+        match found {
+            Value::String(text) => *text == wanted,
+            Value::Number(number) => number.as_str() == wanted,
+            _ => false,
+        }
     }
 }
 
@@ -315,14 +329,15 @@ impl CommentsEndpoint {
 
     /// Comments in reading order, replies after their parent, each reply's parent set
     /// from where it is nested. A work list rather than recursion: nesting is the API's.
-    /// A comment that cannot be read is left out with a warning; its replies are still
-    /// shown, with the parent their own fields give, as [`crate::thread::build`] shows
-    /// any reply whose parent it does not have.
+    /// A comment that cannot be read is left out with a warning, one that `exclude`
+    /// selects without; the replies of either are still shown, with the parent their own
+    /// fields give, as [`crate::thread::build`] shows any reply whose parent it does not have.
     fn flatten(&self, items: Vec<Node>, warnings: &mut Warnings) -> Vec<Comment> {
         let mut comments = Vec::new();
         let mut pending: Vec<(Node, Option<String>)> = items.into_iter().rev().map(|item| (item, None)).collect();
         while let Some((item, parent)) = pending.pop() {
-            let comment = warnings.record(Record::Comment, &item, |warnings| self.fields.decode(&item, warnings));
+            let excluded = self.exclude.as_ref().is_some_and(|exclude| exclude.matches(&item, &[]));
+            let comment = if excluded { None } else { warnings.record(Record::Comment, &item, |warnings| self.fields.decode(&item, warnings)) };
             if let Some(replies) = &self.replies {
                 let replies = warnings.optional(item.at(replies).optional(Node::items)).unwrap_or_default();
                 let id = comment.as_ref().map(|comment| comment.id.clone());
@@ -351,7 +366,7 @@ impl CommentFields {
             website: optional(&self.website, node, warnings, Located::url),
             body: self.body.at(node).text()?.unwrap_or_default(),
             created: self.created.at(node).required_date()?,
-            status: self.status.as_ref().map_or(Ok(CommentStatus::Published), |field| field.at(node).status())?,
+            status: self.status.as_ref().map_or(CommentStatus::Published, |field| field.at(node).status()),
         })
     }
 }

@@ -233,6 +233,9 @@ struct CommentsEndpoint {
     list: String,
     /// Where each comment's replies are, for APIs that nest them.
     replies: Option<String>,
+    /// Comments left out, such as those an API keeps deleted for their replies; compared
+    /// as written (no values are filled in).
+    exclude: Option<Matcher>,
     fields: CommentFields,
     total: Option<Count>,
     paging: Option<Paging>,
@@ -284,11 +287,12 @@ struct ErrorFields {
     field: Option<Field>,
 }
 
-/// Selects the elements of a list whose value at `at` is `equals` filled with the values.
+/// Selects the elements of a list whose value at `at` is `equals`: a scalar, and when a
+/// text, a template filled with the values.
 #[derive(Clone, Debug, PartialEq)]
 struct Matcher {
     at: String,
-    equals: String,
+    equals: Value,
 }
 
 /// Where a value lies: the first of its sources that has one.
@@ -301,10 +305,11 @@ struct Source {
     /// The value is HTML: reduced to plain text, or converted to blocks for a body.
     html: bool,
     date: DateFormat,
-    /// Values that mean "none", such as WordPress's parent `0`.
+    /// Values that mean "none", such as WordPress's parent `0`: scalars.
     none: Vec<Value>,
-    /// Status values of a comment held for moderation.
-    pending: Vec<String>,
+    /// Status values of a comment held for moderation: scalars, such as WordPress's
+    /// `"hold"` or Isso's `2`.
+    pending: Vec<Value>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -135,7 +135,7 @@ fn related_endpoint(node: &Node) -> Result<RelatedEndpoint> {
 }
 
 fn comments_endpoint(node: &Node) -> Result<CommentsEndpoint> {
-    known_keys(node, &["url", "list", "replies", "fields", "total", "paging", "post"])?;
+    known_keys(node, &["url", "list", "replies", "exclude", "fields", "total", "paging", "post"])?;
     let fields = node.get("fields");
     known_keys(&fields, &["id", "parent", "author", "website", "body", "created", "status"])?;
     let optional = |name, options| fields.get(name).optional(|f| field(f, options));
@@ -143,6 +143,7 @@ fn comments_endpoint(node: &Node) -> Result<CommentsEndpoint> {
         urls: templates(&node.get("url"))?,
         list: optional_pointer(&node.get("list"))?,
         replies: node.get("replies").optional(pointer)?,
+        exclude: node.get("exclude").optional(matcher)?,
         fields: CommentFields {
             id: field(&fields.get("id"), ID)?,
             parent: optional("parent", ID)?,
@@ -190,7 +191,16 @@ fn error_fields(node: &Node) -> Result<ErrorFields> {
 
 fn matcher(node: &Node) -> Result<Matcher> {
     known_keys(node, &["at", "equals"])?;
-    Ok(Matcher { at: pointer(&node.get("at"))?, equals: node.get("equals").text()?.to_owned() })
+    Ok(Matcher { at: pointer(&node.get("at"))?, equals: scalar(&node.get("equals"))? })
+}
+
+/// A value an answer's value is compared with: a text, a number, `true`, `false` or `null`
+/// (APIs give statuses as numbers, such as Isso's `mode: 2`).
+fn scalar(node: &Node) -> Result<Value> {
+    match node.value() {
+        Some(value @ (Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_))) => Ok(value.clone()),
+        _ => Err(node.fail(Expected::Scalar)),
+    }
 }
 
 /// One source, or a list of them tried in turn.
@@ -243,8 +253,8 @@ fn source(node: &Node, options: &[&str]) -> Result<Source> {
             Some("unix_seconds") => DateFormat::UnixSeconds,
             Some(_) => DateFormat::UnixMs,
         },
-        none: node.get("none").optional(|n| n.list(|item| Ok(item.value().cloned().unwrap_or(Value::Null))))?.unwrap_or_default(),
-        pending: node.get("pending").optional(|p| p.list(|item| item.text().map(str::to_owned)))?.unwrap_or_default(),
+        none: node.get("none").optional(|n| n.list(scalar))?.unwrap_or_default(),
+        pending: node.get("pending").optional(|p| p.list(scalar))?.unwrap_or_default(),
         ..plain(at)
     })
 }
