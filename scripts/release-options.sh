@@ -4,8 +4,8 @@
 # The standard library is rebuilt for size with panics that abort at once (no message
 # formatting): 17 KB gzip less (README "Size"). `Debug` formatting and panic locations are
 # compiled out (6 KB gzip less): the widget's messages never use `{:?}`. These are unstable
-# options of the pinned stable toolchain, enabled by RUSTC_BOOTSTRAP for this build only;
-# tests run the usual std.
+# options of the stable toolchain pinned in rust-toolchain.toml, enabled by RUSTC_BOOTSTRAP
+# for this build only; tests run the usual std.
 #
 # Reference types are off: with them on, wasm-bindgen passes JS objects through a table
 # of externrefs, whose shims cost 1.2 KB gzip more than its JS-side heap of objects.

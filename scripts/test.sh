@@ -32,8 +32,9 @@ cargo test --offline -p article-widget --lib --no-default-features config::
 
 step "fuzzing (bounded): the safe-HTML converter 60 s, the built-in mappings 30 s"
 # cargo fuzz needs nightly-only compiler flags (coverage instrumentation): RUSTC_BOOTSTRAP
-# allows them on the stable toolchain. No sanitizer: the core has no unsafe code for one to
-# watch, and AddressSanitizer runs the targets about five times slower. The corpus grows in
+# allows them on the pinned stable toolchain (rust-toolchain.toml, which fuzz/ is under). No
+# sanitizer: the core has no unsafe code for one to watch, and AddressSanitizer runs the
+# targets about five times slower. The corpus grows in
 # fuzz/corpus/ (only the seeds are committed); the mapping target also reads the fixtures.
 mkdir -p test-artifacts
 fuzz() {
