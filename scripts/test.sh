@@ -55,6 +55,8 @@ step "browser tests: wasm-bindgen-test in headless Chromium"
 cargo test --offline --target wasm32-unknown-unknown --test web
 
 step "release builds (npm package, trunk demo) and size budget"
+# The package build's scripts on their fixture first: a fault there is then named as such.
+node --test --test-reporter=spec scripts/
 scripts/package.sh
 # What most pages load: the entry and the build for the widget's own API; then the build a
 # widget with a mapping loads instead.
