@@ -15,6 +15,9 @@ build() {
   RUSTC_BOOTSTRAP=1 RUSTFLAGS="$RELEASE_RUSTFLAGS" \
     wasm-pack --quiet build --release --target web --mode no-install --out-dir "$out" --out-name article_widget --no-pack . \
     -- "${RELEASE_CARGO_OPTIONS[@]}" "$@"
+  # wasm-opt is told that the low 1 KiB of memory is unused (release-options.sh), which holds
+  # only with the stack first in memory: checked on the linked wasm, or the build fails.
+  node scripts/check-stack-first.mjs "$out/article_widget_bg.wasm"
   # --converge repeats -Oz while it still gains (0.6 KB gzip); the producers and target
   # features sections only describe the build.
   wasm-opt -Oz --converge --strip-producers --strip-target-features "${WASM_FEATURES[@]}" "${WASM_OPT_OPTIONS[@]}" \

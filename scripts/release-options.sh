@@ -21,7 +21,8 @@ WASM_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-s
 # - what it may assume of the widget's memory. The stack comes first in it (rustc links with
 #   --stack-first: the stack grows down from 1 MiB, the data lies above), so addresses below
 #   1 KiB are reached only by a stack a whisker from overflowing; wasm-opt may then fold
-#   small added constants into load and store offsets (0.9 KB gzip less);
+#   small added constants into load and store offsets (0.9 KB gzip less). package.sh checks
+#   that layout on each build before wasm-opt (scripts/check-stack-first.mjs);
 # - a function called from one place only is inlined there only when small. Inlined whole,
 #   such functions made the views' functions huge, with locals past the one-byte indices,
 #   and the wasm 3.7 KB gzip larger though 2.9 KB smaller raw (any limit from 5 to 30 does

@@ -2,17 +2,29 @@
 // much as the package's scripts need: LEB128 numbers, names and the module's sections. `bytes`
 // is a Buffer, as readFileSync gives.
 
-export const SECTION = { import: 2, export: 7 };
+export const SECTION = { custom: 0, import: 2, global: 6, export: 7, data: 11 };
 
-// An unsigned LEB128 number at `at`: [value, the offset after it].
-export function readU32(bytes, at) {
+// The LEB128 number at `at`: [its bits, how many, its last byte, the offset after it].
+function readLeb128(bytes, at) {
   let value = 0, shift = 0, byte;
   do {
     byte = bytes[at++];
     value |= (byte & 0x7f) << shift;
     shift += 7;
   } while (byte & 0x80);
-  return [value >>> 0, at];
+  return [value, shift, byte, at];
+}
+
+// An unsigned LEB128 number of at most 32 bits: [value, the offset after it].
+export function readU32(bytes, at) {
+  const [value, , , next] = readLeb128(bytes, at);
+  return [value >>> 0, next];
+}
+
+// A signed one (an `i32.const`'s operand), its sign extended from its last byte.
+export function readS32(bytes, at) {
+  const [value, shift, last, next] = readLeb128(bytes, at);
+  return [(shift < 32 && last & 0x40 ? value | (-1 << shift) : value) | 0, next];
 }
 
 export function readName(bytes, at) {
