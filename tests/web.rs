@@ -679,7 +679,8 @@ async fn the_page_hears_when_the_widget_is_ready_and_when_a_comment_is_posted() 
 const WP_POST: &str = include_str!("../core/tests/fixtures/wordpress_post.json");
 const WP_POSTS: &str = include_str!("../core/tests/fixtures/wordpress_posts.json");
 const WP_COMMENTS: &str = include_str!("../core/tests/fixtures/wordpress_comments.json");
-const WP_COMMENTS_HOSTILE: &str = include_str!("../core/tests/fixtures/wordpress_comments_hostile.json");
+/// A real WordPress's comments, one imported with a `javascript:` website.
+const WP_REAL_COMMENTS: &str = include_str!("../core/tests/fixtures/wordpress-real/comments.json");
 const WP_COMMENT_CREATED: &str = include_str!("../core/tests/fixtures/wordpress_comment_created.json");
 const WP_ARTICLE: &str = "https://news.example.org/wp-json/wp/v2/posts/4127?_embed=author,wp:featuredmedia,wp:term";
 /// Posts of the post's category or tags, which its answer gave.
@@ -781,34 +782,33 @@ impl Drop for ConsoleWarnings {
     }
 }
 
-/// WordPress keeps what plugins and imports give it. A comment whose `author_url` is
-/// `javascript:` is shown without its link, a comment that cannot be read is left out and
-/// counted, the others are shown, and the console says what was left out and where, once.
+/// WordPress returns what importers and plugins stored: in a real WordPress's comments, an
+/// imported one whose `author_url` is `javascript:`. It is shown without its link; a comment
+/// that cannot be read (here made undated) is left out and counted; the others are shown;
+/// and the console says what was left out and where, once.
 #[wasm_bindgen_test]
 async fn a_bad_value_costs_a_comment_its_link_and_an_unreadable_comment_only_itself() {
     let warnings = ConsoleWarnings::capture();
-    let mut comments: Value = serde_json::from_str(WP_COMMENTS_HOSTILE).unwrap();
-    let mut imported = comments[0].clone();
-    imported["id"] = json!(990);
-    imported["date_gmt"] = json!("0000-00-00 00:00:00");
-    comments.as_array_mut().unwrap().push(imported);
+    let mut comments: Value = serde_json::from_str(WP_REAL_COMMENTS).unwrap();
+    comments[3]["date_gmt"] = json!("0000-00-00 00:00:00");
     let fake = FakeTransport::with(&[(WP_ARTICLE, 200, WP_POST), (WP_RELATED, 200, WP_POSTS)]);
-    fake.answer_with_headers(WP_FIRST_PAGE, 200, &comments.to_string(), &[("x-wp-total", "3"), ("x-wp-totalpages", "1")]);
+    fake.answer_with_headers(WP_FIRST_PAGE, 200, &comments.to_string(), &[("x-wp-total", "5"), ("x-wp-totalpages", "1")]);
     let config = json_config(json!({"article": "4127", "mapping": "wordpress", "backend": "https://news.example.org", "lang": "fr", "comments": "eager"}));
     let (_widget, root) = mount_configured(&config, fake, FakePlatform::new());
 
     find(&root, ".aw-thread .aw-comment").await;
-    assert_eq!(texts(&root, ".aw-comment__author"), ["Marie Curie", "Jean Delaunay"]);
-    assert!(root.query_selector("a.aw-comment__author, a[href^=javascript]").unwrap().is_none(), "no link for the hostile website");
-    assert_eq!(texts(&root, ".aw-comments__heading"), ["2 commentaires"], "the comment left out is not counted as shown");
+    assert_eq!(texts(&root, ".aw-comment__author"), ["Marie Lefèvre", "Karim Benali", "Marie Lefèvre", "Lecteur importé"]);
+    assert_eq!(attributes(&root, "a.aw-comment__author", "href"), ["https://marie.example.org/", "https://marie.example.org/"]);
+    assert!(root.query_selector("a[href^=javascript]").unwrap().is_none(), "no link for the imported website");
+    assert_eq!(texts(&root, ".aw-comments__heading"), ["4 commentaires"], "the comment left out is not counted as shown");
     assert_eq!(texts(&root, ".aw-comments__skipped"), ["1 commentaire n’a pas pu être affiché."]);
     assert!(root.query_selector(".aw-error").unwrap().is_none());
     let url = WP_FIRST_PAGE;
     assert_eq!(
         warnings.about("https://news.example.org/wp-json/wp/v2/comments"),
         [
-            format!("article widget: {url}: at /0/author_url: expected an http(s), mailto or relative address, found \"javascript:alert(document.domain)\"; the value is left out"),
-            format!("article widget: {url}: at /2/date_gmt: expected an RFC 3339 date (2024-10-11T14:05:00+02:00), found \"0000-00-00 00:00:00\"; the comment at /2 is left out"),
+            format!("article widget: {url}: at /3/date_gmt: expected an RFC 3339 date (2024-10-11T14:05:00+02:00), found \"0000-00-00 00:00:00\"; the comment at /3 is left out"),
+            format!("article widget: {url}: at /4/author_url: expected an http(s), mailto or relative address, found \"javascript:alert(document.domain)\"; the value is left out"),
         ]
     );
 }

@@ -11,7 +11,9 @@ use serde_json::{json, Value};
 const WP_POST: &str = include_str!("fixtures/wordpress_post.json");
 const WP_POSTS: &str = include_str!("fixtures/wordpress_posts.json");
 const WP_COMMENTS: &str = include_str!("fixtures/wordpress_comments.json");
-const WP_COMMENTS_HOSTILE: &str = include_str!("fixtures/wordpress_comments_hostile.json");
+/// A real WordPress's comments (`fixtures/wordpress-real/`), one of them imported with a
+/// `javascript:` website.
+const WP_REAL_COMMENTS: &str = include_str!("fixtures/wordpress-real/comments.json");
 const WP_COMMENT_CREATED: &str = include_str!("fixtures/wordpress_comment_created.json");
 const WP_ERROR: &str = include_str!("fixtures/wordpress_error_duplicate.json");
 const FEED: &str = include_str!("fixtures/jsonfeed.json");
@@ -167,19 +169,28 @@ fn wordpress_data_errors_name_the_json_pointer_and_cost_the_post_or_only_what_th
     }
 }
 
-/// WordPress keeps what plugins and imports give it: a commenter's website may be a
-/// `javascript:` address (`wordpress_comments_hostile.json`: the fixture of comments with
-/// one such `author_url`). The comment is shown without its link.
+/// WordPress returns a comment's `author_url` as an importer or a plugin stored it: in the
+/// recording of a real WordPress, `javascript:alert(document.domain)`. The comment is shown
+/// without its link, and the others as they are.
 #[test]
-fn a_wordpress_comment_with_a_hostile_website_is_shown_without_its_link() {
-    let decoded = wordpress().decode_comment_page(WP_COMMENTS_HOSTILE, &headers(&[("x-wp-total", "2"), ("x-wp-totalpages", "1")]), None).unwrap().unwrap();
-    let shown: Vec<(&str, Option<&SafeUrl>)> = decoded.value.comments.iter().map(|c| (c.author.as_str(), c.website.as_ref())).collect();
-    assert_eq!(shown, [("Marie Curie", None), ("Jean Delaunay", None)]);
-    assert_eq!((decoded.value.total, decoded.value.skipped), (2, 0));
+fn a_real_wordpress_comment_with_a_javascript_website_is_shown_without_its_link() {
+    let decoded = wordpress().decode_comment_page(WP_REAL_COMMENTS, &headers(&[("X-WP-Total", "5"), ("X-WP-TotalPages", "1")]), None).unwrap().unwrap();
+    let shown: Vec<(&str, Option<&str>)> = decoded.value.comments.iter().map(|c| (c.author.as_str(), c.website.as_ref().map(SafeUrl::as_str))).collect();
+    assert_eq!(
+        shown,
+        [
+            ("Marie Lefèvre", Some("https://marie.example.org/")),
+            ("Karim Benali", None),
+            ("Marie Lefèvre", Some("https://marie.example.org/")),
+            ("Paul Martin", Some("https://paul.example.org/blog")),
+            ("Lecteur importé", None),
+        ]
+    );
+    assert_eq!((decoded.value.total, decoded.value.skipped), (5, 0));
     let messages: Vec<String> = decoded.warnings.iter().map(ToString::to_string).collect();
     assert_eq!(
         messages,
-        ["at /0/author_url: expected an http(s), mailto or relative address, found \"javascript:alert(document.domain)\"; the value is left out"]
+        ["at /4/author_url: expected an http(s), mailto or relative address, found \"javascript:alert(document.domain)\"; the value is left out"]
     );
 }
 
@@ -188,21 +199,27 @@ fn a_wordpress_comment_with_a_hostile_website_is_shown_without_its_link() {
 /// comments, as any reply whose parent the thread does not have.
 #[test]
 fn a_wordpress_comment_that_cannot_be_read_is_left_out_and_its_reply_still_shown() {
-    let mut comments: Value = serde_json::from_str(WP_COMMENTS_HOSTILE).unwrap();
+    // The real thread: 2, its reply 3, 3's reply 4, then 5 and the imported 6. Comment 6,
+    // whose website is already bad, is undated too.
+    let mut comments: Value = serde_json::from_str(WP_REAL_COMMENTS).unwrap();
     comments[0]["date_gmt"] = json!("0000-00-00 00:00:00");
-    let decoded = wordpress().decode_comment_page(&comments.to_string(), &headers(&[("x-wp-total", "2")]), None).unwrap().unwrap();
+    comments[4]["date_gmt"] = json!(null);
+    let decoded = wordpress().decode_comment_page(&comments.to_string(), &headers(&[("X-WP-Total", "5")]), None).unwrap().unwrap();
     let page = &decoded.value;
-    assert_eq!((page.total, page.skipped, page.comments.len()), (2, 1, 1));
-    let threads = thread::build(&page.comments);
-    assert_eq!((threads.len(), threads[0].comment.id.as_str(), threads[0].depth), (1, "985", 0));
+    assert_eq!((page.total, page.skipped, page.comments.len()), (5, 2, 3));
+    let threads: Vec<(&str, usize)> = thread::build(&page.comments).iter().map(|t| (t.comment.id.as_str(), t.replies.len())).collect();
+    assert_eq!(threads, [("3", 1), ("5", 0)], "2's reply 3 is at the top level, with its own reply");
     assert_eq!(
         decoded.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        ["at /0/date_gmt: expected an RFC 3339 date (2024-10-11T14:05:00+02:00), found \"0000-00-00 00:00:00\"; the comment at /0 is left out"],
-        "one warning: the hostile website goes with its comment"
+        [
+            "at /0/date_gmt: expected an RFC 3339 date (2024-10-11T14:05:00+02:00), found \"0000-00-00 00:00:00\"; the comment at /0 is left out",
+            "at /4/date_gmt: expected an RFC 3339 date (2024-10-11T14:05:00+02:00), found null; the comment at /4 is left out",
+        ],
+        "one warning a comment left out: its bad website goes with it"
     );
-    // Without a count from the API, the page's: the comment left out counts too.
+    // Without a count from the API, the page's: the comments left out count too.
     let counted = wordpress().decode_comment_page(&comments.to_string(), &[], None).unwrap().unwrap().value;
-    assert_eq!((counted.total, counted.skipped), (2, 1));
+    assert_eq!((counted.total, counted.skipped), (5, 2));
 }
 
 #[test]

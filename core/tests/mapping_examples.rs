@@ -130,7 +130,7 @@ fn the_isso_example() {
 #[test]
 fn the_documented_warnings_are_the_ones_given() {
     let wordpress = Mapping::builtin("wordpress").unwrap();
-    let decoded = wordpress.decode_comment_page(include_str!("fixtures/wordpress_comments_hostile.json"), &[], None).unwrap().unwrap();
+    let decoded = wordpress.decode_comment_page(include_str!("fixtures/wordpress-real/comments.json"), &[], None).unwrap().unwrap();
     for warning in &decoded.warnings {
         assert!(DOC.contains(&format!(": {warning}\n")), "docs/mapping.md should show: {warning}");
     }

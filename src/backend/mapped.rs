@@ -203,7 +203,8 @@ mod tests {
     const WP_POST: &str = include_str!("../../core/tests/fixtures/wordpress_post.json");
     const WP_POSTS: &str = include_str!("../../core/tests/fixtures/wordpress_posts.json");
     const WP_COMMENTS: &str = include_str!("../../core/tests/fixtures/wordpress_comments.json");
-    const WP_COMMENTS_HOSTILE: &str = include_str!("../../core/tests/fixtures/wordpress_comments_hostile.json");
+    /// A real WordPress's comments, one imported with a `javascript:` website.
+    const WP_REAL_COMMENTS: &str = include_str!("../../core/tests/fixtures/wordpress-real/comments.json");
     const WP_COMMENT_CREATED: &str = include_str!("../../core/tests/fixtures/wordpress_comment_created.json");
     const FEED: &str = include_str!("../../core/tests/fixtures/jsonfeed.json");
 
@@ -304,16 +305,17 @@ mod tests {
 
     #[tokio::test]
     async fn a_hostile_website_costs_a_wordpress_comment_its_link_and_nothing_more() {
-        let mut comments: Value = serde_json::from_str(WP_COMMENTS_HOSTILE).unwrap();
-        let (backend, _) = wordpress(&[(WP_COMMENTS_PAGE_1, with_headers(response(200, &comments.to_string()), &[("x-wp-total", "2")]))]);
+        let mut comments: Value = serde_json::from_str(WP_REAL_COMMENTS).unwrap();
+        let (backend, _) = wordpress(&[(WP_COMMENTS_PAGE_1, with_headers(response(200, &comments.to_string()), &[("x-wp-total", "5")]))]);
         let page = backend.comments(Order::Newest, None).await.unwrap();
         let shown: Vec<_> = page.comments.iter().map(|c| (c.id.as_str(), c.website.is_some())).collect();
-        assert_eq!((shown, page.total, page.skipped), (vec![("982", false), ("985", false)], 2, 0));
+        assert_eq!(shown, [("2", true), ("3", false), ("4", true), ("5", true), ("6", false)]);
+        assert_eq!((page.total, page.skipped), (5, 0));
 
         comments[1]["date_gmt"] = json!(null);
-        let (backend, _) = wordpress(&[(WP_COMMENTS_PAGE_1, with_headers(response(200, &comments.to_string()), &[("x-wp-total", "2")]))]);
+        let (backend, _) = wordpress(&[(WP_COMMENTS_PAGE_1, with_headers(response(200, &comments.to_string()), &[("x-wp-total", "5")]))]);
         let page = backend.comments(Order::Newest, None).await.unwrap();
-        assert_eq!((page.comments.len(), page.total, page.skipped), (1, 2, 1), "the undated reply is left out and counted");
+        assert_eq!((page.comments.len(), page.total, page.skipped), (4, 5, 1), "the undated reply is left out and counted");
     }
 
     #[tokio::test]
