@@ -86,7 +86,7 @@ impl WidgetHandle {
 }
 
 /// Mounts a widget in `host` with a configuration object (see README): `article`,
-/// `backend`, `lang`, `comments`, `mapping`, `endpoints`. Throws, logs and shows a
+/// `backend`, `lang`, `comments`, `timezone`, `mapping`, `endpoints`. Throws, logs and shows a
 /// configuration error.
 #[wasm_bindgen]
 pub fn mount(host: HtmlElement, config: JsValue) -> Result<WidgetHandle, JsError> {
@@ -101,7 +101,7 @@ pub fn mount(host: HtmlElement, config: JsValue) -> Result<WidgetHandle, JsError
 pub fn mount_element(host: HtmlElement) -> Result<WidgetHandle, JsError> {
     let prefix = if host.tag_name() == CUSTOM_ELEMENT { "" } else { "data-" };
     let attribute = |name: &str| host.get_attribute(&format!("{prefix}{name}"));
-    let config = Config::from_attributes(attribute, page_element_text).map_err(|e| report(&host, &e))?;
+    let config = Config::from_attributes(attribute, page_element_text).and_then(known_time_zone).map_err(|e| report(&host, &e))?;
     let transport = Rc::new(FetchTransport::default());
     Ok(mount_with(host, &config, Some(transport.clone()), transport, Rc::new(BrowserPlatform)))
 }
@@ -131,7 +131,7 @@ fn mount_with(
 ) -> WidgetHandle {
     // Element ids must be unique on the page, however many widgets it has.
     static MOUNTED: AtomicU32 = AtomicU32::new(0);
-    let (backend, article_request) = backend::head_start(backend::connect(config, transport));
+    let (backend, article_request) = backend::head_start(backend::connect(config, transport, platform.clone()));
     wasm_bindgen_futures::spawn_local(article_request);
     let widget = WidgetProps {
         services: Services { backend, platform },
@@ -223,7 +223,12 @@ fn config_from_js(config: &JsValue) -> Result<Config, ConfigError> {
         Some(text) => text,
         None => js_sys::JSON::stringify(config).ok().and_then(|s| s.as_string()).unwrap_or_default(),
     };
-    Config::from_json(&text, page_element_text)
+    Config::from_json(&text, page_element_text).and_then(known_time_zone)
+}
+
+/// Refuses a configured time zone this browser does not know.
+fn known_time_zone(config: Config) -> Result<Config, ConfigError> {
+    config.check_time_zone(|name| BrowserPlatform.utc_offset_minutes(Some(name), 0.0).is_some())
 }
 
 /// The text of the page's element with this id, such as a

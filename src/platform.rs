@@ -1,5 +1,5 @@
-//! What the widget needs from its surroundings besides the network: the time, randomness and
-//! a little storage. The browser provides them in the widget; tests and server rendering
+//! What the widget needs from its surroundings besides the network: the time, time zones,
+//! randomness and a little storage. The browser provides them in the widget; tests and server rendering
 //! can provide others. Views reach them only from effects and callbacks.
 
 use std::rc::Rc;
@@ -9,6 +9,13 @@ use crate::backend::Backend;
 pub trait Platform {
     /// Milliseconds since 1970-01-01T00:00:00Z.
     fn now_ms(&self) -> f64;
+    /// Minutes east of UTC at `at_ms` (milliseconds since 1970) in the IANA zone `zone`
+    /// (`Europe/Paris`), or in the reader's own zone when `None`; `None` when this platform
+    /// does not know the zone. The browser knows every zone (`Intl`); elsewhere none is known,
+    /// and dates without the site's offset are shown in UTC.
+    fn utc_offset_minutes(&self, _zone: Option<&str>, _at_ms: f64) -> Option<i32> {
+        None
+    }
     /// Unpredictable bits, for captcha seeds and idempotency keys.
     fn random_u64(&self) -> u64;
     /// The stored value of `key`, if any. Storage may be unavailable (private browsing,
@@ -59,9 +66,15 @@ pub use browser::BrowserPlatform;
 
 #[cfg(target_arch = "wasm32")]
 mod browser {
+    use std::cell::RefCell;
+
+    use article_widget_core::datetime::parse_offset;
+    use js_sys::{Array, Date, Function, Intl::DateTimeFormat, Object, Reflect};
+    use wasm_bindgen::{JsCast, JsValue};
+
     use super::Platform;
 
-    /// `Date.now()`, `crypto.getRandomValues` and `localStorage`.
+    /// `Date.now()`, `Intl` time zones, `crypto.getRandomValues` and `localStorage`.
     #[derive(Default)]
     pub struct BrowserPlatform;
 
@@ -69,9 +82,47 @@ mod browser {
         web_sys::window()?.local_storage().ok().flatten()
     }
 
+    /// An `Intl.DateTimeFormat` that writes `zone`'s offset ("GMT+02:00"), made once per zone
+    /// (making one costs far more than using it); `None` when the browser does not know the
+    /// zone, for which the constructor throws.
+    fn offset_format(zone: &str) -> Option<DateTimeFormat> {
+        thread_local! {
+            static FORMATS: RefCell<Vec<(String, DateTimeFormat)>> = const { RefCell::new(Vec::new()) };
+        }
+        if let Some(format) = FORMATS.with(|formats| formats.borrow().iter().find(|(name, _)| name == zone).map(|(_, f)| f.clone())) {
+            return Some(format);
+        }
+        let options = Object::new();
+        Reflect::set(&options, &"timeZone".into(), &zone.into()).ok()?;
+        Reflect::set(&options, &"timeZoneName".into(), &"longOffset".into()).ok()?;
+        let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+        let constructor: Function = Reflect::get(&intl, &"DateTimeFormat".into()).ok()?.dyn_into().ok()?;
+        let format: DateTimeFormat = Reflect::construct(&constructor, &Array::of2(&"en-US".into(), &options)).ok()?.unchecked_into();
+        FORMATS.with(|formats| formats.borrow_mut().push((zone.to_owned(), format.clone())));
+        Some(format)
+    }
+
+    /// Minutes of an offset as `Intl` writes it in English: "GMT+05:30", "GMT-03:00", "GMT"
+    /// for UTC itself; a historical offset's seconds ("GMT+00:09:21") are dropped.
+    fn gmt_offset_minutes(text: &str) -> Option<i32> {
+        let offset = text.strip_prefix("GMT")?.replace('\u{2212}', "-");
+        if offset.is_empty() {
+            return Some(0);
+        }
+        parse_offset(offset.get(..6)?).map(i32::from)
+    }
+
     impl Platform for BrowserPlatform {
         fn now_ms(&self) -> f64 {
             js_sys::Date::now()
+        }
+
+        fn utc_offset_minutes(&self, zone: Option<&str>, at_ms: f64) -> Option<i32> {
+            let date = Date::new(&JsValue::from_f64(at_ms));
+            let Some(zone) = zone else { return Some(-date.get_timezone_offset() as i32) };
+            let parts = offset_format(zone)?.format_to_parts(&date);
+            let name = parts.iter().find(|part| Reflect::get(part, &"type".into()).ok().and_then(|t| t.as_string()).as_deref() == Some("timeZoneName"))?;
+            gmt_offset_minutes(&Reflect::get(&name, &"value".into()).ok()?.as_string()?)
         }
 
         fn random_u64(&self) -> u64 {

@@ -8,11 +8,11 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use article_widget::backend::{HttpRequest, HttpResponse, LocalFuture, Method, Transport};
-use article_widget::config::{Api, CommentsLoading, Config, NativeEndpoints};
+use article_widget::config::{Api, CommentsLoading, Config, NativeEndpoints, TimeZone};
 use article_widget::core::captcha::Puzzle;
 use article_widget::core::error::{LoadError, Problem};
 use article_widget::embed::{self, WidgetHandle};
-use article_widget::platform::Platform;
+use article_widget::platform::{BrowserPlatform, Platform};
 use gloo_timers::future::sleep;
 use serde_json::{json, Value};
 use wasm_bindgen::JsCast;
@@ -115,12 +115,14 @@ impl Transport for FakeTransport {
     }
 }
 
-/// A clock the test moves, predictable randomness and storage in memory.
+/// A clock the test moves, predictable randomness, storage in memory, and a reader whose
+/// zone the test sets (UTC unless it does); zones by name are the browser's own.
 #[derive(Default)]
 struct FakePlatform {
     now_ms: Cell<f64>,
     counter: Cell<u64>,
     storage: RefCell<HashMap<String, String>>,
+    reader_offset_minutes: Cell<i32>,
 }
 
 impl FakePlatform {
@@ -138,6 +140,12 @@ impl FakePlatform {
 impl Platform for FakePlatform {
     fn now_ms(&self) -> f64 {
         self.now_ms.get()
+    }
+    fn utc_offset_minutes(&self, zone: Option<&str>, at_ms: f64) -> Option<i32> {
+        match zone {
+            Some(_) => BrowserPlatform.utc_offset_minutes(zone, at_ms),
+            None => Some(self.reader_offset_minutes.get()),
+        }
     }
     fn random_u64(&self) -> u64 {
         self.counter.set(self.counter.get() + 1);
@@ -165,6 +173,7 @@ fn config(lang: &str) -> Config {
         }),
         lang: Some(lang.into()),
         comments_loading: CommentsLoading::Eager,
+        timezone: None,
     }
 }
 
@@ -817,6 +826,103 @@ async fn comments_a_mapping_can_read_but_not_post_are_shown_closed() {
     assert_eq!(texts(&root, ".aw-comments__closed"), ["Les commentaires sont fermés."]);
     assert!(root.query_selector("form, .aw-comment button").unwrap().is_none(), "no form and no reply button");
     assert!(fake.sent.borrow().iter().all(|r| r.method == article_widget::backend::Method::Get), "no captcha, no post");
+}
+
+/// The same data and configuration give the server render's time text
+/// (tests/server_render.rs, `times_are_the_sites_else_the_configured_zones_as_in_the_browser`):
+/// a WordPress post at 14:05 in Paris whatever the reader's zone, and a post written in UTC
+/// with the publisher's `timezone`.
+#[wasm_bindgen_test]
+async fn a_server_render_and_the_browser_show_the_same_times() {
+    let fake = FakeTransport::with(&[(WP_ARTICLE, 200, WP_POST), (WP_RELATED, 200, WP_POSTS)]);
+    fake.answer_with_headers(WP_FIRST_PAGE, 200, WP_COMMENTS, &[("x-wp-total", "2"), ("x-wp-totalpages", "1")]);
+    let platform = FakePlatform::new();
+    platform.reader_offset_minutes.set(-300);
+    let config = json_config(json!({"article": "4127", "mapping": "wordpress", "backend": "https://news.example.org", "lang": "fr", "comments": "eager"}));
+    let (_widget, root) = mount_configured(&config, fake, platform);
+    find(&root, ".aw-thread .aw-comment").await;
+    assert_eq!(texts(&root, ".aw-dates__published time"), ["11 octobre 2024 à 14 h 05"]);
+    assert_eq!(texts(&root, ".aw-dates__updated time"), ["11 octobre 2024 à 16 h 30"]);
+    assert_eq!(attributes(&root, ".aw-dates__published time", "datetime"), ["2024-10-11T14:05:00+02:00"]);
+    assert_eq!(attributes(&root, ".aw-comment__date", "title"), ["11 octobre 2024 à 15 h 12", "11 octobre 2024 à 16 h 02"]);
+
+    let in_utc = r#"{"id": "a1", "headline": "H", "published": "2024-10-11T12:05:00Z", "body": []}"#;
+    for (timezone, lang, expected) in [("+02:00", "fr", "11 octobre 2024 à 14 h 05"), ("-04:00", "en", "October 11, 2024, 8:05 AM")] {
+        let fake = FakeTransport::with(&[("/api/articles/a1", 200, in_utc)]);
+        let config = json_config(json!({"article": "a1", "backend": "/api", "lang": lang, "timezone": timezone, "endpoints": {"related": null, "comments": null}}));
+        let (_widget, root) = mount_configured(&config, fake, FakePlatform::new());
+        find(&root, ".aw-article h1").await;
+        assert_eq!(texts(&root, ".aw-dates__published time"), [expected], "{timezone}");
+    }
+}
+
+/// A comment stamped in UTC (`Z`, as the reference server writes it) is shown in the zone the
+/// publisher set, with that zone's offset at its moment, else in the reader's zone; the
+/// article, written with the site's offset, is shown at that offset in every case.
+#[wasm_bindgen_test]
+async fn dates_without_the_sites_offset_are_in_the_configured_zone_else_the_readers() {
+    let comments = [comment("1", None, "Paul", "Été", "2024-10-11T14:30:00Z"), comment("2", None, "Ana", "Hiver", "2024-12-03T08:30:00Z")];
+    let cases = [
+        (Some("Europe/Paris"), 0, ["October 11, 2024, 4:30 PM", "December 3, 2024, 9:30 AM"]),
+        (Some("America/New_York"), 0, ["October 11, 2024, 10:30 AM", "December 3, 2024, 3:30 AM"]),
+        (Some("Asia/Kathmandu"), 0, ["October 11, 2024, 8:15 PM", "December 3, 2024, 2:15 PM"]),
+        (None, 540, ["October 11, 2024, 11:30 PM", "December 3, 2024, 5:30 PM"]),
+        (None, -150, ["October 11, 2024, 12:00 PM", "December 3, 2024, 6:00 AM"]),
+    ];
+    for (timezone, reader, expected) in cases {
+        let platform = FakePlatform::new();
+        platform.reader_offset_minutes.set(reader);
+        let config = Config { timezone: timezone.map(|name| TimeZone::Named(name.into())), ..config("en") };
+        let (_widget, root) = mount_configured(&config, FakeTransport::seeded(page(&comments, 2)), platform);
+        find(&root, ".aw-thread .aw-comment").await;
+        assert_eq!(attributes(&root, ".aw-comment__date", "title"), expected, "{timezone:?} {reader}");
+        assert_eq!(texts(&root, ".aw-dates__published time"), ["October 11, 2024, 2:05 PM"], "the site's offset");
+    }
+}
+
+/// The browser's zones, through `Intl`: each moment's offset, summer and winter time, half and
+/// quarter hours; the reader's own zone is the `Date`'s.
+#[wasm_bindgen_test]
+fn the_browser_knows_each_zones_offset_at_each_moment() {
+    let (summer, winter) = (1_728_648_300_000.0, 1_733_214_600_000.0); // 2024-10-11T12:05Z, 2024-12-03T08:30Z
+    let cases = [
+        ("Europe/Paris", summer, Some(120)),
+        ("Europe/Paris", winter, Some(60)),
+        ("America/St_Johns", summer, Some(-150)),
+        ("America/St_Johns", winter, Some(-210)),
+        ("Asia/Kolkata", summer, Some(330)),
+        ("Asia/Calcutta", summer, Some(330)),
+        ("Asia/Kathmandu", winter, Some(345)),
+        ("Australia/Lord_Howe", winter, Some(660)),
+        ("UTC", summer, Some(0)),
+        ("Europe/London", winter, Some(0)),
+        ("Europe/Pariss", summer, None),
+        ("Mars/Olympus_Mons", summer, None),
+    ];
+    for (zone, at, expected) in cases {
+        assert_eq!(BrowserPlatform.utc_offset_minutes(Some(zone), at), expected, "{zone} {at}");
+    }
+    for at in [summer, winter] {
+        let reader = -js_sys::Date::new(&at.into()).get_timezone_offset() as i32;
+        assert_eq!(BrowserPlatform.utc_offset_minutes(None, at), Some(reader));
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_time_zone_the_browser_does_not_know_is_refused_by_name() {
+    let host = fresh_host();
+    assert!(embed::mount(host.clone(), json!({"article": "a1", "timezone": "Europe/Pariss"}).to_string().into()).is_err());
+    let shown = host.text_content().unwrap();
+    assert!(shown.contains("the setting `timezone` must be an IANA time zone such as `Europe/Paris`, `UTC`, or an offset such as `+02:00`, not `Europe/Pariss`, which this browser does not know"), "{shown}");
+
+    let host = fresh_host();
+    for (name, value) in [("data-article", "a1"), ("data-timezone", "Paris, France")] {
+        host.set_attribute(name, value).unwrap();
+    }
+    assert!(embed::mount_element(host.clone()).is_err());
+    let shown = host.text_content().unwrap();
+    assert!(shown.contains("the setting `timezone` must be an IANA time zone"), "{shown}");
+    assert!(shown.ends_with("not `Paris, France`"), "{shown}");
 }
 
 #[wasm_bindgen_test]

@@ -8,6 +8,9 @@ export interface WidgetConfig {
   lang?: string;
   /** When comments load: "lazy" (near the viewport, the default) or "eager". */
   comments?: "lazy" | "eager";
+  /** Where dates are shown when the backend does not give the site's offset: an IANA zone
+   * ("Europe/Paris"), "UTC" or an offset ("+02:00"); default: the reader's own zone. */
+  timezone?: string;
   /** Another JSON API: "wordpress", "jsonfeed", "#id" of a page element holding a mapping,
    * or the mapping itself (docs/mapping.md); `backend` is then the root of its URLs.
    * Widgets with a mapping use the package's larger build, loaded when first needed. */

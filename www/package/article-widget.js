@@ -20,7 +20,7 @@ function load(withMappings) {
 }
 
 /** Settings read from attributes; changing one remounts the widget with the new value. */
-const SETTINGS = ["article", "backend", "lang", "comments", "mapping", "article-url", "related-url", "comments-url", "captcha-url"];
+const SETTINGS = ["article", "backend", "lang", "comments", "timezone", "mapping", "article-url", "related-url", "comments-url", "captcha-url"];
 
 class ArticleWidgetElement extends HTMLElement {
   static get observedAttributes() {
