@@ -75,7 +75,7 @@ impl<'a> Iterator for Tokenizer<'a> {
             if !rest.starts_with('<') {
                 let end = rest.find('<').unwrap_or(rest.len());
                 self.position += end;
-                return Some(Token::Text(decode_entities(&rest[..end])));
+                return Some(Token::Text(decode_references(&rest[..end], Context::Text)));
             }
             let bytes = rest.as_bytes();
             let letter_at = |index: usize| bytes.get(index).is_some_and(u8::is_ascii_alphabetic);
@@ -144,9 +144,9 @@ impl<'a> Tokenizer<'a> {
                         self.position += 1;
                         let raw = self.take_while(|b| b != quote);
                         self.position = (self.position + 1).min(bytes.len());
-                        decode_entities(raw)
+                        decode_references(raw, Context::AttributeValue)
                     }
-                    _ => decode_entities(self.take_while(|b| !is_space(b) && b != b'>')),
+                    _ => decode_references(self.take_while(|b| !is_space(b) && b != b'>'), Context::AttributeValue),
                 };
             }
             attributes.push((attribute, value.into_owned()));
@@ -204,10 +204,23 @@ fn is_space(byte: u8) -> bool {
 // ---------------------------------------------------------------------------------------
 // Character references
 
-/// Replaces character references (`&amp;`, `&#8217;`, `&#x2019;`) with their characters.
-/// Unknown names are left as written; numeric references that name no character (0,
-/// surrogates, past U+10FFFF) become U+FFFD, as in browsers.
-pub fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
+mod entities;
+
+/// Where a character reference is read. In an attribute value, browsers leave a legacy name
+/// written without its semicolon as text when a letter, a digit or `=` follows it: in
+/// `href="?a=1&copy=2"`, `&copy` is a query parameter, not a copyright sign.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Context {
+    Text,
+    AttributeValue,
+}
+
+/// Replaces character references with the text they stand for, as browsers read them (the
+/// HTML standard's character reference state): every named reference of the standard
+/// (`&amp;`, `&colon;`, `&fjlig;`), the legacy ones also without their semicolon
+/// (`&copy 2024`), and numeric ones (`&#8217;`, `&#x2019;`), whose semicolon is optional.
+/// Anything else is left as written.
+fn decode_references(text: &str, context: Context) -> std::borrow::Cow<'_, str> {
     if !text.contains('&') {
         return text.into();
     }
@@ -216,11 +229,18 @@ pub fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
     while let Some(ampersand) = rest.find('&') {
         out.push_str(&rest[..ampersand]);
         rest = &rest[ampersand + 1..];
-        match character_reference(rest) {
-            Some((character, length)) => {
+        let decoded_length = match rest.strip_prefix('#') {
+            Some(number) => numeric_reference(number).map(|(character, length)| {
                 out.push(character);
-                rest = &rest[length..];
-            }
+                1 + length
+            }),
+            None => named_reference(rest, context).map(|(text, length)| {
+                out.push_str(text);
+                length
+            }),
+        };
+        match decoded_length {
+            Some(length) => rest = &rest[length..],
             None => out.push('&'),
         }
     }
@@ -228,59 +248,79 @@ pub fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-/// The character referred to by the text after a `&`, and the length of that reference.
-fn character_reference(after_ampersand: &str) -> Option<(char, usize)> {
-    if let Some(number) = after_ampersand.strip_prefix('#') {
-        let (digits, radix) = match number.strip_prefix(['x', 'X']) {
-            Some(hex) => (hex, 16),
-            None => (number, 10),
-        };
-        let length = digits.bytes().take_while(|b| char::from(*b).is_digit(radix)).count();
-        if length == 0 {
-            return None;
-        }
-        let code = digits[..length]
-            .chars()
-            .filter_map(|d| d.to_digit(radix))
-            .fold(0_u32, |code, digit| code.saturating_mul(radix).saturating_add(digit));
-        let character = char::from_u32(code).filter(|c| *c != '\0').unwrap_or('\u{fffd}');
-        let semicolon = usize::from(digits[length..].starts_with(';'));
-        return Some((character, after_ampersand.len() - digits.len() + length + semicolon));
-    }
-    let length = after_ampersand.bytes().take(LONGEST_NAME + 1).take_while(u8::is_ascii_alphanumeric).count();
-    let name = &after_ampersand[..length];
-    if !after_ampersand[length..].starts_with(';') {
+/// The character of a numeric reference, from the text after its `&#`, and the length of
+/// that text up to and including its semicolon, if any.
+fn numeric_reference(after_hash: &str) -> Option<(char, usize)> {
+    let (digits, radix) = match after_hash.strip_prefix(['x', 'X']) {
+        Some(hex) => (hex, 16),
+        None => (after_hash, 10),
+    };
+    let length = digits.bytes().take_while(|b| char::from(*b).is_digit(radix)).count();
+    if length == 0 {
         return None;
     }
-    NAMED_REFERENCES.iter().find(|(known, _)| *known == name).map(|(_, character)| (*character, length + 1))
+    let code = digits[..length]
+        .chars()
+        .filter_map(|d| d.to_digit(radix))
+        .fold(0_u32, |code, digit| code.saturating_mul(radix).saturating_add(digit));
+    let character = match code {
+        0x80..=0x9f => WINDOWS_1252[(code - 0x80) as usize],
+        // Zero, surrogates and numbers past U+10FFFF name no character.
+        _ => char::from_u32(code).filter(|c| *c != '\0').unwrap_or('\u{fffd}'),
+    };
+    let semicolon = usize::from(digits[length..].starts_with(';'));
+    Some((character, after_hash.len() - digits.len() + length + semicolon))
 }
 
-const LONGEST_NAME: usize = 8;
-
-/// The named references that publishing tools write, chiefly punctuation and Latin letters.
-const NAMED_REFERENCES: &[(&str, char)] = &[
-    ("amp", '&'), ("lt", '<'), ("gt", '>'), ("quot", '"'), ("apos", '\''), ("nbsp", '\u{a0}'),
-    ("hellip", '…'), ("mdash", '—'), ("ndash", '–'), ("lsquo", '‘'), ("rsquo", '’'), ("sbquo", '‚'),
-    ("ldquo", '“'), ("rdquo", '”'), ("bdquo", '„'), ("laquo", '«'), ("raquo", '»'), ("lsaquo", '‹'),
-    ("rsaquo", '›'), ("bull", '•'), ("middot", '·'), ("prime", '′'), ("Prime", '″'), ("dagger", '†'),
-    ("Dagger", '‡'), ("permil", '‰'), ("shy", '\u{ad}'), ("thinsp", '\u{2009}'), ("ensp", '\u{2002}'),
-    ("emsp", '\u{2003}'), ("zwnj", '\u{200c}'), ("zwj", '\u{200d}'), ("copy", '©'), ("reg", '®'),
-    ("trade", '™'), ("deg", '°'), ("euro", '€'), ("pound", '£'), ("yen", '¥'), ("cent", '¢'),
-    ("sect", '§'), ("para", '¶'), ("times", '×'), ("divide", '÷'), ("plusmn", '±'), ("minus", '−'),
-    ("frac12", '½'), ("frac14", '¼'), ("frac34", '¾'), ("sup1", '¹'), ("sup2", '²'), ("sup3", '³'),
-    ("iexcl", '¡'), ("iquest", '¿'), ("ordf", 'ª'), ("ordm", 'º'), ("micro", 'µ'), ("larr", '←'),
-    ("rarr", '→'), ("uarr", '↑'), ("darr", '↓'), ("agrave", 'à'), ("aacute", 'á'), ("acirc", 'â'),
-    ("atilde", 'ã'), ("auml", 'ä'), ("aring", 'å'), ("aelig", 'æ'), ("ccedil", 'ç'), ("egrave", 'è'),
-    ("eacute", 'é'), ("ecirc", 'ê'), ("euml", 'ë'), ("igrave", 'ì'), ("iacute", 'í'), ("icirc", 'î'),
-    ("iuml", 'ï'), ("ntilde", 'ñ'), ("ograve", 'ò'), ("oacute", 'ó'), ("ocirc", 'ô'), ("otilde", 'õ'),
-    ("ouml", 'ö'), ("oslash", 'ø'), ("oelig", 'œ'), ("ugrave", 'ù'), ("uacute", 'ú'), ("ucirc", 'û'),
-    ("uuml", 'ü'), ("yacute", 'ý'), ("yuml", 'ÿ'), ("szlig", 'ß'), ("Agrave", 'À'), ("Aacute", 'Á'),
-    ("Acirc", 'Â'), ("Atilde", 'Ã'), ("Auml", 'Ä'), ("Aring", 'Å'), ("AElig", 'Æ'), ("Ccedil", 'Ç'),
-    ("Egrave", 'È'), ("Eacute", 'É'), ("Ecirc", 'Ê'), ("Euml", 'Ë'), ("Igrave", 'Ì'), ("Iacute", 'Í'),
-    ("Icirc", 'Î'), ("Iuml", 'Ï'), ("Ntilde", 'Ñ'), ("Ograve", 'Ò'), ("Oacute", 'Ó'), ("Ocirc", 'Ô'),
-    ("Otilde", 'Õ'), ("Ouml", 'Ö'), ("Oslash", 'Ø'), ("OElig", 'Œ'), ("Ugrave", 'Ù'), ("Uacute", 'Ú'),
-    ("Ucirc", 'Û'), ("Uuml", 'Ü'), ("Yacute", 'Ý'), ("Yuml", 'Ÿ'),
+/// The characters that browsers read for the numeric references 0x80 to 0x9F: documents
+/// that write these C1 controls mean Windows-1252, whose five unassigned ones stay as they are.
+const WINDOWS_1252: [char; 32] = [
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘', '’', '“',
+    '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
 ];
+
+/// The text of a named reference, from the text after its `&`, and the length of its name
+/// and semicolon. A name followed by `;` is looked up whole; failing that, the longest legacy
+/// name that the text starts with counts without its semicolon (`&notit;` is `¬it;`), unless
+/// an attribute value's letter, digit or `=` follows it.
+fn named_reference(after_ampersand: &str, context: Context) -> Option<(&'static str, usize)> {
+    let bytes = after_ampersand.as_bytes();
+    let length = bytes.iter().take(entities::LONGEST_NAME + 1).take_while(|b| b.is_ascii_alphanumeric()).count();
+    let name = &after_ampersand[..length];
+    if bytes.get(length) == Some(&b';') {
+        let found = find_reference(entities::LEGACY_REFERENCES, name).or_else(|| find_reference(entities::NAMED_REFERENCES, name));
+        if let Some(text) = found {
+            return Some((text, length + 1));
+        }
+    }
+    let (text, length) = (1..=length.min(entities::LONGEST_LEGACY_NAME))
+        .rev()
+        .find_map(|end| find_reference(entities::LEGACY_REFERENCES, &name[..end]).map(|text| (text, end)))?;
+    let continues_a_word = bytes.get(length).is_some_and(|b| *b == b'=' || b.is_ascii_alphanumeric());
+    (context == Context::Text || !continues_a_word).then_some((text, length))
+}
+
+/// The text that `name` (without its `;`) stands for in one of the generated tables, by a
+/// binary search over the table's bytes: each entry starts with a `\0`, and they are sorted by
+/// name.
+fn find_reference(table: &'static str, name: &str) -> Option<&'static str> {
+    let bytes = table.as_bytes();
+    // The entries left to search lie between `low` and `high`, each the start of an entry
+    // or the end of the table.
+    let (mut low, mut high) = (0, bytes.len());
+    while low < high {
+        let middle = low + (high - low) / 2;
+        let start = low + bytes[low..=middle].iter().rposition(|b| *b == 0).unwrap_or(0);
+        let end = bytes[start + 1..high].iter().position(|b| *b == 0).map_or(high, |length| start + 1 + length);
+        let (entry_name, text) = table[start + 1..end].split_once(';')?;
+        match entry_name.cmp(name) {
+            std::cmp::Ordering::Less => low = end,
+            std::cmp::Ordering::Greater => high = start,
+            std::cmp::Ordering::Equal => return Some(text),
+        }
+    }
+    None
+}
 
 // ---------------------------------------------------------------------------------------
 // Builder
@@ -736,26 +776,76 @@ mod tests {
     use super::*;
 
     #[test]
-    fn character_references() {
+    fn character_references_in_text_and_in_attribute_values() {
+        // (as written, as read in text, as read in an attribute value)
         let cases = [
-            ("Don&#8217;t &amp; won&#x2019;t", "Don’t & won’t"),
-            ("&lt;b&gt; &quot;q&quot; &apos;a&apos;", "<b> \"q\" 'a'"),
-            ("caf&eacute;&nbsp;&hellip;&mdash;&ndash;", "café\u{a0}…—–"),
-            ("&laquo;&lsquo;&rsquo;&ldquo;&rdquo;&raquo;", "«‘’“”»"),
-            ("&#65&#66;", "AB"),
-            ("&#0; &#xD800; &#99999999999999999999;", "\u{fffd} \u{fffd} \u{fffd}"),
-            ("AT&T &unknown; & &; &#; &#x;", "AT&T &unknown; & &; &#; &#x;"),
-            ("&amp &ampx;", "&amp &ampx;"),
-            ("&AElig;&Eacute;", "ÆÉ"),
-            ("no references", "no references"),
+            ("Don&#8217;t &amp; won&#x2019;t", "Don’t & won’t", "Don’t & won’t"),
+            ("&lt;b&gt; &quot;q&quot; &apos;a&apos;", "<b> \"q\" 'a'", "<b> \"q\" 'a'"),
+            ("caf&eacute;&nbsp;&hellip;&mdash;&ndash;", "café\u{a0}…—–", "café\u{a0}…—–"),
+            ("&#65&#66;&#x80&#150;", "AB€–", "AB€–"),
+            ("&#0; &#xD800; &#99999999999999999999;", "\u{fffd} \u{fffd} \u{fffd}", "\u{fffd} \u{fffd} \u{fffd}"),
+            ("AT&T &unknown; & &; &#; &#x;", "AT&T &unknown; & &; &#; &#x;", "AT&T &unknown; & &; &#; &#x;"),
+            ("&amp &ampx; &amp= &amp", "& &x; &= &", "& &ampx; &amp= &"),
+            ("&not &notit; &notin; &notin", "¬ ¬it; ∉ ¬in", "¬ &notit; ∉ &notin"),
+            ("&copy2024 &copy;2024 &copy-2024", "©2024 ©2024 ©-2024", "&copy2024 ©2024 ©-2024"),
+            ("&hellip &colon &colon;", "&hellip &colon :", "&hellip &colon :"),
+            ("no references", "no references", "no references"),
         ];
-        for (input, expected) in cases {
-            assert_eq!(decode_entities(input), expected, "{input:?}");
+        for (input, in_text, in_attribute) in cases {
+            assert_eq!(decode_references(input, Context::Text), in_text, "{input:?} in text");
+            assert_eq!(decode_references(input, Context::AttributeValue), in_attribute, "{input:?} in an attribute value");
         }
     }
 
+    /// The generated tables hold the standard's (`python3 scripts/gen-entities.py --check`
+    /// compares them whole), and the binary search finds each of their entries.
     #[test]
-    fn named_references_are_short_enough_to_be_found() {
-        assert!(NAMED_REFERENCES.iter().all(|(name, _)| name.len() <= LONGEST_NAME));
+    fn every_named_reference_of_the_standard_is_found() {
+        let entries = |table: &'static str| -> Vec<(&'static str, &'static str)> {
+            let entries: Vec<_> = table.split('\0').skip(1).map(|entry| entry.split_once(';').unwrap()).collect();
+            assert!(entries.windows(2).all(|pair| pair[0].0 < pair[1].0), "sorted bytewise, each name once");
+            for (name, text) in &entries {
+                assert!(!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric()), "{name}");
+                assert!(matches!(text.chars().count(), 1 | 2), "{name}");
+                assert_eq!(find_reference(table, name), Some(*text), "{name}");
+            }
+            entries
+        };
+        let legacy = entries(entities::LEGACY_REFERENCES);
+        let others = entries(entities::NAMED_REFERENCES);
+        let mut names: Vec<&str> = legacy.iter().chain(&others).map(|(name, _)| *name).collect();
+        names.sort_unstable();
+        names.dedup();
+        // The standard lists 2,231 names: each with its semicolon, the legacy ones also without.
+        assert_eq!((names.len(), legacy.len()), (2125, 106));
+        assert_eq!(names.iter().map(|name| name.len()).max(), Some(entities::LONGEST_NAME));
+        assert_eq!(legacy.iter().map(|(name, _)| name.len()).max(), Some(entities::LONGEST_LEGACY_NAME));
+
+        let spot_checks = [
+            ("amp", "&", true),
+            ("AMP", "&", true),
+            ("quot", "\"", true),
+            ("nbsp", "\u{a0}", true),
+            ("yuml", "ÿ", true),
+            ("colon", ":", false),
+            ("semi", ";", false),
+            ("bsol", "\\", false),
+            ("Tab", "\t", false),
+            ("NewLine", "\n", false),
+            ("fjlig", "fj", false),
+            ("bne", "=\u{20e5}", false),
+            ("NotNestedGreaterGreater", "\u{2aa2}\u{338}", false),
+            ("Afr", "\u{1d504}", false),
+            ("CounterClockwiseContourIntegral", "\u{2233}", false),
+            ("zwnj", "\u{200c}", false),
+        ];
+        for (name, text, is_legacy) in spot_checks {
+            let table = if is_legacy { entities::LEGACY_REFERENCES } else { entities::NAMED_REFERENCES };
+            assert_eq!(find_reference(table, name), Some(text), "{name}");
+        }
+        for absent in ["", "A", "AEli", "ampx", "Amp", "zzzz", "CounterClockwiseContourIntegralx", "0"] {
+            assert_eq!(find_reference(entities::LEGACY_REFERENCES, absent), None, "{absent}");
+            assert_eq!(find_reference(entities::NAMED_REFERENCES, absent), None, "{absent}");
+        }
     }
 }

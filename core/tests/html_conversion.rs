@@ -142,6 +142,50 @@ fn hostile_markup_is_text_at_most() {
 }
 
 #[test]
+fn named_references_as_browsers_read_them() {
+    check(&[
+        // Every name of the standard's table, the rare ones and those of two code points included.
+        (
+            "<p>&NotNestedGreaterGreater; &fjlig;ord &bne; &Afr; &ThickSpace;x &CounterClockwiseContourIntegral;</p>",
+            "p: \u{2aa2}\u{338} fjord =\u{20e5} \u{1d504} \u{205f}\u{200a}x \u{2233}",
+        ),
+        ("<p>&colon;&sol;&period;&lowbar;&num;&excl;&quest;&commat;&bsol;&quot;</p>", "p: :/._#!?@\\\""),
+        // The legacy names are read without their semicolon too, the longest one first…
+        ("<p>&notit; &notin; &not &amp &copy2024 &ampx; &AMP&LT &eacutex</p>", "p: ¬it; ∉ ¬ & ©2024 &x; &< éx"),
+        // …any other name needs it; unknown names and other cases are text.
+        ("<p>&colon &hellip; &hellip &Amp; &unknown; AT&T &; & x</p>", "p: &colon … &hellip &Amp; &unknown; AT&T &; & x"),
+        // In an attribute, a legacy name without its semicolon followed by `=`, a letter or a
+        // digit is text, so that query strings keep their parameters.
+        ("<p><a href=\"/s?a=1&copy=2&not3&amp;b=4&lt;&gt\">q</a></p>", "p: [q](/s?a=1&copy=2&not3&b=4<>)"),
+        (
+            "<img src=/i.png alt=\"&copy 2024 &copyx &copy= &copy;x &eacute &notin &amp\">",
+            "img: /i.png \"© 2024 &copyx &copy= ©x é &notin &\"",
+        ),
+        // A URL is judged once its references are decoded.
+        ("<p><a href=\"JaVaScRiPt&colon;alert(1)\">x</a></p>", "p: x"),
+        ("<p><a href=\"java&Tab;script&colon;alert(1)\">x</a></p>", "p: x"),
+        ("<img src=\"javascript&colon;alert(1)\" alt=\"x\">", ""),
+        ("<p><a href=\"https&colon;//a.example/&quest;q&equals;1\">ok</a></p>", "p: [ok](https://a.example/?q=1)"),
+    ]);
+}
+
+#[test]
+fn numeric_references_as_browsers_read_them() {
+    check(&[
+        // 0x80 to 0x9F are read as Windows-1252, but for the five code points it leaves unassigned.
+        ("<p>&#128;&#x80;&#x9F;&#150;&#x81;&#x8D;&#159</p>", "p: €€Ÿ–\u{81}\u{8d}Ÿ"),
+        // No character: zero, surrogates, past U+10FFFF.
+        (
+            "<p>&#0;&#xD800;&#xDFFF;&#x110000;&#99999999999999999999;&#x10FFFF;</p>",
+            "p: \u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{10ffff}",
+        ),
+        // The semicolon is optional, in attributes too; without digits, it is text.
+        ("<p>&#65&#x42;&#X43;&#x;&#;&#a</p>", "p: ABC&#x;&#;&#a"),
+        ("<p><a href=\"/a?b=&#38;c&#61x&#x3d1\">n</a></p>", "p: [n](/a?b=&c=x\u{3d1})"),
+    ]);
+}
+
+#[test]
 fn plain_text_for_titles_and_comments() {
     let cases = [
         ("Hello&#8217;s &amp; <em>world</em>", "Hello’s & world"),
@@ -179,6 +223,7 @@ fn a_megabyte_of_anything_is_converted_in_linear_time() {
         "</span>",
         "<b><i>",
         "&#x2019;&amp;&unknown",
+        "&notit;&ampx&CounterClockwiseContourIntegral;&CounterClockwiseContourIntegralx",
         "<!--",
         "<script>",
         "<li><ul>",
