@@ -92,14 +92,14 @@ async fn english_dates_and_labels() {
 }
 
 /// The same data and configuration give the browser's time text (tests/web.rs,
-/// `a_server_render_and_the_browser_show_the_same_times`): a WordPress post at 14:05 in Paris,
-/// and a post written in UTC with the publisher's `timezone`.
+/// `a_server_render_and_the_browser_show_the_same_times`): a real WordPress's post published
+/// at 14:05 in Paris, and a post written in UTC with the publisher's `timezone`.
 #[tokio::test]
 async fn times_are_the_sites_else_the_configured_zones_as_in_the_browser() {
     let wordpress = json!({"article": "4127", "mapping": "wordpress", "backend": "https://news.example.org", "lang": "fr"});
-    let html = render_article(article_through(wordpress, include_str!("../core/tests/fixtures/wordpress_post.json")).await, Locale::Fr).await;
+    let html = render_article(article_through(wordpress, include_str!("../core/tests/fixtures/wordpress-real/post.json")).await, Locale::Fr).await;
     assert!(html.contains(r#"Publié le <time datetime="2024-10-11T14:05:00+02:00">11 octobre 2024 à 14 h 05</time>"#), "{html}");
-    assert!(html.contains(r#"Mis à jour le <time datetime="2024-10-11T16:30:12+02:00">11 octobre 2024 à 16 h 30</time>"#), "{html}");
+    assert!(html.contains(r#"Mis à jour le <time datetime="2024-10-11T16:42:00+02:00">11 octobre 2024 à 16 h 42</time>"#), "{html}");
 
     let in_utc = r#"{"id": "a1", "headline": "H", "published": "2024-10-11T12:05:00Z", "body": []}"#;
     let configured = json!({"article": "a1", "timezone": "+02:00"});
