@@ -39,7 +39,7 @@ pub use http::{HttpRequest, HttpResponse, LocalFuture, Method, Transport};
 #[cfg(feature = "mappings")]
 pub use mapped::MappedBackend;
 pub use native::NativeBackend;
-pub use zone::{in_zone, Zone};
+use zone::{in_zone, Zone};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Order {

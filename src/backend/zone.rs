@@ -22,7 +22,7 @@ use crate::platform::Platform;
 const QUARTER_HOUR: i64 = 900;
 
 /// Where dates without the site's offset are shown.
-pub struct Zone {
+pub(super) struct Zone {
     /// The configured zone; `None` for the reader's own.
     setting: Option<TimeZone>,
     platform: Rc<dyn Platform>,
@@ -32,7 +32,7 @@ pub struct Zone {
 }
 
 impl Zone {
-    pub fn new(setting: Option<TimeZone>, platform: Rc<dyn Platform>) -> Zone {
+    pub(super) fn new(setting: Option<TimeZone>, platform: Rc<dyn Platform>) -> Zone {
         Zone { setting, platform, last: Cell::new(None) }
     }
 
@@ -57,11 +57,11 @@ impl Zone {
         offset
     }
 
-    pub fn show(&self, at: DateTime) -> DateTime {
+    fn show(&self, at: DateTime) -> DateTime {
         at.shown_with(|unix_seconds| self.offset_at(unix_seconds))
     }
 
-    pub fn show_article(&self, article: Article) -> Article {
+    fn show_article(&self, article: Article) -> Article {
         Article { published: self.show(article.published), updated: article.updated.map(|at| self.show(at)), ..article }
     }
 
@@ -80,7 +80,7 @@ impl Zone {
 }
 
 /// `inner`, whose answers' dates are shown in `zone`.
-pub fn in_zone(inner: Rc<dyn Backend>, zone: Zone) -> Rc<dyn Backend> {
+pub(super) fn in_zone(inner: Rc<dyn Backend>, zone: Zone) -> Rc<dyn Backend> {
     Rc::new(InZone { inner, zone: Rc::new(zone) })
 }
 
