@@ -39,7 +39,7 @@ pub struct Config {
 /// A time zone as a publisher sets it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TimeZone {
-    /// A fixed offset, in minutes east of UTC: `+02:00`, `UTC`.
+    /// A fixed offset, in minutes east of UTC: `+02:00`.
     Offset(i16),
     /// An IANA zone (`Europe/Paris`), whose offset at each moment the platform knows.
     Named(String),
@@ -49,21 +49,20 @@ pub enum TimeZone {
 const TIMEZONE_EXPECTED: &str = "an IANA time zone such as `Europe/Paris`, `UTC`, or an offset such as `+02:00`";
 
 impl TimeZone {
-    /// `UTC`, an offset as RFC 3339 writes it, or a name shaped like the IANA database's
-    /// (letters, digits, `_`, `-`, `+`, parts separated by `/`), which only the browser
-    /// can say exists ([`Config::check_time_zone`]).
+    /// An offset as RFC 3339 writes it, or a name shaped like the IANA database's (`UTC`,
+    /// `Europe/Paris`: parts of letters, digits, `_`, `-` and `+`, each starting with a
+    /// letter, separated by `/`), which only the browser can say exists
+    /// ([`Config::check_time_zone`]).
     fn parse(text: &str) -> Option<TimeZone> {
-        if text == "UTC" {
-            return Some(TimeZone::Offset(0));
+        let b = text.as_bytes();
+        if matches!(b.first(), Some(b'+' | b'-')) {
+            return parse_offset(text).map(TimeZone::Offset);
         }
-        if let Some(minutes) = parse_offset(text) {
-            return Some(TimeZone::Offset(minutes));
-        }
-        let part_ok = |part: &str| {
-            part.starts_with(|c: char| c.is_ascii_alphabetic())
-                && part.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+'))
-        };
-        (text.len() <= 64 && text.split('/').all(part_ok)).then(|| TimeZone::Named(text.to_owned()))
+        let part_starts = |i: usize| i == 0 || b[i - 1] == b'/';
+        let shaped = b.iter().enumerate().all(|(i, &c)| {
+            if part_starts(i) { c.is_ascii_alphabetic() } else { c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'+' | b'/') }
+        });
+        (shaped && b.len() <= 64 && b.last() != Some(&b'/')).then(|| TimeZone::Named(text.to_owned()))
     }
 }
 
@@ -481,7 +480,7 @@ mod tests {
             (" America/Argentina/Buenos_Aires ", TimeZone::Named("America/Argentina/Buenos_Aires".into())),
             ("Etc/GMT-14", TimeZone::Named("Etc/GMT-14".into())),
             ("Japan", TimeZone::Named("Japan".into())),
-            ("UTC", TimeZone::Offset(0)),
+            ("UTC", TimeZone::Named("UTC".into())),
             ("+02:00", TimeZone::Offset(120)),
             ("-03:30", TimeZone::Offset(-210)),
             ("+05:45", TimeZone::Offset(345)),

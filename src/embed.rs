@@ -19,6 +19,7 @@ use crate::backend::{self, Transport};
 use crate::config::{Config, ConfigError};
 use crate::platform::{BrowserPlatform, Platform, Services};
 use crate::views::{Mount, MountProps, WidgetEvent, WidgetProps};
+use crate::zone::Zone;
 
 /// The attribute that marks an element for [`mount_all`].
 pub const MARKER: &str = "data-article-widget";
@@ -131,10 +132,10 @@ fn mount_with(
 ) -> WidgetHandle {
     // Element ids must be unique on the page, however many widgets it has.
     static MOUNTED: AtomicU32 = AtomicU32::new(0);
-    let (backend, article_request) = backend::head_start(backend::connect(config, transport, platform.clone()));
+    let (backend, article_request) = backend::head_start(backend::connect(config, transport));
     wasm_bindgen_futures::spawn_local(article_request);
     let widget = WidgetProps {
-        services: Services { backend, platform },
+        services: Services { backend, zone: Rc::new(Zone::new(config.timezone.clone(), platform.clone())), platform },
         locale: reader_locale(config),
         article: config.article.clone().into(),
         id_prefix: format!("{ID_PREFIX}{}", MOUNTED.fetch_add(1, Ordering::Relaxed) + 1).into(),

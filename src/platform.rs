@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use crate::backend::Backend;
+use crate::zone::Zone;
 
 pub trait Platform {
     /// Milliseconds since 1970-01-01T00:00:00Z.
@@ -33,17 +34,19 @@ pub const ARTICLE_RENDERED: &str = "article-widget:article-rendered";
 /// Marked each time the comments shown change: the first page, then each "show more".
 pub const COMMENTS_RENDERED: &str = "article-widget:comments-rendered";
 
-/// Everything a widget talks to, shared by its components.
+/// Everything a widget talks to, shared by its components, and the zone its dates are shown
+/// in, which asks the platform.
 #[derive(Clone)]
 pub struct Services {
     pub backend: Rc<dyn Backend>,
     pub platform: Rc<dyn Platform>,
+    pub zone: Rc<Zone>,
 }
 
 /// The same services, not merely equal ones: a new backend means new data.
 impl PartialEq for Services {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.backend, &other.backend) && Rc::ptr_eq(&self.platform, &other.platform)
+        Rc::ptr_eq(&self.backend, &other.backend) && Rc::ptr_eq(&self.platform, &other.platform) && Rc::ptr_eq(&self.zone, &other.zone)
     }
 }
 
@@ -69,7 +72,8 @@ mod browser {
     use std::cell::RefCell;
 
     use article_widget_core::datetime::parse_offset;
-    use js_sys::{Array, Date, Function, Intl::DateTimeFormat, Object, Reflect};
+    use js_sys::Intl::{DateTimeFormat, DateTimeFormatOptions, TimeZoneNameFormat};
+    use js_sys::{Array, Date, Object, Reflect};
     use wasm_bindgen::{JsCast, JsValue};
 
     use super::Platform;
@@ -82,34 +86,30 @@ mod browser {
         web_sys::window()?.local_storage().ok().flatten()
     }
 
-    /// An `Intl.DateTimeFormat` that writes `zone`'s offset ("GMT+02:00"), made once per zone
-    /// (making one costs far more than using it); `None` when the browser does not know the
-    /// zone, for which the constructor throws.
-    fn offset_format(zone: &str) -> Option<DateTimeFormat> {
-        thread_local! {
-            static FORMATS: RefCell<Vec<(String, DateTimeFormat)>> = const { RefCell::new(Vec::new()) };
-        }
-        if let Some(format) = FORMATS.with(|formats| formats.borrow().iter().find(|(name, _)| name == zone).map(|(_, f)| f.clone())) {
-            return Some(format);
-        }
-        let options = Object::new();
-        Reflect::set(&options, &"timeZone".into(), &zone.into()).ok()?;
-        Reflect::set(&options, &"timeZoneName".into(), &"longOffset".into()).ok()?;
-        let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-        let constructor: Function = Reflect::get(&intl, &"DateTimeFormat".into()).ok()?.dyn_into().ok()?;
-        let format: DateTimeFormat = Reflect::construct(&constructor, &Array::of2(&"en-US".into(), &options)).ok()?.unchecked_into();
-        FORMATS.with(|formats| formats.borrow_mut().push((zone.to_owned(), format.clone())));
-        Some(format)
+    thread_local! {
+        /// The last zone asked about, with an `Intl.DateTimeFormat` that writes its offset:
+        /// making one costs far more than using it, and a page's widgets share a zone.
+        static OFFSET_FORMAT: RefCell<Option<(String, DateTimeFormat)>> = const { RefCell::new(None) };
     }
 
-    /// Minutes of an offset as `Intl` writes it in English: "GMT+05:30", "GMT-03:00", "GMT"
-    /// for UTC itself; a historical offset's seconds ("GMT+00:09:21") are dropped.
-    fn gmt_offset_minutes(text: &str) -> Option<i32> {
-        let offset = text.strip_prefix("GMT")?.replace('\u{2212}', "-");
-        if offset.is_empty() {
-            return Some(0);
-        }
-        parse_offset(offset.get(..6)?).map(i32::from)
+    /// `date` in `zone` with its offset, as `Intl` writes it in English: "10/11/2024,
+    /// GMT+02:00" ("GMT" alone at UTC); `None` when the browser does not know the zone.
+    fn with_offset(zone: &str, date: &Date) -> Option<String> {
+        OFFSET_FORMAT.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.as_ref().is_none_or(|(name, _)| name != zone) {
+                let options = DateTimeFormatOptions::new();
+                options.set_time_zone(zone);
+                options.set_time_zone_name(TimeZoneNameFormat::LongOffset);
+                // The constructor, reached through a formatter of the reader's zone (which
+                // cannot fail), is called so that its RangeError for an unknown zone is caught.
+                let constructor = DateTimeFormat::new(&Array::new(), &Object::new()).constructor();
+                let format = Reflect::construct(&constructor, &Array::of2(&"en-US".into(), &options)).ok()?;
+                *cache = Some((zone.to_owned(), format.unchecked_into()));
+            }
+            let (_, format) = cache.as_ref()?;
+            format.format().call1(&JsValue::UNDEFINED, date).ok()?.as_string()
+        })
     }
 
     impl Platform for BrowserPlatform {
@@ -120,9 +120,11 @@ mod browser {
         fn utc_offset_minutes(&self, zone: Option<&str>, at_ms: f64) -> Option<i32> {
             let date = Date::new(&JsValue::from_f64(at_ms));
             let Some(zone) = zone else { return Some(-date.get_timezone_offset() as i32) };
-            let parts = offset_format(zone)?.format_to_parts(&date);
-            let name = parts.iter().find(|part| Reflect::get(part, &"type".into()).ok().and_then(|t| t.as_string()).as_deref() == Some("timeZoneName"))?;
-            gmt_offset_minutes(&Reflect::get(&name, &"value".into()).ok()?.as_string()?)
+            let text = with_offset(zone, &date)?;
+            // After "GMT": nothing at UTC, "+02:00", or a historical offset's "+00:09:21",
+            // whose seconds are dropped.
+            let offset = text.get(text.bytes().rposition(|b| b == b'G')? + 3..)?;
+            if offset.is_empty() { Some(0) } else { parse_offset(offset.get(..6)?).map(i32::from) }
         }
 
         fn random_u64(&self) -> u64 {

@@ -12,6 +12,7 @@ use article_widget::core::locale::Locale;
 use article_widget::core::native::{decode_article, decode_related};
 use article_widget::platform::Platform;
 use article_widget::views::{ArticleView, ArticleViewProps, RelatedList, RelatedListProps};
+use article_widget::zone::Zone;
 use serde_json::{json, Value};
 use yew::LocalServerRenderer;
 
@@ -57,10 +58,11 @@ impl Transport for Answering {
 }
 
 /// The article read as the widget reads it, through the backend the configuration names,
-/// its dates settled in the configured zone.
+/// its dates settled in the configured zone as the widget's effects settle them.
 async fn article_through(config: Value, answer: &'static str) -> Rc<Article> {
     let config = Config::from_json(&config.to_string(), |_| None).unwrap();
-    Rc::new(backend::connect(&config, Rc::new(Answering(answer)), Rc::new(Server)).article().await.unwrap())
+    let article = backend::connect(&config, Rc::new(Answering(answer))).article().await.unwrap();
+    Rc::new(Zone::new(config.timezone, Rc::new(Server)).show_article(article))
 }
 
 #[tokio::test]

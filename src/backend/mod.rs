@@ -8,9 +8,8 @@
 //!
 //! One job a file: the HTTP exchange and the [`Transport`] trait (`http.rs`), sending and
 //! reporting shared by the adapters (`send.rs`), what a refused post means (`refusal.rs`),
-//! the adapters (`native.rs`, `mapped.rs`), the offset each answer's dates are shown at
-//! (`zone.rs`), the article asked for at mount (`head_start.rs`) and the browser's transport
-//! (`fetch.rs`).
+//! the adapters (`native.rs`, `mapped.rs`), the article asked for at mount (`head_start.rs`)
+//! and the browser's transport (`fetch.rs`).
 
 #[cfg(target_arch = "wasm32")]
 pub mod fetch;
@@ -23,7 +22,6 @@ mod mapped;
 mod native;
 mod refusal;
 mod send;
-mod zone;
 
 use std::rc::Rc;
 
@@ -33,13 +31,11 @@ use article_widget_core::comment::{Comment, CommentPage, ValidComment};
 use article_widget_core::error::{LoadError, PostError};
 
 use crate::config::{Api, Config};
-use crate::platform::Platform;
 pub use head_start::head_start;
 pub use http::{HttpRequest, HttpResponse, LocalFuture, Method, Transport};
 #[cfg(feature = "mappings")]
 pub use mapped::MappedBackend;
 pub use native::NativeBackend;
-use zone::{in_zone, Zone};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Order {
@@ -88,15 +84,13 @@ pub trait Backend {
     fn post_comment(&self, comment: NewComment) -> LocalFuture<Result<Comment, PostError>>;
 }
 
-/// The backend a configuration names, sending through `transport`, its dates shown in the
-/// configured zone or the `platform`'s reader's when the backend does not give the site's.
-pub fn connect(config: &Config, transport: Rc<dyn Transport>, platform: Rc<dyn Platform>) -> Rc<dyn Backend> {
-    let backend: Rc<dyn Backend> = match &config.api {
+/// The backend a configuration names, sending through `transport`.
+pub fn connect(config: &Config, transport: Rc<dyn Transport>) -> Rc<dyn Backend> {
+    match &config.api {
         Api::Native(endpoints) => Rc::new(NativeBackend::new(&config.article, endpoints, transport)),
         #[cfg(feature = "mappings")]
         Api::Mapped { mapping, base } => Rc::new(MappedBackend::new(mapping.clone(), base, &config.article, transport)),
         #[cfg(not(feature = "mappings"))]
         Api::Mapped { mapping, .. } => match **mapping {},
-    };
-    in_zone(backend, Zone::new(config.timezone.clone(), platform))
+    }
 }

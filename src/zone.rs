@@ -1,19 +1,17 @@
-//! The offset each date is shown at, settled as answers arrive: the site's when the backend
-//! gives it for that record, else the configured `timezone`'s at that moment, else the
-//! reader's own zone's (README, "Dates and time zones"). State and views then hold dates
-//! ready to print, so that a server-side render and the browser print the same text from
+//! The offset each date is shown at: the site's when the backend gives it for that date, else
+//! the configured `timezone`'s at that moment, else the reader's own zone's (README, "Dates and
+//! time zones"). The effects that deliver answers settle their dates with it
+//! (`views/loading.rs`), as they read the clock for relative dates: state and views then hold
+//! dates ready to print, so that a server-side render and the browser print the same text from
 //! the same data, and no view asks the browser for a zone.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
 use article_widget_core::article::{Article, RelatedStory};
-use article_widget_core::captcha::Challenge;
 use article_widget_core::comment::{Comment, CommentPage};
 use article_widget_core::datetime::DateTime;
-use article_widget_core::error::{LoadError, PostError};
 
-use super::{Backend, LocalFuture, NewComment, Order};
 use crate::config::TimeZone;
 use crate::platform::Platform;
 
@@ -22,7 +20,7 @@ use crate::platform::Platform;
 const QUARTER_HOUR: i64 = 900;
 
 /// Where dates without the site's offset are shown.
-pub(super) struct Zone {
+pub struct Zone {
     /// The configured zone; `None` for the reader's own.
     setting: Option<TimeZone>,
     platform: Rc<dyn Platform>,
@@ -32,7 +30,7 @@ pub(super) struct Zone {
 }
 
 impl Zone {
-    pub(super) fn new(setting: Option<TimeZone>, platform: Rc<dyn Platform>) -> Zone {
+    pub fn new(setting: Option<TimeZone>, platform: Rc<dyn Platform>) -> Zone {
         Zone { setting, platform, last: Cell::new(None) }
     }
 
@@ -61,81 +59,38 @@ impl Zone {
         at.shown_with(|unix_seconds| self.offset_at(unix_seconds))
     }
 
-    fn show_article(&self, article: Article) -> Article {
-        Article { published: self.show(article.published), updated: article.updated.map(|at| self.show(at)), ..article }
+    pub fn show_article(&self, mut article: Article) -> Article {
+        article.published = self.show(article.published);
+        article.updated = article.updated.map(|at| self.show(at));
+        article
     }
 
-    fn show_related(&self, stories: Vec<RelatedStory>) -> Vec<RelatedStory> {
-        let story = |story: RelatedStory| RelatedStory { published: story.published.map(|at| self.show(at)), ..story };
-        stories.into_iter().map(story).collect()
+    pub fn show_related(&self, mut stories: Vec<RelatedStory>) -> Vec<RelatedStory> {
+        for story in &mut stories {
+            story.published = story.published.map(|at| self.show(at));
+        }
+        stories
     }
 
-    fn show_comment(&self, comment: Comment) -> Comment {
-        Comment { created: self.show(comment.created), ..comment }
+    pub fn show_comment(&self, mut comment: Comment) -> Comment {
+        comment.created = self.show(comment.created);
+        comment
     }
 
-    fn show_page(&self, page: CommentPage) -> CommentPage {
-        CommentPage { comments: page.comments.into_iter().map(|comment| self.show_comment(comment)).collect(), ..page }
-    }
-}
-
-/// `inner`, whose answers' dates are shown in `zone`.
-pub(super) fn in_zone(inner: Rc<dyn Backend>, zone: Zone) -> Rc<dyn Backend> {
-    Rc::new(InZone { inner, zone: Rc::new(zone) })
-}
-
-struct InZone {
-    inner: Rc<dyn Backend>,
-    zone: Rc<Zone>,
-}
-
-impl InZone {
-    /// `answer`, its value passed through `show` with the zone once it arrives.
-    fn shown<T: 'static, E: 'static>(&self, answer: LocalFuture<Result<T, E>>, show: fn(&Zone, T) -> T) -> LocalFuture<Result<T, E>> {
-        let zone = self.zone.clone();
-        Box::pin(async move { answer.await.map(|value| show(&zone, value)) })
+    pub fn show_page(&self, mut page: CommentPage) -> CommentPage {
+        for comment in &mut page.comments {
+            comment.created = self.show(comment.created);
+        }
+        page
     }
 }
 
-impl Backend for InZone {
-    fn article(&self) -> LocalFuture<Result<Article, LoadError>> {
-        self.shown(self.inner.article(), Zone::show_article)
-    }
-
-    fn needs_article_first(&self) -> bool {
-        self.inner.needs_article_first()
-    }
-
-    fn related(&self) -> Option<LocalFuture<Result<Vec<RelatedStory>, LoadError>>> {
-        Some(self.shown(self.inner.related()?, Zone::show_related))
-    }
-
-    fn has_comments(&self) -> bool {
-        self.inner.has_comments()
-    }
-
-    fn accepts_comments(&self) -> bool {
-        self.inner.accepts_comments()
-    }
-
-    fn comments(&self, order: Order, cursor: Option<String>) -> LocalFuture<Result<CommentPage, LoadError>> {
-        self.shown(self.inner.comments(order, cursor), Zone::show_page)
-    }
-
-    fn challenge(&self) -> Option<LocalFuture<Result<Challenge, LoadError>>> {
-        self.inner.challenge()
-    }
-
-    fn post_comment(&self, comment: NewComment) -> LocalFuture<Result<Comment, PostError>> {
-        self.shown(self.inner.post_comment(comment), Zone::show_comment)
-    }
-}
-
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
 mod tests {
     use std::cell::RefCell;
 
-    use super::super::fakes::{backend, new_comment, response, ARTICLE};
+    use article_widget_core::native;
+
     use super::*;
 
     /// Paris as the tz database has it around the end of summer time 2024 (27 October, 01:00
@@ -206,26 +161,20 @@ mod tests {
         assert_eq!(asked, [-60, 0], "one question per quarter hour");
     }
 
-    #[tokio::test]
-    async fn every_answer_is_shown_in_the_zone() {
-        let article = r#"{"id":"a b","headline":"H","published":"2024-10-11T12:05:00Z","updated":"2024-10-11T16:30:00+02:00","body":[]}"#;
-        let related = r#"{"items":[{"title":"T","url":"https://news.example/t","published":"2024-10-10T22:30:00Z"}]}"#;
-        let page = r#"{"total":1,"comments":[{"id":"1","parent":null,"author":"A","body":"x","created":"2024-10-11T13:12:00Z","status":"published"}],"next":null}"#;
-        let posted = r#"{"id":"2","parent":"7","author":"Marie","body":"Bonjour","created":"2024-10-12T08:00:00Z","status":"pending"}"#;
-        let (native, _) = backend(&[
-            (ARTICLE, response(200, article)),
-            ("/api/a%20b/related", response(200, related)),
-            ("/api/a%20b/comments?order=oldest&limit=20", response(200, page)),
-            ("/api/a%20b/comments", response(201, posted)),
-        ]);
-        let zoned = in_zone(Rc::new(native), Zone::new(Some(TimeZone::Named("Europe/Paris".into())), Rc::new(Zones::default())));
-        let article = zoned.article().await.unwrap();
+    #[test]
+    fn every_date_of_an_answer_is_shown_in_the_zone() {
+        let zone = Zone::new(Some(TimeZone::Named("Europe/Paris".into())), Rc::new(Zones::default()));
+        let article = r#"{"id":"a","headline":"H","published":"2024-10-11T12:05:00Z","updated":"2024-10-11T16:30:00+02:00","body":[]}"#;
+        let article = zone.show_article(native::decode_article(article).unwrap());
         assert_eq!((article.published.to_string(), article.updated.unwrap().to_string()), ("2024-10-11T14:05:00+02:00".into(), "2024-10-11T16:30:00+02:00".into()));
-        let stories = zoned.related().unwrap().await.unwrap();
+        let related = r#"{"items":[{"title":"T","url":"https://news.example/t","published":"2024-10-10T22:30:00Z"}]}"#;
+        let stories = zone.show_related(native::decode_related(related).unwrap());
         assert_eq!(stories[0].published.unwrap().to_string(), "2024-10-11T00:30:00+02:00", "the next day in Paris");
-        let page = zoned.comments(Order::Oldest, None).await.unwrap();
+        let page = r#"{"total":1,"comments":[{"id":"1","parent":null,"author":"A","body":"x","created":"2024-10-11T13:12:00Z","status":"published"}],"next":null}"#;
+        let page = zone.show_page(native::decode_comment_page(page).unwrap());
         assert_eq!(page.comments[0].created.to_string(), "2024-10-11T15:12:00+02:00");
-        let comment = zoned.post_comment(new_comment()).await.unwrap();
+        let posted = r#"{"id":"2","parent":"7","author":"Marie","body":"Bonjour","created":"2024-10-12T08:00:00Z","status":"pending"}"#;
+        let comment = zone.show_comment(native::decode_comment(posted).unwrap());
         assert_eq!(comment.created.to_string(), "2024-10-12T10:00:00+02:00");
     }
 }
