@@ -300,9 +300,11 @@ test("fifty mounts and unmounts in a single-page app leave no listeners or nodes
   await close();
 });
 
-test("a WordPress site and a JSON Feed, by their mappings alone, on another origin", async () => {
+test("a WordPress site and a JSON Feed, by their mappings alone, on another origin", async (t) => {
   const login = JSON.stringify({ code: "rest_comment_login_required", message: "Sorry, you must be logged in to comment.", data: { status: 401 } });
   const replay = await startReplay([[409, "wordpress_error_duplicate.json"], [401, login], [201, "wordpress_comment_created.json"]]);
+  // Stopped even when an assertion fails: a replay left listening keeps the test run alive.
+  t.after(() => replay.stop());
   const { page, seen, wasm, close } = await open("/", { clock: true });
   await page.evaluate(async (backend) => {
     const { mount } = await import("/pkg/article-widget.js");
@@ -396,5 +398,4 @@ test("a WordPress site and a JSON Feed, by their mappings alone, on another orig
   const logged = seen.errors.filter((e) => !reported.includes(e));
   assert.ok(logged.every((e) => /status of 40[19]/.test(e) || e.includes("ERR_NAME_NOT_RESOLVED")), logged.join("\n"));
   await close();
-  replay.stop();
 });
