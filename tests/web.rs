@@ -41,7 +41,7 @@ const CAPTCHA_SEED: u64 = 1_234_567;
 
 /// Answers "METHOD path" from a table that a test may change; an unknown one gets no
 /// response. Each answer comes in a later task, as over a network, or when the test releases
-/// its route. Records requests. Relative URLs are on [`ORIGIN`].
+/// its route. Records requests, and the routes answered. Relative URLs are on [`ORIGIN`].
 #[derive(Default)]
 struct FakeTransport {
     answers: RefCell<HashMap<String, HttpResponse>>,
@@ -49,6 +49,7 @@ struct FakeTransport {
     /// Routes whose answers wait until released, as over a slow network, with what
     /// releases each request waiting.
     held: RefCell<HashMap<String, Vec<oneshot::Sender<()>>>>,
+    answered: Rc<RefCell<Vec<String>>>,
 }
 
 impl FakeTransport {
@@ -98,6 +99,11 @@ impl FakeTransport {
         }
     }
 
+    /// How many answers (or failures) the requests for `route` were given.
+    fn answers_given(&self, route: &str) -> usize {
+        self.answered.borrow().iter().filter(|answered| *answered == route).count()
+    }
+
     fn posts(&self) -> Vec<HttpRequest> {
         self.sent.borrow().iter().filter(|r| r.method == Method::Post).cloned().collect()
     }
@@ -118,12 +124,14 @@ impl Transport for FakeTransport {
             waiting.push(sender);
             receiver
         });
+        let answered = self.answered.clone();
         Box::pin(async move {
             match release {
                 // Released, or the fake is gone with its widget: nobody hears the answer then.
                 Some(release) => drop(release.await),
                 None => next_task().await,
             }
+            answered.borrow_mut().push(route);
             match answer {
                 Some(response) => Ok((absolute, response)),
                 None => Err(LoadError { url: absolute, problem: Problem::Network { detail: "TypeError: Failed to fetch".into() } }),
@@ -541,6 +549,39 @@ async fn the_thread_nests_replies_and_keeps_text_as_text() {
     assert_eq!(link.get_attribute("rel").as_deref(), Some("nofollow ugc noopener"));
     assert_eq!(texts(&root, ".aw-thread--replies .aw-comment__body"), ["<b>pas du HTML</b>"]);
     assert!(root.query_selector(".aw-comment__body b").unwrap().is_none());
+}
+
+/// "Show more" still on its way when the reader changes the order: the new order's first
+/// page answers before the old order's next page, which must not join the new thread.
+#[wasm_bindgen_test]
+async fn a_page_asked_for_before_the_order_changed_is_not_added_to_the_new_thread() {
+    let [ana, bob, cleo, dan] = [("1", "Ana"), ("2", "Bob"), ("3", "Cleo"), ("4", "Dan")]
+        .map(|(id, author)| comment(id, None, author, "Bonjour.", &format!("2024-10-11T14:0{id}:00Z")));
+    let oldest_first = json!({"total": 4, "comments": [ana, bob], "next": "oldest-2"});
+    let fake = FakeTransport::seeded(oldest_first);
+    let oldest_second = format!("{COMMENTS}?order=oldest&limit=20&cursor=oldest-2");
+    fake.answer(&oldest_second, 200, &page(&[cleo], 4).to_string());
+    let newest_first = json!({"total": 4, "comments": [dan], "next": "newest-2"});
+    fake.answer(&format!("{COMMENTS}?order=newest&limit=20"), 200, &newest_first.to_string());
+    fake.hold(&oldest_second);
+    let (_widget, root) = mount(fake.clone(), FakePlatform::new(), "en");
+
+    click(&find(&root, ".aw-more button").await);
+    eventually("the second page is asked for", || fake.sent.borrow().iter().any(|r| r.url == oldest_second)).await;
+    let order = root.query_selector(".aw-order select").unwrap().unwrap();
+    order.dyn_ref::<web_sys::HtmlSelectElement>().unwrap().set_value("newest");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    order.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+    eventually("the newest first", || texts(&root, ".aw-comment__author") == ["Dan"]).await;
+
+    fake.release(&oldest_second);
+    eventually("the old order's page is answered", || fake.answers_given(&oldest_second) == 1).await;
+    rendered().await;
+    assert_eq!(texts(&root, ".aw-comment__author"), ["Dan"], "the old order's page is not added");
+    let more = root.query_selector(".aw-more button").unwrap().expect("the new thread's next page is still to load");
+    assert_eq!(more.text_content().unwrap(), "Show more comments");
+    assert!(!more.has_attribute("disabled"));
 }
 
 #[wasm_bindgen_test]

@@ -65,12 +65,12 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
 
     let (dispatcher, backend, platform) = (state.dispatcher(), services.backend.clone(), services.platform.clone());
     let wanted = state.comments_visible && services.backend.has_comments() && can_ask;
-    let order = state.order;
-    use_effect_on((services.clone(), order, state.thread_attempt, wanted), move || {
+    let (order, attempt) = (state.order, state.thread_attempt);
+    use_effect_on((services.clone(), order, attempt, wanted), move || {
         let page = wanted.then(|| backend.comments(order, None));
         deliver_unless_cleaned_up(page, move |result| {
             let now = (platform.now_ms() / 1000.0) as i64;
-            dispatcher.dispatch(Action::ThreadLoaded { result, now })
+            dispatcher.dispatch(Action::ThreadLoaded { attempt, result, now })
         })
     });
 
@@ -79,9 +79,10 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
         (More::Loading, Remote::Ready(thread)) => thread.next.clone(),
         _ => None,
     };
-    use_effect_on((services.clone(), state.more_attempt), move || {
+    let attempt = state.more_attempt;
+    use_effect_on((services.clone(), attempt), move || {
         let page = cursor.map(|cursor| backend.comments(order, Some(cursor)));
-        deliver_unless_cleaned_up(page, move |result| dispatcher.dispatch(Action::MoreLoaded(result)))
+        deliver_unless_cleaned_up(page, move |result| dispatcher.dispatch(Action::MoreLoaded { attempt, result }))
     });
 
     let (dispatcher, backend, platform) = (state.dispatcher(), services.backend.clone(), services.platform.clone());
