@@ -1,6 +1,7 @@
-//! What the widget needs from its surroundings besides the network: the time, time zones,
-//! randomness and a little storage. The browser provides them in the widget; tests and server rendering
-//! can provide others. Views reach them only from effects and callbacks.
+//! What the widget needs from its surroundings besides the network: the time, timers, time
+//! zones, randomness and a little storage. The browser provides them in the widget; tests and
+//! server rendering can provide others, so that a test drives time rather than waits for it.
+//! Views reach them only from effects and callbacks.
 
 use std::rc::Rc;
 
@@ -27,6 +28,33 @@ pub trait Platform {
     /// Notes on the browser's performance timeline (`performance.mark`) that `name` just
     /// happened, so that benchmarks (`bench/`) can time what readers see; elsewhere nothing.
     fn mark(&self, _name: &str) {}
+    /// Calls `callback` once, `ms` milliseconds from now, unless the returned [`Timer`] is
+    /// dropped first. With 0, the callback runs in the next task, never in the current one.
+    fn schedule(&self, ms: u32, callback: Box<dyn FnOnce()>) -> Timer;
+}
+
+/// A callback waiting for its time ([`Platform::schedule`]); dropping the timer cancels the
+/// callback if it has not run yet, so that an effect's clean-up or an ended request leaves
+/// nothing to fire.
+#[must_use = "dropping a timer cancels its callback"]
+pub struct Timer {
+    cancel: Option<Box<dyn FnOnce()>>,
+}
+
+impl Timer {
+    /// A timer that `cancel` stops; a platform calls it at most once, after which the
+    /// callback must not run.
+    pub fn new(cancel: impl FnOnce() + 'static) -> Timer {
+        Timer { cancel: Some(Box::new(cancel)) }
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        if let Some(cancel) = self.cancel.take() {
+            cancel();
+        }
+    }
 }
 
 /// Marked once the article is in the DOM; the next frame paints it.
@@ -72,13 +100,14 @@ mod browser {
     use std::cell::RefCell;
 
     use article_widget_core::datetime::parse_offset;
+    use gloo_timers::callback::Timeout;
     use js_sys::Intl::{DateTimeFormat, DateTimeFormatOptions, TimeZoneNameFormat};
     use js_sys::{Array, Date, Object, Reflect};
     use wasm_bindgen::{JsCast, JsValue};
 
-    use super::Platform;
+    use super::{Platform, Timer};
 
-    /// `Date.now()`, `Intl` time zones, `crypto.getRandomValues` and `localStorage`.
+    /// `Date.now()`, `setTimeout`, `Intl` time zones, `crypto.getRandomValues` and `localStorage`.
     #[derive(Default)]
     pub struct BrowserPlatform;
 
@@ -161,6 +190,12 @@ mod browser {
             if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
                 let _ = performance.mark(name);
             }
+        }
+
+        fn schedule(&self, ms: u32, callback: Box<dyn FnOnce()>) -> Timer {
+            // Dropping a `Timeout` clears it.
+            let timeout = Timeout::new(ms, callback);
+            Timer::new(move || drop(timeout))
         }
     }
 }

@@ -124,6 +124,9 @@ mod tests {
         }
         fn save(&self, _: &str, _: &str) {}
         fn remove(&self, _: &str) {}
+        fn schedule(&self, _: u32, _: Box<dyn FnOnce()>) -> crate::platform::Timer {
+            unreachable!("a zone sets no timer")
+        }
     }
 
     fn shown(setting: Option<TimeZone>, dates: &[&str]) -> Vec<String> {

@@ -10,7 +10,7 @@ use article_widget::core::article::Article;
 use article_widget::core::error::LoadError;
 use article_widget::core::locale::Locale;
 use article_widget::core::native::{decode_article, decode_related};
-use article_widget::platform::Platform;
+use article_widget::platform::{Platform, Timer};
 use article_widget::views::{ArticleView, ArticleViewProps, RelatedList, RelatedListProps};
 use article_widget::zone::Zone;
 use serde_json::{json, Value};
@@ -45,6 +45,9 @@ impl Platform for Server {
     }
     fn save(&self, _: &str, _: &str) {}
     fn remove(&self, _: &str) {}
+    fn schedule(&self, _: u32, _: Box<dyn FnOnce()>) -> Timer {
+        unreachable!("the article is read without timers")
+    }
 }
 
 /// A backend that answers every request with `body`.

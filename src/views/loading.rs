@@ -3,11 +3,9 @@
 //! state with their dates settled in the zone they are shown in (`crate::zone`).
 
 use std::rc::Rc;
-use std::time::Duration;
 
 use article_widget_core::captcha::Challenge;
 use yew::platform::spawn_local;
-use yew::platform::time::sleep;
 use yew::prelude::*;
 
 use super::hooks::{deliver_unless_cleaned_up, nothing_to_undo, use_effect_on};
@@ -21,11 +19,13 @@ use crate::state::{Action, More, Remote, Submission, WidgetState, PLACEHOLDER_DE
 pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<WidgetState>) {
     let services = &props.services;
     // Not a request: the moment the placeholders are due, if the article is late
-    // (`WidgetState::quiet_start`).
-    let dispatcher = state.dispatcher();
-    use_effect_on(services.clone(), move || {
-        let delay: LocalFuture<()> = Box::pin(sleep(Duration::from_millis(PLACEHOLDER_DELAY_MS)));
-        deliver_unless_cleaned_up(Some(delay), move |()| dispatcher.dispatch(Action::PlaceholdersDue))
+    // (`WidgetState::quiet_start`). The article's answer ends the quiet start, and the
+    // clean-up then cancels the timer.
+    let (dispatcher, platform, quiet_start) = (state.dispatcher(), services.platform.clone(), state.quiet_start);
+    use_effect_on((services.clone(), quiet_start), move || {
+        let due = Box::new(move || dispatcher.dispatch(Action::PlaceholdersDue));
+        let timer = quiet_start.then(|| platform.schedule(PLACEHOLDER_DELAY_MS, due));
+        Box::new(move || drop(timer))
     });
 
     let (dispatcher, backend, zone) = (state.dispatcher(), services.backend.clone(), services.zone.clone());
@@ -70,12 +70,12 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
 
     let (dispatcher, backend, platform, zone) = (state.dispatcher(), services.backend.clone(), services.platform.clone(), services.zone.clone());
     let wanted = state.comments_visible && services.backend.has_comments() && can_ask;
-    let order = state.order;
-    use_effect_on((services.clone(), order, state.thread_attempt, wanted), move || {
+    let (order, attempt) = (state.order, state.thread_attempt);
+    use_effect_on((services.clone(), order, attempt, wanted), move || {
         let page = wanted.then(|| backend.comments(order, None));
         deliver_unless_cleaned_up(page, move |result| {
             let now = (platform.now_ms() / 1000.0) as i64;
-            dispatcher.dispatch(Action::ThreadLoaded { result: result.map(|page| zone.show_page(page)), now })
+            dispatcher.dispatch(Action::ThreadLoaded { attempt, result: result.map(|page| zone.show_page(page)), now })
         })
     });
 
@@ -84,9 +84,10 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
         (More::Loading, Remote::Ready(thread)) => thread.next.clone(),
         _ => None,
     };
-    use_effect_on((services.clone(), state.more_attempt), move || {
+    let attempt = state.more_attempt;
+    use_effect_on((services.clone(), attempt), move || {
         let page = cursor.map(|cursor| backend.comments(order, Some(cursor)));
-        deliver_unless_cleaned_up(page, move |result| dispatcher.dispatch(Action::MoreLoaded(result.map(|page| zone.show_page(page)))))
+        deliver_unless_cleaned_up(page, move |result| dispatcher.dispatch(Action::MoreLoaded { attempt, result: result.map(|page| zone.show_page(page)) }))
     });
 
     let (dispatcher, backend, platform) = (state.dispatcher(), services.backend.clone(), services.platform.clone());

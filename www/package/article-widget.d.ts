@@ -27,9 +27,12 @@ export interface WidgetConfig {
 }
 
 export interface WidgetHandle {
-  /** Shows another configuration in the same element; nothing of the previous one remains. */
+  /** Shows another configuration in the same element; nothing of the previous one remains.
+   * A configuration that needs the other build (a mapping set or removed) waits for it to
+   * load, and the last call wins: an update or an unmount made meanwhile supersedes it. */
   update(config: WidgetConfig): Promise<void>;
-  /** Removes the widget and aborts its requests still on their way. */
+  /** Removes the widget and aborts its requests still on their way; an update still waiting
+   * for a build then shows nothing, and later updates do nothing. */
   unmount(): void;
   /** Requests of this widget still on their way. */
   readonly requestsInFlight: number;
