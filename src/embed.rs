@@ -19,6 +19,7 @@ use crate::backend::{self, Transport};
 use crate::config::{Config, ConfigError};
 use crate::platform::{BrowserPlatform, Platform, Services};
 use crate::views::{Mount, MountProps, WidgetEvent, WidgetProps};
+use crate::zone::Zone;
 
 /// The attribute that marks an element for [`mount_all`].
 pub const MARKER: &str = "data-article-widget";
@@ -64,8 +65,7 @@ impl WidgetHandle {
     pub fn update(&mut self, config: JsValue) -> Result<(), JsError> {
         let config = config_from_js(&config).map_err(|e| report(&self.host, &e))?;
         self.unmount();
-        let transport = Rc::new(FetchTransport::default());
-        *self = mount_with(self.host.clone(), &config, Some(transport.clone()), transport, Rc::new(BrowserPlatform));
+        *self = mount_in_browser(self.host.clone(), &config);
         Ok(())
     }
 
@@ -86,13 +86,12 @@ impl WidgetHandle {
 }
 
 /// Mounts a widget in `host` with a configuration object (see README): `article`,
-/// `backend`, `lang`, `comments`, `mapping`, `endpoints`. Throws, logs and shows a
+/// `backend`, `lang`, `comments`, `timezone`, `mapping`, `endpoints`. Throws, logs and shows a
 /// configuration error.
 #[wasm_bindgen]
 pub fn mount(host: HtmlElement, config: JsValue) -> Result<WidgetHandle, JsError> {
     let config = config_from_js(&config).map_err(|e| report(&host, &e))?;
-    let transport = Rc::new(FetchTransport::default());
-    Ok(mount_with(host, &config, Some(transport.clone()), transport, Rc::new(BrowserPlatform)))
+    Ok(mount_in_browser(host, &config))
 }
 
 /// Mounts a widget in `host`, configured by its attributes: `article`, `backend`, … on an
@@ -101,9 +100,8 @@ pub fn mount(host: HtmlElement, config: JsValue) -> Result<WidgetHandle, JsError
 pub fn mount_element(host: HtmlElement) -> Result<WidgetHandle, JsError> {
     let prefix = if host.tag_name() == CUSTOM_ELEMENT { "" } else { "data-" };
     let attribute = |name: &str| host.get_attribute(&format!("{prefix}{name}"));
-    let config = Config::from_attributes(attribute, page_element_text).map_err(|e| report(&host, &e))?;
-    let transport = Rc::new(FetchTransport::default());
-    Ok(mount_with(host, &config, Some(transport.clone()), transport, Rc::new(BrowserPlatform)))
+    let config = Config::from_attributes(attribute, page_element_text).and_then(known_time_zone).map_err(|e| report(&host, &e))?;
+    Ok(mount_in_browser(host, &config))
 }
 
 /// Mounts a widget in every element marked `data-article-widget` on the page.
@@ -115,6 +113,13 @@ pub fn mount_all() -> Vec<WidgetHandle> {
         .filter_map(|i| elements.item(i)?.dyn_into::<HtmlElement>().ok())
         .filter_map(|host| mount_element(host).ok())
         .collect()
+}
+
+/// Mounts a widget with the browser's `fetch` and platform.
+fn mount_in_browser(host: HtmlElement, config: &Config) -> WidgetHandle {
+    let platform: Rc<dyn Platform> = Rc::new(BrowserPlatform);
+    let transport = Rc::new(FetchTransport::new(platform.clone()));
+    mount_with(host, config, Some(transport.clone()), transport, platform)
 }
 
 /// Mounts a widget with a given transport and platform: the browser's, or fakes in tests.
@@ -134,7 +139,7 @@ fn mount_with(
     let (backend, article_request) = backend::head_start(backend::connect(config, transport));
     wasm_bindgen_futures::spawn_local(article_request);
     let widget = WidgetProps {
-        services: Services { backend, platform },
+        services: Services { backend, zone: Rc::new(Zone::new(config.timezone.clone(), platform.clone())), platform },
         locale: reader_locale(config),
         article: config.article.clone().into(),
         id_prefix: format!("{ID_PREFIX}{}", MOUNTED.fetch_add(1, Ordering::Relaxed) + 1).into(),
@@ -223,7 +228,12 @@ fn config_from_js(config: &JsValue) -> Result<Config, ConfigError> {
         Some(text) => text,
         None => js_sys::JSON::stringify(config).ok().and_then(|s| s.as_string()).unwrap_or_default(),
     };
-    Config::from_json(&text, page_element_text)
+    Config::from_json(&text, page_element_text).and_then(known_time_zone)
+}
+
+/// Refuses a configured time zone this browser does not know.
+fn known_time_zone(config: Config) -> Result<Config, ConfigError> {
+    config.check_time_zone(|name| BrowserPlatform.utc_offset_minutes(Some(name), 0.0).is_some())
 }
 
 /// The text of the page's element with this id, such as a

@@ -1,23 +1,30 @@
 //! The widget in headless Chromium: a fresh element per test, fakes for the network and the
 //! platform behind the real backend adapter, and real DOM events.
+//!
+//! Time is the test's: the fake platform's clock moves only when a test advances it, and
+//! runs the timers then due. A test waits only for events (Yew's renders, the fake
+//! network's answers, an observer's report), never for a set time, so that what must not
+//! happen is asserted once the test has driven time past the moment it would have.
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::time::Duration;
 
 use article_widget::backend::{HttpRequest, HttpResponse, LocalFuture, Method, Transport};
-use article_widget::config::{Api, CommentsLoading, Config, NativeEndpoints};
+use article_widget::config::{Api, CommentsLoading, Config, NativeEndpoints, TimeZone};
 use article_widget::core::captcha::Puzzle;
 use article_widget::core::error::{LoadError, Problem};
 use article_widget::embed::{self, WidgetHandle};
-use article_widget::platform::Platform;
-use gloo_timers::future::sleep;
+use article_widget::platform::{BrowserPlatform, Platform, Timer};
+use article_widget::state::PLACEHOLDER_DELAY_MS;
+use gloo_timers::future::TimeoutFuture;
 use serde_json::{json, Value};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement, InputEvent, InputEventInit};
+use yew::platform::pinned::oneshot;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -33,14 +40,16 @@ const CAPTCHA: &str = "/api/captcha";
 const CAPTCHA_SEED: u64 = 1_234_567;
 
 /// Answers "METHOD path" from a table that a test may change; an unknown one gets no
-/// response. Each answer comes after a short delay, as over a network. Records requests.
-/// Relative URLs are on [`ORIGIN`].
+/// response. Each answer comes in a later task, as over a network, or when the test releases
+/// its route. Records requests, and the routes answered. Relative URLs are on [`ORIGIN`].
 #[derive(Default)]
 struct FakeTransport {
     answers: RefCell<HashMap<String, HttpResponse>>,
     sent: RefCell<Vec<HttpRequest>>,
-    /// Routes whose answers wait until released, as over a slow network.
-    held: Rc<RefCell<Vec<String>>>,
+    /// Routes whose answers wait until released, as over a slow network, with what
+    /// releases each request waiting.
+    held: RefCell<HashMap<String, Vec<oneshot::Sender<()>>>>,
+    answered: Rc<RefCell<Vec<String>>>,
 }
 
 impl FakeTransport {
@@ -78,12 +87,21 @@ impl FakeTransport {
         self.answers.borrow_mut().remove(route);
     }
 
+    /// Requests for `route` from now on wait for [`FakeTransport::release`].
     fn hold(&self, route: &str) {
-        self.held.borrow_mut().push(route.to_owned());
+        self.held.borrow_mut().insert(route.to_owned(), Vec::new());
     }
 
+    /// Lets the requests held for `route` have their answers; later ones are not held.
     fn release(&self, route: &str) {
-        self.held.borrow_mut().retain(|held| held != route);
+        for waiting in self.held.borrow_mut().remove(route).into_iter().flatten() {
+            let _ = waiting.send(());
+        }
+    }
+
+    /// How many answers (or failures) the requests for `route` were given.
+    fn answers_given(&self, route: &str) -> usize {
+        self.answered.borrow().iter().filter(|answered| *answered == route).count()
     }
 
     fn posts(&self) -> Vec<HttpRequest> {
@@ -101,12 +119,19 @@ impl Transport for FakeTransport {
         };
         let answer = self.answers.borrow().get(&route).cloned();
         self.sent.borrow_mut().push(request);
-        let held = self.held.clone();
+        let release = self.held.borrow_mut().get_mut(&route).map(|waiting| {
+            let (sender, receiver) = oneshot::channel();
+            waiting.push(sender);
+            receiver
+        });
+        let answered = self.answered.clone();
         Box::pin(async move {
-            sleep(Duration::from_millis(20)).await;
-            while held.borrow().contains(&route) {
-                sleep(Duration::from_millis(10)).await;
+            match release {
+                // Released, or the fake is gone with its widget: nobody hears the answer then.
+                Some(release) => drop(release.await),
+                None => next_task().await,
             }
+            answered.borrow_mut().push(route);
             match answer {
                 Some(response) => Ok((absolute, response)),
                 None => Err(LoadError { url: absolute, problem: Problem::Network { detail: "TypeError: Failed to fetch".into() } }),
@@ -115,12 +140,25 @@ impl Transport for FakeTransport {
     }
 }
 
-/// A clock the test moves, predictable randomness and storage in memory.
+/// A clock the test moves, with the timers set on it; predictable randomness, storage in
+/// memory, and a reader whose zone the test sets (UTC unless it does); zones by name are the
+/// browser's own.
 #[derive(Default)]
 struct FakePlatform {
     now_ms: Cell<f64>,
+    timers: Rc<RefCell<Vec<Scheduled>>>,
+    timers_set: Cell<u64>,
     counter: Cell<u64>,
     storage: RefCell<HashMap<String, String>>,
+    reader_offset_minutes: Cell<i32>,
+}
+
+/// A callback waiting for the fake clock.
+struct Scheduled {
+    /// In the order the timers were set: of two due at once, the first set runs first.
+    id: u64,
+    due_ms: f64,
+    callback: Box<dyn FnOnce()>,
 }
 
 impl FakePlatform {
@@ -130,14 +168,43 @@ impl FakePlatform {
         Rc::new(platform)
     }
 
-    fn wait(&self, ms: f64) {
-        self.now_ms.set(self.now_ms.get() + ms);
+    /// Moves the clock `ms` forward, running each timer due by then at its time, in order;
+    /// `advance(0.0)` runs what was set for the next task.
+    fn advance(&self, ms: f64) {
+        let end = self.now_ms.get() + ms;
+        loop {
+            let due = {
+                let mut timers = self.timers.borrow_mut();
+                let next = timers
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, timer)| timer.due_ms <= end)
+                    .min_by(|(_, a), (_, b)| a.due_ms.total_cmp(&b.due_ms).then(a.id.cmp(&b.id)))
+                    .map(|(index, _)| index);
+                next.map(|index| timers.remove(index))
+            };
+            let Some(timer) = due else { break };
+            self.now_ms.set(timer.due_ms.max(self.now_ms.get()));
+            (timer.callback)();
+        }
+        self.now_ms.set(end);
+    }
+
+    /// The timers still set, as the milliseconds each has left.
+    fn timers_left(&self) -> Vec<f64> {
+        self.timers.borrow().iter().map(|timer| timer.due_ms - self.now_ms.get()).collect()
     }
 }
 
 impl Platform for FakePlatform {
     fn now_ms(&self) -> f64 {
         self.now_ms.get()
+    }
+    fn utc_offset_minutes(&self, zone: Option<&str>, at_ms: f64) -> Option<i32> {
+        match zone {
+            Some(_) => BrowserPlatform.utc_offset_minutes(zone, at_ms),
+            None => Some(self.reader_offset_minutes.get()),
+        }
     }
     fn random_u64(&self) -> u64 {
         self.counter.set(self.counter.get() + 1);
@@ -152,6 +219,13 @@ impl Platform for FakePlatform {
     fn remove(&self, key: &str) {
         self.storage.borrow_mut().remove(key);
     }
+    fn schedule(&self, ms: u32, callback: Box<dyn FnOnce()>) -> Timer {
+        let id = self.timers_set.get();
+        self.timers_set.set(id + 1);
+        self.timers.borrow_mut().push(Scheduled { id, due_ms: self.now_ms.get() + f64::from(ms), callback });
+        let timers = self.timers.clone();
+        Timer::new(move || timers.borrow_mut().retain(|timer| timer.id != id))
+    }
 }
 
 fn config(lang: &str) -> Config {
@@ -165,6 +239,7 @@ fn config(lang: &str) -> Config {
         }),
         lang: Some(lang.into()),
         comments_loading: CommentsLoading::Eager,
+        timezone: None,
     }
 }
 
@@ -200,15 +275,46 @@ fn fresh_host() -> HtmlElement {
     host.dyn_into().unwrap()
 }
 
-/// Waits up to two seconds for `check` to give something.
+/// The browser's next task: what was queued before it (Yew's renders, answers of the fake
+/// network, observers' reports) has run.
+async fn next_task() {
+    TimeoutFuture::new(0).await;
+}
+
+/// Once Yew has rendered every change dispatched so far and run the effects that follow.
+async fn rendered() {
+    yew::scheduler::flush().await;
+}
+
+/// Checks after each task until `check` gives something; fails after five seconds of real
+/// time, which only bound a test that would otherwise hang.
 async fn until<T>(what: impl Fn() -> String, check: impl Fn() -> Option<T>) -> T {
-    for _ in 0..200 {
+    let give_up_at = js_sys::Date::now() + 5_000.0;
+    loop {
         if let Some(found) = check() {
             return found;
         }
-        sleep(Duration::from_millis(10)).await;
+        assert!(js_sys::Date::now() < give_up_at, "waited in vain for {}", what());
+        next_task().await;
     }
-    panic!("waited in vain for {}", what());
+}
+
+/// Whether `element` is within a screen of the viewport, as the browser first reports it to
+/// a new observer. Observers watching it already, such as the widget's, have had their
+/// report by then.
+async fn near_the_viewport(element: &Element) -> bool {
+    let report = js_sys::Promise::new(&mut |resolve, _| {
+        let element = element.clone();
+        let on_report = Closure::once_into_js(move |entries: js_sys::Array, observer: web_sys::IntersectionObserver| {
+            observer.disconnect();
+            let entry: web_sys::IntersectionObserverEntry = entries.get(0).unchecked_into();
+            resolve.call1(&wasm_bindgen::JsValue::NULL, &entry.is_intersecting().into()).unwrap();
+        });
+        let options = web_sys::IntersectionObserverInit::new();
+        options.set_root_margin("100% 0px");
+        web_sys::IntersectionObserver::new_with_options(on_report.unchecked_ref(), &options).unwrap().observe(&element);
+    });
+    wasm_bindgen_futures::JsFuture::from(report).await.unwrap().as_bool().unwrap()
 }
 
 async fn eventually(what: &str, check: impl Fn() -> bool) {
@@ -284,12 +390,18 @@ async fn submit(root: &Element) {
 async fn shows_a_placeholder_then_the_seed_article_and_its_related_stories() {
     let fake = FakeTransport::seeded(page(&[], 0));
     fake.hold(ARTICLE);
-    let (mut widget, root) = mount(fake.clone(), FakePlatform::new(), "fr");
+    let platform = FakePlatform::new();
+    let (mut widget, root) = mount(fake.clone(), platform.clone(), "fr");
 
-    // Nothing at first, in case the article answers at once; placeholders once it is late.
-    sleep(Duration::from_millis(100)).await;
+    // Nothing at first, in case the article answers soon; placeholders once it is late.
+    rendered().await;
+    assert_eq!(platform.timers_left(), [f64::from(PLACEHOLDER_DELAY_MS)], "the placeholders' time is set on the platform's clock");
+    platform.advance(f64::from(PLACEHOLDER_DELAY_MS) - 1.0);
+    rendered().await;
     assert!(root.query_selector(".aw-widget *").unwrap().is_none(), "no flash of placeholders");
-    let placeholder = find(&root, ".aw-placeholder[data-section=article]").await;
+    platform.advance(1.0);
+    rendered().await;
+    let placeholder = root.query_selector(".aw-placeholder[data-section=article]").unwrap().expect("the placeholder, once due");
     assert_eq!(placeholder.get_attribute("aria-busy").as_deref(), Some("true"));
     assert!(root.query_selector("h1").unwrap().is_none());
     fake.release(ARTICLE);
@@ -326,10 +438,12 @@ async fn shows_a_placeholder_then_the_seed_article_and_its_related_stories() {
     eventually("the element is emptied", || root.child_element_count() == 0).await;
 }
 
-/// An article that answers before the placeholders are due appears without its own.
+/// An article that answers before the placeholders are due appears without its own, and
+/// the time they would have been due passes without them.
 #[wasm_bindgen_test]
 async fn a_prompt_article_appears_without_placeholders() {
-    let (_widget, root) = mount(FakeTransport::seeded(page(&[], 0)), FakePlatform::new(), "fr");
+    let platform = FakePlatform::new();
+    let (_widget, root) = mount(FakeTransport::seeded(page(&[], 0)), platform.clone(), "fr");
     let seen = Rc::new(Cell::new(false));
     let watcher = {
         let (seen, root) = (seen.clone(), root.clone());
@@ -345,6 +459,10 @@ async fn a_prompt_article_appears_without_placeholders() {
     options.set_subtree(true);
     observer.observe_with_options(&root, &options).unwrap();
     find(&root, ".aw-article h1").await;
+    rendered().await;
+    assert!(platform.timers_left().is_empty(), "the article's answer cancelled the placeholders' timer");
+    platform.advance(f64::from(PLACEHOLDER_DELAY_MS));
+    rendered().await;
     observer.disconnect();
     assert!(!seen.get(), "the article's placeholder was never shown");
 }
@@ -381,10 +499,12 @@ async fn each_failure_shows_an_error_block_whose_retry_recovers() {
         find(&root, "nav.aw-related").await;
 
         fake.answer(ARTICLE, 200, SEED);
+        fake.hold(ARTICLE);
         let retry = error.query_selector("button").unwrap().unwrap();
         assert_eq!(retry.text_content().unwrap(), "Réessayer");
         click(&retry);
         find(&root, ".aw-placeholder[data-section=article]").await;
+        fake.release(ARTICLE);
         find(&root, ".aw-article h1").await;
         assert!(root.query_selector(".aw-error").unwrap().is_none());
     }
@@ -440,6 +560,39 @@ async fn the_thread_nests_replies_and_keeps_text_as_text() {
     assert!(root.query_selector(".aw-comment__body b").unwrap().is_none());
 }
 
+/// "Show more" still on its way when the reader changes the order: the new order's first
+/// page answers before the old order's next page, which must not join the new thread.
+#[wasm_bindgen_test]
+async fn a_page_asked_for_before_the_order_changed_is_not_added_to_the_new_thread() {
+    let [ana, bob, cleo, dan] = [("1", "Ana"), ("2", "Bob"), ("3", "Cleo"), ("4", "Dan")]
+        .map(|(id, author)| comment(id, None, author, "Bonjour.", &format!("2024-10-11T14:0{id}:00Z")));
+    let oldest_first = json!({"total": 4, "comments": [ana, bob], "next": "oldest-2"});
+    let fake = FakeTransport::seeded(oldest_first);
+    let oldest_second = format!("{COMMENTS}?order=oldest&limit=20&cursor=oldest-2");
+    fake.answer(&oldest_second, 200, &page(&[cleo], 4).to_string());
+    let newest_first = json!({"total": 4, "comments": [dan], "next": "newest-2"});
+    fake.answer(&format!("{COMMENTS}?order=newest&limit=20"), 200, &newest_first.to_string());
+    fake.hold(&oldest_second);
+    let (_widget, root) = mount(fake.clone(), FakePlatform::new(), "en");
+
+    click(&find(&root, ".aw-more button").await);
+    eventually("the second page is asked for", || fake.sent.borrow().iter().any(|r| r.url == oldest_second)).await;
+    let order = root.query_selector(".aw-order select").unwrap().unwrap();
+    order.dyn_ref::<web_sys::HtmlSelectElement>().unwrap().set_value("newest");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    order.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+    eventually("the newest first", || texts(&root, ".aw-comment__author") == ["Dan"]).await;
+
+    fake.release(&oldest_second);
+    eventually("the old order's page is answered", || fake.answers_given(&oldest_second) == 1).await;
+    rendered().await;
+    assert_eq!(texts(&root, ".aw-comment__author"), ["Dan"], "the old order's page is not added");
+    let more = root.query_selector(".aw-more button").unwrap().expect("the new thread's next page is still to load");
+    assert_eq!(more.text_content().unwrap(), "Show more comments");
+    assert!(!more.has_attribute("disabled"));
+}
+
 #[wasm_bindgen_test]
 async fn a_comment_is_posted_once_and_appears_in_place() {
     let fake = FakeTransport::seeded(page(&[], 0));
@@ -451,7 +604,7 @@ async fn a_comment_is_posted_once_and_appears_in_place() {
     let label = find(&root, "label[for$=-captcha]").await;
     assert_eq!(label.text_content().unwrap(), format!("Question anti-robot : {}", Puzzle::from_seed(CAPTCHA_SEED).question(article_widget::core::locale::Locale::Fr)));
     fill_form(&root, "Très éclairant.").await;
-    platform.wait(5_000.0);
+    platform.advance(5_000.0);
     submit(&root).await;
     find(&root, ".aw-form__status[data-state=busy]").await;
     submit(&root).await; // a second click while sending posts nothing more
@@ -478,7 +631,7 @@ async fn a_failed_post_keeps_the_text_and_its_retry_reuses_the_key() {
     let platform = FakePlatform::new();
     let (_widget, root) = mount(fake.clone(), platform.clone(), "en");
     fill_form(&root, "Kept, whatever happens.").await;
-    platform.wait(5_000.0);
+    platform.advance(5_000.0);
 
     submit(&root).await; // no answer: network down
     let status = find(&root, ".aw-form__status[data-state=error]").await;
@@ -559,7 +712,7 @@ async fn a_wrong_answer_brings_a_new_question_and_keeps_the_text() {
     let platform = FakePlatform::new();
     let (_widget, root) = mount(fake.clone(), platform.clone(), "fr");
     fill_form(&root, "Mon avis.").await;
-    platform.wait(5_000.0);
+    platform.advance(5_000.0);
     let challenges_before = fake.sent.borrow().iter().filter(|r| r.url == CAPTCHA).count();
     submit(&root).await;
 
@@ -599,7 +752,10 @@ async fn lazy_comments_load_when_the_section_comes_near() {
     let (_widget, root) = mount_configured(&lazy, fake.clone(), FakePlatform::new());
 
     find(&root, ".aw-article h1").await;
-    sleep(Duration::from_millis(200)).await;
+    rendered().await;
+    let section = root.query_selector(".aw-comments").unwrap().unwrap();
+    assert!(!near_the_viewport(&section).await, "the section is out of sight");
+    rendered().await;
     let asked = |url: &str| fake.sent.borrow().iter().any(|r| r.url == url);
     assert!(!asked(FIRST_PAGE) && !asked(CAPTCHA), "nothing is fetched for comments out of sight");
 
@@ -624,12 +780,16 @@ async fn lazy_comments_wait_for_the_article_before_watching_the_viewport() {
     window.scroll_to_with_x_and_y(0.0, 0.0);
     // Small enough that the section sits within a screen of the top whatever the window.
     host.style().set_property("zoom", "0.25").unwrap();
-    let _widget = embed::mount_with_services(host.clone(), &lazy, fake.clone(), FakePlatform::new());
+    let platform = FakePlatform::new();
+    let _widget = embed::mount_with_services(host.clone(), &lazy, fake.clone(), platform.clone());
     let root = rendered_in(&host);
 
+    rendered().await;
+    platform.advance(f64::from(PLACEHOLDER_DELAY_MS));
     find(&root, ".aw-placeholder[data-section=article]").await;
-    find(&root, ".aw-comments").await;
-    sleep(Duration::from_millis(200)).await;
+    let section = find(&root, ".aw-comments").await;
+    assert!(near_the_viewport(&section).await, "the section is within reach of the viewport");
+    rendered().await;
     let asked = |url: &str| fake.sent.borrow().iter().any(|r| r.url == url);
     assert!(!asked(FIRST_PAGE) && !asked(CAPTCHA), "nothing is fetched for comments before the article");
 
@@ -665,7 +825,7 @@ async fn the_page_hears_when_the_widget_is_ready_and_when_a_comment_is_posted() 
     find(&root, ".aw-article h1").await;
     eventually("ready is heard", || heard.borrow().iter().any(|e| e == "article-widget:ready null")).await;
     fill_form(&root, "Bravo.").await;
-    platform.wait(5_000.0);
+    platform.advance(5_000.0);
     submit(&root).await;
     eventually("the post is heard", || {
         heard.borrow().iter().any(|e| e == r#"article-widget:comment-posted {"id":"12","pending":true}"#)
@@ -737,7 +897,7 @@ async fn a_wordpress_site_by_its_mapping_alone_shows_the_post_and_its_comments_a
     type_into(&root, "email", "ada@example.org");
     type_into(&root, "body", "Me too.");
     type_into(&root, "captcha", &local_answer(&root));
-    platform.wait(5_000.0);
+    platform.advance(5_000.0);
     submit(&root).await;
     find(&root, ".aw-form__status[data-state=ok]").await;
     assert_eq!(texts(&root, ".aw-form__status[data-state=ok]"), ["Your comment is awaiting moderation: everyone will see it once approved."]);
@@ -824,7 +984,7 @@ async fn sections_that_wait_for_a_failed_article_step_aside_until_its_retry() {
     let (_widget, root) = mount_configured(&config, fake.clone(), FakePlatform::new());
 
     let error = find(&root, ".aw-error[data-section=article]").await;
-    sleep(Duration::from_millis(50)).await;
+    rendered().await;
     assert!(root.query_selector(".aw-skeleton, [data-section=related], .aw-comments").unwrap().is_none(), "only the article's error");
     assert_eq!(fake.sent.borrow().len(), 1, "nothing asked but the post");
 
@@ -886,6 +1046,112 @@ async fn comments_a_mapping_can_read_but_not_post_are_shown_closed() {
     assert!(fake.sent.borrow().iter().all(|r| r.method == article_widget::backend::Method::Get), "no captcha, no post");
 }
 
+/// The same data and configuration give the server render's time text
+/// (tests/server_render.rs, `times_are_the_sites_else_the_configured_zones_as_in_the_browser`):
+/// a real WordPress's post published at 14:05 in Paris, and its comments, whatever the
+/// reader's zone; and a post written in UTC with the publisher's `timezone`.
+#[wasm_bindgen_test]
+async fn a_server_render_and_the_browser_show_the_same_times() {
+    let fake = FakeTransport::with(&[(WP_ARTICLE, 200, include_str!("../core/tests/fixtures/wordpress-real/post.json"))]);
+    // Its imported comment's `javascript:` website (which the decoder refuses) made empty:
+    // this test is about times.
+    let mut comments: Value = serde_json::from_str(include_str!("../core/tests/fixtures/wordpress-real/comments.json")).unwrap();
+    for comment in comments.as_array_mut().unwrap() {
+        if comment["author_url"].as_str().is_some_and(|url| url.starts_with("javascript:")) {
+            comment["author_url"] = json!("");
+        }
+    }
+    fake.answer_with_headers(WP_FIRST_PAGE, 200, &comments.to_string(), &[("x-wp-total", "5"), ("x-wp-totalpages", "1")]);
+    let platform = FakePlatform::new();
+    platform.reader_offset_minutes.set(-300);
+    let config = json_config(json!({"article": "4127", "mapping": "wordpress", "backend": "https://news.example.org", "lang": "fr", "comments": "eager"}));
+    let (_widget, root) = mount_configured(&config, fake, platform);
+    find(&root, ".aw-thread .aw-comment").await;
+    assert_eq!(texts(&root, ".aw-dates__published time"), ["11 octobre 2024 à 14 h 05"]);
+    assert_eq!(texts(&root, ".aw-dates__updated time"), ["11 octobre 2024 à 16 h 42"]);
+    assert_eq!(attributes(&root, ".aw-dates__published time", "datetime"), ["2024-10-11T14:05:00+02:00"]);
+    let times = ["11 octobre 2024 à 15 h 10", "11 octobre 2024 à 15 h 32", "11 octobre 2024 à 16 h 01", "11 octobre 2024 à 17 h 20", "12 octobre 2024 à 9 h 15"];
+    assert_eq!(attributes(&root, ".aw-comment__date", "title"), times);
+
+    let in_utc = r#"{"id": "a1", "headline": "H", "published": "2024-10-11T12:05:00Z", "body": []}"#;
+    for (timezone, lang, expected) in [("+02:00", "fr", "11 octobre 2024 à 14 h 05"), ("-04:00", "en", "October 11, 2024, 8:05 AM")] {
+        let fake = FakeTransport::with(&[("/api/articles/a1", 200, in_utc)]);
+        let config = json_config(json!({"article": "a1", "backend": "/api", "lang": lang, "timezone": timezone, "endpoints": {"related": null, "comments": null}}));
+        let (_widget, root) = mount_configured(&config, fake, FakePlatform::new());
+        find(&root, ".aw-article h1").await;
+        assert_eq!(texts(&root, ".aw-dates__published time"), [expected], "{timezone}");
+    }
+}
+
+/// A comment stamped in UTC (`Z`, as the reference server writes it) is shown in the zone the
+/// publisher set, with that zone's offset at its moment, else in the reader's zone; the
+/// article, written with the site's offset, is shown at that offset in every case.
+#[wasm_bindgen_test]
+async fn dates_without_the_sites_offset_are_in_the_configured_zone_else_the_readers() {
+    let comments = [comment("1", None, "Paul", "Été", "2024-10-11T14:30:00Z"), comment("2", None, "Ana", "Hiver", "2024-12-03T08:30:00Z")];
+    let cases = [
+        (Some("Europe/Paris"), 0, ["October 11, 2024, 4:30 PM", "December 3, 2024, 9:30 AM"]),
+        (Some("America/New_York"), 0, ["October 11, 2024, 10:30 AM", "December 3, 2024, 3:30 AM"]),
+        (Some("Asia/Kathmandu"), 0, ["October 11, 2024, 8:15 PM", "December 3, 2024, 2:15 PM"]),
+        (None, 540, ["October 11, 2024, 11:30 PM", "December 3, 2024, 5:30 PM"]),
+        (None, -150, ["October 11, 2024, 12:00 PM", "December 3, 2024, 6:00 AM"]),
+    ];
+    for (timezone, reader, expected) in cases {
+        let platform = FakePlatform::new();
+        platform.reader_offset_minutes.set(reader);
+        let config = Config { timezone: timezone.map(|name| TimeZone::Named(name.into())), ..config("en") };
+        let (_widget, root) = mount_configured(&config, FakeTransport::seeded(page(&comments, 2)), platform);
+        find(&root, ".aw-thread .aw-comment").await;
+        assert_eq!(attributes(&root, ".aw-comment__date", "title"), expected, "{timezone:?} {reader}");
+        assert_eq!(texts(&root, ".aw-dates__published time"), ["October 11, 2024, 2:05 PM"], "the site's offset");
+    }
+}
+
+/// The browser's zones, through `Intl`: each moment's offset, summer and winter time, half and
+/// quarter hours; the reader's own zone is the `Date`'s.
+#[wasm_bindgen_test]
+fn the_browser_knows_each_zones_offset_at_each_moment() {
+    let (summer, winter) = (1_728_648_300_000.0, 1_733_214_600_000.0); // 2024-10-11T12:05Z, 2024-12-03T08:30Z
+    let cases = [
+        ("Europe/Paris", summer, Some(120)),
+        ("Europe/Paris", winter, Some(60)),
+        ("America/St_Johns", summer, Some(-150)),
+        ("America/St_Johns", winter, Some(-210)),
+        ("Asia/Kolkata", summer, Some(330)),
+        ("Asia/Calcutta", summer, Some(330)),
+        ("Asia/Kathmandu", winter, Some(345)),
+        ("Australia/Lord_Howe", winter, Some(660)),
+        ("UTC", summer, Some(0)),
+        ("Europe/London", winter, Some(0)),
+        ("Europe/Pariss", summer, None),
+        ("Mars/Olympus_Mons", summer, None),
+    ];
+    for (zone, at, expected) in cases {
+        assert_eq!(BrowserPlatform.utc_offset_minutes(Some(zone), at), expected, "{zone} {at}");
+    }
+    for at in [summer, winter] {
+        let reader = -js_sys::Date::new(&at.into()).get_timezone_offset() as i32;
+        assert_eq!(BrowserPlatform.utc_offset_minutes(None, at), Some(reader));
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_time_zone_the_browser_does_not_know_is_refused_by_name() {
+    let host = fresh_host();
+    assert!(embed::mount(host.clone(), json!({"article": "a1", "timezone": "Europe/Pariss"}).to_string().into()).is_err());
+    let shown = host.text_content().unwrap();
+    assert!(shown.contains("the setting `timezone` must be an IANA time zone such as `Europe/Paris`, `UTC`, or an offset such as `+02:00`, not `Europe/Pariss`, which this browser does not know"), "{shown}");
+
+    let host = fresh_host();
+    for (name, value) in [("data-article", "a1"), ("data-timezone", "Paris, France")] {
+        host.set_attribute(name, value).unwrap();
+    }
+    assert!(embed::mount_element(host.clone()).is_err());
+    let shown = host.text_content().unwrap();
+    assert!(shown.contains("the setting `timezone` must be an IANA time zone"), "{shown}");
+    assert!(shown.ends_with("not `Paris, France`"), "{shown}");
+}
+
 #[wasm_bindgen_test]
 fn a_mapping_that_cannot_be_read_is_refused_with_the_key_at_fault() {
     let bad = json!({"article": {"fields": {"headline": "title/rendered", "published": "/date", "body": "/content"}}});
@@ -912,13 +1178,15 @@ fn a_mapping_that_cannot_be_read_is_refused_with_the_key_at_fault() {
     script.remove();
 }
 
-/// The browser's own transport, nothing faked: a backend that cannot be reached is named by
-/// its URL with the browser's own reason, a relative URL is resolved against the page, and
-/// a request the widget lets go of ends as `Aborted`, which nobody reports.
+/// The browser's own transport, nothing faked but its clock: a backend that cannot be
+/// reached is named by its URL with the browser's own reason, a relative URL is resolved
+/// against the page, a request past its time limit says so, and a request the widget lets
+/// go of ends as `Aborted`, which nobody reports.
 #[wasm_bindgen_test]
 async fn the_fetch_transport_names_the_url_and_the_reason_of_each_failure() {
     use article_widget::backend::fetch::FetchTransport;
-    let transport = FetchTransport::default();
+    let platform = FakePlatform::new();
+    let transport = FetchTransport::new(platform.clone());
 
     // Nothing listens on port 9 of loopback: the connection is refused.
     let unreachable = "http://127.0.0.1:9/api/articles/x";
@@ -931,9 +1199,19 @@ async fn the_fetch_transport_names_the_url_and_the_reason_of_each_failure() {
     assert_eq!(url, format!("{origin}/no-such-file.json"));
     assert_eq!(response.status, 404);
 
+    assert!(platform.timers_left().is_empty(), "an answered request's time limit is cancelled");
+
+    // The time limit runs on the platform's clock: 15 s pass when the test says so.
+    let pending = transport.send(HttpRequest::get("no-such-file.json"));
+    assert_eq!(platform.timers_left(), [15_000.0]);
+    platform.advance(15_000.0);
+    let late = LoadError { url: format!("{origin}/no-such-file.json"), problem: Problem::Timeout { seconds: 15 } };
+    assert_eq!(pending.await.unwrap_err(), late);
+
     let pending = transport.send(HttpRequest::get("no-such-file.json"));
     assert_eq!(transport.in_flight(), 1);
     transport.abort_all();
     assert_eq!(pending.await.unwrap_err().problem, Problem::Aborted);
     assert_eq!(transport.in_flight(), 0, "an ended request leaves the set");
+    assert!(platform.timers_left().is_empty(), "nor does its time limit stay");
 }

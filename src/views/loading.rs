@@ -1,12 +1,11 @@
 //! Every request the widget's state asks for, each in an effect that runs when its attempt
-//! counter moves, and the marks and events that say what is on screen.
+//! counter moves, and the marks and events that say what is on screen. Answers reach the
+//! state with their dates settled in the zone they are shown in (`crate::zone`).
 
 use std::rc::Rc;
-use std::time::Duration;
 
 use article_widget_core::captcha::Challenge;
 use yew::platform::spawn_local;
-use yew::platform::time::sleep;
 use yew::prelude::*;
 
 use super::hooks::{deliver_unless_cleaned_up, nothing_to_undo, use_effect_on};
@@ -20,25 +19,31 @@ use crate::state::{Action, More, Remote, Submission, WidgetState, PLACEHOLDER_DE
 pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<WidgetState>) {
     let services = &props.services;
     // Not a request: the moment the placeholders are due, if the article is late
-    // (`WidgetState::quiet_start`).
-    let dispatcher = state.dispatcher();
-    use_effect_on(services.clone(), move || {
-        let delay: LocalFuture<()> = Box::pin(sleep(Duration::from_millis(PLACEHOLDER_DELAY_MS)));
-        deliver_unless_cleaned_up(Some(delay), move |()| dispatcher.dispatch(Action::PlaceholdersDue))
+    // (`WidgetState::quiet_start`). The article's answer ends the quiet start, and the
+    // clean-up then cancels the timer.
+    let (dispatcher, platform, quiet_start) = (state.dispatcher(), services.platform.clone(), state.quiet_start);
+    use_effect_on((services.clone(), quiet_start), move || {
+        let due = Box::new(move || dispatcher.dispatch(Action::PlaceholdersDue));
+        let timer = quiet_start.then(|| platform.schedule(PLACEHOLDER_DELAY_MS, due));
+        Box::new(move || drop(timer))
     });
 
-    let (dispatcher, backend) = (state.dispatcher(), services.backend.clone());
+    let (dispatcher, backend, zone) = (state.dispatcher(), services.backend.clone(), services.zone.clone());
     use_effect_on((services.clone(), state.article_attempt), move || {
-        deliver_unless_cleaned_up(Some(backend.article()), move |result| dispatcher.dispatch(Action::ArticleLoaded(result.map(Rc::new))))
+        deliver_unless_cleaned_up(Some(backend.article()), move |result| {
+            dispatcher.dispatch(Action::ArticleLoaded(result.map(|article| Rc::new(zone.show_article(article)))))
+        })
     });
 
     // Some backends need the article's answer for their other URLs (WordPress asked by slug).
     let ready = matches!(state.article, Remote::Ready(_));
     let can_ask = ready || !services.backend.needs_article_first();
-    let (dispatcher, backend) = (state.dispatcher(), services.backend.clone());
+    let (dispatcher, backend, zone) = (state.dispatcher(), services.backend.clone(), services.zone.clone());
     use_effect_on((services.clone(), state.related_attempt, can_ask), move || {
         let related = can_ask.then(|| backend.related().unwrap_or_else(|| Box::pin(async { Ok(Vec::new()) })));
-        deliver_unless_cleaned_up(related, move |result| dispatcher.dispatch(Action::RelatedLoaded(result.map(Rc::from))))
+        deliver_unless_cleaned_up(related, move |result| {
+            dispatcher.dispatch(Action::RelatedLoaded(result.map(|stories| Rc::from(zone.show_related(stories)))))
+        })
     });
 
     // Effects run once the DOM holds what was rendered: the mark times what readers see,
@@ -63,25 +68,26 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
         nothing_to_undo()
     });
 
-    let (dispatcher, backend, platform) = (state.dispatcher(), services.backend.clone(), services.platform.clone());
+    let (dispatcher, backend, platform, zone) = (state.dispatcher(), services.backend.clone(), services.platform.clone(), services.zone.clone());
     let wanted = state.comments_visible && services.backend.has_comments() && can_ask;
-    let order = state.order;
-    use_effect_on((services.clone(), order, state.thread_attempt, wanted), move || {
+    let (order, attempt) = (state.order, state.thread_attempt);
+    use_effect_on((services.clone(), order, attempt, wanted), move || {
         let page = wanted.then(|| backend.comments(order, None));
         deliver_unless_cleaned_up(page, move |result| {
             let now = (platform.now_ms() / 1000.0) as i64;
-            dispatcher.dispatch(Action::ThreadLoaded { result, now })
+            dispatcher.dispatch(Action::ThreadLoaded { attempt, result: result.map(|page| zone.show_page(page)), now })
         })
     });
 
-    let (dispatcher, backend) = (state.dispatcher(), services.backend.clone());
+    let (dispatcher, backend, zone) = (state.dispatcher(), services.backend.clone(), services.zone.clone());
     let cursor = match (&state.more, &state.thread) {
         (More::Loading, Remote::Ready(thread)) => thread.next.clone(),
         _ => None,
     };
-    use_effect_on((services.clone(), state.more_attempt), move || {
+    let attempt = state.more_attempt;
+    use_effect_on((services.clone(), attempt), move || {
         let page = cursor.map(|cursor| backend.comments(order, Some(cursor)));
-        deliver_unless_cleaned_up(page, move |result| dispatcher.dispatch(Action::MoreLoaded(result)))
+        deliver_unless_cleaned_up(page, move |result| dispatcher.dispatch(Action::MoreLoaded { attempt, result: result.map(|page| zone.show_page(page)) }))
     });
 
     let (dispatcher, backend, platform) = (state.dispatcher(), services.backend.clone(), services.platform.clone());
@@ -101,7 +107,7 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
         })
     });
 
-    let (dispatcher, backend, on_event) = (state.dispatcher(), services.backend.clone(), props.on_event.clone());
+    let (dispatcher, backend, on_event, zone) = (state.dispatcher(), services.backend.clone(), props.on_event.clone(), services.zone.clone());
     let sending = match &state.form.submission {
         Submission::Sending(comment) => Some(comment.clone()),
         _ => None,
@@ -116,7 +122,7 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
                     let pending = comment.status == article_widget_core::comment::CommentStatus::Pending;
                     on_event.emit(WidgetEvent::CommentPosted { id: comment.id.clone(), pending });
                 }
-                dispatcher.dispatch(Action::Posted(result));
+                dispatcher.dispatch(Action::Posted(result.map(|comment| zone.show_comment(comment))));
             });
         }
         nothing_to_undo()

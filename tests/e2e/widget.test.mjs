@@ -1,6 +1,7 @@
 // Whole journeys in a real browser (Debian's chromium through Playwright) against the
 // reference server: the demo, the publisher's hostile page, a keyboard-only comment,
-// accessibility in both themes, and a single-page app mounting and unmounting.
+// accessibility in both themes, a single-page app mounting and unmounting, and the
+// package's entry when settings change while a build loads.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, mkdirSync, mkdtempSync } from "node:fs";
@@ -24,9 +25,14 @@ after(async () => {
   server?.stop();
 });
 
-async function open(path, options = {}) {
+/**
+ * Opens `path` in a fresh context with `options`; with `clock`, the page's time is
+ * Playwright's, which flows as usual until a test moves it on (`page.clock.fastForward`).
+ */
+async function open(path, { clock = false, ...options } = {}) {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, ...options });
   const page = await context.newPage();
+  if (clock) await page.clock.install();
   const seen = await watch(page);
   // Which WebAssembly files the page downloads: the package has two builds.
   const wasm = [];
@@ -93,7 +99,7 @@ test("the demo served brotli-compressed, as scripts/demo.sh serves it, still com
 });
 
 test("a reader writes and posts a comment with the keyboard alone", async () => {
-  const { page, seen, close } = await open("/");
+  const { page, seen, close } = await open("/", { clock: true });
   await page.locator("[data-article-widget] h1").waitFor();
   const focused = () => page.evaluate(() => {
     let element = document.activeElement;
@@ -125,7 +131,7 @@ test("a reader writes and posts a comment with the keyboard alone", async () => 
   assert.equal((await focused()).outline, "solid 3px");
   const label = await page.locator("[data-article-widget] label[for$=-captcha]").innerText();
   await page.keyboard.type(String(solve(label)));
-  await page.waitForTimeout(3_200); // people take a few seconds; the widget refuses robots' haste
+  await page.clock.fastForward(3_200); // people take a few seconds; the widget refuses robots' haste
   await page.keyboard.press("Enter");
 
   const status = page.locator("[data-article-widget] .aw-form__status[data-state=ok]");
@@ -221,10 +227,19 @@ test("a single-page app mounts, updates and unmounts, leaving no request behind"
   assert.equal(await spa.locator("h1").count(), 1);
   assert.equal(await spa.locator("text=Moscou et Téhéran ont signé").count(), 0, "nothing of the previous article remains");
 
-  await page.evaluate(() => window.spa.unmount());
-  await page.waitForTimeout(200);
-  assert.ok(aborted.some((line) => line.includes("/comments") && line.includes("ERR_ABORTED")), aborted.join("\n"));
-  assert.equal(await spa.evaluate((e) => e.shadowRoot.firstElementChild.childElementCount), 0, "the element is left empty");
+  // The second article's comments are on their way until the unmount aborts them.
+  const commentsAborted = page.waitForEvent("requestfailed", (request) => request.url().includes("/ashgabat-summit-central-asia/comments"));
+  await page.evaluate(async () => {
+    window.spa.unmount();
+    // The aborted request's end is handled in microtasks: by the next task, anything the
+    // widget would report is in the console.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  });
+  assert.equal((await commentsAborted).failure()?.errorText, "net::ERR_ABORTED");
+  assert.ok(aborted.some((line) => line.includes("/nouvel-ordre-mondial/comments") && line.includes("ERR_ABORTED")),
+    `the update aborted the first article's comments: ${aborted.join("\n")}`);
+  // Yew removes the widget's nodes on its next run.
+  await page.waitForFunction(() => document.querySelector("#spa").shadowRoot.firstElementChild.childElementCount === 0);
   assert.deepEqual(seen.violations, []);
   assert.deepEqual(seen.errors, [], "requests the widget cancels itself are no failures to report");
   await close();
@@ -256,8 +271,8 @@ test("fifty mounts and unmounts in a single-page app leave no listeners or nodes
   const { page, close } = await open("/");
   const cdp = await page.context().newCDPSession(page);
   const counters = async () => {
-    // Yew removes an unmounted widget's nodes on its next scheduler run: let it run first.
-    await page.waitForTimeout(500);
+    // Yew removes an unmounted widget's nodes on its next scheduler run: once it has.
+    await page.waitForFunction(() => window.host.shadowRoot.firstElementChild.childElementCount === 0);
     await cdp.send("HeapProfiler.collectGarbage");
     const { nodes, jsEventListeners } = await cdp.send("Memory.getDOMCounters");
     return { nodes, jsEventListeners };
@@ -286,10 +301,12 @@ test("fifty mounts and unmounts in a single-page app leave no listeners or nodes
   await close();
 });
 
-test("a WordPress site and a JSON Feed, by their mappings alone, on another origin", async () => {
+test("a WordPress site and a JSON Feed, by their mappings alone, on another origin", async (t) => {
   const login = JSON.stringify({ code: "rest_comment_login_required", message: "Sorry, you must be logged in to comment.", data: { status: 401 } });
   const replay = await startReplay([[409, "wordpress_error_duplicate.json"], [401, login], [201, "wordpress_comment_created.json"]]);
-  const { page, seen, wasm, close } = await open("/");
+  // Stopped even when an assertion fails: a replay left listening keeps the test run alive.
+  t.after(() => replay.stop());
+  const { page, seen, wasm, close } = await open("/", { clock: true });
   await page.evaluate(async (backend) => {
     const { mount } = await import("/pkg/article-widget.js");
     for (const [id, config] of [
@@ -325,7 +342,7 @@ test("a WordPress site and a JSON Feed, by their mappings alone, on another orig
     await wordpress.locator("input[name=captcha]").fill(String(solve(label)));
   };
   await answer();
-  await page.waitForTimeout(3_200);
+  await page.clock.fastForward(3_200);
   const status = wordpress.locator(".aw-form__status");
   await wordpress.locator("button[type=submit]").click();
   await wordpress.locator(".aw-form__status[data-state=error]", { hasText: "Duplicate comment detected" }).waitFor();
@@ -371,10 +388,95 @@ test("a WordPress site and a JSON Feed, by their mappings alone, on another orig
   assert.equal(await page.locator("#switched h1").count(), 1, "one article shown");
   assert.ok(wasm.includes("/pkg/article_widget_bg.wasm"), "the widget's own API had its build");
   assert.deepEqual(seen.violations, []);
-  // The two refusals are reported to the integrator, the recorded responses' images (on
-  // their sites' hosts) cannot load here, and nothing else went wrong.
-  const expected = (e) => /40[19]/.test(e) || e.includes("ERR_NAME_NOT_RESOLVED");
-  assert.ok(seen.errors.every(expected), seen.errors.join("\n"));
+  // The widget reports the two refusals to the integrator, in the console, and nothing else;
+  // the browser logs the two refused requests, and the recorded responses' images (on their
+  // sites' hosts), which cannot load here.
+  const reported = seen.errors.filter((e) => e.startsWith("article widget:"));
+  assert.deepEqual(reported, [
+    "article widget: refused with status 409: comment_duplicate: Duplicate comment detected; it looks as though you’ve already said that!",
+    "article widget: refused with status 401: rest_comment_login_required: Sorry, you must be logged in to comment.",
+  ]);
+  const logged = seen.errors.filter((e) => !reported.includes(e));
+  assert.ok(logged.every((e) => /status of 40[19]/.test(e) || e.includes("ERR_NAME_NOT_RESOLVED")), logged.join("\n"));
   await close();
-  replay.stop();
+});
+
+// The package's entry under races: attributes and calls that come while a build loads, or
+// after a mount failed, are met with the widget they describe, and nothing else.
+
+/**
+ * Inserts an `<article-widget>` with `attributes` in the standalone page's <main> (the
+ * package's entry loaded), then sets `later`, in the same task.
+ */
+async function insertElement(page, id, attributes, later = {}) {
+  await page.evaluate(async ([id, attributes, later]) => {
+    await import("/pkg/article-widget.js");
+    const element = document.createElement("article-widget");
+    element.id = id;
+    for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+    document.querySelector("main").append(element);
+    for (const [name, value] of Object.entries(later)) element.setAttribute(name, value);
+  }, [id, attributes, later]);
+  return page.locator(`#${id}`);
+}
+
+test("an <article-widget> whose mount failed mounts once its attributes are right", async () => {
+  const { page, seen, close } = await open("/");
+  const element = await insertElement(page, "late-article", { lang: "fr" });
+  await element.filter({ hasText: "the setting `article` is required" }).waitFor();
+  await element.evaluate((element) => element.setAttribute("article", "nouvel-ordre-mondial"));
+  await element.locator("h1").waitFor();
+  assert.equal(await element.evaluate((element) => element.textContent), "", "the failed mount's message is gone");
+  assert.deepEqual(seen.errors, ["article widget: the setting `article` is required and was not given"], "the failure, once");
+  await close();
+});
+
+test("an <article-widget> given its mapping just after it was inserted loads the build that reads it", async (t) => {
+  const replay = await startReplay([]);
+  t.after(() => replay.stop());
+  const { page, seen, wasm, close } = await open("/");
+  const attributes = { article: "4120", backend: replay.url + "/feed.json", lang: "en" };
+  const element = await insertElement(page, "late-mapping", attributes, { mapping: "jsonfeed" });
+  await element.locator("h1", { hasText: "BRICS summit" }).waitFor();
+  assert.ok(wasm.includes("/pkg/mappings/article_widget_bg.wasm"), wasm.join(", "));
+  assert.deepEqual(seen.errors.filter((e) => e.startsWith("article widget:") || e.includes("mapping")), []);
+  await close();
+});
+
+test("a single-page app's last call wins over an update still loading the other build", async () => {
+  const { page, seen, close } = await open("/");
+  const left = await page.evaluate(async () => {
+    const { mount } = await import("/pkg/article-widget.js");
+    const mounted = async (config) => {
+      const element = document.createElement("div");
+      document.querySelector("main").append(element);
+      const ready = new Promise((resolve) => element.addEventListener("article-widget:ready", resolve, { once: true }));
+      const handle = await mount(element, config);
+      await ready;
+      return { element, handle };
+    };
+    // Yew renders a mounted widget in microtasks: by the next task, it would be there.
+    const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+    // A mapping needs the other build, not loaded yet: the unmount comes while it loads.
+    const feed = { article: "4120", mapping: "jsonfeed", backend: "/never-asked/feed.json", lang: "en" };
+    const unmounted = await mounted({ article: "nouvel-ordre-mondial", lang: "fr" });
+    const updating = unmounted.handle.update(feed);
+    unmounted.handle.unmount();
+    await updating;
+    await unmounted.handle.update({ article: "nouvel-ordre-mondial", lang: "fr" });
+    await nextTask();
+    // Two updates in a row: the first loads the other build, the second comes back to this one.
+    const updated = await mounted({ article: "nouvel-ordre-mondial", lang: "fr" });
+    await Promise.all([updated.handle.update(feed), updated.handle.update({ article: "ashgabat-summit-central-asia", lang: "en" })]);
+    await nextTask();
+    const widgets = ({ element }) => [...element.shadowRoot.querySelectorAll(".aw-widget")].map((widget) => widget.lang);
+    return {
+      unmounted: { widgets: widgets(unmounted), requestsInFlight: unmounted.handle.requestsInFlight },
+      updated: widgets(updated),
+    };
+  });
+  assert.deepEqual(left.unmounted, { widgets: [], requestsInFlight: 0 }, "after an unmount, nothing mounts again");
+  assert.deepEqual(left.updated, ["en"], "the second update's widget alone");
+  assert.deepEqual(seen.errors, []);
+  await close();
 });
