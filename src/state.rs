@@ -5,7 +5,9 @@
 //! - the reader's text leaves the draft only when the backend has confirmed the comment;
 //! - a post is retried with the same idempotency key, challenge and answer, so that a post
 //!   which did arrive is not duplicated; editing the comment makes it a new post (new key);
-//! - only one post is on its way at a time.
+//! - only one post is on its way at a time;
+//! - the views render a thread a slice at a time ([`THREADS_PER_SLICE`] top-level threads
+//!   more at each "show more"), however many comments the backend sent in one answer.
 
 use std::rc::Rc;
 
@@ -13,9 +15,10 @@ use article_widget_core::article::{Article, RelatedStory};
 use article_widget_core::captcha::Challenge;
 use article_widget_core::comment::{validate, Comment, CommentDraft, CommentPage, CommentStatus, Field, FieldError, FieldProblem};
 use article_widget_core::error::{CaptchaRefusal, LoadError, PostError};
+use article_widget_core::thread;
 use yew::Reducible;
 
-use crate::backend::{NewComment, Order};
+use crate::backend::{NewComment, Order, NATIVE_PAGE_SIZE};
 
 /// Something fetched: on its way, here, or failed with the reason.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,7 +41,14 @@ pub enum Section {
     Comments,
 }
 
-/// The comments received so far, in page order.
+/// Top-level threads (each with all its replies) that the views render first, and then more
+/// at each "show more". A backend may send thousands of comments in one answer (comment
+/// servers that do not page): rendered at once, they would hold the page for a second or
+/// more; a slice renders in one short task. As many as a page of the widget's own API, so
+/// that its first screen is what it was and each of its pages is one slice.
+pub const THREADS_PER_SLICE: usize = NATIVE_PAGE_SIZE;
+
+/// The comments received so far, in page order, and how many of their threads are shown.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Thread {
     /// Each comment shared, so that a new page or a posted comment copies pointers, not texts.
@@ -47,6 +57,36 @@ pub struct Thread {
     pub next: Option<String>,
     /// When the first page arrived, in unix seconds: "3 minutes ago" is relative to it.
     pub now: i64,
+    /// How many top-level threads of [`thread::build`]'s arrangement the views render: the
+    /// others were received but wait for "show more", which reveals them without a request.
+    /// It may exceed the threads there are.
+    pub shown: usize,
+}
+
+impl Thread {
+    /// How many top-level threads the comments received make.
+    fn threads(&self) -> usize {
+        thread::build(&self.comments).len()
+    }
+
+    /// Adds a comment the reader posted. A new thread goes right after the threads shown,
+    /// before those still hidden, and is shown; a reply goes under its parent.
+    fn add_posted(&mut self, comment: Comment) {
+        let is_reply = comment.parent.as_ref().is_some_and(|parent| self.comments.iter().any(|c| &c.id == parent));
+        let mut comments = self.comments.to_vec();
+        if is_reply {
+            comments.push(Rc::new(comment));
+        } else {
+            let threads = thread::build(&self.comments);
+            let first_hidden = threads.get(self.shown).map(|entry| entry.comment.id.as_str());
+            let at = first_hidden.and_then(|id| comments.iter().position(|c| c.id == id)).unwrap_or(comments.len());
+            if self.shown <= threads.len() {
+                self.shown += 1;
+            }
+            comments.insert(at, Rc::new(comment));
+        }
+        self.comments = comments.into();
+    }
 }
 
 /// Loading the next page of a thread.
@@ -260,10 +300,14 @@ impl WidgetState {
                     total: page.total,
                     next: page.next,
                     now,
+                    shown: THREADS_PER_SLICE,
                 }));
             }
             Action::MoreLoaded(Ok(page)) => {
                 if let Remote::Ready(thread) = &mut self.thread {
+                    // Every thread received was shown before this page was asked for: the
+                    // page's first slice joins them.
+                    thread.shown = thread.threads() + THREADS_PER_SLICE;
                     let mut known: Vec<&str> = thread.comments.iter().map(|c| c.id.as_str()).collect();
                     known.sort_unstable();
                     // A comment posted meanwhile can shift pages: never show one twice.
@@ -287,9 +331,13 @@ impl WidgetState {
             Action::Retry(Section::Comments) => self.reload_thread(),
             Action::ShowComments => self.comments_visible = true,
             Action::LoadMore => {
-                if matches!(&self.thread, Remote::Ready(t) if t.next.is_some()) && self.more != More::Loading {
-                    self.more = More::Loading;
-                    self.more_attempt += 1;
+                if let Remote::Ready(thread) = &mut self.thread {
+                    if thread.shown < thread.threads() {
+                        thread.shown += THREADS_PER_SLICE; // received already: no request
+                    } else if thread.next.is_some() && self.more != More::Loading {
+                        self.more = More::Loading;
+                        self.more_attempt += 1;
+                    }
                 }
             }
             Action::SetOrder(order) => {
@@ -417,7 +465,7 @@ impl WidgetState {
                     self.own_pending.push(comment);
                 } else if let Remote::Ready(thread) = &mut self.thread {
                     if !thread.comments.iter().any(|c| c.id == comment.id) {
-                        thread.comments = thread.comments.iter().cloned().chain([Rc::new(comment)]).collect();
+                        thread.add_posted(comment);
                         thread.total += 1;
                     }
                 }
@@ -608,6 +656,75 @@ mod tests {
         let ids: Vec<&str> = thread.comments.iter().map(|c| c.id.as_str()).collect();
         assert_eq!((ids, thread.next.clone()), (vec!["1", "2", "3"], None));
         assert_eq!(state.clone().reduce(Action::LoadMore).more_attempt, 1, "no next page: nothing to load");
+    }
+
+    /// `size` comments, every third a reply to the one before, as in the benchmark's threads;
+    /// ids are their indexes.
+    fn thread_page(size: usize, next: Option<&str>) -> CommentPage {
+        let comments = (0..size)
+            .map(|i| Comment { parent: (i % 3 == 2).then(|| (i - 1).to_string()), ..comment(&i.to_string(), CommentStatus::Published) })
+            .collect();
+        CommentPage { total: size as u64, comments, next: next.map(Into::into) }
+    }
+
+    fn loaded(page: CommentPage) -> Rc<WidgetState> {
+        Rc::new(WidgetState::default()).reduce(Action::ThreadLoaded { result: Ok(page), now: 0 })
+    }
+
+    fn ready(state: &WidgetState) -> &Thread {
+        let Remote::Ready(thread) = &state.thread else { panic!("no thread") };
+        thread
+    }
+
+    /// The ids of the top-level threads the views render, as they render them.
+    fn rendered_roots(thread: &Thread) -> Vec<String> {
+        thread::build(&thread.comments).iter().take(thread.shown).map(|entry| entry.comment.id.clone()).collect()
+    }
+
+    #[test]
+    fn a_thread_sent_whole_in_one_answer_is_rendered_a_slice_at_a_time_without_requests() {
+        let state = loaded(thread_page(5_000, None));
+        let thread = ready(&state);
+        assert_eq!((thread.comments.len(), thread::build(&thread.comments).len()), (5_000, 3_334));
+        let first = rendered_roots(thread);
+        assert_eq!(first.len(), THREADS_PER_SLICE, "only the first slice is rendered");
+        assert_eq!((first[0].as_str(), first[19].as_str()), ("0", "28"));
+
+        let state = state.reduce(Action::LoadMore);
+        assert_eq!(rendered_roots(ready(&state)).len(), 2 * THREADS_PER_SLICE, "one slice more");
+        assert_eq!((state.more_attempt, state.more.clone()), (0, More::Idle), "revealed without a request");
+    }
+
+    #[test]
+    fn a_next_page_is_asked_for_once_every_thread_received_is_shown_and_adds_one_slice() {
+        let state = loaded(thread_page(45, Some("c"))); // 30 threads
+        let state = state.reduce(Action::LoadMore);
+        assert_eq!((ready(&state).shown, state.more_attempt), (40, 0), "the threads received first");
+        let state = state.reduce(Action::LoadMore);
+        assert_eq!((state.more.clone(), state.more_attempt), (More::Loading, 1));
+        let mut next = thread_page(90, None); // 30 more threads
+        next.comments.drain(..45);
+        let state = state.reduce(Action::MoreLoaded(Ok(next)));
+        assert_eq!(rendered_roots(ready(&state)).len(), 30 + THREADS_PER_SLICE);
+        let state = state.reduce(Action::LoadMore);
+        assert_eq!(rendered_roots(ready(&state)).len(), 60, "the rest of that page");
+        let state = state.reduce(Action::LoadMore);
+        assert_eq!((rendered_roots(ready(&state)).len(), state.more_attempt), (60, 1), "nothing more to show or ask for");
+    }
+
+    #[test]
+    fn a_comment_posted_while_threads_are_hidden_is_shown_after_those_shown() {
+        let sent = |state: Rc<WidgetState>| submit(state.reduce(Action::ChallengeLoaded { result: Ok(signed(7)), shown_at: 0.0 }), 10_000.0, "k");
+        let mut state = ready_to_send(signed(7)).reduce(Action::ThreadLoaded { result: Ok(thread_page(90, None)), now: 0 });
+        state = sent(state).reduce(Action::Posted(Ok(comment("new", CommentStatus::Published))));
+        let roots = rendered_roots(ready(&state));
+        assert_eq!((roots.len(), roots[19].as_str(), roots[20].as_str()), (21, "28", "new"), "a new thread, shown");
+        assert_eq!(thread::build(&ready(&state).comments)[21].comment.id, "30", "before the hidden ones");
+
+        let reply = Comment { parent: Some("0".into()), ..comment("reply", CommentStatus::Published) };
+        state = sent(state).reduce(Action::Posted(Ok(reply)));
+        let threads = thread::build(&ready(&state).comments);
+        assert_eq!((ready(&state).shown, threads[0].replies.last().map(|r| r.comment.id.as_str())), (21, Some("reply")));
     }
 
     #[test]

@@ -51,8 +51,9 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
         }
         nothing_to_undo()
     });
+    // The comments shown change with the comments received and with the threads revealed.
     let comments_shown = match &state.thread {
-        Remote::Ready(thread) => Some(thread.comments.len()),
+        Remote::Ready(thread) => Some((thread.comments.len(), thread.shown)),
         _ => None,
     };
     let platform = services.platform.clone();
