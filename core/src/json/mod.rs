@@ -196,7 +196,8 @@ impl<'a> Node<'a> {
     pub fn at(&self, pointer: &str) -> Node<'a> {
         let mut node = self.clone();
         for token in pointer.split('/').skip(1) {
-            let key = token.replace("~1", "/").replace("~0", "~");
+            // Read once per field of every item: most tokens escape nothing.
+            let key: std::borrow::Cow<str> = if token.contains('~') { token.replace("~1", "/").replace("~0", "~").into() } else { token.into() };
             node = match node.value {
                 Some(Value::Array(items)) => Node {
                     value: key.parse::<usize>().ok().and_then(|index| items.get(index)),
