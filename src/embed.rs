@@ -64,8 +64,7 @@ impl WidgetHandle {
     pub fn update(&mut self, config: JsValue) -> Result<(), JsError> {
         let config = config_from_js(&config).map_err(|e| report(&self.host, &e))?;
         self.unmount();
-        let transport = Rc::new(FetchTransport::default());
-        *self = mount_with(self.host.clone(), &config, Some(transport.clone()), transport, Rc::new(BrowserPlatform));
+        *self = mount_in_browser(self.host.clone(), &config);
         Ok(())
     }
 
@@ -91,8 +90,7 @@ impl WidgetHandle {
 #[wasm_bindgen]
 pub fn mount(host: HtmlElement, config: JsValue) -> Result<WidgetHandle, JsError> {
     let config = config_from_js(&config).map_err(|e| report(&host, &e))?;
-    let transport = Rc::new(FetchTransport::default());
-    Ok(mount_with(host, &config, Some(transport.clone()), transport, Rc::new(BrowserPlatform)))
+    Ok(mount_in_browser(host, &config))
 }
 
 /// Mounts a widget in `host`, configured by its attributes: `article`, `backend`, … on an
@@ -102,8 +100,7 @@ pub fn mount_element(host: HtmlElement) -> Result<WidgetHandle, JsError> {
     let prefix = if host.tag_name() == CUSTOM_ELEMENT { "" } else { "data-" };
     let attribute = |name: &str| host.get_attribute(&format!("{prefix}{name}"));
     let config = Config::from_attributes(attribute, page_element_text).map_err(|e| report(&host, &e))?;
-    let transport = Rc::new(FetchTransport::default());
-    Ok(mount_with(host, &config, Some(transport.clone()), transport, Rc::new(BrowserPlatform)))
+    Ok(mount_in_browser(host, &config))
 }
 
 /// Mounts a widget in every element marked `data-article-widget` on the page.
@@ -115,6 +112,13 @@ pub fn mount_all() -> Vec<WidgetHandle> {
         .filter_map(|i| elements.item(i)?.dyn_into::<HtmlElement>().ok())
         .filter_map(|host| mount_element(host).ok())
         .collect()
+}
+
+/// Mounts a widget with the browser's `fetch` and platform.
+fn mount_in_browser(host: HtmlElement, config: &Config) -> WidgetHandle {
+    let platform: Rc<dyn Platform> = Rc::new(BrowserPlatform);
+    let transport = Rc::new(FetchTransport::new(platform.clone()));
+    mount_with(host, config, Some(transport.clone()), transport, platform)
 }
 
 /// Mounts a widget with a given transport and platform: the browser's, or fakes in tests.

@@ -1,6 +1,7 @@
-//! What the widget needs from its surroundings besides the network: the time, randomness and
-//! a little storage. The browser provides them in the widget; tests and server rendering
-//! can provide others. Views reach them only from effects and callbacks.
+//! What the widget needs from its surroundings besides the network: the time, timers,
+//! randomness and a little storage. The browser provides them in the widget; tests and
+//! server rendering can provide others, so that a test drives time rather than waits for it.
+//! Views reach them only from effects and callbacks.
 
 use std::rc::Rc;
 
@@ -19,6 +20,33 @@ pub trait Platform {
     /// Notes on the browser's performance timeline (`performance.mark`) that `name` just
     /// happened, so that benchmarks (`bench/`) can time what readers see; elsewhere nothing.
     fn mark(&self, _name: &str) {}
+    /// Calls `callback` once, `ms` milliseconds from now, unless the returned [`Timer`] is
+    /// dropped first. With 0, the callback runs in the next task, never in the current one.
+    fn schedule(&self, ms: u32, callback: Box<dyn FnOnce()>) -> Timer;
+}
+
+/// A callback waiting for its time ([`Platform::schedule`]); dropping the timer cancels the
+/// callback if it has not run yet, so that an effect's clean-up or an ended request leaves
+/// nothing to fire.
+#[must_use = "dropping a timer cancels its callback"]
+pub struct Timer {
+    cancel: Option<Box<dyn FnOnce()>>,
+}
+
+impl Timer {
+    /// A timer that `cancel` stops; a platform calls it at most once, after which the
+    /// callback must not run.
+    pub fn new(cancel: impl FnOnce() + 'static) -> Timer {
+        Timer { cancel: Some(Box::new(cancel)) }
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        if let Some(cancel) = self.cancel.take() {
+            cancel();
+        }
+    }
 }
 
 /// Marked once the article is in the DOM; the next frame paints it.
@@ -59,9 +87,11 @@ pub use browser::BrowserPlatform;
 
 #[cfg(target_arch = "wasm32")]
 mod browser {
-    use super::Platform;
+    use gloo_timers::callback::Timeout;
 
-    /// `Date.now()`, `crypto.getRandomValues` and `localStorage`.
+    use super::{Platform, Timer};
+
+    /// `Date.now()`, `setTimeout`, `crypto.getRandomValues` and `localStorage`.
     #[derive(Default)]
     pub struct BrowserPlatform;
 
@@ -108,6 +138,12 @@ mod browser {
             if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
                 let _ = performance.mark(name);
             }
+        }
+
+        fn schedule(&self, ms: u32, callback: Box<dyn FnOnce()>) -> Timer {
+            // Dropping a `Timeout` clears it.
+            let timeout = Timeout::new(ms, callback);
+            Timer::new(move || drop(timeout))
         }
     }
 }

@@ -173,7 +173,7 @@ impl Default for Form {
 
 /// How long the widget waits for the article before it shows placeholders: about the
 /// longest wait that still feels immediate, so placeholders appear only when they help.
-pub const PLACEHOLDER_DELAY_MS: u64 = 300;
+pub const PLACEHOLDER_DELAY_MS: u32 = 300;
 
 #[derive(Clone, Debug)]
 pub struct WidgetState {

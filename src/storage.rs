@@ -72,6 +72,9 @@ mod tests {
         fn remove(&self, key: &str) {
             self.0.borrow_mut().remove(key);
         }
+        fn schedule(&self, _ms: u32, _callback: Box<dyn FnOnce()>) -> crate::platform::Timer {
+            unreachable!("storage sets no timer")
+        }
     }
 
     #[test]

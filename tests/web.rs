@@ -1,23 +1,30 @@
 //! The widget in headless Chromium: a fresh element per test, fakes for the network and the
 //! platform behind the real backend adapter, and real DOM events.
+//!
+//! Time is the test's: the fake platform's clock moves only when a test advances it, and
+//! runs the timers then due. A test waits only for events (Yew's renders, the fake
+//! network's answers, an observer's report), never for a set time, so that what must not
+//! happen is asserted once the test has driven time past the moment it would have.
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::time::Duration;
 
 use article_widget::backend::{HttpRequest, HttpResponse, LocalFuture, Method, Transport};
 use article_widget::config::{Api, CommentsLoading, Config, NativeEndpoints};
 use article_widget::core::captcha::Puzzle;
 use article_widget::core::error::{LoadError, Problem};
 use article_widget::embed::{self, WidgetHandle};
-use article_widget::platform::{Platform, COMMENTS_RENDERED};
-use gloo_timers::future::sleep;
+use article_widget::platform::{Platform, Timer, COMMENTS_RENDERED};
+use article_widget::state::PLACEHOLDER_DELAY_MS;
+use gloo_timers::future::TimeoutFuture;
 use serde_json::{json, Value};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement, InputEvent, InputEventInit};
+use yew::platform::pinned::oneshot;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -33,14 +40,15 @@ const CAPTCHA: &str = "/api/captcha";
 const CAPTCHA_SEED: u64 = 1_234_567;
 
 /// Answers "METHOD path" from a table that a test may change; an unknown one gets no
-/// response. Each answer comes after a short delay, as over a network. Records requests.
-/// Relative URLs are on [`ORIGIN`].
+/// response. Each answer comes in a later task, as over a network, or when the test releases
+/// its route. Records requests. Relative URLs are on [`ORIGIN`].
 #[derive(Default)]
 struct FakeTransport {
     answers: RefCell<HashMap<String, HttpResponse>>,
     sent: RefCell<Vec<HttpRequest>>,
-    /// Routes whose answers wait until released, as over a slow network.
-    held: Rc<RefCell<Vec<String>>>,
+    /// Routes whose answers wait until released, as over a slow network, with what
+    /// releases each request waiting.
+    held: RefCell<HashMap<String, Vec<oneshot::Sender<()>>>>,
 }
 
 impl FakeTransport {
@@ -78,12 +86,16 @@ impl FakeTransport {
         self.answers.borrow_mut().remove(route);
     }
 
+    /// Requests for `route` from now on wait for [`FakeTransport::release`].
     fn hold(&self, route: &str) {
-        self.held.borrow_mut().push(route.to_owned());
+        self.held.borrow_mut().insert(route.to_owned(), Vec::new());
     }
 
+    /// Lets the requests held for `route` have their answers; later ones are not held.
     fn release(&self, route: &str) {
-        self.held.borrow_mut().retain(|held| held != route);
+        for waiting in self.held.borrow_mut().remove(route).into_iter().flatten() {
+            let _ = waiting.send(());
+        }
     }
 
     fn posts(&self) -> Vec<HttpRequest> {
@@ -101,11 +113,16 @@ impl Transport for FakeTransport {
         };
         let answer = self.answers.borrow().get(&route).cloned();
         self.sent.borrow_mut().push(request);
-        let held = self.held.clone();
+        let release = self.held.borrow_mut().get_mut(&route).map(|waiting| {
+            let (sender, receiver) = oneshot::channel();
+            waiting.push(sender);
+            receiver
+        });
         Box::pin(async move {
-            sleep(Duration::from_millis(20)).await;
-            while held.borrow().contains(&route) {
-                sleep(Duration::from_millis(10)).await;
+            match release {
+                // Released, or the fake is gone with its widget: nobody hears the answer then.
+                Some(release) => drop(release.await),
+                None => next_task().await,
             }
             match answer {
                 Some(response) => Ok((absolute, response)),
@@ -115,14 +132,24 @@ impl Transport for FakeTransport {
     }
 }
 
-/// A clock the test moves, predictable randomness, storage in memory, and the performance
-/// marks set.
+/// A clock the test moves, with the timers set on it; predictable randomness, storage in
+/// memory, and the performance marks set.
 #[derive(Default)]
 struct FakePlatform {
     now_ms: Cell<f64>,
+    timers: Rc<RefCell<Vec<Scheduled>>>,
+    timers_set: Cell<u64>,
     counter: Cell<u64>,
     storage: RefCell<HashMap<String, String>>,
     marks: RefCell<Vec<String>>,
+}
+
+/// A callback waiting for the fake clock.
+struct Scheduled {
+    /// In the order the timers were set: of two due at once, the first set runs first.
+    id: u64,
+    due_ms: f64,
+    callback: Box<dyn FnOnce()>,
 }
 
 impl FakePlatform {
@@ -132,8 +159,31 @@ impl FakePlatform {
         Rc::new(platform)
     }
 
-    fn wait(&self, ms: f64) {
-        self.now_ms.set(self.now_ms.get() + ms);
+    /// Moves the clock `ms` forward, running each timer due by then at its time, in order;
+    /// `advance(0.0)` runs what was set for the next task.
+    fn advance(&self, ms: f64) {
+        let end = self.now_ms.get() + ms;
+        loop {
+            let due = {
+                let mut timers = self.timers.borrow_mut();
+                let next = timers
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, timer)| timer.due_ms <= end)
+                    .min_by(|(_, a), (_, b)| a.due_ms.total_cmp(&b.due_ms).then(a.id.cmp(&b.id)))
+                    .map(|(index, _)| index);
+                next.map(|index| timers.remove(index))
+            };
+            let Some(timer) = due else { break };
+            self.now_ms.set(timer.due_ms.max(self.now_ms.get()));
+            (timer.callback)();
+        }
+        self.now_ms.set(end);
+    }
+
+    /// The timers still set, as the milliseconds each has left.
+    fn timers_left(&self) -> Vec<f64> {
+        self.timers.borrow().iter().map(|timer| timer.due_ms - self.now_ms.get()).collect()
     }
 }
 
@@ -156,6 +206,13 @@ impl Platform for FakePlatform {
     }
     fn mark(&self, name: &str) {
         self.marks.borrow_mut().push(name.to_owned());
+    }
+    fn schedule(&self, ms: u32, callback: Box<dyn FnOnce()>) -> Timer {
+        let id = self.timers_set.get();
+        self.timers_set.set(id + 1);
+        self.timers.borrow_mut().push(Scheduled { id, due_ms: self.now_ms.get() + f64::from(ms), callback });
+        let timers = self.timers.clone();
+        Timer::new(move || timers.borrow_mut().retain(|timer| timer.id != id))
     }
 }
 
@@ -205,15 +262,46 @@ fn fresh_host() -> HtmlElement {
     host.dyn_into().unwrap()
 }
 
-/// Waits up to two seconds for `check` to give something.
+/// The browser's next task: what was queued before it (Yew's renders, answers of the fake
+/// network, observers' reports) has run.
+async fn next_task() {
+    TimeoutFuture::new(0).await;
+}
+
+/// Once Yew has rendered every change dispatched so far and run the effects that follow.
+async fn rendered() {
+    yew::scheduler::flush().await;
+}
+
+/// Checks after each task until `check` gives something; fails after five seconds of real
+/// time, which only bound a test that would otherwise hang.
 async fn until<T>(what: impl Fn() -> String, check: impl Fn() -> Option<T>) -> T {
-    for _ in 0..200 {
+    let give_up_at = js_sys::Date::now() + 5_000.0;
+    loop {
         if let Some(found) = check() {
             return found;
         }
-        sleep(Duration::from_millis(10)).await;
+        assert!(js_sys::Date::now() < give_up_at, "waited in vain for {}", what());
+        next_task().await;
     }
-    panic!("waited in vain for {}", what());
+}
+
+/// Whether `element` is within a screen of the viewport, as the browser first reports it to
+/// a new observer. Observers watching it already, such as the widget's, have had their
+/// report by then.
+async fn near_the_viewport(element: &Element) -> bool {
+    let report = js_sys::Promise::new(&mut |resolve, _| {
+        let element = element.clone();
+        let on_report = Closure::once_into_js(move |entries: js_sys::Array, observer: web_sys::IntersectionObserver| {
+            observer.disconnect();
+            let entry: web_sys::IntersectionObserverEntry = entries.get(0).unchecked_into();
+            resolve.call1(&wasm_bindgen::JsValue::NULL, &entry.is_intersecting().into()).unwrap();
+        });
+        let options = web_sys::IntersectionObserverInit::new();
+        options.set_root_margin("100% 0px");
+        web_sys::IntersectionObserver::new_with_options(on_report.unchecked_ref(), &options).unwrap().observe(&element);
+    });
+    wasm_bindgen_futures::JsFuture::from(report).await.unwrap().as_bool().unwrap()
 }
 
 async fn eventually(what: &str, check: impl Fn() -> bool) {
@@ -289,12 +377,18 @@ async fn submit(root: &Element) {
 async fn shows_a_placeholder_then_the_seed_article_and_its_related_stories() {
     let fake = FakeTransport::seeded(page(&[], 0));
     fake.hold(ARTICLE);
-    let (mut widget, root) = mount(fake.clone(), FakePlatform::new(), "fr");
+    let platform = FakePlatform::new();
+    let (mut widget, root) = mount(fake.clone(), platform.clone(), "fr");
 
-    // Nothing at first, in case the article answers at once; placeholders once it is late.
-    sleep(Duration::from_millis(100)).await;
+    // Nothing at first, in case the article answers soon; placeholders once it is late.
+    rendered().await;
+    assert_eq!(platform.timers_left(), [f64::from(PLACEHOLDER_DELAY_MS)], "the placeholders' time is set on the platform's clock");
+    platform.advance(f64::from(PLACEHOLDER_DELAY_MS) - 1.0);
+    rendered().await;
     assert!(root.query_selector(".aw-widget *").unwrap().is_none(), "no flash of placeholders");
-    let placeholder = find(&root, ".aw-placeholder[data-section=article]").await;
+    platform.advance(1.0);
+    rendered().await;
+    let placeholder = root.query_selector(".aw-placeholder[data-section=article]").unwrap().expect("the placeholder, once due");
     assert_eq!(placeholder.get_attribute("aria-busy").as_deref(), Some("true"));
     assert!(root.query_selector("h1").unwrap().is_none());
     fake.release(ARTICLE);
@@ -331,10 +425,12 @@ async fn shows_a_placeholder_then_the_seed_article_and_its_related_stories() {
     eventually("the element is emptied", || root.child_element_count() == 0).await;
 }
 
-/// An article that answers before the placeholders are due appears without its own.
+/// An article that answers before the placeholders are due appears without its own, and
+/// the time they would have been due passes without them.
 #[wasm_bindgen_test]
 async fn a_prompt_article_appears_without_placeholders() {
-    let (_widget, root) = mount(FakeTransport::seeded(page(&[], 0)), FakePlatform::new(), "fr");
+    let platform = FakePlatform::new();
+    let (_widget, root) = mount(FakeTransport::seeded(page(&[], 0)), platform.clone(), "fr");
     let seen = Rc::new(Cell::new(false));
     let watcher = {
         let (seen, root) = (seen.clone(), root.clone());
@@ -350,6 +446,10 @@ async fn a_prompt_article_appears_without_placeholders() {
     options.set_subtree(true);
     observer.observe_with_options(&root, &options).unwrap();
     find(&root, ".aw-article h1").await;
+    rendered().await;
+    assert!(platform.timers_left().is_empty(), "the article's answer cancelled the placeholders' timer");
+    platform.advance(f64::from(PLACEHOLDER_DELAY_MS));
+    rendered().await;
     observer.disconnect();
     assert!(!seen.get(), "the article's placeholder was never shown");
 }
@@ -386,10 +486,12 @@ async fn each_failure_shows_an_error_block_whose_retry_recovers() {
         find(&root, "nav.aw-related").await;
 
         fake.answer(ARTICLE, 200, SEED);
+        fake.hold(ARTICLE);
         let retry = error.query_selector("button").unwrap().unwrap();
         assert_eq!(retry.text_content().unwrap(), "Réessayer");
         click(&retry);
         find(&root, ".aw-placeholder[data-section=article]").await;
+        fake.release(ARTICLE);
         find(&root, ".aw-article h1").await;
         assert!(root.query_selector(".aw-error").unwrap().is_none());
     }
@@ -456,7 +558,7 @@ async fn a_comment_is_posted_once_and_appears_in_place() {
     let label = find(&root, "label[for$=-captcha]").await;
     assert_eq!(label.text_content().unwrap(), format!("Question anti-robot : {}", Puzzle::from_seed(CAPTCHA_SEED).question(article_widget::core::locale::Locale::Fr)));
     fill_form(&root, "Très éclairant.").await;
-    platform.wait(5_000.0);
+    platform.advance(5_000.0);
     submit(&root).await;
     find(&root, ".aw-form__status[data-state=busy]").await;
     submit(&root).await; // a second click while sending posts nothing more
@@ -483,7 +585,7 @@ async fn a_failed_post_keeps_the_text_and_its_retry_reuses_the_key() {
     let platform = FakePlatform::new();
     let (_widget, root) = mount(fake.clone(), platform.clone(), "en");
     fill_form(&root, "Kept, whatever happens.").await;
-    platform.wait(5_000.0);
+    platform.advance(5_000.0);
 
     submit(&root).await; // no answer: network down
     let status = find(&root, ".aw-form__status[data-state=error]").await;
@@ -564,7 +666,7 @@ async fn a_wrong_answer_brings_a_new_question_and_keeps_the_text() {
     let platform = FakePlatform::new();
     let (_widget, root) = mount(fake.clone(), platform.clone(), "fr");
     fill_form(&root, "Mon avis.").await;
-    platform.wait(5_000.0);
+    platform.advance(5_000.0);
     let challenges_before = fake.sent.borrow().iter().filter(|r| r.url == CAPTCHA).count();
     submit(&root).await;
 
@@ -604,7 +706,10 @@ async fn lazy_comments_load_when_the_section_comes_near() {
     let (_widget, root) = mount_configured(&lazy, fake.clone(), FakePlatform::new());
 
     find(&root, ".aw-article h1").await;
-    sleep(Duration::from_millis(200)).await;
+    rendered().await;
+    let section = root.query_selector(".aw-comments").unwrap().unwrap();
+    assert!(!near_the_viewport(&section).await, "the section is out of sight");
+    rendered().await;
     let asked = |url: &str| fake.sent.borrow().iter().any(|r| r.url == url);
     assert!(!asked(FIRST_PAGE) && !asked(CAPTCHA), "nothing is fetched for comments out of sight");
 
@@ -629,12 +734,16 @@ async fn lazy_comments_wait_for_the_article_before_watching_the_viewport() {
     window.scroll_to_with_x_and_y(0.0, 0.0);
     // Small enough that the section sits within a screen of the top whatever the window.
     host.style().set_property("zoom", "0.25").unwrap();
-    let _widget = embed::mount_with_services(host.clone(), &lazy, fake.clone(), FakePlatform::new());
+    let platform = FakePlatform::new();
+    let _widget = embed::mount_with_services(host.clone(), &lazy, fake.clone(), platform.clone());
     let root = rendered_in(&host);
 
+    rendered().await;
+    platform.advance(f64::from(PLACEHOLDER_DELAY_MS));
     find(&root, ".aw-placeholder[data-section=article]").await;
-    find(&root, ".aw-comments").await;
-    sleep(Duration::from_millis(200)).await;
+    let section = find(&root, ".aw-comments").await;
+    assert!(near_the_viewport(&section).await, "the section is within reach of the viewport");
+    rendered().await;
     let asked = |url: &str| fake.sent.borrow().iter().any(|r| r.url == url);
     assert!(!asked(FIRST_PAGE) && !asked(CAPTCHA), "nothing is fetched for comments before the article");
 
@@ -670,7 +779,7 @@ async fn the_page_hears_when_the_widget_is_ready_and_when_a_comment_is_posted() 
     find(&root, ".aw-article h1").await;
     eventually("ready is heard", || heard.borrow().iter().any(|e| e == "article-widget:ready null")).await;
     fill_form(&root, "Bravo.").await;
-    platform.wait(5_000.0);
+    platform.advance(5_000.0);
     submit(&root).await;
     eventually("the post is heard", || {
         heard.borrow().iter().any(|e| e == r#"article-widget:comment-posted {"id":"12","pending":true}"#)
@@ -740,7 +849,7 @@ async fn a_wordpress_site_by_its_mapping_alone_shows_the_post_and_its_comments_a
     type_into(&root, "email", "ada@example.org");
     type_into(&root, "body", "Me too.");
     type_into(&root, "captcha", &local_answer(&root));
-    platform.wait(5_000.0);
+    platform.advance(5_000.0);
     submit(&root).await;
     find(&root, ".aw-form__status[data-state=ok]").await;
     assert_eq!(texts(&root, ".aw-form__status[data-state=ok]"), ["Your comment is awaiting moderation: everyone will see it once approved."]);
@@ -762,7 +871,7 @@ async fn sections_that_wait_for_a_failed_article_step_aside_until_its_retry() {
     let (_widget, root) = mount_configured(&config, fake.clone(), FakePlatform::new());
 
     let error = find(&root, ".aw-error[data-section=article]").await;
-    sleep(Duration::from_millis(50)).await;
+    rendered().await;
     assert!(root.query_selector(".aw-skeleton, [data-section=related], .aw-comments").unwrap().is_none(), "only the article's error");
     assert_eq!(fake.sent.borrow().len(), 1, "nothing asked but the post");
 
@@ -898,13 +1007,15 @@ fn a_mapping_that_cannot_be_read_is_refused_with_the_key_at_fault() {
     script.remove();
 }
 
-/// The browser's own transport, nothing faked: a backend that cannot be reached is named by
-/// its URL with the browser's own reason, a relative URL is resolved against the page, and
-/// a request the widget lets go of ends as `Aborted`, which nobody reports.
+/// The browser's own transport, nothing faked but its clock: a backend that cannot be
+/// reached is named by its URL with the browser's own reason, a relative URL is resolved
+/// against the page, a request past its time limit says so, and a request the widget lets
+/// go of ends as `Aborted`, which nobody reports.
 #[wasm_bindgen_test]
 async fn the_fetch_transport_names_the_url_and_the_reason_of_each_failure() {
     use article_widget::backend::fetch::FetchTransport;
-    let transport = FetchTransport::default();
+    let platform = FakePlatform::new();
+    let transport = FetchTransport::new(platform.clone());
 
     // Nothing listens on port 9 of loopback: the connection is refused.
     let unreachable = "http://127.0.0.1:9/api/articles/x";
@@ -917,9 +1028,19 @@ async fn the_fetch_transport_names_the_url_and_the_reason_of_each_failure() {
     assert_eq!(url, format!("{origin}/no-such-file.json"));
     assert_eq!(response.status, 404);
 
+    assert!(platform.timers_left().is_empty(), "an answered request's time limit is cancelled");
+
+    // The time limit runs on the platform's clock: 15 s pass when the test says so.
+    let pending = transport.send(HttpRequest::get("no-such-file.json"));
+    assert_eq!(platform.timers_left(), [15_000.0]);
+    platform.advance(15_000.0);
+    let late = LoadError { url: format!("{origin}/no-such-file.json"), problem: Problem::Timeout { seconds: 15 } };
+    assert_eq!(pending.await.unwrap_err(), late);
+
     let pending = transport.send(HttpRequest::get("no-such-file.json"));
     assert_eq!(transport.in_flight(), 1);
     transport.abort_all();
     assert_eq!(pending.await.unwrap_err().problem, Problem::Aborted);
     assert_eq!(transport.in_flight(), 0, "an ended request leaves the set");
+    assert!(platform.timers_left().is_empty(), "nor does its time limit stay");
 }

@@ -1,15 +1,15 @@
-//! The browser's `fetch`, as a [`Transport`], with a time limit.
+//! The browser's `fetch`, as a [`Transport`], with a time limit on the platform's clock.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use article_widget_core::error::{LoadError, Problem};
-use gloo_timers::callback::Timeout;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestInit, Response};
 
 use super::{HttpRequest, HttpResponse, LocalFuture, Method, Transport};
+use crate::platform::Platform;
 
 /// How long a request may take before the reader is told: long enough for a slow mobile
 /// network, short enough that nobody waits on a dead server.
@@ -18,8 +18,9 @@ const TIMEOUT_SECONDS: u32 = 15;
 /// Sends with the default credentials policy (same-origin cookies only), so that a backend
 /// on another origin never receives the reader's cookies. Keeps the requests on their way,
 /// so that an unmounted widget leaves none behind ([`FetchTransport::abort_all`]).
-#[derive(Default)]
 pub struct FetchTransport {
+    /// Whose timers time the requests (a test's clock in tests).
+    platform: Rc<dyn Platform>,
     in_flight: Rc<RefCell<Vec<(u64, AbortController)>>>,
     next_id: Cell<u64>,
     /// Set once the widget let its requests go: what ends then is not a failure.
@@ -27,6 +28,10 @@ pub struct FetchTransport {
 }
 
 impl FetchTransport {
+    pub fn new(platform: Rc<dyn Platform>) -> FetchTransport {
+        FetchTransport { platform, in_flight: Rc::default(), next_id: Cell::new(0), released: Rc::default() }
+    }
+
     /// Aborts every request on its way; their futures end with [`Problem::Aborted`], which
     /// nobody reports.
     pub fn abort_all(&self) {
@@ -64,19 +69,21 @@ impl Transport for FetchTransport {
             self.in_flight.borrow_mut().push((id, controller.clone()));
             InFlight { set: self.in_flight.clone(), id }
         });
+        // The time limit runs from the request, and ends with its future however it ends.
+        let timed_out = Rc::new(Cell::new(false));
+        let timer = controller.as_ref().ok().map(|controller| {
+            let (controller, timed_out) = (controller.clone(), timed_out.clone());
+            let expire = move || {
+                timed_out.set(true);
+                controller.abort();
+            };
+            self.platform.schedule(TIMEOUT_SECONDS * 1000, Box::new(expire))
+        });
         Box::pin(async move {
-            let _registration = registration;
+            let (_registration, _timer) = (registration, timer);
             let failed = |problem| LoadError { url: url.clone(), problem };
             let network = |detail: String| failed(Problem::Network { detail });
             let controller = controller.map_err(|_| network("AbortController is unavailable".to_owned()))?;
-            let timed_out = Rc::new(Cell::new(false));
-            let _timer = {
-                let (controller, timed_out) = (controller.clone(), timed_out.clone());
-                Timeout::new(TIMEOUT_SECONDS * 1000, move || {
-                    timed_out.set(true);
-                    controller.abort();
-                })
-            };
             let answer = async {
                 let init = RequestInit::new();
                 init.set_method(match request.method {

@@ -2,11 +2,9 @@
 //! counter moves, and the marks and events that say what is on screen.
 
 use std::rc::Rc;
-use std::time::Duration;
 
 use article_widget_core::captcha::Challenge;
 use yew::platform::spawn_local;
-use yew::platform::time::sleep;
 use yew::prelude::*;
 
 use super::hooks::{deliver_unless_cleaned_up, nothing_to_undo, use_effect_on};
@@ -20,11 +18,13 @@ use crate::state::{Action, More, Remote, Submission, WidgetState, PLACEHOLDER_DE
 pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<WidgetState>) {
     let services = &props.services;
     // Not a request: the moment the placeholders are due, if the article is late
-    // (`WidgetState::quiet_start`).
-    let dispatcher = state.dispatcher();
-    use_effect_on(services.clone(), move || {
-        let delay: LocalFuture<()> = Box::pin(sleep(Duration::from_millis(PLACEHOLDER_DELAY_MS)));
-        deliver_unless_cleaned_up(Some(delay), move |()| dispatcher.dispatch(Action::PlaceholdersDue))
+    // (`WidgetState::quiet_start`). The article's answer ends the quiet start, and the
+    // clean-up then cancels the timer.
+    let (dispatcher, platform, quiet_start) = (state.dispatcher(), services.platform.clone(), state.quiet_start);
+    use_effect_on((services.clone(), quiet_start), move || {
+        let due = Box::new(move || dispatcher.dispatch(Action::PlaceholdersDue));
+        let timer = quiet_start.then(|| platform.schedule(PLACEHOLDER_DELAY_MS, due));
+        Box::new(move || drop(timer))
     });
 
     let (dispatcher, backend) = (state.dispatcher(), services.backend.clone());
