@@ -947,8 +947,9 @@ fn one_answer(size: usize) -> Value {
     json!({"replies": roots})
 }
 
-/// A thread sent whole shows its first slice of top-level threads, as a page of the widget's
-/// own API would, and "show more" reveals the next slice without asking the backend again.
+/// A thread sent whole is decoded in one task and its first slice of top-level threads, as
+/// many as a page of the widget's own API, rendered in the next; "show more" reveals the next
+/// slice without asking the backend again.
 #[wasm_bindgen_test]
 async fn a_thread_sent_whole_in_one_answer_is_shown_a_slice_at_a_time() {
     let fake = FakeTransport::with(&[
@@ -965,6 +966,10 @@ async fn a_thread_sent_whole_in_one_answer_is_shown_a_slice_at_a_time() {
     let (_widget, root) = mount_configured(&config, fake.clone(), platform.clone());
     let top_level = ".aw-comments > ol.aw-thread > li > .aw-comment .aw-comment__author";
 
+    // Decoded in one task, rendered in the next: the answer waits for a timer of 0 ms.
+    eventually("the decoded answer waits for the next task", || platform.timers_left().contains(&0.0)).await;
+    assert!(root.query_selector(".aw-comment").unwrap().is_none(), "nothing rendered in the task that decoded it");
+    platform.advance(0.0);
     find(&root, ".aw-thread .aw-comment").await;
     assert_eq!(texts(&root, ".aw-comments__heading"), ["5000 comments"]);
     let authors = texts(&root, top_level);

@@ -4,14 +4,24 @@
 use std::rc::Rc;
 
 use article_widget_core::captcha::Challenge;
+use article_widget_core::comment::CommentPage;
+use article_widget_core::error::LoadError;
+use yew::platform::pinned::oneshot;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::hooks::{deliver_unless_cleaned_up, nothing_to_undo, use_effect_on};
 use super::{WidgetEvent, WidgetProps};
 use crate::backend::LocalFuture;
-use crate::platform::{ARTICLE_RENDERED, COMMENTS_RENDERED};
+use crate::platform::{Platform, ARTICLE_RENDERED, COMMENTS_RENDERED};
 use crate::state::{Action, More, Remote, Submission, WidgetState, PLACEHOLDER_DELAY_MS};
+
+/// Comments in a page from which the reducer receives it in the task after the one that
+/// decoded it. Decoding takes about 25 µs a comment in the release build (README,
+/// Benchmarks: 5,000 in one answer), rendering the first slice about 50 ms: from a thousand
+/// comments on, the two could add up to a long task. Smaller pages, such as the widget's own
+/// API's, are rendered at once, with no timer in between.
+const LARGE_PAGE: usize = 1_000;
 
 /// Every request the state asks for: each effect runs when its attempt counter moves.
 #[hook]
@@ -68,20 +78,20 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
     let wanted = state.comments_visible && services.backend.has_comments() && can_ask;
     let order = state.order;
     use_effect_on((services.clone(), order, state.thread_attempt, wanted), move || {
-        let page = wanted.then(|| backend.comments(order, None));
+        let page = wanted.then(|| handed_over(platform.clone(), backend.comments(order, None)));
         deliver_unless_cleaned_up(page, move |result| {
             let now = (platform.now_ms() / 1000.0) as i64;
             dispatcher.dispatch(Action::ThreadLoaded { result, now })
         })
     });
 
-    let (dispatcher, backend) = (state.dispatcher(), services.backend.clone());
+    let (dispatcher, backend, platform) = (state.dispatcher(), services.backend.clone(), services.platform.clone());
     let cursor = match (&state.more, &state.thread) {
         (More::Loading, Remote::Ready(thread)) => thread.next.clone(),
         _ => None,
     };
     use_effect_on((services.clone(), state.more_attempt), move || {
-        let page = cursor.map(|cursor| backend.comments(order, Some(cursor)));
+        let page = cursor.map(|cursor| handed_over(platform, backend.comments(order, Some(cursor))));
         deliver_unless_cleaned_up(page, move |result| dispatcher.dispatch(Action::MoreLoaded(result)))
     });
 
@@ -122,4 +132,21 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
         }
         nothing_to_undo()
     });
+}
+
+/// A page of comments as the reducer is to receive it: a large one in the task after the one
+/// that decoded it (a timer of 0 ms), so that decoding it and rendering its first slice are
+/// two tasks, not one long one.
+fn handed_over(platform: Rc<dyn Platform>, page: LocalFuture<Result<CommentPage, LoadError>>) -> LocalFuture<Result<CommentPage, LoadError>> {
+    Box::pin(async move {
+        let result = page.await;
+        if matches!(&result, Ok(page) if page.comments.len() >= LARGE_PAGE) {
+            let (next_task, arrived) = oneshot::channel();
+            let _timer = platform.schedule(0, Box::new(move || {
+                let _ = next_task.send(());
+            }));
+            let _ = arrived.await;
+        }
+        result
+    })
 }
