@@ -354,7 +354,7 @@ function machine(browserVersion) {
 
 const oneAnswer = SELECTED.includes("one-answer");
 const folders = prepareFolders(THREAD_SIZES, oneAnswer);
-const server = await startServer({ content: folders.content, staticFolder: folders.site, args: ["--captcha-min-seconds", "0"] });
+const server = await startServer({ content: folders.content, staticFolder: folders.site });
 const browser = await launchBrowser();
 try {
   seedThreads(server.database, THREAD_SIZES, oneAnswer);
