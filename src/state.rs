@@ -73,19 +73,14 @@ impl Thread {
     /// before those still hidden, and is shown; a reply goes under its parent.
     fn add_posted(&mut self, comment: Comment) {
         let is_reply = comment.parent.as_ref().is_some_and(|parent| self.comments.iter().any(|c| &c.id == parent));
-        let mut comments = self.comments.to_vec();
-        if is_reply {
-            comments.push(Rc::new(comment));
-        } else {
-            let threads = thread::build(&self.comments);
-            let first_hidden = threads.get(self.shown).map(|entry| entry.comment.id.as_str());
-            let at = first_hidden.and_then(|id| comments.iter().position(|c| c.id == id)).unwrap_or(comments.len());
-            if self.shown <= threads.len() {
-                self.shown += 1;
-            }
-            comments.insert(at, Rc::new(comment));
+        let threads = thread::build(&self.comments);
+        let first_hidden = threads.get(self.shown).filter(|_| !is_reply);
+        let at = first_hidden.and_then(|entry| self.comments.iter().position(|c| Rc::ptr_eq(c, entry.comment))).unwrap_or(self.comments.len());
+        if !is_reply {
+            self.shown = self.shown.min(threads.len()) + 1;
         }
-        self.comments = comments.into();
+        let (before, after) = self.comments.split_at(at);
+        self.comments = before.iter().chain([&Rc::new(comment)]).chain(after).cloned().collect();
     }
 }
 

@@ -984,6 +984,13 @@ async fn a_thread_sent_whole_in_one_answer_is_shown_a_slice_at_a_time() {
     assert_eq!(texts(&root, top_level)[39], "Lecteur 58");
     assert_eq!(fake.sent.borrow().len(), requests, "revealed without a request");
     eventually("the comments are marked as shown again", || marks() == 2).await;
+
+    // A widget unmounted while its answer waits for the next task leaves no timer behind.
+    let platform = FakePlatform::new();
+    let (mut widget, _) = mount_configured(&config, fake, platform.clone());
+    eventually("the answer waits for the next task", || platform.timers_left().contains(&0.0)).await;
+    widget.unmount();
+    eventually("its timer is cancelled", || !platform.timers_left().contains(&0.0)).await;
 }
 
 #[wasm_bindgen_test]

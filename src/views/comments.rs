@@ -53,9 +53,9 @@ pub fn CommentsSection(props: &CommentsSectionProps) -> Html {
         Remote::Ready(thread) => Some(thread.comments.clone()),
         _ => None,
     };
-    let arranged = use_memo(comments, |comments| Threads(comments.as_deref().map(arrange).unwrap_or_default()));
+    let arranged = use_memo(comments, |comments| comments.as_deref().map(arrange).unwrap_or_default());
     let shown = match &state.thread {
-        Remote::Ready(thread) => &arranged.0[..thread.shown.min(arranged.0.len())],
+        Remote::Ready(thread) => &arranged[..thread.shown.min(arranged.len())],
         _ => &[],
     };
     // The form goes under the comment answered when that comment is shown; else at the end.
@@ -150,10 +150,7 @@ fn order_picker(order: Order, dispatcher: UseReducerDispatcher<WidgetState>, loc
     }
 }
 
-/// The thread arranged for the views, every top-level thread of the comments received.
-#[derive(PartialEq, Eq)]
-struct Threads(Vec<Rc<OwnedEntry>>);
-
+/// Every top-level thread of the comments received, arranged for the views.
 fn arrange(comments: &[Rc<Comment>]) -> Vec<Rc<OwnedEntry>> {
     // Owned entries for the view: the tree borrows from the comments it arranges.
     thread::build(comments).into_iter().map(|entry| Rc::new(OwnedEntry::from(entry))).collect()
@@ -163,7 +160,7 @@ fn arrange(comments: &[Rc<Comment>]) -> Vec<Rc<OwnedEntry>> {
 struct ThreadViewProps {
     thread: Thread,
     /// The thread arranged; the first `thread.shown` are rendered.
-    threads: Rc<Threads>,
+    threads: Rc<Vec<Rc<OwnedEntry>>>,
     state: StateHandle,
     locale: Locale,
     /// Whether readers can answer (a reply button under each comment).
@@ -176,7 +173,7 @@ struct ThreadViewProps {
 fn ThreadView(props: &ThreadViewProps) -> Html {
     let ThreadViewProps { thread, threads, state, locale, open, form_slot } = props;
     let m = locale.messages();
-    let entries = &threads.0;
+    let entries = &**threads;
     if entries.is_empty() {
         // Closed, the section says so instead of inviting a first comment.
         return if *open { html! { <p class="aw-comments__empty">{ m.comments_empty }</p> } } else { Html::default() };

@@ -1,19 +1,19 @@
 //! Every request the widget's state asks for, each in an effect that runs when its attempt
 //! counter moves, and the marks and events that say what is on screen.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use article_widget_core::captcha::Challenge;
 use article_widget_core::comment::CommentPage;
 use article_widget_core::error::LoadError;
-use yew::platform::pinned::oneshot;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::hooks::{deliver_unless_cleaned_up, nothing_to_undo, use_effect_on};
+use super::hooks::{deliver_unless_cleaned_up, nothing_to_undo, use_effect_on, CleanUp};
 use super::{WidgetEvent, WidgetProps};
 use crate::backend::LocalFuture;
-use crate::platform::{Platform, ARTICLE_RENDERED, COMMENTS_RENDERED};
+use crate::platform::{Platform, Timer, ARTICLE_RENDERED, COMMENTS_RENDERED};
 use crate::state::{Action, More, Remote, Submission, WidgetState, PLACEHOLDER_DELAY_MS};
 
 /// Comments in a page from which the reducer receives it in the task after the one that
@@ -78,11 +78,12 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
     let wanted = state.comments_visible && services.backend.has_comments() && can_ask;
     let order = state.order;
     use_effect_on((services.clone(), order, state.thread_attempt, wanted), move || {
-        let page = wanted.then(|| handed_over(platform.clone(), backend.comments(order, None)));
-        deliver_unless_cleaned_up(page, move |result| {
-            let now = (platform.now_ms() / 1000.0) as i64;
+        let page = wanted.then(|| backend.comments(order, None));
+        let clock = platform.clone();
+        deliver_page(page, platform, Box::new(move |result| {
+            let now = (clock.now_ms() / 1000.0) as i64;
             dispatcher.dispatch(Action::ThreadLoaded { result, now })
-        })
+        }))
     });
 
     let (dispatcher, backend, platform) = (state.dispatcher(), services.backend.clone(), services.platform.clone());
@@ -91,8 +92,8 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
         _ => None,
     };
     use_effect_on((services.clone(), state.more_attempt), move || {
-        let page = cursor.map(|cursor| handed_over(platform, backend.comments(order, Some(cursor))));
-        deliver_unless_cleaned_up(page, move |result| dispatcher.dispatch(Action::MoreLoaded(result)))
+        let page = cursor.map(|cursor| backend.comments(order, Some(cursor)));
+        deliver_page(page, platform, Box::new(move |result| dispatcher.dispatch(Action::MoreLoaded(result))))
     });
 
     let (dispatcher, backend, platform) = (state.dispatcher(), services.backend.clone(), services.platform.clone());
@@ -134,19 +135,21 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
     });
 }
 
-/// A page of comments as the reducer is to receive it: a large one in the task after the one
-/// that decoded it (a timer of 0 ms), so that decoding it and rendering its first slice are
-/// two tasks, not one long one.
-fn handed_over(platform: Rc<dyn Platform>, page: LocalFuture<Result<CommentPage, LoadError>>) -> LocalFuture<Result<CommentPage, LoadError>> {
-    Box::pin(async move {
-        let result = page.await;
+/// Hands a page of comments to `deliver` unless the effect was cleaned up first: a large one
+/// in the task after the one that decoded it (a timer of 0 ms, which the clean-up cancels),
+/// so that decoding it and rendering its first slice are two tasks, not one long one.
+fn deliver_page(page: Option<LocalFuture<Result<CommentPage, LoadError>>>, platform: Rc<dyn Platform>, deliver: Box<dyn FnOnce(Result<CommentPage, LoadError>)>) -> CleanUp {
+    let waiting: Rc<Cell<Option<Timer>>> = Rc::default();
+    let kept = waiting.clone();
+    let stop = deliver_unless_cleaned_up(page, move |result: Result<CommentPage, LoadError>| {
         if matches!(&result, Ok(page) if page.comments.len() >= LARGE_PAGE) {
-            let (next_task, arrived) = oneshot::channel();
-            let _timer = platform.schedule(0, Box::new(move || {
-                let _ = next_task.send(());
-            }));
-            let _ = arrived.await;
+            kept.set(Some(platform.schedule(0, Box::new(move || deliver(result)))));
+        } else {
+            deliver(result);
         }
-        result
+    });
+    Box::new(move || {
+        stop();
+        drop(waiting.take());
     })
 }
