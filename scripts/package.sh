@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the npm package in pkg/ with wasm-pack (--target web): two builds of the widget,
 # each wasm optimised with the wasm-opt on PATH, and the custom-element entry point that picks
-# one, its types and the publishers' README. Expects the tools of scripts/setup.sh on PATH (run through demo.sh or test.sh).
+# one, its types and the publishers' README. Expects the tools of scripts/setup.sh on PATH (run
+# through demo.sh or test.sh). AW_SHORTEN_NAMES=0 keeps wasm-bindgen's names (see build()).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/release-options.sh
@@ -14,13 +15,20 @@ build() {
   RUSTC_BOOTSTRAP=1 RUSTFLAGS="$RELEASE_RUSTFLAGS" \
     wasm-pack --quiet build --release --target web --mode no-install --out-dir "$out" --out-name article_widget --no-pack . \
     -- "${RELEASE_CARGO_OPTIONS[@]}" "$@"
+  # wasm-opt is told that the low 1 KiB of memory is unused (release-options.sh), which holds
+  # only with the stack first in memory: checked on the linked wasm, or the build fails.
+  node scripts/check-stack-first.mjs "$out/article_widget_bg.wasm"
   # --converge repeats -Oz while it still gains (0.6 KB gzip); the producers and target
   # features sections only describe the build.
   wasm-opt -Oz --converge --strip-producers --strip-target-features "${WASM_FEATURES[@]}" "${WASM_OPT_OPTIONS[@]}" \
     "$out/article_widget_bg.wasm" -o "$out/article_widget_bg.wasm"
   terser "$out/article_widget.js" --module --compress --mangle --output "$out/article_widget.js"
-  # Import and shim names without their hashes (4.6 KB gzip less).
-  node scripts/shorten-names.mjs "$out"
+  # Import and shim names without their hashes (4.6 KB gzip less). AW_SHORTEN_NAMES=0 keeps
+  # wasm-bindgen's names: to read them in a browser's stack traces, or to tell a fault of the
+  # renaming from one of the build (the size budget then fails by those 4.6 KB).
+  if [ "${AW_SHORTEN_NAMES:-1}" != 0 ]; then
+    node scripts/shorten-names.mjs "$out"
+  fi
 }
 # Two builds: the widget's own API only (what most pages load), and with the mapping language
 # and the safe-HTML converter, which the entry loads for a widget that sets `mapping`.

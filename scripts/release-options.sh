@@ -4,8 +4,8 @@
 # The standard library is rebuilt for size with panics that abort at once (no message
 # formatting): 17 KB gzip less (README "Size"). `Debug` formatting and panic locations are
 # compiled out (6 KB gzip less): the widget's messages never use `{:?}`. These are unstable
-# options of the pinned stable toolchain, enabled by RUSTC_BOOTSTRAP for this build only;
-# tests run the usual std.
+# options of the stable toolchain pinned in rust-toolchain.toml, enabled by RUSTC_BOOTSTRAP
+# for this build only; tests run the usual std.
 #
 # Reference types are off: with them on, wasm-bindgen passes JS objects through a table
 # of externrefs, whose shims cost 1.2 KB gzip more than its JS-side heap of objects.
@@ -21,7 +21,8 @@ WASM_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-s
 # - what it may assume of the widget's memory. The stack comes first in it (rustc links with
 #   --stack-first: the stack grows down from 1 MiB, the data lies above), so addresses below
 #   1 KiB are reached only by a stack a whisker from overflowing; wasm-opt may then fold
-#   small added constants into load and store offsets (0.9 KB gzip less);
+#   small added constants into load and store offsets (0.9 KB gzip less). package.sh checks
+#   that layout on each build before wasm-opt (scripts/check-stack-first.mjs);
 # - a function called from one place only is inlined there only when small. Inlined whole,
 #   such functions made the views' functions huge, with locals past the one-byte indices,
 #   and the wasm 3.7 KB gzip larger though 2.9 KB smaller raw (any limit from 5 to 30 does

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the build and the tests need, and nothing from outside the package
-# registries: Debian's chromium and chromedriver, the wasm32 target, the pinned cargo tools
+# registries: the pinned Rust release under its name (rust-toolchain.toml), Debian's chromium
+# and chromedriver, the wasm32 target, rust-src and clippy, the pinned cargo tools
 # (built from crates.io into a cache outside the repo, cargo-fuzz among them) and wasm-opt
 # from npm's binaryen.
 # Each step is skipped when the pinned version is already there, so a rerun takes seconds.
@@ -45,9 +46,38 @@ if [ "${#apt_packages[@]}" -gt 0 ]; then
     --no-install-recommends "${apt_packages[@]}" >/dev/null
 fi
 
-rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
-# The npm package's build rebuilds the standard library for size (scripts/package.sh).
-rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
+# The compiler pinned by rust-toolchain.toml, which every cargo and rustc run in the repository
+# uses. Without it, a stable toolchain of that very release serves: it is linked under the
+# pinned name, as `rustup toolchain link` links (which refuses a release's name), and nothing is
+# downloaded. RUSTUP_AUTO_INSTALL=0: asking for a missing toolchain must not download it.
+PINNED_RUST="$(sed -n 's/^channel = "\(.*\)"$/\1/p' "$AW_ROOT/rust-toolchain.toml")"
+# rust_release TOOLCHAIN: the release its rustc reports (1.95.0), or nothing.
+rust_release() { RUSTUP_AUTO_INSTALL=0 rustc "+$1" --version 2>/dev/null | awk '{ print $2 }' || true; }
+stable_release="$(rust_release stable)"
+if [ -z "$(rust_release "$PINNED_RUST")" ] && [ "$stable_release" = "$PINNED_RUST" ]; then
+  pinned_dir="${RUSTUP_HOME:-$HOME/.rustup}/toolchains/$PINNED_RUST-$(rustc +stable -vV | sed -n 's/^host: //p')"
+  if [ -e "$pinned_dir" ] && [ ! -L "$pinned_dir" ]; then
+    echo "[setup] $pinned_dir is there but does not run: remove it, or reinstall Rust $PINNED_RUST" >&2
+    exit 1
+  fi
+  log "Rust $PINNED_RUST (rust-toolchain.toml): linked to stable, the same release"
+  ln -sfn "$(rustc +stable --print sysroot)" "$pinned_dir"
+fi
+pinned_release="$(rust_release "$PINNED_RUST")"
+if [ "$pinned_release" != "$PINNED_RUST" ]; then
+  echo "[setup] rust-toolchain.toml pins Rust $PINNED_RUST, but toolchain $PINNED_RUST runs ${pinned_release:-nothing (not installed)} and stable is ${stable_release:-not installed}: install Rust $PINNED_RUST (\`rustup toolchain install $PINNED_RUST\`)" >&2
+  exit 1
+fi
+# The wasm32 target, rust-src (the npm package's build rebuilds the standard library for size,
+# scripts/package.sh) and clippy, added to the toolchain the pinned one is: rustup manages the
+# components of a linked toolchain only under its real name (stable's, for the link above).
+components_toolchain="$(basename "$(rustc "+$PINNED_RUST" --print sysroot)")"
+rustup target list --installed --toolchain "$components_toolchain" | grep -qx wasm32-unknown-unknown ||
+  rustup target add --toolchain "$components_toolchain" wasm32-unknown-unknown
+for component in rust-src clippy; do
+  rustup component list --installed --toolchain "$components_toolchain" | grep -q "^$component" ||
+    rustup component add --toolchain "$components_toolchain" "$component"
+done
 
 # cargo_tool CRATE VERSION BINARY [cargo install flags]: builds CRATE@VERSION into the cache
 # unless BINARY there already reports that version.

@@ -10,6 +10,7 @@
 // Usage: node scripts/shorten-names.mjs DIR  (DIR holds article_widget_bg.wasm and article_widget.js)
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { SECTION, readName, readU32, sections, skipImportDescription } from "./wasm-binary.mjs";
 
 const dir = process.argv[2];
 if (!dir) {
@@ -20,25 +21,13 @@ const wasmPath = join(dir, "article_widget_bg.wasm");
 const jsPath = join(dir, "article_widget.js");
 const IMPORT_MODULE = "./article_widget_bg.js";
 const SHORT_MODULE = "a";
-const IMPORT_SECTION = 2;
-const EXPORT_SECTION = 7;
 
 function fail(message) {
   console.error(`shorten-names: ${message}`);
   process.exit(1);
 }
 
-// --- Reading and writing the binary format (https://webassembly.github.io/spec/core/binary/)
-function readU32(bytes, at) {
-  let value = 0, shift = 0, byte;
-  do {
-    byte = bytes[at++];
-    value |= (byte & 0x7f) << shift;
-    shift += 7;
-  } while (byte & 0x80);
-  return [value >>> 0, at];
-}
-
+// Writing the binary format: LEB128 numbers and names.
 function u32(value) {
   const out = [];
   do {
@@ -50,32 +39,10 @@ function u32(value) {
   return Buffer.from(out);
 }
 
-function readName(bytes, at) {
-  const [length, start] = readU32(bytes, at);
-  return [bytes.subarray(start, start + length).toString("utf8"), start + length];
-}
-
 const name = (text) => {
   const encoded = Buffer.from(text, "utf8");
   return Buffer.concat([u32(encoded.length), encoded]);
 };
-
-// Skips an import's description (function, table, memory or global), returning its bytes.
-function readImportDescription(bytes, at) {
-  const start = at;
-  const kind = bytes[at++];
-  const limits = () => {
-    const flags = bytes[at++];
-    [, at] = readU32(bytes, at);
-    if (flags & 1) [, at] = readU32(bytes, at);
-  };
-  if (kind === 0) [, at] = readU32(bytes, at);
-  else if (kind === 1) { at++; limits(); }
-  else if (kind === 2) limits();
-  else if (kind === 3) at += 2;
-  else fail(`import description of unknown kind ${kind}`);
-  return [bytes.subarray(start, at), at];
-}
 
 // Short names in order: a, b, …, Z, aa, ab, … (keys and properties, where even a keyword
 // would do).
@@ -93,20 +60,18 @@ const wasm = readFileSync(wasmPath);
 let js = readFileSync(jsPath, "utf8");
 const renamedImports = new Map(); // old name -> new name
 const renamedExports = new Map();
-const sections = [wasm.subarray(0, 8)];
-let at = 8;
-while (at < wasm.length) {
-  const id = wasm[at];
-  const [size, start] = readU32(wasm, at + 1);
-  const end = start + size;
-  if (id === IMPORT_SECTION) {
+const output = [wasm.subarray(0, 8)];
+for (const { id, at, start, end } of sections(wasm)) {
+  if (id === SECTION.import) {
     let [count, p] = readU32(wasm, start);
     const body = [u32(count)];
     for (let i = 0; i < count; i++) {
-      let module, field, description;
+      let module, field;
       [module, p] = readName(wasm, p);
       [field, p] = readName(wasm, p);
-      [description, p] = readImportDescription(wasm, p);
+      const descriptionStart = p;
+      [, p] = skipImportDescription(wasm, p);
+      const description = wasm.subarray(descriptionStart, p);
       if (module === IMPORT_MODULE) {
         const short = shortName(renamedImports.size);
         renamedImports.set(field, short);
@@ -116,8 +81,8 @@ while (at < wasm.length) {
       }
     }
     const content = Buffer.concat(body);
-    sections.push(Buffer.from([id]), u32(content.length), content);
-  } else if (id === EXPORT_SECTION) {
+    output.push(Buffer.from([id]), u32(content.length), content);
+  } else if (id === SECTION.export) {
     let [count, p] = readU32(wasm, start);
     const body = [u32(count)];
     for (let i = 0; i < count; i++) {
@@ -126,18 +91,18 @@ while (at < wasm.length) {
       const kind = wasm[p++];
       let index;
       [index, p] = readU32(wasm, p);
-      // Only the closure shims carry a hash; the others (`mount`, `memory`, …) are short
-      // and some are also words of the bindings' own API.
-      const short = /^wasm_bindgen_[0-9a-f]{16}_/.test(field) ? `_${shortName(renamedExports.size)}` : null;
+      // Only the closure shims carry a hash (wasm-bindgen's crate hash, in hex without its
+      // leading zeros: up to 16 digits); the others (`mount`, `memory`, …) are short and some
+      // are also words of the bindings' own API.
+      const short = /^wasm_bindgen_[0-9a-f]{1,16}_/.test(field) ? `_${shortName(renamedExports.size)}` : null;
       if (short) renamedExports.set(field, short);
       body.push(name(short ?? field), Buffer.from([kind]), u32(index));
     }
     const content = Buffer.concat(body);
-    sections.push(Buffer.from([id]), u32(content.length), content);
+    output.push(Buffer.from([id]), u32(content.length), content);
   } else {
-    sections.push(wasm.subarray(at, end));
+    output.push(wasm.subarray(at, end));
   }
-  at = end;
 }
 
 // The bindings: each import is a key of the imports object (`name:function(…){…}`), the
@@ -161,6 +126,6 @@ for (const [old, short] of renamedExports) {
   js = js.replace(use, `.${short}`);
 }
 
-writeFileSync(wasmPath, Buffer.concat(sections));
+writeFileSync(wasmPath, Buffer.concat(output));
 writeFileSync(jsPath, js);
 console.log(`[shorten-names] ${dir}: ${renamedImports.size} imports and ${renamedExports.size} exports renamed`);

@@ -10,9 +10,11 @@
 #   scripts/wordpress.sh record   makes the site anew and records its answers to the widget's
 #                                 requests in core/tests/fixtures/wordpress-real/ (record.mjs)
 #
-# Idempotent and quiet (logs in the state folder); runs as root. Everything it writes is in
-# AW_WORDPRESS_STATE (/tmp/aw-wordpress), but Debian's site configuration, which the package
-# reads from /etc/wordpress/config-127.0.0.1.php. No systemd: the servers are started here.
+# Idempotent and quiet (logs in the state folder); runs as root (through sudo otherwise).
+# Everything it writes is in AW_WORDPRESS_STATE (/tmp/aw-wordpress), but Debian's site
+# configuration, which the package reads from /etc/wordpress/config-127.0.0.1.php. The site
+# listens on AW_WORDPRESS_PORT (8790). No systemd: the servers are started here, and left
+# running for the next start to find.
 set -euo pipefail
 
 AW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,7 +30,10 @@ export AW_WORDPRESS_URL="$URL" AW_WORDPRESS_UPLOADS="$STATE/uploads" AW_ROOT
 
 log() { printf '[wordpress] %s\n' "$*" >&2; }
 fail() { log "$*"; exit 1; }
-[ "$(id -u)" -eq 0 ] || fail "run as root: it installs packages and starts MariaDB as its own user"
+# Root installs the packages, writes Debian's configuration and starts MariaDB as its own user.
+if [ "$(id -u)" -ne 0 ]; then
+  exec sudo --preserve-env=AW_WORDPRESS_STATE,AW_WORDPRESS_PORT "$0" "$@"
+fi
 
 # pid_alive FILE: whether the process whose id FILE holds is running.
 pid_alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::rc::Rc;
 
+use article_widget_core::datetime::parse_offset;
 use article_widget_core::error::{LoadError, Problem};
 use article_widget_core::json::{self, Node, Value};
 #[cfg(feature = "mappings")]
@@ -30,6 +31,39 @@ pub struct Config {
     /// The reader's language as the publisher sets it; else the page's, else the browser's.
     pub lang: Option<String>,
     pub comments_loading: CommentsLoading,
+    /// Where dates are shown when the backend does not give the site's offset; else the
+    /// reader's own zone.
+    pub timezone: Option<TimeZone>,
+}
+
+/// A time zone as a publisher sets it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TimeZone {
+    /// A fixed offset, in minutes east of UTC: `+02:00`.
+    Offset(i16),
+    /// An IANA zone (`Europe/Paris`), whose offset at each moment the platform knows.
+    Named(String),
+}
+
+/// What the `timezone` setting takes.
+const TIMEZONE_EXPECTED: &str = "an IANA time zone such as `Europe/Paris`, `UTC`, or an offset such as `+02:00`";
+
+impl TimeZone {
+    /// An offset as RFC 3339 writes it, or a name shaped like the IANA database's (`UTC`,
+    /// `Europe/Paris`: parts of letters, digits, `_`, `-` and `+`, each starting with a
+    /// letter, separated by `/`), which only the browser can say exists
+    /// ([`Config::check_time_zone`]).
+    fn parse(text: &str) -> Option<TimeZone> {
+        let b = text.as_bytes();
+        if matches!(b.first(), Some(b'+' | b'-')) {
+            return parse_offset(text).map(TimeZone::Offset);
+        }
+        let part_starts = |i: usize| i == 0 || b[i - 1] == b'/';
+        let shaped = b.iter().enumerate().all(|(i, &c)| {
+            if part_starts(i) { c.is_ascii_alphabetic() } else { c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'+' | b'/') }
+        });
+        (shaped && b.len() <= 64 && b.last() != Some(&b'/')).then(|| TimeZone::Named(text.to_owned()))
+    }
 }
 
 /// Which kind of API the widget reads.
@@ -109,6 +143,7 @@ struct Given {
     backend: Option<String>,
     lang: Option<String>,
     comments: Option<String>,
+    timezone: Option<String>,
     endpoints: GivenEndpoints,
 }
 
@@ -122,7 +157,7 @@ struct GivenEndpoints {
 
 impl Config {
     /// Reads the settings from attributes: `article`, `backend`, `lang`, `comments`
-    /// (`lazy` or `eager`), `mapping` (`wordpress`, `jsonfeed` or `#id`), and, for the
+    /// (`lazy` or `eager`), `timezone` (`Europe/Paris`, `+02:00`, `UTC`), `mapping` (`wordpress`, `jsonfeed` or `#id`), and, for the
     /// widget's own API, `article-url`, `related-url`, `comments-url` and `captcha-url` (the
     /// last three may be `none`). `attribute` returns an attribute's value by name,
     /// `element_text` the text of the page's element with a given id.
@@ -142,6 +177,7 @@ impl Config {
             backend: given("backend"),
             lang: given("lang"),
             comments: given("comments"),
+            timezone: given("timezone"),
             endpoints: GivenEndpoints {
                 article_url: given("article-url"),
                 related_url: endpoint("related-url"),
@@ -153,7 +189,7 @@ impl Config {
     }
 
     /// Reads the settings from a JSON object: `article`, `backend`, `lang`, `comments`,
-    /// `mapping` (a name as in the attribute, or the mapping document itself), and, for the
+    /// `timezone`, `mapping` (a name as in the attribute, or the mapping document itself), and, for the
     /// widget's own API, `endpoints` with `article`, `related`, `comments`, `captcha` (`null`
     /// switches one off). `element_text` is as for [`Config::from_attributes`].
     pub fn from_json(text: &str, element_text: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
@@ -192,6 +228,7 @@ impl Config {
             backend: text(root.get("backend"))?,
             lang: text(root.get("lang"))?,
             comments: text(root.get("comments"))?,
+            timezone: text(root.get("timezone"))?,
             endpoints: GivenEndpoints {
                 article_url: match endpoint("article")? {
                     Endpoint::Url(url) => Some(url),
@@ -203,6 +240,19 @@ impl Config {
             },
         }
         .resolve()
+    }
+
+    /// Refuses a zone name that `known` does not know: the browser's `Intl` knows every zone
+    /// of the IANA database, and settles what the name's shape alone cannot.
+    pub fn check_time_zone(self, known: impl Fn(&str) -> bool) -> Result<Config, ConfigError> {
+        match &self.timezone {
+            Some(TimeZone::Named(name)) if !known(name) => Err(ConfigError::Invalid {
+                setting: "timezone".into(),
+                expected: TIMEZONE_EXPECTED,
+                found: format!("`{name}`, which this browser does not know"),
+            }),
+            _ => Ok(self),
+        }
     }
 }
 
@@ -258,6 +308,14 @@ impl Given {
                 return Err(ConfigError::Invalid { setting: "comments".into(), expected: "`lazy` or `eager`", found: format!("`{other}`") })
             }
         };
+        let timezone = match self.timezone {
+            None => None,
+            Some(text) => Some(TimeZone::parse(&text).ok_or(ConfigError::Invalid {
+                setting: "timezone".into(),
+                expected: TIMEZONE_EXPECTED,
+                found: format!("`{text}`"),
+            })?),
+        };
         let api = match self.mapping {
             None => Api::Native(self.endpoints.resolve(self.backend.as_deref().unwrap_or(DEFAULT_BACKEND))),
             Some(_) if !self.endpoints.are_default() => {
@@ -278,6 +336,7 @@ impl Given {
             api,
             lang: self.lang,
             comments_loading,
+            timezone,
         })
     }
 }
@@ -358,6 +417,7 @@ mod tests {
                 }),
                 lang: Some("fr".into()),
                 comments_loading: CommentsLoading::Lazy,
+                timezone: None,
             }
         );
     }
@@ -410,6 +470,47 @@ mod tests {
             let error = result.unwrap_err().to_string();
             assert!(error.contains(message), "{error:?} lacks {message:?}");
         }
+    }
+
+    #[test]
+    fn a_time_zone_by_name_or_offset() {
+        let zone = |text: &str| read(&[("article", "a"), ("timezone", text)]).map(|config| config.timezone);
+        let cases = [
+            ("Europe/Paris", TimeZone::Named("Europe/Paris".into())),
+            (" America/Argentina/Buenos_Aires ", TimeZone::Named("America/Argentina/Buenos_Aires".into())),
+            ("Etc/GMT-14", TimeZone::Named("Etc/GMT-14".into())),
+            ("Japan", TimeZone::Named("Japan".into())),
+            ("UTC", TimeZone::Named("UTC".into())),
+            ("+02:00", TimeZone::Offset(120)),
+            ("-03:30", TimeZone::Offset(-210)),
+            ("+05:45", TimeZone::Offset(345)),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(zone(text), Ok(Some(expected)), "{text}");
+        }
+        assert_eq!(zone(""), Ok(None), "left empty, the reader's zone");
+        let json = from_json(r#"{"article": "a", "timezone": "Europe/Paris"}"#).unwrap();
+        assert_eq!(json.timezone, Some(TimeZone::Named("Europe/Paris".into())));
+    }
+
+    #[test]
+    fn a_time_zone_that_is_none_is_refused_by_name() {
+        let expected = "the setting `timezone` must be an IANA time zone such as `Europe/Paris`, `UTC`, or an offset such as `+02:00`";
+        for text in ["Europe Paris", "+2", "+0200", "+24:00", "GMT+2:00", "../etc/passwd", "Europe/", "/Paris", "Europe/Paris\u{301}", "2024/Paris"] {
+            let error = read(&[("article", "a"), ("timezone", text)]).unwrap_err().to_string();
+            assert!(error.contains(expected) && error.ends_with(&format!("not `{text}`")), "{text:?}: {error}");
+        }
+        let error = from_json(r#"{"article": "a", "timezone": 2}"#).unwrap_err().to_string();
+        assert!(error.contains("the setting `timezone` must be a string, not a number"), "{error}");
+
+        // A well-shaped name the browser does not know is refused by the check it makes.
+        let knows_paris = |name: &str| name == "Europe/Paris";
+        let paris = read(&[("article", "a"), ("timezone", "Europe/Paris")]).unwrap();
+        assert_eq!(paris.clone().check_time_zone(knows_paris), Ok(paris));
+        let offset = read(&[("article", "a"), ("timezone", "+02:00")]).unwrap();
+        assert_eq!(offset.clone().check_time_zone(|_| false), Ok(offset), "an offset needs no zone rules");
+        let error = read(&[("article", "a"), ("timezone", "Europe/Pariss")]).unwrap().check_time_zone(knows_paris).unwrap_err();
+        assert_eq!(error.to_string(), format!("article widget: {expected}, not `Europe/Pariss`, which this browser does not know"));
     }
 
     #[test]

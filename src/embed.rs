@@ -19,6 +19,7 @@ use crate::backend::{self, Transport};
 use crate::config::{Config, ConfigError};
 use crate::platform::{BrowserPlatform, Platform, Services};
 use crate::views::{Mount, MountProps, WidgetEvent, WidgetProps};
+use crate::zone::Zone;
 
 /// The attribute that marks an element for [`mount_all`].
 pub const MARKER: &str = "data-article-widget";
@@ -85,7 +86,7 @@ impl WidgetHandle {
 }
 
 /// Mounts a widget in `host` with a configuration object (see README): `article`,
-/// `backend`, `lang`, `comments`, `mapping`, `endpoints`. Throws, logs and shows a
+/// `backend`, `lang`, `comments`, `timezone`, `mapping`, `endpoints`. Throws, logs and shows a
 /// configuration error.
 #[wasm_bindgen]
 pub fn mount(host: HtmlElement, config: JsValue) -> Result<WidgetHandle, JsError> {
@@ -99,7 +100,7 @@ pub fn mount(host: HtmlElement, config: JsValue) -> Result<WidgetHandle, JsError
 pub fn mount_element(host: HtmlElement) -> Result<WidgetHandle, JsError> {
     let prefix = if host.tag_name() == CUSTOM_ELEMENT { "" } else { "data-" };
     let attribute = |name: &str| host.get_attribute(&format!("{prefix}{name}"));
-    let config = Config::from_attributes(attribute, page_element_text).map_err(|e| report(&host, &e))?;
+    let config = Config::from_attributes(attribute, page_element_text).and_then(known_time_zone).map_err(|e| report(&host, &e))?;
     Ok(mount_in_browser(host, &config))
 }
 
@@ -138,7 +139,7 @@ fn mount_with(
     let (backend, article_request) = backend::head_start(backend::connect(config, transport));
     wasm_bindgen_futures::spawn_local(article_request);
     let widget = WidgetProps {
-        services: Services { backend, platform },
+        services: Services { backend, zone: Rc::new(Zone::new(config.timezone.clone(), platform.clone())), platform },
         locale: reader_locale(config),
         article: config.article.clone().into(),
         id_prefix: format!("{ID_PREFIX}{}", MOUNTED.fetch_add(1, Ordering::Relaxed) + 1).into(),
@@ -227,7 +228,12 @@ fn config_from_js(config: &JsValue) -> Result<Config, ConfigError> {
         Some(text) => text,
         None => js_sys::JSON::stringify(config).ok().and_then(|s| s.as_string()).unwrap_or_default(),
     };
-    Config::from_json(&text, page_element_text)
+    Config::from_json(&text, page_element_text).and_then(known_time_zone)
+}
+
+/// Refuses a configured time zone this browser does not know.
+fn known_time_zone(config: Config) -> Result<Config, ConfigError> {
+    config.check_time_zone(|name| BrowserPlatform.utc_offset_minutes(Some(name), 0.0).is_some())
 }
 
 /// The text of the page's element with this id, such as a

@@ -2,7 +2,8 @@
 //!
 //! - [`config`]: what a publisher sets, read from attributes (pure).
 //! - [`backend`]: the one seam to the network; adapters turn JSON into the core's model.
-//! - [`platform`]: time, randomness and storage, from the browser or a stand-in.
+//! - [`platform`]: time, time zones, randomness and storage, from the browser or a stand-in.
+//! - [`zone`]: the offset each date is shown at, settled as answers arrive.
 //! - [`storage`]: what the widget keeps in storage (draft, remembered details), as JSON.
 //! - [`state`]: the widget's state, its one `Action` enum and its reducer (pure).
 //! - [`views`]: function components from state to HTML; no browser API, so they also
@@ -19,6 +20,7 @@ pub mod platform;
 pub mod state;
 pub mod storage;
 pub mod views;
+pub mod zone;
 
 /// The widget's memory comes from Talc rather than the standard library's dlmalloc: less code
 /// to download (Cargo.toml). It holds somewhat more memory once a very long thread is shown

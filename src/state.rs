@@ -6,8 +6,14 @@
 //! - a post is retried with the same idempotency key, challenge and answer, so that a post
 //!   which did arrive is not duplicated; editing the comment makes it a new post (new key);
 //! - only one post is on its way at a time;
+//! - a page of comments is taken only as the answer to the thread's latest request: each
+//!   answer carries the attempt it was asked for, and one asked for a thread since replaced
+//!   (another order, a Retry) or a "show more" since given up is dropped, never appended to
+//!   the new thread with its old cursor;
 //! - the views render a thread a slice at a time ([`THREADS_PER_SLICE`] top-level threads
-//!   more at each "show more"), however many comments the backend sent in one answer.
+//!   more at each "show more"), however many comments the backend sent in one answer; a
+//!   "show more" that reveals threads received already asks for nothing, so the next page's
+//!   attempt is counted only when a page is asked for.
 
 use std::rc::Rc;
 
@@ -249,8 +255,10 @@ pub enum Action {
     PlaceholdersDue,
     ArticleLoaded(Result<Rc<Article>, LoadError>),
     RelatedLoaded(Result<Rc<[RelatedStory]>, LoadError>),
-    ThreadLoaded { result: Result<CommentPage, LoadError>, now: i64 },
-    MoreLoaded(Result<CommentPage, LoadError>),
+    /// The thread's first page, asked for at `attempt` ([`WidgetState::thread_attempt`]).
+    ThreadLoaded { attempt: u32, result: Result<CommentPage, LoadError>, now: i64 },
+    /// The thread's next page, asked for at `attempt` ([`WidgetState::more_attempt`]).
+    MoreLoaded { attempt: u32, result: Result<CommentPage, LoadError> },
     Retry(Section),
     /// The comment section came near the viewport.
     ShowComments,
@@ -289,7 +297,10 @@ impl WidgetState {
                 self.article = Remote::from_result(result);
             }
             Action::RelatedLoaded(result) => self.related = Remote::from_result(result),
-            Action::ThreadLoaded { result, now } => {
+            // An answer for a thread since replaced, or a page since given up: dropped.
+            Action::ThreadLoaded { attempt, .. } if attempt != self.thread_attempt => {}
+            Action::MoreLoaded { attempt, .. } if attempt != self.more_attempt || self.more != More::Loading => {}
+            Action::ThreadLoaded { result, now, .. } => {
                 self.thread = Remote::from_result(result.map(|page| Thread {
                     comments: page.comments.into_iter().map(Rc::new).collect(),
                     total: page.total,
@@ -298,7 +309,7 @@ impl WidgetState {
                     shown: THREADS_PER_SLICE,
                 }));
             }
-            Action::MoreLoaded(Ok(page)) => {
+            Action::MoreLoaded { result: Ok(page), .. } => {
                 if let Remote::Ready(thread) = &mut self.thread {
                     // Every thread received was shown before this page was asked for: the
                     // page's first slice joins them.
@@ -314,7 +325,7 @@ impl WidgetState {
                 }
                 self.more = More::Idle;
             }
-            Action::MoreLoaded(Err(error)) => self.more = More::Failed(Rc::new(error)),
+            Action::MoreLoaded { result: Err(error), .. } => self.more = More::Failed(Rc::new(error)),
             Action::Retry(Section::Article) => {
                 self.article = Remote::Loading;
                 self.article_attempt += 1;
@@ -516,7 +527,7 @@ mod tests {
     fn ready_to_send(challenge: Challenge) -> Rc<WidgetState> {
         let answer = challenge.puzzle().answer().to_string();
         let mut state = Rc::new(WidgetState::default())
-            .reduce(Action::ThreadLoaded { result: Ok(CommentPage { total: 0, comments: vec![], next: None }), now: 0 })
+            .reduce(Action::ThreadLoaded { attempt: 0, result: Ok(CommentPage { total: 0, comments: vec![], next: None }), now: 0 })
             .reduce(Action::ChallengeLoaded { result: Ok(challenge), shown_at: 0.0 });
         for (input, value) in [(Input::Name, "Marie"), (Input::Email, "marie@example.fr"), (Input::Body, "Bonjour"), (Input::Answer, &answer)] {
             state = state.reduce(Action::Edit(input, value.into()));
@@ -635,21 +646,24 @@ mod tests {
         assert_eq!(refused.form.draft.body, "Bonjour");
     }
 
+    fn page(ids: &[&str], next: Option<&str>) -> CommentPage {
+        CommentPage { total: 3, comments: ids.iter().map(|id| comment(id, CommentStatus::Published)).collect(), next: next.map(Into::into) }
+    }
+
+    /// The ids of the thread's comments and its next page's cursor.
+    fn shown(state: &WidgetState) -> (Vec<&str>, Option<&str>) {
+        let Remote::Ready(thread) = &state.thread else { panic!("no thread: {:?}", state.thread) };
+        (thread.comments.iter().map(|c| c.id.as_str()).collect(), thread.next.as_deref())
+    }
+
     #[test]
     fn a_later_page_never_repeats_a_comment() {
-        let page = |ids: &[&str], next: Option<&str>| CommentPage {
-            total: 3,
-            comments: ids.iter().map(|id| comment(id, CommentStatus::Published)).collect(),
-            next: next.map(Into::into),
-        };
         let state = Rc::new(WidgetState::default())
-            .reduce(Action::ThreadLoaded { result: Ok(page(&["1", "2"], Some("c"))), now: 0 })
+            .reduce(Action::ThreadLoaded { attempt: 0, result: Ok(page(&["1", "2"], Some("c"))), now: 0 })
             .reduce(Action::LoadMore);
         assert_eq!((state.more.clone(), state.more_attempt), (More::Loading, 1));
-        let state = state.reduce(Action::MoreLoaded(Ok(page(&["2", "3"], None))));
-        let Remote::Ready(thread) = &state.thread else { panic!() };
-        let ids: Vec<&str> = thread.comments.iter().map(|c| c.id.as_str()).collect();
-        assert_eq!((ids, thread.next.clone()), (vec!["1", "2", "3"], None));
+        let state = state.reduce(Action::MoreLoaded { attempt: 1, result: Ok(page(&["2", "3"], None)) });
+        assert_eq!(shown(&state), (vec!["1", "2", "3"], None));
         assert_eq!(state.clone().reduce(Action::LoadMore).more_attempt, 1, "no next page: nothing to load");
     }
 
@@ -663,7 +677,7 @@ mod tests {
     }
 
     fn loaded(page: CommentPage) -> Rc<WidgetState> {
-        Rc::new(WidgetState::default()).reduce(Action::ThreadLoaded { result: Ok(page), now: 0 })
+        Rc::new(WidgetState::default()).reduce(Action::ThreadLoaded { attempt: 0, result: Ok(page), now: 0 })
     }
 
     fn ready(state: &WidgetState) -> &Thread {
@@ -699,7 +713,9 @@ mod tests {
         assert_eq!((state.more.clone(), state.more_attempt), (More::Loading, 1));
         let mut next = thread_page(90, None); // 30 more threads
         next.comments.drain(..45);
-        let state = state.reduce(Action::MoreLoaded(Ok(next)));
+        let stale = state.clone().reduce(Action::MoreLoaded { attempt: 0, result: Ok(next.clone()) });
+        assert_eq!((ready(&stale).shown, stale.more.clone()), (40, More::Loading), "an answer not for this request is dropped");
+        let state = state.reduce(Action::MoreLoaded { attempt: 1, result: Ok(next) });
         assert_eq!(rendered_roots(ready(&state)).len(), 30 + THREADS_PER_SLICE);
         let state = state.reduce(Action::LoadMore);
         assert_eq!(rendered_roots(ready(&state)).len(), 60, "the rest of that page");
@@ -710,7 +726,7 @@ mod tests {
     #[test]
     fn a_comment_posted_while_threads_are_hidden_is_shown_after_those_shown() {
         let sent = |state: Rc<WidgetState>| submit(state.reduce(Action::ChallengeLoaded { result: Ok(signed(7)), shown_at: 0.0 }), 10_000.0, "k");
-        let mut state = ready_to_send(signed(7)).reduce(Action::ThreadLoaded { result: Ok(thread_page(90, None)), now: 0 });
+        let mut state = ready_to_send(signed(7)).reduce(Action::ThreadLoaded { attempt: 0, result: Ok(thread_page(90, None)), now: 0 });
         state = sent(state).reduce(Action::Posted(Ok(comment("new", CommentStatus::Published))));
         let roots = rendered_roots(ready(&state));
         assert_eq!((roots.len(), roots[19].as_str(), roots[20].as_str()), (21, "28", "new"), "a new thread, shown");
@@ -720,6 +736,36 @@ mod tests {
         state = sent(state).reduce(Action::Posted(Ok(reply)));
         let threads = thread::build(&ready(&state).comments);
         assert_eq!((ready(&state).shown, threads[0].replies.last().map(|r| r.comment.id.as_str())), (21, Some("reply")));
+    }
+
+    /// "Show more" on its way when the reader changes the order or retries: the new thread
+    /// answers first, then the old thread's pages, which must not join it.
+    #[test]
+    fn pages_asked_for_a_thread_since_replaced_are_dropped() {
+        let oldest = Rc::new(WidgetState::default())
+            .reduce(Action::ThreadLoaded { attempt: 0, result: Ok(page(&["1", "2"], Some("oldest-2"))), now: 0 })
+            .reduce(Action::LoadMore);
+        for replace in [Action::SetOrder(Order::Newest), Action::Retry(Section::Comments)] {
+            let replaced = oldest.clone().reduce(replace);
+            assert_eq!(replaced.thread_attempt, 1);
+            let late_first_page = replaced.clone().reduce(Action::ThreadLoaded { attempt: 0, result: Ok(page(&["1"], None)), now: 0 });
+            assert_eq!(late_first_page.thread, Remote::Loading, "the old thread's first page is dropped");
+
+            let state = replaced.reduce(Action::ThreadLoaded { attempt: 1, result: Ok(page(&["9", "8"], Some("newest-2"))), now: 0 });
+            let late_page = state.clone().reduce(Action::MoreLoaded { attempt: 1, result: Ok(page(&["3"], None)) });
+            assert_eq!(shown(&late_page), (vec!["9", "8"], Some("newest-2")), "the old thread's next page is dropped");
+            assert_eq!(late_page.more, More::Idle);
+            let late_failure = state.clone().reduce(Action::MoreLoaded { attempt: 1, result: Err(error()) });
+            assert_eq!(late_failure.more, More::Idle, "so is its failure");
+
+            // The reader asks for the new thread's next page: the old answer still is not it.
+            let state = state.reduce(Action::LoadMore);
+            assert_eq!((state.more.clone(), state.more_attempt), (More::Loading, 2));
+            let late_page = state.clone().reduce(Action::MoreLoaded { attempt: 1, result: Ok(page(&["3"], None)) });
+            assert_eq!((shown(&late_page), late_page.more.clone()), ((vec!["9", "8"], Some("newest-2")), More::Loading));
+            let state = state.reduce(Action::MoreLoaded { attempt: 2, result: Ok(page(&["7"], None)) });
+            assert_eq!((shown(&state), state.more.clone()), ((vec!["9", "8", "7"], None), More::Idle));
+        }
     }
 
     #[test]

@@ -4,20 +4,68 @@
 
 use std::rc::Rc;
 
+use article_widget::backend::{self, HttpRequest, HttpResponse, LocalFuture, Transport};
+use article_widget::config::Config;
+use article_widget::core::article::Article;
+use article_widget::core::error::LoadError;
 use article_widget::core::locale::Locale;
 use article_widget::core::native::{decode_article, decode_related};
+use article_widget::platform::{Platform, Timer};
 use article_widget::views::{ArticleView, ArticleViewProps, RelatedList, RelatedListProps};
+use article_widget::zone::Zone;
+use serde_json::{json, Value};
 use yew::LocalServerRenderer;
 
 const SEED: &str = include_str!("../www/demo-api/articles/nouvel-ordre-mondial.json");
 const SEED_RELATED: &str = include_str!("../www/demo-api/articles/nouvel-ordre-mondial/related.json");
 
 async fn article_html(json: &str, locale: Locale) -> String {
-    let article = Rc::new(decode_article(json).unwrap());
+    render_article(Rc::new(decode_article(json).unwrap()), locale).await
+}
+
+async fn render_article(article: Rc<Article>, locale: Locale) -> String {
     LocalServerRenderer::<ArticleView>::with_props(ArticleViewProps { article, locale })
         .hydratable(false)
         .render()
         .await
+}
+
+/// A server has no reader, and no zone rules: the platform's defaults.
+struct Server;
+
+impl Platform for Server {
+    fn now_ms(&self) -> f64 {
+        1_728_658_800_000.0
+    }
+    fn random_u64(&self) -> u64 {
+        4
+    }
+    fn load(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn save(&self, _: &str, _: &str) {}
+    fn remove(&self, _: &str) {}
+    fn schedule(&self, _: u32, _: Box<dyn FnOnce()>) -> Timer {
+        unreachable!("the article is read without timers")
+    }
+}
+
+/// A backend that answers every request with `body`.
+struct Answering(&'static str);
+
+impl Transport for Answering {
+    fn send(&self, request: HttpRequest) -> LocalFuture<Result<(String, HttpResponse), LoadError>> {
+        let response = HttpResponse { status: 200, body: self.0.into(), headers: Vec::new() };
+        Box::pin(async move { Ok((request.url, response)) })
+    }
+}
+
+/// The article read as the widget reads it, through the backend the configuration names,
+/// its dates settled in the configured zone as the widget's effects settle them.
+async fn article_through(config: Value, answer: &'static str) -> Rc<Article> {
+    let config = Config::from_json(&config.to_string(), |_| None).unwrap();
+    let article = backend::connect(&config, Rc::new(Answering(answer))).article().await.unwrap();
+    Rc::new(Zone::new(config.timezone, Rc::new(Server)).show_article(article))
 }
 
 #[tokio::test]
@@ -46,6 +94,24 @@ async fn english_dates_and_labels() {
     let html = article_html(SEED, Locale::En).await;
     assert!(html.contains(r#"Published <time datetime="2024-10-11T14:05:00+02:00">October 11, 2024, 2:05 PM</time>"#), "{html}");
     assert!(html.contains("By <span"), "{html}");
+}
+
+/// The same data and configuration give the browser's time text (tests/web.rs,
+/// `a_server_render_and_the_browser_show_the_same_times`): a real WordPress's post published
+/// at 14:05 in Paris, and a post written in UTC with the publisher's `timezone`.
+#[tokio::test]
+async fn times_are_the_sites_else_the_configured_zones_as_in_the_browser() {
+    let wordpress = json!({"article": "4127", "mapping": "wordpress", "backend": "https://news.example.org", "lang": "fr"});
+    let html = render_article(article_through(wordpress, include_str!("../core/tests/fixtures/wordpress-real/post.json")).await, Locale::Fr).await;
+    assert!(html.contains(r#"Publié le <time datetime="2024-10-11T14:05:00+02:00">11 octobre 2024 à 14 h 05</time>"#), "{html}");
+    assert!(html.contains(r#"Mis à jour le <time datetime="2024-10-11T16:42:00+02:00">11 octobre 2024 à 16 h 42</time>"#), "{html}");
+
+    let in_utc = r#"{"id": "a1", "headline": "H", "published": "2024-10-11T12:05:00Z", "body": []}"#;
+    let configured = json!({"article": "a1", "timezone": "+02:00"});
+    let html = render_article(article_through(configured, in_utc).await, Locale::Fr).await;
+    assert!(html.contains(r#"Publié le <time datetime="2024-10-11T14:05:00+02:00">11 octobre 2024 à 14 h 05</time>"#), "{html}");
+    let html = render_article(article_through(json!({"article": "a1", "timezone": "-04:00"}), in_utc).await, Locale::En).await;
+    assert!(html.contains(r#"Published <time datetime="2024-10-11T08:05:00-04:00">October 11, 2024, 8:05 AM</time>"#), "{html}");
 }
 
 #[tokio::test]

@@ -12,11 +12,11 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use article_widget::backend::{HttpRequest, HttpResponse, LocalFuture, Method, Transport};
-use article_widget::config::{Api, CommentsLoading, Config, NativeEndpoints};
+use article_widget::config::{Api, CommentsLoading, Config, NativeEndpoints, TimeZone};
 use article_widget::core::captcha::Puzzle;
 use article_widget::core::error::{LoadError, Problem};
 use article_widget::embed::{self, WidgetHandle};
-use article_widget::platform::{Platform, Timer, COMMENTS_RENDERED};
+use article_widget::platform::{BrowserPlatform, Platform, Timer, COMMENTS_RENDERED};
 use article_widget::state::PLACEHOLDER_DELAY_MS;
 use gloo_timers::future::TimeoutFuture;
 use serde_json::{json, Value};
@@ -41,7 +41,7 @@ const CAPTCHA_SEED: u64 = 1_234_567;
 
 /// Answers "METHOD path" from a table that a test may change; an unknown one gets no
 /// response. Each answer comes in a later task, as over a network, or when the test releases
-/// its route. Records requests. Relative URLs are on [`ORIGIN`].
+/// its route. Records requests, and the routes answered. Relative URLs are on [`ORIGIN`].
 #[derive(Default)]
 struct FakeTransport {
     answers: RefCell<HashMap<String, HttpResponse>>,
@@ -49,6 +49,7 @@ struct FakeTransport {
     /// Routes whose answers wait until released, as over a slow network, with what
     /// releases each request waiting.
     held: RefCell<HashMap<String, Vec<oneshot::Sender<()>>>>,
+    answered: Rc<RefCell<Vec<String>>>,
 }
 
 impl FakeTransport {
@@ -98,6 +99,11 @@ impl FakeTransport {
         }
     }
 
+    /// How many answers (or failures) the requests for `route` were given.
+    fn answers_given(&self, route: &str) -> usize {
+        self.answered.borrow().iter().filter(|answered| *answered == route).count()
+    }
+
     fn posts(&self) -> Vec<HttpRequest> {
         self.sent.borrow().iter().filter(|r| r.method == Method::Post).cloned().collect()
     }
@@ -118,12 +124,14 @@ impl Transport for FakeTransport {
             waiting.push(sender);
             receiver
         });
+        let answered = self.answered.clone();
         Box::pin(async move {
             match release {
                 // Released, or the fake is gone with its widget: nobody hears the answer then.
                 Some(release) => drop(release.await),
                 None => next_task().await,
             }
+            answered.borrow_mut().push(route);
             match answer {
                 Some(response) => Ok((absolute, response)),
                 None => Err(LoadError { url: absolute, problem: Problem::Network { detail: "TypeError: Failed to fetch".into() } }),
@@ -133,7 +141,8 @@ impl Transport for FakeTransport {
 }
 
 /// A clock the test moves, with the timers set on it; predictable randomness, storage in
-/// memory, and the performance marks set.
+/// memory, a reader whose zone the test sets (UTC unless it does), zones by name the
+/// browser's own, and the performance marks set.
 #[derive(Default)]
 struct FakePlatform {
     now_ms: Cell<f64>,
@@ -142,6 +151,7 @@ struct FakePlatform {
     counter: Cell<u64>,
     storage: RefCell<HashMap<String, String>>,
     marks: RefCell<Vec<String>>,
+    reader_offset_minutes: Cell<i32>,
 }
 
 /// A callback waiting for the fake clock.
@@ -191,6 +201,12 @@ impl Platform for FakePlatform {
     fn now_ms(&self) -> f64 {
         self.now_ms.get()
     }
+    fn utc_offset_minutes(&self, zone: Option<&str>, at_ms: f64) -> Option<i32> {
+        match zone {
+            Some(_) => BrowserPlatform.utc_offset_minutes(zone, at_ms),
+            None => Some(self.reader_offset_minutes.get()),
+        }
+    }
     fn random_u64(&self) -> u64 {
         self.counter.set(self.counter.get() + 1);
         self.counter.get().wrapping_mul(0x9E37_79B9_7F4A_7C15)
@@ -227,6 +243,7 @@ fn config(lang: &str) -> Config {
         }),
         lang: Some(lang.into()),
         comments_loading: CommentsLoading::Eager,
+        timezone: None,
     }
 }
 
@@ -545,6 +562,39 @@ async fn the_thread_nests_replies_and_keeps_text_as_text() {
     assert_eq!(link.get_attribute("rel").as_deref(), Some("nofollow ugc noopener"));
     assert_eq!(texts(&root, ".aw-thread--replies .aw-comment__body"), ["<b>pas du HTML</b>"]);
     assert!(root.query_selector(".aw-comment__body b").unwrap().is_none());
+}
+
+/// "Show more" still on its way when the reader changes the order: the new order's first
+/// page answers before the old order's next page, which must not join the new thread.
+#[wasm_bindgen_test]
+async fn a_page_asked_for_before_the_order_changed_is_not_added_to_the_new_thread() {
+    let [ana, bob, cleo, dan] = [("1", "Ana"), ("2", "Bob"), ("3", "Cleo"), ("4", "Dan")]
+        .map(|(id, author)| comment(id, None, author, "Bonjour.", &format!("2024-10-11T14:0{id}:00Z")));
+    let oldest_first = json!({"total": 4, "comments": [ana, bob], "next": "oldest-2"});
+    let fake = FakeTransport::seeded(oldest_first);
+    let oldest_second = format!("{COMMENTS}?order=oldest&limit=20&cursor=oldest-2");
+    fake.answer(&oldest_second, 200, &page(&[cleo], 4).to_string());
+    let newest_first = json!({"total": 4, "comments": [dan], "next": "newest-2"});
+    fake.answer(&format!("{COMMENTS}?order=newest&limit=20"), 200, &newest_first.to_string());
+    fake.hold(&oldest_second);
+    let (_widget, root) = mount(fake.clone(), FakePlatform::new(), "en");
+
+    click(&find(&root, ".aw-more button").await);
+    eventually("the second page is asked for", || fake.sent.borrow().iter().any(|r| r.url == oldest_second)).await;
+    let order = root.query_selector(".aw-order select").unwrap().unwrap();
+    order.dyn_ref::<web_sys::HtmlSelectElement>().unwrap().set_value("newest");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    order.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+    eventually("the newest first", || texts(&root, ".aw-comment__author") == ["Dan"]).await;
+
+    fake.release(&oldest_second);
+    eventually("the old order's page is answered", || fake.answers_given(&oldest_second) == 1).await;
+    rendered().await;
+    assert_eq!(texts(&root, ".aw-comment__author"), ["Dan"], "the old order's page is not added");
+    let more = root.query_selector(".aw-more button").unwrap().expect("the new thread's next page is still to load");
+    assert_eq!(more.text_content().unwrap(), "Show more comments");
+    assert!(!more.has_attribute("disabled"));
 }
 
 #[wasm_bindgen_test]
@@ -991,6 +1041,112 @@ async fn a_thread_sent_whole_in_one_answer_is_shown_a_slice_at_a_time() {
     eventually("the answer waits for the next task", || platform.timers_left().contains(&0.0)).await;
     widget.unmount();
     eventually("its timer is cancelled", || !platform.timers_left().contains(&0.0)).await;
+}
+
+/// The same data and configuration give the server render's time text
+/// (tests/server_render.rs, `times_are_the_sites_else_the_configured_zones_as_in_the_browser`):
+/// a real WordPress's post published at 14:05 in Paris, and its comments, whatever the
+/// reader's zone; and a post written in UTC with the publisher's `timezone`.
+#[wasm_bindgen_test]
+async fn a_server_render_and_the_browser_show_the_same_times() {
+    let fake = FakeTransport::with(&[(WP_ARTICLE, 200, include_str!("../core/tests/fixtures/wordpress-real/post.json"))]);
+    // Its imported comment's `javascript:` website (which the decoder refuses) made empty:
+    // this test is about times.
+    let mut comments: Value = serde_json::from_str(include_str!("../core/tests/fixtures/wordpress-real/comments.json")).unwrap();
+    for comment in comments.as_array_mut().unwrap() {
+        if comment["author_url"].as_str().is_some_and(|url| url.starts_with("javascript:")) {
+            comment["author_url"] = json!("");
+        }
+    }
+    fake.answer_with_headers(WP_FIRST_PAGE, 200, &comments.to_string(), &[("x-wp-total", "5"), ("x-wp-totalpages", "1")]);
+    let platform = FakePlatform::new();
+    platform.reader_offset_minutes.set(-300);
+    let config = json_config(json!({"article": "4127", "mapping": "wordpress", "backend": "https://news.example.org", "lang": "fr", "comments": "eager"}));
+    let (_widget, root) = mount_configured(&config, fake, platform);
+    find(&root, ".aw-thread .aw-comment").await;
+    assert_eq!(texts(&root, ".aw-dates__published time"), ["11 octobre 2024 à 14 h 05"]);
+    assert_eq!(texts(&root, ".aw-dates__updated time"), ["11 octobre 2024 à 16 h 42"]);
+    assert_eq!(attributes(&root, ".aw-dates__published time", "datetime"), ["2024-10-11T14:05:00+02:00"]);
+    let times = ["11 octobre 2024 à 15 h 10", "11 octobre 2024 à 15 h 32", "11 octobre 2024 à 16 h 01", "11 octobre 2024 à 17 h 20", "12 octobre 2024 à 9 h 15"];
+    assert_eq!(attributes(&root, ".aw-comment__date", "title"), times);
+
+    let in_utc = r#"{"id": "a1", "headline": "H", "published": "2024-10-11T12:05:00Z", "body": []}"#;
+    for (timezone, lang, expected) in [("+02:00", "fr", "11 octobre 2024 à 14 h 05"), ("-04:00", "en", "October 11, 2024, 8:05 AM")] {
+        let fake = FakeTransport::with(&[("/api/articles/a1", 200, in_utc)]);
+        let config = json_config(json!({"article": "a1", "backend": "/api", "lang": lang, "timezone": timezone, "endpoints": {"related": null, "comments": null}}));
+        let (_widget, root) = mount_configured(&config, fake, FakePlatform::new());
+        find(&root, ".aw-article h1").await;
+        assert_eq!(texts(&root, ".aw-dates__published time"), [expected], "{timezone}");
+    }
+}
+
+/// A comment stamped in UTC (`Z`, as the reference server writes it) is shown in the zone the
+/// publisher set, with that zone's offset at its moment, else in the reader's zone; the
+/// article, written with the site's offset, is shown at that offset in every case.
+#[wasm_bindgen_test]
+async fn dates_without_the_sites_offset_are_in_the_configured_zone_else_the_readers() {
+    let comments = [comment("1", None, "Paul", "Été", "2024-10-11T14:30:00Z"), comment("2", None, "Ana", "Hiver", "2024-12-03T08:30:00Z")];
+    let cases = [
+        (Some("Europe/Paris"), 0, ["October 11, 2024, 4:30 PM", "December 3, 2024, 9:30 AM"]),
+        (Some("America/New_York"), 0, ["October 11, 2024, 10:30 AM", "December 3, 2024, 3:30 AM"]),
+        (Some("Asia/Kathmandu"), 0, ["October 11, 2024, 8:15 PM", "December 3, 2024, 2:15 PM"]),
+        (None, 540, ["October 11, 2024, 11:30 PM", "December 3, 2024, 5:30 PM"]),
+        (None, -150, ["October 11, 2024, 12:00 PM", "December 3, 2024, 6:00 AM"]),
+    ];
+    for (timezone, reader, expected) in cases {
+        let platform = FakePlatform::new();
+        platform.reader_offset_minutes.set(reader);
+        let config = Config { timezone: timezone.map(|name| TimeZone::Named(name.into())), ..config("en") };
+        let (_widget, root) = mount_configured(&config, FakeTransport::seeded(page(&comments, 2)), platform);
+        find(&root, ".aw-thread .aw-comment").await;
+        assert_eq!(attributes(&root, ".aw-comment__date", "title"), expected, "{timezone:?} {reader}");
+        assert_eq!(texts(&root, ".aw-dates__published time"), ["October 11, 2024, 2:05 PM"], "the site's offset");
+    }
+}
+
+/// The browser's zones, through `Intl`: each moment's offset, summer and winter time, half and
+/// quarter hours; the reader's own zone is the `Date`'s.
+#[wasm_bindgen_test]
+fn the_browser_knows_each_zones_offset_at_each_moment() {
+    let (summer, winter) = (1_728_648_300_000.0, 1_733_214_600_000.0); // 2024-10-11T12:05Z, 2024-12-03T08:30Z
+    let cases = [
+        ("Europe/Paris", summer, Some(120)),
+        ("Europe/Paris", winter, Some(60)),
+        ("America/St_Johns", summer, Some(-150)),
+        ("America/St_Johns", winter, Some(-210)),
+        ("Asia/Kolkata", summer, Some(330)),
+        ("Asia/Calcutta", summer, Some(330)),
+        ("Asia/Kathmandu", winter, Some(345)),
+        ("Australia/Lord_Howe", winter, Some(660)),
+        ("UTC", summer, Some(0)),
+        ("Europe/London", winter, Some(0)),
+        ("Europe/Pariss", summer, None),
+        ("Mars/Olympus_Mons", summer, None),
+    ];
+    for (zone, at, expected) in cases {
+        assert_eq!(BrowserPlatform.utc_offset_minutes(Some(zone), at), expected, "{zone} {at}");
+    }
+    for at in [summer, winter] {
+        let reader = -js_sys::Date::new(&at.into()).get_timezone_offset() as i32;
+        assert_eq!(BrowserPlatform.utc_offset_minutes(None, at), Some(reader));
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_time_zone_the_browser_does_not_know_is_refused_by_name() {
+    let host = fresh_host();
+    assert!(embed::mount(host.clone(), json!({"article": "a1", "timezone": "Europe/Pariss"}).to_string().into()).is_err());
+    let shown = host.text_content().unwrap();
+    assert!(shown.contains("the setting `timezone` must be an IANA time zone such as `Europe/Paris`, `UTC`, or an offset such as `+02:00`, not `Europe/Pariss`, which this browser does not know"), "{shown}");
+
+    let host = fresh_host();
+    for (name, value) in [("data-article", "a1"), ("data-timezone", "Paris, France")] {
+        host.set_attribute(name, value).unwrap();
+    }
+    assert!(embed::mount_element(host.clone()).is_err());
+    let shown = host.text_content().unwrap();
+    assert!(shown.contains("the setting `timezone` must be an IANA time zone"), "{shown}");
+    assert!(shown.ends_with("not `Paris, France`"), "{shown}");
 }
 
 #[wasm_bindgen_test]

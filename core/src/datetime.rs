@@ -1,11 +1,17 @@
-//! Date-times as backends write them (RFC 3339), kept with the offset they were written in.
+//! Date-times as backends write them (RFC 3339, or a local time with its UTC time), kept with
+//! the offset they are shown in and whether that offset is the site's.
 //!
-//! The widget shows a date in the offset the publisher wrote it in, not the reader's zone: a
-//! server-side render and the browser then print the same text, and a newsroom's "14 h 05"
-//! is the time its readers expect to see. No calendar crate: the civil-date arithmetic below
-//! is a few lines and keeps the wasm small.
+//! A date is shown in the site's offset when the backend gives it for that moment, so that a
+//! newsroom's "14 h 05" is what its readers see; else in the zone the publisher configured,
+//! else in the reader's own ([`DateTime::shown_with`]). The widget settles the offset when an
+//! answer arrives, so that views print a date as it is, and a server-side render and the
+//! browser print the same text from the same data. No calendar crate: the civil-date
+//! arithmetic below is a few lines and keeps the wasm small.
 
 use std::fmt;
+
+/// The largest offset from UTC, in minutes, that RFC 3339 can write (23:59).
+const MAX_OFFSET_MINUTES: i16 = 23 * 60 + 59;
 
 /// A valid date-time with its UTC offset. Fields are the civil time at that offset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,6 +24,11 @@ pub struct DateTime {
     pub second: u8,
     /// Minutes east of UTC.
     pub offset_minutes: i16,
+    /// Whether `offset_minutes` is the site's own for this moment, as the backend wrote it: a
+    /// non-zero RFC 3339 offset, or a local time given with its UTC time. False when the
+    /// backend gave the instant alone (`Z`, `+00:00`, Unix time, UTC without offset): such a
+    /// date is shown in the configured zone, else the reader's.
+    pub site_offset: bool,
 }
 
 impl DateTime {
@@ -55,18 +66,7 @@ impl DateTime {
             }
             rest += digits;
         }
-        let offset_minutes = match b.get(rest..)? {
-            [b'Z' | b'z'] => 0,
-            [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
-                let (h, m) = (num(rest + 1..rest + 3)?, num(rest + 4..rest + 6)?);
-                if h > 23 || m > 59 {
-                    return None;
-                }
-                let minutes = (h * 60 + m) as i16;
-                if *sign == b'-' { -minutes } else { minutes }
-            }
-            _ => return None,
-        };
+        let offset_minutes = parse_offset(text.get(rest..)?)?;
         // Second 60 is a leap second, which RFC 3339 allows.
         let valid = (1..=12).contains(&month)
             && day >= 1
@@ -82,7 +82,34 @@ impl DateTime {
             minute: minute as u8,
             second: second as u8,
             offset_minutes,
+            // A zero offset is how most APIs that store UTC write it (Ghost's `+00:00`,
+            // JavaScript's `Z`): it says nothing of the site's zone.
+            site_offset: offset_minutes != 0,
         })
+    }
+
+    /// The moment `utc` at the site's offset, which is how far the local time `local` is from
+    /// it: WordPress's `date` and `date_gmt`. Only `local`'s civil fields are read (it is
+    /// written without offset). `None` when they are not a whole number of minutes apart, or
+    /// a day or more.
+    pub fn from_local_and_utc(local: &DateTime, utc: &DateTime) -> Option<DateTime> {
+        let local_seconds = DateTime { offset_minutes: 0, ..*local }.unix_seconds();
+        let difference = local_seconds - utc.unix_seconds();
+        let minutes = i16::try_from(difference / 60).ok().filter(|m| difference % 60 == 0 && m.abs() <= MAX_OFFSET_MINUTES)?;
+        Some(DateTime { site_offset: true, ..utc.at_offset(minutes) })
+    }
+
+    /// The same moment at another offset.
+    pub fn at_offset(&self, offset_minutes: i16) -> DateTime {
+        let at = DateTime::from_unix_seconds(self.unix_seconds() + i64::from(offset_minutes) * 60);
+        DateTime { offset_minutes, site_offset: self.site_offset, ..at }
+    }
+
+    /// The date as the widget shows it: at the site's offset when the backend gave it, else at
+    /// the offset `zone` gives for its moment (in Unix seconds): the configured zone's, else
+    /// the reader's.
+    pub fn shown_with(self, zone: impl FnOnce(i64) -> i16) -> DateTime {
+        if self.site_offset { self } else { self.at_offset(zone(self.unix_seconds())) }
     }
 
     /// Seconds since 1970-01-01T00:00:00Z: what orders and compares instants.
@@ -107,7 +134,26 @@ impl DateTime {
             minute: (time / 60 % 60) as u8,
             second: (time % 60) as u8,
             offset_minutes: 0,
+            site_offset: false,
         }
+    }
+}
+
+/// An RFC 3339 offset: `Z` (or `z`), or `+HH:MM` / `-HH:MM` up to 23:59, in minutes east of UTC.
+pub fn parse_offset(text: &str) -> Option<i16> {
+    let b = text.as_bytes();
+    match b {
+        [b'Z' | b'z'] => Some(0),
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] if [h1, h2, m1, m2].iter().all(|d| d.is_ascii_digit()) => {
+            let digit = |d: &u8| i16::from(d - b'0');
+            let (hours, minutes) = (digit(h1) * 10 + digit(h2), digit(m1) * 10 + digit(m2));
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let total = hours * 60 + minutes;
+            Some(if *sign == b'-' { -total } else { total })
+        }
+        _ => None,
     }
 }
 
@@ -224,5 +270,65 @@ mod tests {
             assert_eq!(DateTime::from_unix_seconds(seconds).unix_seconds(), seconds);
         }
         assert_eq!(DateTime::from_unix_seconds(i64::MAX).to_string(), "9999-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn a_non_zero_offset_is_the_sites_and_utc_says_nothing_of_it() {
+        let site = |text| DateTime::parse_rfc3339(text).unwrap().site_offset;
+        assert!(site("2024-10-11T14:05:00+02:00"));
+        assert!(site("2024-10-11T09:35:00-04:30"));
+        for utc in ["2024-10-11T12:05:00Z", "2024-10-11T12:05:00+00:00", "2024-10-11T12:05:00-00:00"] {
+            assert!(!site(utc), "{utc}");
+        }
+        assert!(!DateTime::from_unix_seconds(1_728_648_300).site_offset);
+    }
+
+    /// Each record's local time and UTC time give its offset: summer and winter time in
+    /// Paris, a site set to a manual UTC+5:30 or UTC-3:30, Nepal's +5:45, a site on UTC.
+    #[test]
+    fn a_local_time_and_its_utc_time_give_the_sites_offset() {
+        let civil = |text: &str| DateTime::parse_rfc3339(&format!("{text}Z")).unwrap();
+        let cases = [
+            ("2024-10-11T14:05:00", "2024-10-11T12:05:00", Some("2024-10-11T14:05:00+02:00")),
+            ("2024-12-03T09:30:00", "2024-12-03T08:30:00", Some("2024-12-03T09:30:00+01:00")),
+            ("2024-10-11T17:35:00", "2024-10-11T12:05:00", Some("2024-10-11T17:35:00+05:30")),
+            ("2024-10-11T08:35:00", "2024-10-11T12:05:00", Some("2024-10-11T08:35:00-03:30")),
+            ("2024-10-11T17:50:00", "2024-10-11T12:05:00", Some("2024-10-11T17:50:00+05:45")),
+            ("2025-01-01T00:30:00", "2024-12-31T23:30:00", Some("2025-01-01T00:30:00+01:00")),
+            ("2024-10-11T12:05:00", "2024-10-11T12:05:00", Some("2024-10-11T12:05:00Z")),
+            ("2024-10-11T14:05:30", "2024-10-11T12:05:00", None),
+            ("2024-10-12T12:05:00", "2024-10-11T12:05:00", None),
+        ];
+        for (local, utc, expected) in cases {
+            let shown = DateTime::from_local_and_utc(&civil(local), &civil(utc));
+            assert_eq!(shown.map(|at| at.to_string()).as_deref(), expected, "{local} {utc}");
+            if let Some(at) = shown {
+                assert!(at.site_offset, "{local}");
+                assert_eq!(at.unix_seconds(), civil(utc).unix_seconds(), "the same moment");
+            }
+        }
+    }
+
+    #[test]
+    fn a_date_is_shown_at_the_sites_offset_else_at_the_zones() {
+        let paris_in_summer = |_| 120;
+        let site = DateTime::parse_rfc3339("2024-10-11T09:35:00-04:30").unwrap();
+        assert_eq!(site.shown_with(paris_in_summer), site);
+        let utc = DateTime::parse_rfc3339("2024-10-11T23:05:00Z").unwrap();
+        let shown = utc.shown_with(|at| if at == utc.unix_seconds() { 120 } else { 0 });
+        assert_eq!(shown.to_string(), "2024-10-12T01:05:00+02:00");
+        assert_eq!((shown.unix_seconds(), shown.site_offset), (utc.unix_seconds(), false));
+        assert_eq!(utc.shown_with(|_| -330).to_string(), "2024-10-11T17:35:00-05:30");
+    }
+
+    #[test]
+    fn offsets_as_rfc3339_writes_them() {
+        let cases = [("Z", Some(0)), ("z", Some(0)), ("+02:00", Some(120)), ("-05:30", Some(-330)), ("+23:59", Some(1439)), ("-00:00", Some(0))];
+        for (text, minutes) in cases {
+            assert_eq!(parse_offset(text), minutes, "{text}");
+        }
+        for text in ["", "UTC", "+2:00", "+0200", "+02", "+24:00", "+02:60", " +02:00", "+02:00 ", "+٠٢:00"] {
+            assert_eq!(parse_offset(text), None, "{text:?}");
+        }
     }
 }

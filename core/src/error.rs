@@ -68,6 +68,8 @@ pub enum Expected {
     DateFormat,
     /// Seconds or milliseconds since 1970-01-01T00:00:00Z.
     UnixTime,
+    /// A local date and time without offset, given with its UTC time (WordPress's `date`).
+    LocalDateTime,
     /// An id: a non-blank string or an integer.
     Identifier,
     /// An element of a list that is the requested item.

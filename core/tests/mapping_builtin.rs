@@ -3,6 +3,7 @@
 use article_widget_core::article::{Block, HeadingLevel, Inline};
 use article_widget_core::comment::{CommentStatus, ValidComment};
 use article_widget_core::error::{Expected, Found, Problem, ShapeError};
+use article_widget_core::locale::Locale;
 use article_widget_core::mapping::Mapping;
 use article_widget_core::thread;
 use article_widget_core::url::SafeUrl;
@@ -96,8 +97,9 @@ fn a_wordpress_post_with_embeds_decodes_completely() {
     assert_eq!(article.authors.len(), 1);
     assert_eq!(article.authors[0].name, "Jean Delaunay");
     assert_eq!(article.authors[0].url.as_ref().map(SafeUrl::as_str), Some("https://news.example.org/author/jdelaunay/"));
-    assert_eq!(article.published.to_string(), "2024-10-11T12:05:00Z");
-    assert_eq!(article.updated.map(|u| u.to_string()).as_deref(), Some("2024-10-11T14:30:12Z"));
+    // The site's offset: `date` is Paris time, `date_gmt` UTC.
+    assert_eq!(article.published.to_string(), "2024-10-11T14:05:00+02:00");
+    assert_eq!(article.updated.map(|u| u.to_string()).as_deref(), Some("2024-10-11T16:30:12+02:00"));
     let hero = article.hero.unwrap();
     assert_eq!(hero.src.as_str(), "https://news.example.org/wp-content/uploads/2024/10/putin-pezeshkian.jpg");
     assert_eq!(hero.alt, "Two presidents shaking hands");
@@ -123,11 +125,8 @@ fn a_wordpress_post_with_embeds_decodes_completely() {
 fn a_wordpress_post_without_embeds_degrades_to_no_image_and_no_byline() {
     let mut post: Value = serde_json::from_str(WP_POST).unwrap();
     post.as_object_mut().unwrap().remove("_embedded");
-    post["date_gmt"] = Value::Null;
     let article = wordpress().decode_article(&post.to_string(), &[]).unwrap();
     assert_eq!((article.hero, article.authors.len(), article.kicker), (None, 0, None));
-    // Without `date_gmt` (a draft), the local date is used.
-    assert_eq!(article.published.to_string(), "2024-10-11T14:05:00Z");
     // A private author is embedded as an error object: no name, no byline.
     post["_embedded"] = json!({"author": [{"code": "rest_user_invalid_id", "message": "Invalid user ID.", "data": {"status": 404}}]});
     assert!(wordpress().decode_article(&post.to_string(), &[]).unwrap().authors.is_empty());
@@ -139,6 +138,11 @@ fn wordpress_data_errors_name_the_json_pointer() {
         ("/title", json!({"raw": "no rendered"}), "/title/rendered", Expected::NonBlankText, Found::Missing),
         ("/title/rendered", json!("<p> </p>"), "/title/rendered", Expected::NonBlankText, Found::Value("\"<p> </p>\"".into())),
         ("/date_gmt", json!("11/10/2024"), "/date_gmt", Expected::DateTime, Found::Value("\"11/10/2024\"".into())),
+        // WordPress gives `date_gmt` even for a draft (computed from `date`): without it the
+        // moment is unknown.
+        ("/date_gmt", Value::Null, "/date_gmt", Expected::DateTime, Found::Null),
+        ("/date", json!("2024-10-11T14:05:00+02:00"), "/date", Expected::LocalDateTime, Found::Value("\"2024-10-11T14:05:00+02:00\"".into())),
+        ("/date", json!("2024-10-12T14:05:00"), "/date", Expected::LocalDateTime, Found::Value("\"2024-10-12T14:05:00\"".into())),
         ("/content/rendered", json!(12), "/content/rendered", Expected::Text, Found::Number),
         (
             "/_embedded/wp:featuredmedia/0/source_url",
@@ -163,6 +167,79 @@ fn wordpress_data_errors_name_the_json_pointer() {
     }
 }
 
+/// Each post and comment is shown at its site's offset, which its `date` and `date_gmt` give:
+/// Paris in summer and in winter, and sites whose settings give a manual offset
+/// (`timezone_string` empty, `gmt_offset` 5.5 or -3.5) or a zone a quarter-hour off.
+#[test]
+fn wordpress_times_are_the_sites_for_each_post_and_comment() {
+    let cases = [
+        ("2024-10-11T14:05:00", "2024-10-11T12:05:00", "2024-10-11T14:05:00+02:00", "11 octobre 2024 à 14 h 05", "October 11, 2024, 2:05 PM"),
+        ("2024-12-03T09:30:00", "2024-12-03T08:30:00", "2024-12-03T09:30:00+01:00", "3 décembre 2024 à 9 h 30", "December 3, 2024, 9:30 AM"),
+        ("2024-10-11T17:35:00", "2024-10-11T12:05:00", "2024-10-11T17:35:00+05:30", "11 octobre 2024 à 17 h 35", "October 11, 2024, 5:35 PM"),
+        ("2024-12-31T21:35:00", "2025-01-01T01:05:00", "2024-12-31T21:35:00-03:30", "31 décembre 2024 à 21 h 35", "December 31, 2024, 9:35 PM"),
+        ("2024-10-11T17:50:00", "2024-10-11T12:05:00", "2024-10-11T17:50:00+05:45", "11 octobre 2024 à 17 h 50", "October 11, 2024, 5:50 PM"),
+    ];
+    let mut post: Value = serde_json::from_str(WP_POST).unwrap();
+    let mut comments: Value = serde_json::from_str(WP_COMMENTS).unwrap();
+    for (local, utc, rfc3339, french, english) in cases {
+        (post["date"], post["date_gmt"]) = (json!(local), json!(utc));
+        (comments[1]["date"], comments[1]["date_gmt"]) = (json!(local), json!(utc));
+        let published = wordpress().decode_article(&post.to_string(), &[]).unwrap().published;
+        let created = wordpress().decode_comment_page(&comments.to_string(), &[], None).unwrap().unwrap().comments[1].created;
+        for at in [published, created] {
+            assert_eq!((at.to_string().as_str(), at.site_offset), (rfc3339, true), "{local} {utc}");
+            assert_eq!(Locale::Fr.format_datetime(&at), french);
+            assert_eq!(Locale::En.format_datetime(&at), english);
+        }
+    }
+}
+
+/// Comments whose `author_url` is a `javascript:` URL, which a real WordPress can hold (its
+/// fixtures' README) and the decoder refuses, with an empty one: the tests of times need the
+/// others' dates.
+fn without_javascript_websites(comments: &str) -> String {
+    let mut comments: Value = serde_json::from_str(comments).unwrap();
+    for comment in comments.as_array_mut().unwrap() {
+        if comment["author_url"].as_str().is_some_and(|url| url.starts_with("javascript:")) {
+            comment["author_url"] = json!("");
+        }
+    }
+    comments.to_string()
+}
+
+/// A real WordPress 6.1 in Europe/Paris (`fixtures/wordpress-real/`): the post of 14:05 in
+/// summer time and its comments at +02:00, the winter post and its comments at +01:00, while
+/// the site's `/wp-json`, recorded in winter, says `gmt_offset` 1: today's offset, not the
+/// post's, which is why the mapping reads each record's own.
+#[test]
+fn a_real_wordpress_in_paris_in_summer_and_in_winter() {
+    let wp = wordpress();
+    let summer = wp.decode_article(include_str!("fixtures/wordpress-real/post.json"), &[("id", "4127")]).unwrap();
+    assert_eq!(summer.published.to_string(), "2024-10-11T14:05:00+02:00");
+    assert_eq!(Locale::Fr.format_datetime(&summer.published), "11 octobre 2024 à 14 h 05");
+    assert_eq!(Locale::En.format_datetime(&summer.published), "October 11, 2024, 2:05 PM");
+    assert_eq!(summer.updated.map(|at| at.to_string()).as_deref(), Some("2024-10-11T16:42:00+02:00"));
+    let winter = wp.decode_article(include_str!("fixtures/wordpress-real/winter_post.json"), &[("id", "4100")]).unwrap();
+    assert_eq!(winter.published.to_string(), "2024-01-15T09:30:00+01:00");
+    assert_eq!(Locale::Fr.format_datetime(&winter.published), "15 janvier 2024 à 9 h 30");
+
+    let comments = |body: &str| wp.decode_comment_page(body, &[], None).unwrap().unwrap().comments;
+    let summer_comments = comments(&without_javascript_websites(include_str!("fixtures/wordpress-real/comments.json")));
+    let summer_comments: Vec<String> = summer_comments.iter().map(|c| c.created.to_string()).collect();
+    assert_eq!(
+        summer_comments,
+        ["2024-10-11T15:10:00+02:00", "2024-10-11T15:32:00+02:00", "2024-10-11T16:01:00+02:00", "2024-10-11T17:20:00+02:00", "2024-10-12T09:15:00+02:00"]
+    );
+    for page in [include_str!("fixtures/wordpress-real/winter_comments_page_1.json"), include_str!("fixtures/wordpress-real/winter_comments_page_2.json")] {
+        for comment in comments(page) {
+            assert_eq!((comment.created.offset_minutes, comment.created.site_offset), (60, true), "{}", comment.id);
+        }
+    }
+
+    let site: Value = serde_json::from_str(include_str!("fixtures/wordpress-real/index.json")).unwrap();
+    assert_eq!((site["timezone_string"].as_str(), site["gmt_offset"].as_i64()), (Some("Europe/Paris"), Some(1)));
+}
+
 #[test]
 fn wordpress_related_posts_skip_untitled_ones() {
     let stories = wordpress().decode_related(WP_POSTS, &[("id", "4127")]).unwrap().unwrap();
@@ -172,7 +249,7 @@ fn wordpress_related_posts_skip_untitled_ones() {
     assert_eq!(thumbnail.src.as_str(), "https://news.example.org/wp-content/uploads/2024/10/kazan-300x169.jpg");
     assert_eq!((thumbnail.width, thumbnail.height, thumbnail.alt.as_str()), (Some(300), Some(169), "Kazan Kremlin"));
     assert_eq!(stories[1].thumbnail, None);
-    assert_eq!(stories[1].published.unwrap().to_string(), "2024-10-08T16:20:00Z");
+    assert_eq!(stories[1].published.unwrap().to_string(), "2024-10-08T18:20:00+02:00");
 }
 
 #[test]
@@ -184,7 +261,7 @@ fn wordpress_comments_with_a_reply_and_paging_headers() {
     assert_eq!((first.id.as_str(), first.parent.as_deref(), first.author.as_str()), ("982", None, "Marie Curie"));
     assert_eq!(first.website.as_ref().map(SafeUrl::as_str), Some("https://marie.example"));
     assert_eq!(first.body, "Very clear analysis, thank you.\nOne question: what about China’s role?\n\nSee https://example.org/china");
-    assert_eq!(first.created.to_string(), "2024-10-11T13:12:00Z");
+    assert_eq!(first.created.to_string(), "2024-10-11T15:12:00+02:00");
     assert_eq!(first.status, CommentStatus::Published);
     assert_eq!((reply.parent.as_deref(), reply.website.as_ref(), reply.body.as_str()), (Some("982"), None, "Thanks Marie — China was not at the forum."));
     let threads = thread::build(&page.comments);
@@ -215,6 +292,7 @@ fn a_wordpress_comment_is_posted_and_read_back() {
 
     let stored = wp.decode_posted_comment(WP_COMMENT_CREATED).unwrap().unwrap();
     assert_eq!((stored.id.as_str(), stored.parent.as_deref(), stored.status), ("991", Some("982"), CommentStatus::Pending));
+    assert_eq!(stored.created.to_string(), "2024-10-12T10:00:00+02:00");
 }
 
 #[test]

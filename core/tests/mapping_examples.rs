@@ -3,6 +3,7 @@
 
 use article_widget_core::article::{Block, Inline};
 use article_widget_core::comment::{CommentStatus, ValidComment};
+use article_widget_core::locale::Locale;
 use article_widget_core::mapping::Mapping;
 use article_widget_core::thread;
 use serde_json::{json, Value};
@@ -73,6 +74,27 @@ fn the_strapi_example() {
     assert_eq!(body, json!({"content": "Me too.", "threadOf": 31, "author": {"id": "ada@example.org", "name": "Ada", "email": "ada@example.org"}}));
     let error = strapi.decode_error(r#"{"data": null, "error": {"status": 400, "name": "ValidationError", "message": "content is a required field", "details": {}}}"#);
     assert_eq!(error.map(|e| (e.code, e.message)), Some(("ValidationError".into(), "content is a required field".into())));
+}
+
+/// Dates written as local time and as UTC are at the site's offset of their own moment: a post
+/// in Paris summer time, updated in winter time (or at a UTC `modified_at` alone), and a
+/// comment in winter time.
+#[test]
+fn the_local_and_utc_example() {
+    let mapping = documented("local-and-utc");
+    let post = json!({"title": "T", "text": "", "date": "2024-10-11T14:05:00", "date_gmt": "2024-10-11T12:05:00",
+        "modified": "2024-12-03T09:30:00", "modified_gmt": "2024-12-03T08:30:00"});
+    let article = mapping.decode_article(&post.to_string(), &[]).unwrap();
+    assert_eq!(article.published.to_string(), "2024-10-11T14:05:00+02:00");
+    assert_eq!(Locale::Fr.format_datetime(&article.published), "11 octobre 2024 à 14 h 05");
+    assert_eq!(article.updated.map(|at| at.to_string()).as_deref(), Some("2024-12-03T09:30:00+01:00"));
+    let only_utc = json!({"title": "T", "text": "", "date": "2024-10-11T14:05:00", "date_gmt": "2024-10-11T12:05:00", "modified_at": "2024-12-03T08:30:00Z"});
+    let updated = mapping.decode_article(&only_utc.to_string(), &[]).unwrap().updated.unwrap();
+    assert_eq!((updated.to_string().as_str(), updated.site_offset), ("2024-12-03T08:30:00Z", false), "shown in the configured or the reader's zone");
+
+    let comments = json!([{"id": 7, "text": "Bonjour", "date": "2024-12-03T09:30:00", "date_gmt": "2024-12-03T08:30:00"}]);
+    let page = mapping.decode_comment_page(&comments.to_string(), &[], None).unwrap().unwrap();
+    assert_eq!(page.comments[0].created.to_string(), "2024-12-03T09:30:00+01:00");
 }
 
 #[test]

@@ -67,6 +67,16 @@ fn mapping_errors_name_the_mapping_key() {
         (vec![("/article/url", json!(["/a", 2]))], shape("/article/url/1", Expected::Text, Found::Number)),
         (vec![("/article/provides", json!({"id": "id"}))], shape("/article/provides/id", Expected::JsonPointer, quoted("id"))),
         (vec![("/article/provides", json!(["/id"]))], shape("/article/provides", Expected::Object, Found::List)),
+        (vec![("/article/fields/published", json!({"local": "/date"}))], shape("/article/fields/published/utc", Expected::JsonPointer, Found::Missing)),
+        (vec![("/article/fields/published", json!({"utc": "/date_gmt"}))], shape("/article/fields/published/local", Expected::JsonPointer, Found::Missing)),
+        (
+            vec![("/article/fields/published", json!({"local": "/date", "utc": "/date_gmt", "date": "naive_utc"}))],
+            shape("/article/fields/published/date", Expected::KnownKey, quoted("date")),
+        ),
+        (
+            vec![("/article/fields/headline", json!({"local": "/date", "utc": "/date_gmt"}))],
+            shape("/article/fields/headline/local", Expected::KnownKey, quoted("local")),
+        ),
     ];
     for (changes, expected) in cases {
         assert_eq!(Mapping::parse(&mapping_with(&changes)), Err(expected), "{changes:?}");
@@ -104,6 +114,48 @@ fn dates_in_every_format() {
         let result = mapping.decode_article(&body, &[]).map(|article| article.published.to_string());
         let expected = expected.map(str::to_owned).map_err(|(e, found)| shape("/date", e, found));
         assert_eq!(result, expected, "{format} {value}");
+    }
+}
+
+/// A date written as local time and as UTC time is at the offset between them, the site's;
+/// it is present when both are, so that a list can fall back to another source.
+#[test]
+fn a_local_time_with_its_utc_time_is_at_the_sites_offset() {
+    let mapping = parse(&[
+        ("/article/fields/published", json!({"local": "/date", "utc": "/date_gmt"})),
+        ("/article/fields/updated", json!([{"local": "/modified", "utc": "/modified_gmt"}, "/updated"])),
+    ]);
+    let decode = |dates: Value| {
+        let mut body = json!({"title": "T", "text": ""});
+        body.as_object_mut().unwrap().extend(dates.as_object().unwrap().clone());
+        mapping.decode_article(&body.to_string(), &[]).map(|a| (a.published.to_string(), a.updated.map(|u| u.to_string())))
+    };
+    let dates = |local: &str, utc: &str| json!({"date": local, "date_gmt": utc});
+    let shown = |published: &str, updated: Option<&str>| Ok((published.to_owned(), updated.map(str::to_owned)));
+
+    assert_eq!(decode(dates("2024-10-11T14:05:00", "2024-10-11T12:05:00")), shown("2024-10-11T14:05:00+02:00", None));
+    assert_eq!(decode(dates("2024-12-03T09:30:00.25", "2024-12-03T08:30:00.25Z")), shown("2024-12-03T09:30:00+01:00", None));
+    let both = json!({"date": "2024-10-11T14:05:00", "date_gmt": "2024-10-11T12:05:00",
+        "modified": "2024-12-03T09:30:00", "modified_gmt": "2024-12-03T08:30:00", "updated": "2024-12-04T00:00:00Z"});
+    assert_eq!(decode(both.clone()), shown("2024-10-11T14:05:00+02:00", Some("2024-12-03T09:30:00+01:00")));
+    // Half of the pair is no date: the next source, or else the half that is missing.
+    let mut half = both;
+    half["modified_gmt"] = Value::Null;
+    assert_eq!(decode(half.clone()), shown("2024-10-11T14:05:00+02:00", Some("2024-12-04T00:00:00Z")));
+    half["date_gmt"] = Value::Null;
+    assert_eq!(decode(half.clone()), Err(shape("/date_gmt", Expected::DateTime, Found::Null)));
+    half.as_object_mut().unwrap().remove("date");
+    assert_eq!(decode(half), Err(shape("/date", Expected::LocalDateTime, Found::Missing)));
+    // Wrong values name their pointer.
+    let cases = [
+        (dates("14:05", "2024-10-11T12:05:00"), shape("/date", Expected::LocalDateTime, quoted("14:05"))),
+        (json!({"date": 1_728_655_500, "date_gmt": "2024-10-11T12:05:00"}), shape("/date", Expected::LocalDateTime, Found::Value("1728655500".into()))),
+        (dates("2024-10-11T14:05:00Z", "2024-10-11T12:05:00"), shape("/date", Expected::LocalDateTime, quoted("2024-10-11T14:05:00Z"))),
+        (dates("2024-10-11T14:05:00", "noon"), shape("/date_gmt", Expected::DateTime, quoted("noon"))),
+        (dates("2024-10-11T14:05:30", "2024-10-11T12:05:00"), shape("/date", Expected::LocalDateTime, quoted("2024-10-11T14:05:30"))),
+    ];
+    for (body, expected) in cases {
+        assert_eq!(decode(body.clone()), Err(expected), "{body}");
     }
 }
 

@@ -93,6 +93,8 @@ mkdirSync(folder, { recursive: true });
 for (const name of readdirSync(folder)) if (name.endsWith(".json")) rmSync(join(folder, name));
 
 const [bySlug, byId] = mapping.article.url;
+/** What a post provides to the related posts' template (both posts here have tags). */
+const provides = (post) => ({ id: String(post.id), categories: post.categories.join(","), tags: post.tags.join(",") });
 const ARTICLE = { id: "4127", slug: "nouvel-ordre-mondial" };
 const WINTER = { id: "4100" };
 
@@ -104,8 +106,7 @@ const post = await record("post.json", "GET", fill(byId, ARTICLE));
 await record("post_by_slug.json", "GET", fill(bySlug, ARTICLE));
 await record("post_unknown_slug.json", "GET", fill(bySlug, { slug: "pas-de-tel-article" }));
 await record("post_unknown_id.json", "GET", fill(byId, { id: "999999" }));
-const provided = { id: String(post.id), categories: post.categories.join(","), tags: post.tags.join(",") };
-await record("related.json", "GET", fill(mapping.related.url[0], provided));
+await record("related.json", "GET", fill(mapping.related.url[0], provides(post)));
 
 // The comments, in both orders, and a page past the last.
 const comments = (values, page, order) => fill(mapping.comments.url, { ...values, page, order: mapping.values.order[order] });
@@ -113,8 +114,9 @@ await record("comments.json", "GET", comments(ARTICLE, 1, "oldest"));
 await record("comments_newest.json", "GET", comments(ARTICLE, 1, "newest"));
 await record("comments_page_past_the_last.json", "GET", comments(ARTICLE, 2, "oldest"));
 
-// A post published in winter (UTC+1) and its 101 comments, on two pages.
-await record("winter_post.json", "GET", fill(byId, WINTER));
+// A post published in winter (UTC+1), its related posts and its 101 comments, on two pages.
+const winter = await record("winter_post.json", "GET", fill(byId, WINTER));
+await record("winter_related.json", "GET", fill(mapping.related.url[0], provides(winter)));
 await record("winter_comments_page_1.json", "GET", comments(WINTER, 1, "oldest"));
 await record("winter_comments_page_2.json", "GET", comments(WINTER, 2, "oldest"));
 

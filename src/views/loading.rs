@@ -1,5 +1,6 @@
 //! Every request the widget's state asks for, each in an effect that runs when its attempt
-//! counter moves, and the marks and events that say what is on screen.
+//! counter moves, and the marks and events that say what is on screen. Answers reach the
+//! state with their dates settled in the zone they are shown in (`crate::zone`).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -15,6 +16,7 @@ use super::{WidgetEvent, WidgetProps};
 use crate::backend::LocalFuture;
 use crate::platform::{Platform, Timer, ARTICLE_RENDERED, COMMENTS_RENDERED};
 use crate::state::{Action, More, Remote, Submission, WidgetState, PLACEHOLDER_DELAY_MS};
+use crate::zone::Zone;
 
 /// Comments in a page from which the reducer receives it in the task after the one that
 /// decoded it. Decoding takes about 25 µs a comment in the release build (README,
@@ -37,18 +39,22 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
         Box::new(move || drop(timer))
     });
 
-    let (dispatcher, backend) = (state.dispatcher(), services.backend.clone());
+    let (dispatcher, backend, zone) = (state.dispatcher(), services.backend.clone(), services.zone.clone());
     use_effect_on((services.clone(), state.article_attempt), move || {
-        deliver_unless_cleaned_up(Some(backend.article()), move |result| dispatcher.dispatch(Action::ArticleLoaded(result.map(Rc::new))))
+        deliver_unless_cleaned_up(Some(backend.article()), move |result| {
+            dispatcher.dispatch(Action::ArticleLoaded(result.map(|article| Rc::new(zone.show_article(article)))))
+        })
     });
 
     // Some backends need the article's answer for their other URLs (WordPress asked by slug).
     let ready = matches!(state.article, Remote::Ready(_));
     let can_ask = ready || !services.backend.needs_article_first();
-    let (dispatcher, backend) = (state.dispatcher(), services.backend.clone());
+    let (dispatcher, backend, zone) = (state.dispatcher(), services.backend.clone(), services.zone.clone());
     use_effect_on((services.clone(), state.related_attempt, can_ask), move || {
         let related = can_ask.then(|| backend.related().unwrap_or_else(|| Box::pin(async { Ok(Vec::new()) })));
-        deliver_unless_cleaned_up(related, move |result| dispatcher.dispatch(Action::RelatedLoaded(result.map(Rc::from))))
+        deliver_unless_cleaned_up(related, move |result| {
+            dispatcher.dispatch(Action::RelatedLoaded(result.map(|stories| Rc::from(zone.show_related(stories)))))
+        })
     });
 
     // Effects run once the DOM holds what was rendered: the mark times what readers see,
@@ -74,26 +80,27 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
         nothing_to_undo()
     });
 
-    let (dispatcher, backend, platform) = (state.dispatcher(), services.backend.clone(), services.platform.clone());
+    let (dispatcher, backend, platform, zone) = (state.dispatcher(), services.backend.clone(), services.platform.clone(), services.zone.clone());
     let wanted = state.comments_visible && services.backend.has_comments() && can_ask;
-    let order = state.order;
-    use_effect_on((services.clone(), order, state.thread_attempt, wanted), move || {
+    let (order, attempt) = (state.order, state.thread_attempt);
+    use_effect_on((services.clone(), order, attempt, wanted), move || {
         let page = wanted.then(|| backend.comments(order, None));
         let clock = platform.clone();
-        deliver_page(page, platform, Box::new(move |result| {
+        deliver_page(page, platform, zone, Box::new(move |result| {
             let now = (clock.now_ms() / 1000.0) as i64;
-            dispatcher.dispatch(Action::ThreadLoaded { result, now })
+            dispatcher.dispatch(Action::ThreadLoaded { attempt, result, now })
         }))
     });
 
-    let (dispatcher, backend, platform) = (state.dispatcher(), services.backend.clone(), services.platform.clone());
+    let (dispatcher, backend, platform, zone) = (state.dispatcher(), services.backend.clone(), services.platform.clone(), services.zone.clone());
     let cursor = match (&state.more, &state.thread) {
         (More::Loading, Remote::Ready(thread)) => thread.next.clone(),
         _ => None,
     };
-    use_effect_on((services.clone(), state.more_attempt), move || {
+    let attempt = state.more_attempt;
+    use_effect_on((services.clone(), attempt), move || {
         let page = cursor.map(|cursor| backend.comments(order, Some(cursor)));
-        deliver_page(page, platform, Box::new(move |result| dispatcher.dispatch(Action::MoreLoaded(result))))
+        deliver_page(page, platform, zone, Box::new(move |result| dispatcher.dispatch(Action::MoreLoaded { attempt, result })))
     });
 
     let (dispatcher, backend, platform) = (state.dispatcher(), services.backend.clone(), services.platform.clone());
@@ -113,7 +120,7 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
         })
     });
 
-    let (dispatcher, backend, on_event) = (state.dispatcher(), services.backend.clone(), props.on_event.clone());
+    let (dispatcher, backend, on_event, zone) = (state.dispatcher(), services.backend.clone(), props.on_event.clone(), services.zone.clone());
     let sending = match &state.form.submission {
         Submission::Sending(comment) => Some(comment.clone()),
         _ => None,
@@ -128,20 +135,22 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
                     let pending = comment.status == article_widget_core::comment::CommentStatus::Pending;
                     on_event.emit(WidgetEvent::CommentPosted { id: comment.id.clone(), pending });
                 }
-                dispatcher.dispatch(Action::Posted(result));
+                dispatcher.dispatch(Action::Posted(result.map(|comment| zone.show_comment(comment))));
             });
         }
         nothing_to_undo()
     });
 }
 
-/// Hands a page of comments to `deliver` unless the effect was cleaned up first: a large one
-/// in the task after the one that decoded it (a timer of 0 ms, which the clean-up cancels),
-/// so that decoding it and rendering its first slice are two tasks, not one long one.
-fn deliver_page(page: Option<LocalFuture<Result<CommentPage, LoadError>>>, platform: Rc<dyn Platform>, deliver: Box<dyn FnOnce(Result<CommentPage, LoadError>)>) -> CleanUp {
+/// Hands a page of comments, its dates settled in `zone`, to `deliver` unless the effect was
+/// cleaned up first: a large one in the task after the one that decoded it (a timer of 0 ms,
+/// which the clean-up cancels), so that decoding it and rendering its first slice are two
+/// tasks, not one long one. The dates are settled in the decoding task, with the decoding.
+fn deliver_page(page: Option<LocalFuture<Result<CommentPage, LoadError>>>, platform: Rc<dyn Platform>, zone: Rc<Zone>, deliver: Box<dyn FnOnce(Result<CommentPage, LoadError>)>) -> CleanUp {
     let waiting: Rc<Cell<Option<Timer>>> = Rc::default();
     let kept = waiting.clone();
     let stop = deliver_unless_cleaned_up(page, move |result: Result<CommentPage, LoadError>| {
+        let result = result.map(|page| zone.show_page(page));
         if matches!(&result, Ok(page) if page.comments.len() >= LARGE_PAGE) {
             kept.set(Some(platform.schedule(0, Box::new(move || deliver(result)))));
         } else {

@@ -45,7 +45,8 @@ export async function startServer({ content = join(root, "www/demo-api/articles"
   await new Promise((resolve, reject) => {
     server.stdout.on("data", (chunk) => String(chunk).includes("listening on") && resolve());
     server.on("exit", (code) => reject(new Error(`the server exited with ${code}`)));
-    setTimeout(() => reject(new Error("the server did not start within 20 s")), 20_000);
+    // unref: a pending timer would keep the test process alive for 20 s after its last test.
+    setTimeout(() => reject(new Error("the server did not start within 20 s")), 20_000).unref();
   });
   return { url: `http://127.0.0.1:${port}`, database, stop: () => server.kill() };
 }

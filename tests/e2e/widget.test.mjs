@@ -1,6 +1,7 @@
 // Whole journeys in a real browser (Debian's chromium through Playwright) against the
 // reference server: the demo, the publisher's hostile page, a keyboard-only comment,
-// accessibility in both themes, and a single-page app mounting and unmounting.
+// accessibility in both themes, a single-page app mounting and unmounting, and the
+// package's entry when settings change while a build loads.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, mkdirSync, mkdtempSync } from "node:fs";
@@ -300,9 +301,11 @@ test("fifty mounts and unmounts in a single-page app leave no listeners or nodes
   await close();
 });
 
-test("a WordPress site and a JSON Feed, by their mappings alone, on another origin", async () => {
+test("a WordPress site and a JSON Feed, by their mappings alone, on another origin", async (t) => {
   const login = JSON.stringify({ code: "rest_comment_login_required", message: "Sorry, you must be logged in to comment.", data: { status: 401 } });
   const replay = await startReplay([[409, "wordpress_error_duplicate.json"], [401, login], [201, "wordpress_comment_created.json"]]);
+  // Stopped even when an assertion fails: a replay left listening keeps the test run alive.
+  t.after(() => replay.stop());
   const { page, seen, wasm, close } = await open("/", { clock: true });
   await page.evaluate(async (backend) => {
     const { mount } = await import("/pkg/article-widget.js");
@@ -396,5 +399,84 @@ test("a WordPress site and a JSON Feed, by their mappings alone, on another orig
   const logged = seen.errors.filter((e) => !reported.includes(e));
   assert.ok(logged.every((e) => /status of 40[19]/.test(e) || e.includes("ERR_NAME_NOT_RESOLVED")), logged.join("\n"));
   await close();
-  replay.stop();
+});
+
+// The package's entry under races: attributes and calls that come while a build loads, or
+// after a mount failed, are met with the widget they describe, and nothing else.
+
+/**
+ * Inserts an `<article-widget>` with `attributes` in the standalone page's <main> (the
+ * package's entry loaded), then sets `later`, in the same task.
+ */
+async function insertElement(page, id, attributes, later = {}) {
+  await page.evaluate(async ([id, attributes, later]) => {
+    await import("/pkg/article-widget.js");
+    const element = document.createElement("article-widget");
+    element.id = id;
+    for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+    document.querySelector("main").append(element);
+    for (const [name, value] of Object.entries(later)) element.setAttribute(name, value);
+  }, [id, attributes, later]);
+  return page.locator(`#${id}`);
+}
+
+test("an <article-widget> whose mount failed mounts once its attributes are right", async () => {
+  const { page, seen, close } = await open("/");
+  const element = await insertElement(page, "late-article", { lang: "fr" });
+  await element.filter({ hasText: "the setting `article` is required" }).waitFor();
+  await element.evaluate((element) => element.setAttribute("article", "nouvel-ordre-mondial"));
+  await element.locator("h1").waitFor();
+  assert.equal(await element.evaluate((element) => element.textContent), "", "the failed mount's message is gone");
+  assert.deepEqual(seen.errors, ["article widget: the setting `article` is required and was not given"], "the failure, once");
+  await close();
+});
+
+test("an <article-widget> given its mapping just after it was inserted loads the build that reads it", async (t) => {
+  const replay = await startReplay([]);
+  t.after(() => replay.stop());
+  const { page, seen, wasm, close } = await open("/");
+  const attributes = { article: "4120", backend: replay.url + "/feed.json", lang: "en" };
+  const element = await insertElement(page, "late-mapping", attributes, { mapping: "jsonfeed" });
+  await element.locator("h1", { hasText: "BRICS summit" }).waitFor();
+  assert.ok(wasm.includes("/pkg/mappings/article_widget_bg.wasm"), wasm.join(", "));
+  assert.deepEqual(seen.errors.filter((e) => e.startsWith("article widget:") || e.includes("mapping")), []);
+  await close();
+});
+
+test("a single-page app's last call wins over an update still loading the other build", async () => {
+  const { page, seen, close } = await open("/");
+  const left = await page.evaluate(async () => {
+    const { mount } = await import("/pkg/article-widget.js");
+    const mounted = async (config) => {
+      const element = document.createElement("div");
+      document.querySelector("main").append(element);
+      const ready = new Promise((resolve) => element.addEventListener("article-widget:ready", resolve, { once: true }));
+      const handle = await mount(element, config);
+      await ready;
+      return { element, handle };
+    };
+    // Yew renders a mounted widget in microtasks: by the next task, it would be there.
+    const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+    // A mapping needs the other build, not loaded yet: the unmount comes while it loads.
+    const feed = { article: "4120", mapping: "jsonfeed", backend: "/never-asked/feed.json", lang: "en" };
+    const unmounted = await mounted({ article: "nouvel-ordre-mondial", lang: "fr" });
+    const updating = unmounted.handle.update(feed);
+    unmounted.handle.unmount();
+    await updating;
+    await unmounted.handle.update({ article: "nouvel-ordre-mondial", lang: "fr" });
+    await nextTask();
+    // Two updates in a row: the first loads the other build, the second comes back to this one.
+    const updated = await mounted({ article: "nouvel-ordre-mondial", lang: "fr" });
+    await Promise.all([updated.handle.update(feed), updated.handle.update({ article: "ashgabat-summit-central-asia", lang: "en" })]);
+    await nextTask();
+    const widgets = ({ element }) => [...element.shadowRoot.querySelectorAll(".aw-widget")].map((widget) => widget.lang);
+    return {
+      unmounted: { widgets: widgets(unmounted), requestsInFlight: unmounted.handle.requestsInFlight },
+      updated: widgets(updated),
+    };
+  });
+  assert.deepEqual(left.unmounted, { widgets: [], requestsInFlight: 0 }, "after an unmount, nothing mounts again");
+  assert.deepEqual(left.updated, ["en"], "the second update's widget alone");
+  assert.deepEqual(seen.errors, []);
+  await close();
 });

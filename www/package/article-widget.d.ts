@@ -8,6 +8,9 @@ export interface WidgetConfig {
   lang?: string;
   /** When comments load: "lazy" (near the viewport, the default) or "eager". */
   comments?: "lazy" | "eager";
+  /** Where dates are shown when the backend does not give the site's offset: an IANA zone
+   * ("Europe/Paris"), "UTC" or an offset ("+02:00"); default: the reader's own zone. */
+  timezone?: string;
   /** Another JSON API: "wordpress", "jsonfeed", "#id" of a page element holding a mapping,
    * or the mapping itself (docs/mapping.md); `backend` is then the root of its URLs.
    * Widgets with a mapping use the package's larger build, loaded when first needed. */
@@ -24,9 +27,12 @@ export interface WidgetConfig {
 }
 
 export interface WidgetHandle {
-  /** Shows another configuration in the same element; nothing of the previous one remains. */
+  /** Shows another configuration in the same element; nothing of the previous one remains.
+   * A configuration that needs the other build (a mapping set or removed) waits for it to
+   * load, and the last call wins: an update or an unmount made meanwhile supersedes it. */
   update(config: WidgetConfig): Promise<void>;
-  /** Removes the widget and aborts its requests still on their way. */
+  /** Removes the widget and aborts its requests still on their way; an update still waiting
+   * for a build then shows nothing, and later updates do nothing. */
   unmount(): void;
   /** Requests of this widget still on their way. */
   readonly requestsInFlight: number;

@@ -2,7 +2,9 @@
 // The package holds two builds of the widget: one for its own API, and one that also reads
 // any JSON API through a mapping (WordPress, JSON Feed, ...), larger by the mapping language
 // and the safe-HTML converter. A page downloads a build when a widget first needs it, and
-// compiles it once (streaming), however many widgets use it.
+// compiles it once (streaming), however many widgets use it. Each element and each mount()
+// counts its changes: a build that has loaded mounts only for the latest, with the settings
+// as they are then.
 const builds = new Map();
 
 /** The build for a widget with (or without) a mapping, once compiled. */
@@ -19,47 +21,53 @@ function load(withMappings) {
   return builds.get(withMappings);
 }
 
+function release(handle) {
+  handle?.unmount();
+  handle?.free();
+}
+
 /** Settings read from attributes; changing one remounts the widget with the new value. */
-const SETTINGS = ["article", "backend", "lang", "comments", "mapping", "article-url", "related-url", "comments-url", "captcha-url"];
+const SETTINGS = ["article", "backend", "lang", "comments", "timezone", "mapping", "article-url", "related-url", "comments-url", "captcha-url"];
 
 class ArticleWidgetElement extends HTMLElement {
+  #handle;
+  // The last mount failed: its message, in the element, goes with the next.
+  #failed = false;
+  #changes = 0;
+
   static get observedAttributes() {
     return SETTINGS;
   }
 
-  async connectedCallback() {
-    this.build = await load(this.hasAttribute("mapping"));
-    // The element may have left the page, or been mounted, while the module loaded.
-    if (this.isConnected && !this.handle) this.#mount();
+  connectedCallback() {
+    this.#remount();
   }
 
   disconnectedCallback() {
-    this.#unmount();
+    this.#changes++;
+    release(this.#handle);
+    this.#handle = undefined;
   }
 
-  async attributeChangedCallback(name, before, after) {
-    if (this.handle && before !== after) {
-      this.#unmount();
-      // Setting a mapping may need the other build.
-      this.build = await load(this.hasAttribute("mapping"));
-      if (this.isConnected && !this.handle) this.#mount();
-    }
+  attributeChangedCallback(name, before, after) {
+    // Not yet in the page: its insertion mounts.
+    if (before !== after && this.isConnected) this.#remount();
   }
 
-  #mount() {
+  async #remount() {
+    const change = ++this.#changes;
+    release(this.#handle);
+    this.#handle = undefined;
+    const build = await load(this.hasAttribute("mapping"));
+    if (change !== this.#changes) return;
+    if (this.#failed) this.replaceChildren();
     try {
-      this.handle = this.build.mountElement(this);
-    } catch (error) {
-      // The widget has already said what is wrong, in the element and in the console.
-      this.handle = undefined;
+      this.#handle = build.mountElement(this);
+      this.#failed = false;
+    } catch {
+      // Said in the element and the console; the next change tries again.
+      this.#failed = true;
     }
-  }
-
-  #unmount() {
-    if (!this.handle) return;
-    this.handle.unmount();
-    this.handle.free();
-    this.handle = undefined;
   }
 }
 
@@ -70,22 +78,32 @@ if (!customElements.get("article-widget")) customElements.define("article-widget
  * Resolves to a handle with `update(config)` and `unmount()`.
  */
 export async function mount(element, config) {
-  let withMappings = Boolean(config?.mapping);
-  let handle = (await load(withMappings)).mount(element, config);
-  const release = () => {
-    handle?.unmount();
-    handle?.free();
+  let handle, withMappings, changes = 0, unmounted = false;
+
+  async function show(next) {
+    const change = ++changes;
+    const needsMappings = Boolean(next?.mapping);
+    if (handle && needsMappings === withMappings) return handle.update(next);
+    // A mapping set or removed needs the other build: the widget is mounted again with it.
+    release(handle);
     handle = undefined;
-  };
+    const build = await load(needsMappings);
+    if (change !== changes) return;
+    withMappings = needsMappings;
+    handle = build.mount(element, next);
+  }
+
+  await show(config);
   return {
-    async update(next) {
-      if (Boolean(next?.mapping) === withMappings) return handle?.update(next);
-      // A mapping set or removed needs the other build: the widget is mounted again with it.
-      release();
-      withMappings = !withMappings;
-      handle = (await load(withMappings)).mount(element, next);
+    update(next) {
+      return unmounted ? Promise.resolve() : show(next);
     },
-    unmount: release,
+    unmount() {
+      unmounted = true;
+      changes++;
+      release(handle);
+      handle = undefined;
+    },
     get requestsInFlight() {
       return handle ? handle.requestsInFlight() : 0;
     },

@@ -1,5 +1,32 @@
 //! Reading a JSON document while knowing where one is in it, so that every complaint names
 //! its place as a JSON Pointer and says what was expected and what was found.
+//!
+//! The reader ([`parse`]) accepts what serde_json accepts, with the same value, and refuses
+//! what it refuses (RFC 8259; no byte order mark, no trailing comma, lone surrogates refused,
+//! 127 levels of nesting at most, the last of a repeated key counting); the fuzz target
+//! `json_serde` holds it to that. Its messages are serde_json's, though not always the same
+//! one for the same mistake. The differences, on numbers only, come from keeping each number
+//! as written:
+//!
+//! ```
+//! use article_widget_core::json::{parse, Value};
+//!
+//! // Beyond f64's range: kept, though no float reads it (serde_json refuses the document).
+//! let Ok(Value::Number(huge)) = parse("1e400") else { panic!() };
+//! assert_eq!((huge.as_str(), huge.as_f64()), ("1e400", None));
+//! assert!(serde_json::from_str::<serde_json::Value>("1e400").is_err());
+//!
+//! // `-0` is written as an integer and reads as the integer 0 (serde_json makes it -0.0).
+//! let Ok(Value::Number(zero)) = parse("-0") else { panic!() };
+//! assert_eq!((zero.as_i64(), zero.as_f64().map(f64::is_sign_negative)), (Some(0), Some(true)));
+//! assert_eq!(serde_json::from_str::<serde_json::Value>("-0").unwrap().as_i64(), None);
+//! ```
+//!
+//! Otherwise a number reads the same by `as_u64`, `as_i64` and `as_f64` as serde_json's (with
+//! its exact float parsing, `float_roundtrip`): integers within 64 bits as integers, others,
+//! such as `18446744073709551616` or `1.0`, as floats only, rounded to the nearest. An
+//! object keeps a repeated key's every member in document order ([`Map::iter`]), where
+//! serde_json keeps only the last; [`Map::get`] finds the last.
 
 mod syntax;
 mod value;
@@ -314,11 +341,16 @@ mod tests {
     }
 
     #[test]
-    fn nesting_is_bounded() {
-        let deep = |depth| "[".repeat(depth) + &"]".repeat(depth);
-        assert!(parse(&deep(128)).is_ok());
-        assert!(matches!(parse(&deep(129)), Err(Problem::Syntax { detail, .. }) if detail == "recursion limit exceeded"));
-        assert!(matches!(parse(&deep(100_000)), Err(Problem::Syntax { .. })));
+    fn nesting_is_bounded_as_serde_json_bounds_it() {
+        let arrays = |depth| "[".repeat(depth) + &"]".repeat(depth);
+        let objects = |depth| "{\"a\":".repeat(depth) + "1" + &"}".repeat(depth);
+        assert!(parse(&arrays(127)).is_ok());
+        assert!(parse(&objects(127)).is_ok());
+        // Refused at the opening bracket of the 128th level, where serde_json refuses it.
+        let refused = Problem::Syntax { line: 1, column: 128, detail: "recursion limit exceeded".to_owned() };
+        assert_eq!(parse(&arrays(128)), Err(refused));
+        assert!(matches!(parse(&objects(128)), Err(Problem::Syntax { detail, .. }) if detail == "recursion limit exceeded"));
+        assert!(matches!(parse(&arrays(100_000)), Err(Problem::Syntax { .. })));
     }
 
     #[test]

@@ -3,8 +3,9 @@
 use super::value::{Map, Number, Value};
 use crate::error::Problem;
 
-/// Nesting deeper than this is refused, so that a hostile document cannot exhaust the stack.
-const MAX_DEPTH: usize = 128;
+/// Nesting deeper than this is refused, so that a hostile document cannot exhaust the stack:
+/// 127 arrays and objects within each other, serde_json's limit, which the widget had before.
+const MAX_DEPTH: usize = 127;
 
 pub fn parse(text: &str) -> Result<Value, Problem> {
     let mut parser = Parser { text, bytes: text.as_bytes(), at: 0, depth: 0 };

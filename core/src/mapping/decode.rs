@@ -20,8 +20,8 @@ use super::{
 impl Field {
     /// The first source with a value here, else the first source (to say what is missing).
     fn at<'s, 'd>(&'s self, item: &Node<'d>) -> Located<'s, 'd> {
-        let located = |source: &'s Source| Located { source, node: item.at(&source.at) };
-        self.0.iter().map(located).find(|l| !l.node.is_absent()).unwrap_or_else(|| located(&self.0[0]))
+        let located = |source: &'s Source| Located { source, node: item.at(&source.at), utc: source.utc.as_ref().map(|utc| item.at(utc)) };
+        self.0.iter().map(located).find(Located::is_present).unwrap_or_else(|| located(&self.0[0]))
     }
 }
 
@@ -59,9 +59,15 @@ fn count_value(node: &Node) -> Result<u64> {
 struct Located<'s, 'd> {
     source: &'s Source,
     node: Node<'d>,
+    /// The same date in UTC, for a source that has one.
+    utc: Option<Node<'d>>,
 }
 
 impl Located<'_, '_> {
+    fn is_present(&self) -> bool {
+        !self.node.is_absent() && !self.utc.as_ref().is_some_and(Node::is_absent)
+    }
+
     /// Plain text, trimmed; from HTML when the field says so. Blank is absent.
     fn text(&self) -> Result<Option<String>> {
         let Some(text) = self.node.optional(Node::text)? else { return Ok(None) };
@@ -91,7 +97,7 @@ impl Located<'_, '_> {
         if !matches!(self.node.value(), Some(Value::Array(_))) {
             return self.identifier();
         }
-        let each = self.node.list(|item| Located { source: self.source, node: item.clone() }.identifier())?;
+        let each = self.node.list(|item| Located { source: self.source, node: item.clone(), utc: None }.identifier())?;
         let ids: Vec<String> = each.into_iter().flatten().collect();
         Ok(Some(ids.join(",")).filter(|ids| !ids.is_empty()))
     }
@@ -104,11 +110,20 @@ impl Located<'_, '_> {
     }
 
     fn date(&self) -> Result<Option<DateTime>> {
-        self.node.optional(|node| read_date(node, self.source.date))
+        match &self.utc {
+            None => self.node.optional(|node| read_date(node, self.source.date)),
+            Some(utc) if self.is_present() => read_local_and_utc(&self.node, utc).map(Some),
+            Some(_) => Ok(None),
+        }
     }
 
+    /// The date; missing, an error at the part that is missing.
     fn required_date(&self) -> Result<DateTime> {
-        self.date()?.ok_or_else(|| self.node.fail(Expected::DateTime))
+        self.date()?.ok_or_else(|| match &self.utc {
+            Some(utc) if !self.node.is_absent() => utc.fail(Expected::DateTime),
+            Some(_) => self.node.fail(Expected::LocalDateTime),
+            None => self.node.fail(Expected::DateTime),
+        })
     }
 
     /// A positive size; zero, which some APIs write for "unknown", is absent.
@@ -165,6 +180,14 @@ fn read_date(node: &Node, format: DateFormat) -> Result<DateTime> {
         _ => Expected::DateTime,
     };
     parsed.ok_or_else(|| node.invalid(expected))
+}
+
+/// A date written as local time without offset and as UTC time, at the site's offset that
+/// their difference gives.
+fn read_local_and_utc(local: &Node, utc: &Node) -> Result<DateTime> {
+    let not_local = || local.invalid(Expected::LocalDateTime);
+    let local_time = local.text().ok().and_then(|text| DateTime::parse_rfc3339(&format!("{}Z", text.trim()))).ok_or_else(not_local)?;
+    DateTime::from_local_and_utc(&local_time, &read_date(utc, DateFormat::NaiveUtc)?).ok_or_else(not_local)
 }
 
 fn from_unix(count: f64, per_second: f64) -> DateTime {

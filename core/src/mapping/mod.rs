@@ -297,6 +297,10 @@ struct Field(Vec<Source>);
 #[derive(Clone, Debug, PartialEq)]
 struct Source {
     at: String,
+    /// For a date written as local time without offset at `at`: where the same moment is
+    /// written in UTC, so that their difference is the site's offset for this record
+    /// (WordPress's `date` and `date_gmt`). The source has a value when both do.
+    utc: Option<String>,
     /// The value is HTML: reduced to plain text, or converted to blocks for a body.
     html: bool,
     date: DateFormat,

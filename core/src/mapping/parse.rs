@@ -224,11 +224,16 @@ fn count(node: &Node) -> Result<Count> {
 }
 
 fn source(node: &Node, options: &[&str]) -> Result<Source> {
-    let plain = |at| Source { at, html: false, date: DateFormat::Auto, none: Vec::new(), pending: Vec::new() };
+    let plain = |at| Source { at, utc: None, html: false, date: DateFormat::Auto, none: Vec::new(), pending: Vec::new() };
     match node.value() {
         Some(Value::String(_)) => return Ok(plain(pointer(node)?)),
         Some(Value::Object(_)) => {}
         _ => return Err(node.fail(Expected::FieldSpec)),
+    }
+    // A date written twice: `{"local": "/date", "utc": "/date_gmt"}`.
+    if options == DATE && ["local", "utc"].iter().any(|key| !node.get(key).is_missing()) {
+        known_keys(node, &["local", "utc"])?;
+        return Ok(Source { utc: Some(pointer(&node.get("utc"))?), ..plain(pointer(&node.get("local"))?) });
     }
     let known: Vec<&str> = ["at"].iter().chain(options).copied().collect();
     known_keys(node, &known)?;
