@@ -1,13 +1,15 @@
 // The widget against its floor, a static HTML page of the same content, in headless Chromium
 // on loopback: bytes, time to the article (also with the CPU slowed 4×, and on a slow 4G
-// network), long threads, and posting. Each run measures the widget and its floor one after
+// network), long threads, a long thread sent in one answer and read through a mapping, and
+// posting. Each run measures the widget and its floor one after
 // the other, in alternating order, so that a ratio compares two pages loaded under the same
 // load of the machine. Static files are sent brotli-compressed, as a CDN would send them.
 //
 //   node bench/run.mjs      (scripts/bench.sh builds what it needs first)
 //
 // AW_BENCH_RUNS (default 5) runs per case; AW_BENCH_THREADS (default 100,1000,10000) the
-// thread sizes. Prints Markdown tables and writes bench/results.json.
+// thread sizes; AW_BENCH_CASES (default all: bytes,article,threads,one-answer,posting) the
+// cases to run. Prints Markdown tables and writes bench/results.json.
 
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -17,11 +19,14 @@ import { join } from "node:path";
 import { brotli } from "../scripts/precompress.mjs";
 import { launchBrowser, solve, startServer } from "../tests/e2e/harness.mjs";
 import { ARTICLE_RENDERED, COMMENTS_RENDERED, memory, openPage, painted, paintsAndTasks, SLOW_4G, tasksSince, wasmCompilation } from "./probe.mjs";
-import { prepareFolders, SEED_ARTICLE, seedThreads, threadArticle, WIDGET_PAGE_SIZE, writePages } from "./site.mjs";
+import { ONE_ANSWER, oneAnswerUrl, prepareFolders, SEED_ARTICLE, seedThreads, threadArticle, WIDGET_PAGE_SIZE, writePages } from "./site.mjs";
 
 const root = new URL("../", import.meta.url).pathname;
 const RUNS = Number(process.env.AW_BENCH_RUNS ?? 5);
-const THREAD_SIZES = (process.env.AW_BENCH_THREADS ?? "100,1000,10000").split(",").map(Number);
+const CASES = ["bytes", "article", "threads", "one-answer", "posting"];
+const SELECTED = (process.env.AW_BENCH_CASES ?? CASES.join(",")).split(",").map((name) => name.trim());
+for (const name of SELECTED) if (!CASES.includes(name)) throw new Error(`AW_BENCH_CASES: no case ${name} (cases: ${CASES.join(", ")})`);
+const THREAD_SIZES = SELECTED.includes("threads") ? (process.env.AW_BENCH_THREADS ?? "100,1000,10000").split(",").map(Number) : [];
 /** The goal for long threads: no main-thread task longer than this. */
 const LONGEST_TASK_GOAL_MS = 200;
 process.env.AW_SERVER_BIN ??= join(root, "target/release/article-widget-server");
@@ -180,9 +185,9 @@ function showEverything(page) {
   }, COMMENTS_RENDERED);
 }
 
-async function threadLoad(browser, serverUrl, sideName, size) {
+/** The page of article `id` with its thread, for the widget or its floor. */
+async function threadLoad(browser, serverUrl, sideName, id) {
   const { page, cdp, errors, close } = await openPage(browser);
-  const id = threadArticle(size);
   if (sideName === "widget") {
     await page.goto(`${serverUrl}/widget/${id}.html`);
     const firstPage = await painted(page, COMMENTS_RENDERED);
@@ -217,51 +222,86 @@ async function threadCase(browser, serverUrl, site) {
   const expandRows = [];
   for (const size of THREAD_SIZES) {
     const runs = [];
-    for (let run = 0; run < RUNS; run++) runs.push(await paired(run, (s) => threadLoad(browser, serverUrl, s, size)));
+    for (let run = 0; run < RUNS; run++) runs.push(await paired(run, (s) => threadLoad(browser, serverUrl, s, threadArticle(size))));
     const firstJson = Buffer.from(await (await fetch(`${serverUrl}/api/articles/${threadArticle(size)}/comments?order=oldest&limit=${WIDGET_PAGE_SIZE}`)).arrayBuffer());
-    const staticHtml = readFileSync(join(site, "static", `${threadArticle(size)}.html`));
-    const entry = {
-      firstPage: { widget: side(runs, "widget", "firstPage"), floor: side(runs, "floor", "firstPage"), ratio: ratios(runs, "firstPage") },
-      everythingShown: { widget: side(runs, "widget", "everythingShown"), floor: side(runs, "floor", "everythingShown") },
-      shown: { widget: side(runs, "widget", "shown"), floor: side(runs, "floor", "shown") },
-      longestTask: { widget: side(runs, "widget", "longestTask"), floor: side(runs, "floor", "longestTask") },
-      longTaskCount: { widget: side(runs, "widget", "longTaskCount"), floor: side(runs, "floor", "longTaskCount") },
-      jsHeap: { widget: side(runs, "widget", "jsHeap"), floor: side(runs, "floor", "jsHeap") },
-      wasmMemory: { widget: side(runs, "widget", "wasmMemory") },
-      domNodes: { widget: side(runs, "widget", "domNodes"), floor: side(runs, "floor", "domNodes") },
-      bytes: { firstPageJson: sizes(firstJson), staticPage: sizes(staticHtml) },
-      expand: Object.fromEntries(["pages", "everything", "slowestPage", "shown", "longestTask", "longTaskCount", "jsHeap", "wasmMemory", "domNodes"]
-        .map((metric) => [metric, stats(runs.map((r) => r.widget.expand[metric]))])),
-      consoleMessages: runs.flatMap((r) => [...r.widget.errors, ...r.floor.errors]),
-    };
+    const entry = threadEntry(runs, firstJson, readFileSync(join(site, "static", `${threadArticle(size)}.html`)));
     results[size] = entry;
     const label = `${size.toLocaleString("en-US")} comments`;
-    rows.push(
-      [`${label}: comments shown`, shown(entry.shown.widget, "count"), shown(entry.shown.floor, "count"), ""],
-      [`${label}: first page painted (${WIDGET_PAGE_SIZE} threads)`, shown(entry.firstPage.widget, "ms"), shown(entry.firstPage.floor, "ms"), shown(entry.firstPage.ratio, "ratio")],
-      [`${label}: everything it shows, painted`, shown(entry.everythingShown.widget, "ms"), shown(entry.everythingShown.floor, "ms"), ""],
-      [`${label}: longest task`, shown(entry.longestTask.widget, "ms"), shown(entry.longestTask.floor, "ms"), ""],
-      [`${label}: long tasks (over 50 ms)`, shown(entry.longTaskCount.widget, "count"), shown(entry.longTaskCount.floor, "count"), ""],
-      [`${label}: every task ≤ ${LONGEST_TASK_GOAL_MS} ms in every run`, goal(entry.longestTask.widget), goal(entry.longestTask.floor), ""],
-      [`${label}: JS heap after GC`, shown(entry.jsHeap.widget, "MB"), shown(entry.jsHeap.floor, "MB"), ""],
-      [`${label}: wasm memory`, shown(entry.wasmMemory.widget, "MB"), "—", ""],
-      [`${label}: DOM nodes`, shown(entry.domNodes.widget, "count"), shown(entry.domNodes.floor, "count"), ""],
-      [`${label}: bytes (brotli): first page JSON / static page`, formats.bytes(entry.bytes.firstPageJson.brotli), formats.bytes(entry.bytes.staticPage.brotli), ""],
-    );
-    const e = entry.expand;
-    expandRows.push([label, shown(e.pages, "count"), shown(e.everything, "ms"), shown(e.slowestPage, "ms"), shown(e.longestTask, "ms"),
-      shown(e.longTaskCount, "count"), goal(e.longestTask), shown(e.jsHeap, "MB"), shown(e.wasmMemory, "MB"), shown(e.domNodes, "count")]);
-    entry.goal = { firstPage: goal(entry.longestTask.widget), everything: goal(e.longestTask), static: goal(entry.longestTask.floor) };
+    rows.push(...threadRows(label, entry, `first page painted (${WIDGET_PAGE_SIZE} threads)`, "first page JSON"));
+    expandRows.push(expandRow(label, entry));
   }
   table(`Long threads (a third replies), comments loaded with the article — ${RUNS} runs, median (min–max); the static page holds the whole thread`,
     ["", "widget", "static HTML", "widget / static"], rows);
   table(`Long threads: the widget after "show more" until the whole thread is shown (from the first click, each page ${WIDGET_PAGE_SIZE} threads)`,
-    ["thread", "pages", "whole thread shown", "slowest page, click to paint", "longest task", "long tasks", `every task ≤ ${LONGEST_TASK_GOAL_MS} ms`,
-      "JS heap after GC", "wasm memory", "DOM nodes"], expandRows);
+    EXPAND_HEADER, expandRows);
   return results;
 }
 
-// --- 4. posting --------------------------------------------------------------------------
+/** The figures of a thread's runs, widget and floor; `json` is what the widget downloads for its first screen. */
+function threadEntry(runs, json, staticHtml) {
+  const entry = {
+    firstPage: { widget: side(runs, "widget", "firstPage"), floor: side(runs, "floor", "firstPage"), ratio: ratios(runs, "firstPage") },
+    everythingShown: { widget: side(runs, "widget", "everythingShown"), floor: side(runs, "floor", "everythingShown") },
+    shown: { widget: side(runs, "widget", "shown"), floor: side(runs, "floor", "shown") },
+    longestTask: { widget: side(runs, "widget", "longestTask"), floor: side(runs, "floor", "longestTask") },
+    longTaskCount: { widget: side(runs, "widget", "longTaskCount"), floor: side(runs, "floor", "longTaskCount") },
+    jsHeap: { widget: side(runs, "widget", "jsHeap"), floor: side(runs, "floor", "jsHeap") },
+    wasmMemory: { widget: side(runs, "widget", "wasmMemory") },
+    domNodes: { widget: side(runs, "widget", "domNodes"), floor: side(runs, "floor", "domNodes") },
+    bytes: { firstPageJson: sizes(json), staticPage: sizes(staticHtml) },
+    expand: Object.fromEntries(["pages", "everything", "slowestPage", "shown", "longestTask", "longTaskCount", "jsHeap", "wasmMemory", "domNodes"]
+      .map((metric) => [metric, stats(runs.map((r) => r.widget.expand[metric]))])),
+    consoleMessages: runs.flatMap((r) => [...r.widget.errors, ...r.floor.errors]),
+  };
+  entry.goal = { firstPage: goal(entry.longestTask.widget), everything: goal(entry.expand.longestTask), static: goal(entry.longestTask.floor) };
+  return entry;
+}
+
+/** The rows of a thread's table; `first` names its first screen, `json` what it downloads for it. */
+function threadRows(label, entry, first, json) {
+  return [
+    [`${label}: comments shown`, shown(entry.shown.widget, "count"), shown(entry.shown.floor, "count"), ""],
+    [`${label}: ${first}`, shown(entry.firstPage.widget, "ms"), shown(entry.firstPage.floor, "ms"), shown(entry.firstPage.ratio, "ratio")],
+    [`${label}: everything it shows, painted`, shown(entry.everythingShown.widget, "ms"), shown(entry.everythingShown.floor, "ms"), ""],
+    [`${label}: longest task`, shown(entry.longestTask.widget, "ms"), shown(entry.longestTask.floor, "ms"), ""],
+    [`${label}: long tasks (over 50 ms)`, shown(entry.longTaskCount.widget, "count"), shown(entry.longTaskCount.floor, "count"), ""],
+    [`${label}: every task ≤ ${LONGEST_TASK_GOAL_MS} ms in every run`, goal(entry.longestTask.widget), goal(entry.longestTask.floor), ""],
+    [`${label}: JS heap after GC`, shown(entry.jsHeap.widget, "MB"), shown(entry.jsHeap.floor, "MB"), ""],
+    [`${label}: wasm memory`, shown(entry.wasmMemory.widget, "MB"), "—", ""],
+    [`${label}: DOM nodes`, shown(entry.domNodes.widget, "count"), shown(entry.domNodes.floor, "count"), ""],
+    [`${label}: bytes (brotli): ${json} / static page`, formats.bytes(entry.bytes.firstPageJson.brotli), formats.bytes(entry.bytes.staticPage.brotli), ""],
+  ];
+}
+
+const EXPAND_HEADER = ["thread", "pages", "whole thread shown", "slowest page, click to paint", "longest task", "long tasks",
+  `every task ≤ ${LONGEST_TASK_GOAL_MS} ms`, "JS heap after GC", "wasm memory", "DOM nodes"];
+
+function expandRow(label, entry) {
+  const e = entry.expand;
+  return [label, shown(e.pages, "count"), shown(e.everything, "ms"), shown(e.slowestPage, "ms"), shown(e.longestTask, "ms"),
+    shown(e.longTaskCount, "count"), goal(e.longestTask), shown(e.jsHeap, "MB"), shown(e.wasmMemory, "MB"), shown(e.domNodes, "count")];
+}
+
+// --- 4. a long thread in one answer ------------------------------------------------------
+
+/**
+ * Every comment of a 5,000-comment thread in one answer, nested, read through the page's
+ * own mapping (bench/site.mjs): the widget must render it in slices, so that no task
+ * exceeds the goal, whatever the backend's paging.
+ */
+async function oneAnswerCase(browser, serverUrl, site) {
+  const runs = [];
+  for (let run = 0; run < RUNS; run++) runs.push(await paired(run, (s) => threadLoad(browser, serverUrl, s, ONE_ANSWER.article)));
+  const answer = Buffer.from(await (await fetch(oneAnswerUrl(serverUrl), { headers: { "accept-encoding": "identity" } })).arrayBuffer());
+  const entry = threadEntry(runs, answer, readFileSync(join(site, "static", `${ONE_ANSWER.article}.html`)));
+  const label = `${ONE_ANSWER.size.toLocaleString("en-US")} comments in one answer`;
+  table(`A long thread in one answer (a third replies, nested), read through a mapping, comments loaded with the article — ${RUNS} runs, median (min–max); the static page holds the whole thread`,
+    ["", "widget", "static HTML", "widget / static"], threadRows(label, entry, `first screen painted`, "the one answer"));
+  table(`A long thread in one answer: the widget after "show more" until the whole thread is shown (from the first click)`, EXPAND_HEADER, [expandRow(label, entry)]);
+  return entry;
+}
+
+// --- 5. posting --------------------------------------------------------------------------
 
 async function postOnce(browser, serverUrl, run) {
   const { page, errors, close } = await openPage(browser);
@@ -312,24 +352,29 @@ function machine(browserVersion) {
   return { cpus: Number(execFileSync("nproc").toString().trim()), model, chromium: browserVersion, node: process.version };
 }
 
-const folders = prepareFolders(THREAD_SIZES);
-const server = await startServer({ content: folders.content, staticFolder: folders.site, args: ["--captcha-min-seconds", "0"] });
+const oneAnswer = SELECTED.includes("one-answer");
+const folders = prepareFolders(THREAD_SIZES, oneAnswer);
+const server = await startServer({ content: folders.content, staticFolder: folders.site });
 const browser = await launchBrowser();
 try {
-  seedThreads(server.database, THREAD_SIZES);
-  await writePages(folders.site, server.url, THREAD_SIZES);
+  seedThreads(server.database, THREAD_SIZES, oneAnswer);
+  await writePages(folders.site, server.url, THREAD_SIZES, oneAnswer);
   const wasmHead = (await fetch(`${server.url}/pkg/article_widget_bg.wasm`, { method: "HEAD", headers: { "accept-encoding": "br, gzip" } })).headers;
   const [wasmType, wasmEncoding] = [wasmHead.get("content-type"), wasmHead.get("content-encoding") ?? "no compression"];
-  const results = { machine: machine(browser.version()), runs: RUNS, date: new Date().toISOString() };
+  const results = { machine: machine(browser.version()), runs: RUNS, cases: SELECTED, date: new Date().toISOString() };
   console.log(`Machine: ${results.machine.cpus} CPUs, ${results.machine.model}; Chromium ${results.machine.chromium}; ${RUNS} runs per case`);
-  results.bytes = await bytesCase(folders.site, server.url);
-  results.article = await articleCase(browser, server.url);
-  results.wasm = { contentType: wasmType, contentEncoding: wasmEncoding, compiledWith: results.article.cpu1x.compilation };
-  console.log(`\nWebAssembly: served as ${wasmType} (${wasmEncoding}); compiled with ${results.wasm.compiledWith.join(", ") || "nothing recorded"}`);
-  results.threads = await threadCase(browser, server.url, folders.site);
-  results.posting = await postingCase(browser, server.url);
-  const messages = [...Object.values(results.article).flatMap((c) => c.consoleMessages),
-    ...Object.values(results.threads).flatMap((t) => t.consoleMessages), ...results.posting.consoleMessages];
+  if (SELECTED.includes("bytes")) results.bytes = await bytesCase(folders.site, server.url);
+  if (SELECTED.includes("article")) {
+    results.article = await articleCase(browser, server.url);
+    results.wasm = { contentType: wasmType, contentEncoding: wasmEncoding, compiledWith: results.article.cpu1x.compilation };
+    console.log(`\nWebAssembly: served as ${wasmType} (${wasmEncoding}); compiled with ${results.wasm.compiledWith.join(", ") || "nothing recorded"}`);
+  }
+  if (SELECTED.includes("threads")) results.threads = await threadCase(browser, server.url, folders.site);
+  if (oneAnswer) results.oneAnswer = await oneAnswerCase(browser, server.url, folders.site);
+  if (SELECTED.includes("posting")) results.posting = await postingCase(browser, server.url);
+  const messages = [...Object.values(results.article ?? {}).flatMap((c) => c.consoleMessages),
+    ...Object.values(results.threads ?? {}).flatMap((t) => t.consoleMessages), ...(results.oneAnswer?.consoleMessages ?? []),
+    ...(results.posting?.consoleMessages ?? [])];
   console.log(`\nConsole errors and warnings: ${messages.length ? [...new Set(messages)].join(" / ") : "none"}`);
   writeFileSync(join(root, "bench/results.json"), JSON.stringify(results, null, 2) + "\n");
   console.log("\nwritten to bench/results.json");

@@ -1,7 +1,8 @@
 // What the benchmarks serve: a content folder (the seed article, and copies of it that carry
 // the long threads), comments written straight into the reference server's SQLite file, and
 // a static folder with the npm package, the demo's images, the pages that embed the widget
-// and their static-HTML counterparts.
+// and their static-HTML counterparts, and the one-answer API: a thread whose every comment
+// comes in one JSON answer, read through a mapping.
 
 import { execFileSync } from "node:child_process";
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -9,15 +10,29 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { precompress } from "../scripts/precompress.mjs";
-import { staticPage, staticStylesheet } from "./static-page.mjs";
+import { articleBodyHtml, commentText, staticPage, staticStylesheet } from "./static-page.mjs";
 
 const root = new URL("../", import.meta.url).pathname;
 export const SEED_ARTICLE = "nouvel-ordre-mondial";
 /** Top-level comments per page the widget asks for (PAGE_SIZE in src/backend/native.rs). */
 export const WIDGET_PAGE_SIZE = 20;
 
-/** Folders for one benchmark run; `content` must exist before the server starts. */
-export function prepareFolders(threadSizes) {
+/**
+ * The thread that comes in one answer: `size` comments, nested, as comment servers that do
+ * not page send them, read by the widget through a mapping in its page.
+ */
+export const ONE_ANSWER = { article: "one-answer-5000", size: 5_000 };
+
+/** The articles that carry generated threads, with their sizes. */
+function threaded(threadSizes, oneAnswer) {
+  return [...threadSizes.map((size) => [threadArticle(size), size]), ...(oneAnswer ? [[ONE_ANSWER.article, ONE_ANSWER.size]] : [])];
+}
+
+/**
+ * Folders for one benchmark run, with the long threads of `threadSizes` and, when
+ * `oneAnswer`, the one-answer thread; `content` must exist before the server starts.
+ */
+export function prepareFolders(threadSizes, oneAnswer) {
   const base = mkdtempSync(join(tmpdir(), "aw-bench-"));
   const content = join(base, "content");
   const site = join(base, "site");
@@ -28,7 +43,7 @@ export function prepareFolders(threadSizes) {
   const article = JSON.parse(readFileSync(join(articles, `${SEED_ARTICLE}.json`), "utf8"));
   const related = join(articles, SEED_ARTICLE, "related.json");
   // The threads hang under copies of the seed article, so each page is the same article.
-  for (const id of [SEED_ARTICLE, ...threadSizes.map(threadArticle)]) {
+  for (const id of [SEED_ARTICLE, ...threaded(threadSizes, oneAnswer).map(([id]) => id)]) {
     writeFileSync(join(content, `${id}.json`), JSON.stringify({ ...article, id }, null, 2));
     mkdirSync(join(content, id), { recursive: true });
     copyFileSync(related, join(content, id, "related.json"));
@@ -90,10 +105,10 @@ function threadSql(article, size, firstId) {
 }
 
 /** Writes the threads into the server's database, in one transaction. */
-export function seedThreads(database, threadSizes) {
+export function seedThreads(database, threadSizes, oneAnswer) {
   let firstId = 1_000_000;
-  const statements = threadSizes.map((size) => {
-    const sql = threadSql(threadArticle(size), size, firstId);
+  const statements = threaded(threadSizes, oneAnswer).map(([article, size]) => {
+    const sql = threadSql(article, size, firstId);
     firstId += size;
     return sql;
   });
@@ -122,27 +137,108 @@ async function wholeThread(api, article) {
 
 // The embed the package's README recommends: the module, its bindings, the wasm and the
 // article all start downloading while the page is parsed, instead of one after the other.
-const widgetPage = (article, headline, comments) => `<!doctype html><html lang="fr"><head><meta charset="utf-8">`
+// `build` is the package's folder of the build the element loads (`mappings/` for a widget
+// with a mapping); `head` what else the page's head holds.
+const widgetPage = ({ headline, build = "", articleUrl, attributes, head = "" }) => `<!doctype html><html lang="fr"><head><meta charset="utf-8">`
   + `<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${headline.replace(/</g, "&lt;")}</title>`
-  + `<link rel="modulepreload" href="/pkg/article_widget.js">`
-  + `<link rel="preload" href="/pkg/article_widget_bg.wasm" as="fetch" type="application/wasm" crossorigin>`
-  + `<link rel="preload" href="/api/articles/${article}" as="fetch" crossorigin>`
-  + `<script type="module" src="/pkg/article-widget.js"></script></head>`
-  + `<body><article-widget article="${article}" backend="/api" lang="fr" comments="${comments}"></article-widget></body></html>`;
+  + `<link rel="modulepreload" href="/pkg/${build}article_widget.js">`
+  + `<link rel="preload" href="/pkg/${build}article_widget_bg.wasm" as="fetch" type="application/wasm" crossorigin>`
+  + `<link rel="preload" href="${articleUrl}" as="fetch" crossorigin>`
+  + `<script type="module" src="/pkg/article-widget.js"></script>${head}</head>`
+  + `<body><article-widget ${Object.entries(attributes).map(([name, value]) => `${name}="${value}"`).join(" ")}></article-widget></body></html>`;
+
+/** Where the one-answer API lies in the site, the base its mapping's URLs are joined to. */
+const ONE_ANSWER_BASE = "/one-answer";
+
+/**
+ * The one-answer API's mapping, which its page holds: an article with an HTML body, and
+ * every comment of the article in one answer shaped like Isso's (`GET /?uri=…`): the
+ * top-level comments in `replies`, each with its own `replies`, its text as HTML and its
+ * date in Unix seconds with a fraction. Isso nests one level; here replies nest as deep as
+ * the exchanges go, as in APIs that nest without limit (docs/mapping.md, Strapi).
+ */
+const ONE_ANSWER_MAPPING = {
+  article: {
+    url: "/{id}/article.json",
+    fields: {
+      id: "/id", lang: "/lang", kicker: "/kicker", headline: "/headline", standfirst: "/standfirst",
+      authors: { list: "/authors", name: "/name" }, published: "/published", updated: "/updated",
+      hero: { src: "/hero/src", alt: "/hero/alt", caption: "/hero/caption", credit: "/hero/credit", width: "/hero/width", height: "/hero/height" },
+      body: { at: "/html", html: true },
+    },
+  },
+  comments: {
+    url: "/{id}/comments.json",
+    list: "/replies",
+    replies: "/replies",
+    fields: { id: "/id", author: "/author", website: "/website", body: { at: "/text", html: true }, created: "/created" },
+    post: { url: "/new?uri={id}", body: { text: "{body}", author: "{name}", email: "{email}", website: "{website}", parent: "{parent:number}" } },
+  },
+};
+
+/** A stable 12-digit hex hash of an id, as Isso sends one for each commenter. */
+const hash = (id) => ((Number(id) * 2654435761) >>> 0).toString(16).padStart(8, "0") + "a1b2";
+
+/** The thread's comments nested as an Isso-like answer: replies inside their parent. */
+function oneAnswerComments(comments) {
+  const items = new Map(comments.map((c) => [c.id, {
+    id: Number(c.id), parent: c.parent === null ? null : Number(c.parent), text: `<p>${commentText(c.body)}</p>`,
+    author: c.author, website: c.website, mode: 1, created: Date.parse(c.created) / 1000 + 0.254393, modified: null,
+    likes: 0, dislikes: 0, hash: hash(c.id), total_replies: 0, hidden_replies: 0, replies: [],
+  }]));
+  const roots = [];
+  for (const comment of comments) {
+    const item = items.get(comment.id);
+    const parent = comment.parent === null ? undefined : items.get(comment.parent);
+    if (parent) {
+      parent.replies.push(item);
+      parent.total_replies += 1;
+    } else roots.push(item);
+  }
+  return { id: null, total_replies: roots.length, hidden_replies: 0, replies: roots };
+}
+
+/** The one-answer API's files (the article and every comment) and the page of its widget. */
+function writeOneAnswer(site, article, thread) {
+  const { id, body, ...rest } = article;
+  const folder = join(site, ONE_ANSWER_BASE, id);
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, "article.json"), JSON.stringify({ id, ...rest, html: articleBodyHtml(article) }));
+  writeFileSync(join(folder, "comments.json"), JSON.stringify(oneAnswerComments(thread.comments)));
+  const mapping = JSON.stringify(ONE_ANSWER_MAPPING).replace(/</g, "\\u003c");
+  writeFileSync(join(site, "widget", `${id}.html`), widgetPage({
+    headline: article.headline, build: "mappings/", articleUrl: `${ONE_ANSWER_BASE}/${id}/article.json`,
+    head: `<script type="application/json" id="one-answer-mapping">${mapping}</script>`,
+    attributes: { article: id, backend: ONE_ANSWER_BASE, mapping: "#one-answer-mapping", lang: "fr", comments: "eager" },
+  }));
+}
+
+/** The one-answer thread's single answer, as the widget downloads it. */
+export const oneAnswerUrl = (serverUrl) => `${serverUrl}${ONE_ANSWER_BASE}/${ONE_ANSWER.article}/comments.json`;
 
 /**
  * Writes, from the running server's API, for the seed article and each thread: the page
  * that embeds the widget (`widget/{id}.html`; comments loaded lazily for the seed article,
  * as publishers embed it, eagerly for the threads) and the static page with the same content
- * (`static/{id}.html`); then the brotli and gzip siblings of every file of the site.
+ * (`static/{id}.html`); with `oneAnswer`, the one-answer API and its pages (its static page
+ * without related stories, which its mapping does not have); then the brotli and gzip
+ * siblings of every file of the site.
  */
-export async function writePages(site, serverUrl, threadSizes) {
+export async function writePages(site, serverUrl, threadSizes, oneAnswer) {
   const api = `${serverUrl}/api`;
-  for (const id of [SEED_ARTICLE, ...threadSizes.map(threadArticle)]) {
+  for (const id of [SEED_ARTICLE, ...threaded(threadSizes, oneAnswer).map(([id]) => id)]) {
     const article = await getJson(`${api}/articles/${id}`);
-    const related = (await getJson(`${api}/articles/${id}/related`)).items;
     const thread = id === SEED_ARTICLE ? null : await wholeThread(api, id);
-    writeFileSync(join(site, "widget", `${id}.html`), widgetPage(id, article.headline, thread ? "eager" : "lazy"));
+    let related = (await getJson(`${api}/articles/${id}/related`)).items;
+    if (id === ONE_ANSWER.article) {
+      writeOneAnswer(site, article, thread);
+      related = [];
+    } else {
+      writeFileSync(join(site, "widget", `${id}.html`), widgetPage({
+        headline: article.headline, articleUrl: `/api/articles/${id}`,
+        attributes: { article: id, backend: "/api", lang: "fr", comments: thread ? "eager" : "lazy" },
+      }));
+    }
     writeFileSync(join(site, "static", `${id}.html`),
       staticPage({ article, related, thread, firstScreen: WIDGET_PAGE_SIZE, stylesheet: "/static/widget.css" }));
   }

@@ -90,8 +90,11 @@ function articleHtml(article, related) {
       + "</ul></nav>");
 }
 
+/** The article's body as HTML, as an API that sends HTML would send it. */
+export const articleBodyHtml = (article) => article.body.map(block).join("");
+
 /** A comment's text with line breaks and http(s) links, as the widget shows it. */
-function commentText(body) {
+export function commentText(body) {
   return body.split("\n").map((line) => escape(line).replace(/https?:\/\/[^\s<]+[^\s<.,;:!?)]/g, (url) => `<a href="${url}" rel="nofollow ugc noopener">${url}</a>`)).join("<br>");
 }
 

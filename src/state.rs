@@ -11,7 +11,11 @@
 //! - a page of comments is taken only as the answer to the thread's latest request: each
 //!   answer carries the attempt it was asked for, and one asked for a thread since replaced
 //!   (another order, a Retry) or a "show more" since given up is dropped, never appended to
-//!   the new thread with its old cursor.
+//!   the new thread with its old cursor;
+//! - the views render a thread a slice at a time ([`THREADS_PER_SLICE`] top-level threads
+//!   more at each "show more"), however many comments the backend sent in one answer; a
+//!   "show more" that reveals threads received already asks for nothing, so the next page's
+//!   attempt is counted only when a page is asked for.
 
 use std::rc::Rc;
 
@@ -19,9 +23,10 @@ use article_widget_core::article::{Article, RelatedStory};
 use article_widget_core::captcha::Challenge;
 use article_widget_core::comment::{validate, Comment, CommentDraft, CommentPage, CommentStatus, Field, FieldError, FieldProblem};
 use article_widget_core::error::{CaptchaRefusal, LoadError, PostError};
+use article_widget_core::thread;
 use yew::Reducible;
 
-use crate::backend::{NewComment, Order};
+use crate::backend::{NewComment, Order, NATIVE_PAGE_SIZE};
 
 /// Something fetched: on its way, here, or failed with the reason.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,7 +49,14 @@ pub enum Section {
     Comments,
 }
 
-/// The comments received so far, in page order.
+/// Top-level threads (each with all its replies) that the views render first, and then more
+/// at each "show more". A backend may send thousands of comments in one answer (comment
+/// servers that do not page): rendered at once, they would hold the page for a second or
+/// more; a slice renders in one short task. As many as a page of the widget's own API, so
+/// that its first screen is what it was and each of its pages is one slice.
+pub const THREADS_PER_SLICE: usize = NATIVE_PAGE_SIZE;
+
+/// The comments received so far, in page order, and how many of their threads are shown.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Thread {
     /// Each comment shared, so that a new page or a posted comment copies pointers, not texts.
@@ -56,6 +68,31 @@ pub struct Thread {
     pub next: Option<String>,
     /// When the first page arrived, in unix seconds: "3 minutes ago" is relative to it.
     pub now: i64,
+    /// How many top-level threads of [`thread::build`]'s arrangement the views render: the
+    /// others were received but wait for "show more", which reveals them without a request.
+    /// It may exceed the threads there are.
+    pub shown: usize,
+}
+
+impl Thread {
+    /// How many top-level threads the comments received make.
+    fn threads(&self) -> usize {
+        thread::build(&self.comments).len()
+    }
+
+    /// Adds a comment the reader posted. A new thread goes right after the threads shown,
+    /// before those still hidden, and is shown; a reply goes under its parent.
+    fn add_posted(&mut self, comment: Comment) {
+        let is_reply = comment.parent.as_ref().is_some_and(|parent| self.comments.iter().any(|c| &c.id == parent));
+        let threads = thread::build(&self.comments);
+        let first_hidden = threads.get(self.shown).filter(|_| !is_reply);
+        let at = first_hidden.and_then(|entry| self.comments.iter().position(|c| Rc::ptr_eq(c, entry.comment))).unwrap_or(self.comments.len());
+        if !is_reply {
+            self.shown = self.shown.min(threads.len()) + 1;
+        }
+        let (before, after) = self.comments.split_at(at);
+        self.comments = before.iter().chain([&Rc::new(comment)]).chain(after).cloned().collect();
+    }
 }
 
 impl Thread {
@@ -283,10 +320,14 @@ impl WidgetState {
                     skipped: page.skipped,
                     next: page.next,
                     now,
+                    shown: THREADS_PER_SLICE,
                 }));
             }
             Action::MoreLoaded { result: Ok(page), .. } => {
                 if let Remote::Ready(thread) = &mut self.thread {
+                    // Every thread received was shown before this page was asked for: the
+                    // page's first slice joins them.
+                    thread.shown = thread.threads() + THREADS_PER_SLICE;
                     let mut known: Vec<&str> = thread.comments.iter().map(|c| c.id.as_str()).collect();
                     known.sort_unstable();
                     // A comment posted meanwhile can shift pages: never show one twice.
@@ -311,9 +352,13 @@ impl WidgetState {
             Action::Retry(Section::Comments) => self.reload_thread(),
             Action::ShowComments => self.comments_visible = true,
             Action::LoadMore => {
-                if matches!(&self.thread, Remote::Ready(t) if t.next.is_some()) && self.more != More::Loading {
-                    self.more = More::Loading;
-                    self.more_attempt += 1;
+                if let Remote::Ready(thread) = &mut self.thread {
+                    if thread.shown < thread.threads() {
+                        thread.shown += THREADS_PER_SLICE; // received already: no request
+                    } else if thread.next.is_some() && self.more != More::Loading {
+                        self.more = More::Loading;
+                        self.more_attempt += 1;
+                    }
                 }
             }
             Action::SetOrder(order) => {
@@ -441,7 +486,7 @@ impl WidgetState {
                     self.own_pending.push(comment);
                 } else if let Remote::Ready(thread) = &mut self.thread {
                     if !thread.comments.iter().any(|c| c.id == comment.id) {
-                        thread.comments = thread.comments.iter().cloned().chain([Rc::new(comment)]).collect();
+                        thread.add_posted(comment);
                         thread.total += 1;
                     }
                 }
@@ -635,6 +680,77 @@ mod tests {
         let state = state.reduce(Action::MoreLoaded { attempt: 1, result: Ok(page(&["2", "3"], None)) });
         assert_eq!(shown(&state), (vec!["1", "2", "3"], None));
         assert_eq!(state.clone().reduce(Action::LoadMore).more_attempt, 1, "no next page: nothing to load");
+    }
+
+    /// `size` comments, every third a reply to the one before, as in the benchmark's threads;
+    /// ids are their indexes.
+    fn thread_page(size: usize, next: Option<&str>) -> CommentPage {
+        let comments = (0..size)
+            .map(|i| Comment { parent: (i % 3 == 2).then(|| (i - 1).to_string()), ..comment(&i.to_string(), CommentStatus::Published) })
+            .collect();
+        CommentPage { total: size as u64, comments, skipped: 0, next: next.map(Into::into) }
+    }
+
+    fn loaded(page: CommentPage) -> Rc<WidgetState> {
+        Rc::new(WidgetState::default()).reduce(Action::ThreadLoaded { attempt: 0, result: Ok(page), now: 0 })
+    }
+
+    fn ready(state: &WidgetState) -> &Thread {
+        let Remote::Ready(thread) = &state.thread else { panic!("no thread") };
+        thread
+    }
+
+    /// The ids of the top-level threads the views render, as they render them.
+    fn rendered_roots(thread: &Thread) -> Vec<String> {
+        thread::build(&thread.comments).iter().take(thread.shown).map(|entry| entry.comment.id.clone()).collect()
+    }
+
+    #[test]
+    fn a_thread_sent_whole_in_one_answer_is_rendered_a_slice_at_a_time_without_requests() {
+        let state = loaded(thread_page(5_000, None));
+        let thread = ready(&state);
+        assert_eq!((thread.comments.len(), thread::build(&thread.comments).len()), (5_000, 3_334));
+        let first = rendered_roots(thread);
+        assert_eq!(first.len(), THREADS_PER_SLICE, "only the first slice is rendered");
+        assert_eq!((first[0].as_str(), first[19].as_str()), ("0", "28"));
+
+        let state = state.reduce(Action::LoadMore);
+        assert_eq!(rendered_roots(ready(&state)).len(), 2 * THREADS_PER_SLICE, "one slice more");
+        assert_eq!((state.more_attempt, state.more.clone()), (0, More::Idle), "revealed without a request");
+    }
+
+    #[test]
+    fn a_next_page_is_asked_for_once_every_thread_received_is_shown_and_adds_one_slice() {
+        let state = loaded(thread_page(45, Some("c"))); // 30 threads
+        let state = state.reduce(Action::LoadMore);
+        assert_eq!((ready(&state).shown, state.more_attempt), (40, 0), "the threads received first");
+        let state = state.reduce(Action::LoadMore);
+        assert_eq!((state.more.clone(), state.more_attempt), (More::Loading, 1));
+        let mut next = thread_page(90, None); // 30 more threads
+        next.comments.drain(..45);
+        let stale = state.clone().reduce(Action::MoreLoaded { attempt: 0, result: Ok(next.clone()) });
+        assert_eq!((ready(&stale).shown, stale.more.clone()), (40, More::Loading), "an answer not for this request is dropped");
+        let state = state.reduce(Action::MoreLoaded { attempt: 1, result: Ok(next) });
+        assert_eq!(rendered_roots(ready(&state)).len(), 30 + THREADS_PER_SLICE);
+        let state = state.reduce(Action::LoadMore);
+        assert_eq!(rendered_roots(ready(&state)).len(), 60, "the rest of that page");
+        let state = state.reduce(Action::LoadMore);
+        assert_eq!((rendered_roots(ready(&state)).len(), state.more_attempt), (60, 1), "nothing more to show or ask for");
+    }
+
+    #[test]
+    fn a_comment_posted_while_threads_are_hidden_is_shown_after_those_shown() {
+        let sent = |state: Rc<WidgetState>| submit(state.reduce(Action::ChallengeLoaded { result: Ok(signed(7)), shown_at: 0.0 }), 10_000.0, "k");
+        let mut state = ready_to_send(signed(7)).reduce(Action::ThreadLoaded { attempt: 0, result: Ok(thread_page(90, None)), now: 0 });
+        state = sent(state).reduce(Action::Posted(Ok(comment("new", CommentStatus::Published))));
+        let roots = rendered_roots(ready(&state));
+        assert_eq!((roots.len(), roots[19].as_str(), roots[20].as_str()), (21, "28", "new"), "a new thread, shown");
+        assert_eq!(thread::build(&ready(&state).comments)[21].comment.id, "30", "before the hidden ones");
+
+        let reply = Comment { parent: Some("0".into()), ..comment("reply", CommentStatus::Published) };
+        state = sent(state).reduce(Action::Posted(Ok(reply)));
+        let threads = thread::build(&ready(&state).comments);
+        assert_eq!((ready(&state).shown, threads[0].replies.last().map(|r| r.comment.id.as_str())), (21, Some("reply")));
     }
 
     /// "Show more" on its way when the reader changes the order or retries: the new thread

@@ -16,7 +16,7 @@ use article_widget::config::{Api, CommentsLoading, Config, NativeEndpoints, Time
 use article_widget::core::captcha::Puzzle;
 use article_widget::core::error::{LoadError, Problem};
 use article_widget::embed::{self, WidgetHandle};
-use article_widget::platform::{BrowserPlatform, Platform, Timer};
+use article_widget::platform::{BrowserPlatform, Platform, Timer, COMMENTS_RENDERED};
 use article_widget::state::PLACEHOLDER_DELAY_MS;
 use gloo_timers::future::TimeoutFuture;
 use serde_json::{json, Value};
@@ -141,8 +141,8 @@ impl Transport for FakeTransport {
 }
 
 /// A clock the test moves, with the timers set on it; predictable randomness, storage in
-/// memory, and a reader whose zone the test sets (UTC unless it does); zones by name are the
-/// browser's own.
+/// memory, a reader whose zone the test sets (UTC unless it does), zones by name the
+/// browser's own, and the performance marks set.
 #[derive(Default)]
 struct FakePlatform {
     now_ms: Cell<f64>,
@@ -150,6 +150,7 @@ struct FakePlatform {
     timers_set: Cell<u64>,
     counter: Cell<u64>,
     storage: RefCell<HashMap<String, String>>,
+    marks: RefCell<Vec<String>>,
     reader_offset_minutes: Cell<i32>,
 }
 
@@ -218,6 +219,9 @@ impl Platform for FakePlatform {
     }
     fn remove(&self, key: &str) {
         self.storage.borrow_mut().remove(key);
+    }
+    fn mark(&self, name: &str) {
+        self.marks.borrow_mut().push(name.to_owned());
     }
     fn schedule(&self, ms: u32, callback: Box<dyn FnOnce()>) -> Timer {
         let id = self.timers_set.get();
@@ -1044,6 +1048,66 @@ async fn comments_a_mapping_can_read_but_not_post_are_shown_closed() {
     assert_eq!(texts(&root, ".aw-comments__closed"), ["Les commentaires sont fermés."]);
     assert!(root.query_selector("form, .aw-comment button").unwrap().is_none(), "no form and no reply button");
     assert!(fake.sent.borrow().iter().all(|r| r.method == article_widget::backend::Method::Get), "no captcha, no post");
+}
+
+/// `size` comments in one answer, as comment servers that do not page send them: the
+/// top-level ones in `replies`, every third comment a reply nested in the one before it.
+fn one_answer(size: usize) -> Value {
+    let mut roots: Vec<Value> = Vec::new();
+    for i in 0..size {
+        let item = json!({"id": i, "author": format!("Lecteur {i}"), "text": format!("<p>Commentaire n° {i}</p>"), "created": 1_728_600_000 + i, "replies": []});
+        match roots.last_mut() {
+            Some(parent) if i % 3 == 2 => parent["replies"].as_array_mut().unwrap().push(item),
+            _ => roots.push(item),
+        }
+    }
+    json!({"replies": roots})
+}
+
+/// A thread sent whole is decoded in one task and its first slice of top-level threads, as
+/// many as a page of the widget's own API, rendered in the next; "show more" reveals the next
+/// slice without asking the backend again.
+#[wasm_bindgen_test]
+async fn a_thread_sent_whole_in_one_answer_is_shown_a_slice_at_a_time() {
+    let fake = FakeTransport::with(&[
+        ("https://cms.example/posts/4127", 200, WP_POST),
+        ("https://cms.example/comments/4127", 200, &one_answer(5_000).to_string()),
+    ]);
+    let mapping = json!({
+        "article": {"url": "/posts/{id}", "fields": {"headline": {"at": "/title/rendered", "html": true}, "published": "/date_gmt", "body": {"at": "/content/rendered", "html": true}}},
+        "comments": {"url": "/comments/{id}", "list": "/replies", "replies": "/replies",
+            "fields": {"id": "/id", "author": "/author", "body": {"at": "/text", "html": true}, "created": "/created"}}
+    });
+    let config = json_config(json!({"article": "4127", "backend": "https://cms.example", "mapping": mapping, "lang": "en", "comments": "eager"}));
+    let platform = FakePlatform::new();
+    let (_widget, root) = mount_configured(&config, fake.clone(), platform.clone());
+    let top_level = ".aw-comments > ol.aw-thread > li > .aw-comment .aw-comment__author";
+
+    // Decoded in one task, rendered in the next: the answer waits for a timer of 0 ms.
+    eventually("the decoded answer waits for the next task", || platform.timers_left().contains(&0.0)).await;
+    assert!(root.query_selector(".aw-comment").unwrap().is_none(), "nothing rendered in the task that decoded it");
+    platform.advance(0.0);
+    find(&root, ".aw-thread .aw-comment").await;
+    assert_eq!(texts(&root, ".aw-comments__heading"), ["5000 comments"]);
+    let authors = texts(&root, top_level);
+    assert_eq!((authors.len(), authors[19].as_str()), (20, "Lecteur 28"), "the first 20 threads");
+    assert_eq!(texts(&root, ".aw-comment").len(), 30, "with their replies, and nothing else");
+    let marks = || platform.marks.borrow().iter().filter(|mark| *mark == COMMENTS_RENDERED).count();
+    eventually("the comments are marked as shown", || marks() == 1).await;
+
+    let requests = fake.sent.borrow().len();
+    click(&find(&root, ".aw-more button").await);
+    eventually("a slice more", || texts(&root, top_level).len() == 40).await;
+    assert_eq!(texts(&root, top_level)[39], "Lecteur 58");
+    assert_eq!(fake.sent.borrow().len(), requests, "revealed without a request");
+    eventually("the comments are marked as shown again", || marks() == 2).await;
+
+    // A widget unmounted while its answer waits for the next task leaves no timer behind.
+    let platform = FakePlatform::new();
+    let (mut widget, _) = mount_configured(&config, fake, platform.clone());
+    eventually("the answer waits for the next task", || platform.timers_left().contains(&0.0)).await;
+    widget.unmount();
+    eventually("its timer is cancelled", || !platform.timers_left().contains(&0.0)).await;
 }
 
 /// The same data and configuration give the server render's time text

@@ -544,11 +544,18 @@ impl Builder {
             return;
         }
         let depth = self.frames.len();
-        let mut shown = String::new();
-        for character in text.chars() {
-            if character.is_ascii_whitespace() {
+        let mut shown = String::with_capacity(text.len());
+        // Word by word, not character by character: comments come by thousands at once.
+        let mut rest = text;
+        loop {
+            // ASCII whitespace is never part of another character's bytes.
+            let word_start = rest.bytes().position(|b| !b.is_ascii_whitespace()).unwrap_or(rest.len());
+            if word_start > 0 {
                 self.pending_space.get_or_insert(depth);
-                continue;
+            }
+            rest = &rest[word_start..];
+            if rest.is_empty() {
+                break;
             }
             if self.run_has_text {
                 match self.pending_space {
@@ -561,7 +568,9 @@ impl Builder {
             self.pending_breaks = 0;
             self.pending_space = None;
             self.run_has_text = true;
-            shown.push(character);
+            let word_end = rest.bytes().position(|b| b.is_ascii_whitespace()).unwrap_or(rest.len());
+            shown.push_str(&rest[..word_end]);
+            rest = &rest[word_end..];
         }
         self.append(depth, &shown);
     }

@@ -35,7 +35,7 @@ pub use head_start::head_start;
 pub use http::{HttpRequest, HttpResponse, LocalFuture, Method, Transport};
 #[cfg(feature = "mappings")]
 pub use mapped::MappedBackend;
-pub use native::NativeBackend;
+pub use native::{NativeBackend, PAGE_SIZE as NATIVE_PAGE_SIZE};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Order {

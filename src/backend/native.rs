@@ -23,8 +23,9 @@ pub struct NativeBackend {
     captcha_url: Option<String>,
 }
 
-/// Top-level comments per page.
-const PAGE_SIZE: u32 = 20;
+/// Top-level comments per page (with all their replies); the views render as many at a time
+/// whatever the API (`state::THREADS_PER_SLICE`).
+pub const PAGE_SIZE: usize = 20;
 
 impl NativeBackend {
     pub fn new(article: &str, endpoints: &NativeEndpoints, transport: Rc<dyn Transport>) -> NativeBackend {

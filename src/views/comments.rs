@@ -1,4 +1,6 @@
 //! The comment section: count, order, the thread with replies, paging, and the form.
+//! The thread is arranged once per change of its comments, and only the threads the state
+//! shows are rendered (`WidgetState`: a slice at a time).
 
 use std::rc::Rc;
 
@@ -47,17 +49,31 @@ pub fn CommentsSection(props: &CommentsSectionProps) -> Html {
     // A backend may give comments without a way to post them (a read-only mapping).
     let open = props.services.backend.accepts_comments();
     let reply_target = state.form.reply_to.clone().filter(|_| open);
+    let comments = match &state.thread {
+        Remote::Ready(thread) => Some(thread.comments.clone()),
+        _ => None,
+    };
+    let arranged = use_memo(comments, |comments| comments.as_deref().map(arrange).unwrap_or_default());
+    let shown = match &state.thread {
+        Remote::Ready(thread) => &arranged[..thread.shown.min(arranged.len())],
+        _ => &[],
+    };
+    // The form goes under the comment answered when that comment is shown; else at the end.
+    let form_slot = reply_target.as_deref().and_then(|target| {
+        let comment = shown.iter().find_map(|entry| entry.find(target))?;
+        Some((comment.id.clone(), form(Some(&comment.author))))
+    });
+    let replying_in_thread = form_slot.is_some();
     let (heading, body) = match &state.thread {
         Remote::Loading => (m.comments_heading.to_owned(), placeholder(*locale, Section::Comments)),
         Remote::Failed(error) => (m.comments_heading.to_owned(), error_block(error, *locale, Section::Comments, retry)),
         Remote::Ready(thread) => (
             locale.comment_count(thread.shown_total()),
-            html! { <ThreadView thread={thread.clone()} state={state.clone()} locale={*locale} {open} form_slot={form_slot(&state.thread, reply_target.as_deref(), &form)} /> },
+            html! { <ThreadView thread={thread.clone()} threads={arranged.clone()} state={state.clone()} locale={*locale} {open} {form_slot} /> },
         ),
     };
     let section_ref = use_node_ref();
     use_show_when_near(&section_ref, state);
-    let replying_in_thread = matches!(&state.thread, Remote::Ready(t) if reply_target.as_ref().is_some_and(|id| t.comments.iter().any(|c| &c.id == id)));
     html! {
         <section class="aw-comments" aria-labelledby={heading_id.clone()} ref={section_ref}>
             <div class="aw-comments__header">
@@ -113,13 +129,6 @@ fn use_show_when_near(section: &NodeRef, state: &UseReducerHandle<WidgetState>) 
     });
 }
 
-/// The form to render under a comment being answered, if that comment is in the thread.
-fn form_slot(thread: &Remote<Thread>, reply_to: Option<&str>, form: &dyn Fn(Option<&str>) -> Html) -> Option<(String, Html)> {
-    let Remote::Ready(thread) = thread else { return None };
-    let target = thread.comments.iter().find(|c| Some(c.id.as_str()) == reply_to)?;
-    Some((target.id.clone(), form(Some(&target.author))))
-}
-
 fn order_picker(order: Order, dispatcher: UseReducerDispatcher<WidgetState>, locale: Locale, id_prefix: &str) -> Html {
     let m = locale.messages();
     let id = format!("{id_prefix}-order");
@@ -141,9 +150,17 @@ fn order_picker(order: Order, dispatcher: UseReducerDispatcher<WidgetState>, loc
     }
 }
 
+/// Every top-level thread of the comments received, arranged for the views.
+fn arrange(comments: &[Rc<Comment>]) -> Vec<Rc<OwnedEntry>> {
+    // Owned entries for the view: the tree borrows from the comments it arranges.
+    thread::build(comments).into_iter().map(|entry| Rc::new(OwnedEntry::from(entry))).collect()
+}
+
 #[derive(Properties, PartialEq)]
 struct ThreadViewProps {
     thread: Thread,
+    /// The thread arranged; the first `thread.shown` are rendered.
+    threads: Rc<Vec<Rc<OwnedEntry>>>,
     state: StateHandle,
     locale: Locale,
     /// Whether readers can answer (a reply button under each comment).
@@ -154,27 +171,25 @@ struct ThreadViewProps {
 
 #[function_component]
 fn ThreadView(props: &ThreadViewProps) -> Html {
-    let ThreadViewProps { thread, state, locale, open, form_slot } = props;
+    let ThreadViewProps { thread, threads, state, locale, open, form_slot } = props;
     let m = locale.messages();
-    let comments = thread.comments.clone();
-    let entries = use_memo(comments, |comments| {
-        // Owned entries for the view: the tree borrows from the comments it arranges.
-        thread::build(comments).into_iter().map(|entry| Rc::new(OwnedEntry::from(entry))).collect::<Vec<_>>()
-    });
+    let entries = &**threads;
     if entries.is_empty() && thread.skipped == 0 {
         // Closed, the section says so instead of inviting a first comment.
         return if *open { html! { <p class="aw-comments__empty">{ m.comments_empty }</p> } } else { Html::default() };
     }
     let dispatcher = state.dispatcher();
     let load_more = Callback::from(move |_| dispatcher.dispatch(Action::LoadMore));
+    // Threads received but not shown are revealed by "show more" too, without a request.
+    let more = thread.shown < entries.len() || thread.next.is_some();
     html! {
         <>
             if !entries.is_empty() {
                 <ol class="aw-thread">
-                    { for entries.iter().map(|entry| html! {
+                    { for entries.iter().take(thread.shown).map(|entry| html! {
                         <EntryView key={entry.comment.id.clone()} entry={entry.clone()} dispatcher={state.dispatcher()}
                             locale={*locale} now={thread.now} open={*open}
-                            form_slot={form_slot.as_ref().filter(|(target, _)| entry.holds(target)).cloned()} />
+                            form_slot={form_slot.as_ref().filter(|(target, _)| entry.find(target).is_some()).cloned()} />
                     }) }
                 </ol>
             }
@@ -183,7 +198,7 @@ fn ThreadView(props: &ThreadViewProps) -> Html {
             if thread.skipped > 0 {
                 <p class="aw-comments__skipped">{ locale.skipped_comments(thread.skipped) }</p>
             }
-            if thread.next.is_some() {
+            if more {
                 <div class="aw-more">
                     if let More::Failed(error) = &state.more {
                         <p class="aw-more__error" role="alert">{ m.more_failed }{ " " }{ locale.describe(error) }</p>
@@ -207,9 +222,12 @@ struct OwnedEntry {
 }
 
 impl OwnedEntry {
-    /// Whether the comment with this id is this one or among its replies.
-    fn holds(&self, id: &str) -> bool {
-        self.comment.id == id || self.replies.iter().any(|reply| reply.holds(id))
+    /// The comment with this id, if it is this one or among its replies.
+    fn find(&self, id: &str) -> Option<&Comment> {
+        if self.comment.id == id {
+            return Some(&self.comment);
+        }
+        self.replies.iter().find_map(|reply| reply.find(id))
     }
 }
 

@@ -2,17 +2,28 @@
 //! counter moves, and the marks and events that say what is on screen. Answers reach the
 //! state with their dates settled in the zone they are shown in (`crate::zone`).
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use article_widget_core::captcha::Challenge;
+use article_widget_core::comment::CommentPage;
+use article_widget_core::error::LoadError;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::hooks::{deliver_unless_cleaned_up, nothing_to_undo, use_effect_on};
+use super::hooks::{deliver_unless_cleaned_up, nothing_to_undo, use_effect_on, CleanUp};
 use super::{WidgetEvent, WidgetProps};
 use crate::backend::LocalFuture;
-use crate::platform::{ARTICLE_RENDERED, COMMENTS_RENDERED};
+use crate::platform::{Platform, Timer, ARTICLE_RENDERED, COMMENTS_RENDERED};
 use crate::state::{Action, More, Remote, Submission, WidgetState, PLACEHOLDER_DELAY_MS};
+use crate::zone::Zone;
+
+/// Comments in a page from which the reducer receives it in the task after the one that
+/// decoded it. Decoding takes about 25 µs a comment in the release build (README,
+/// Benchmarks: 5,000 in one answer), rendering the first slice about 50 ms: from a thousand
+/// comments on, the two could add up to a long task. Smaller pages, such as the widget's own
+/// API's, are rendered at once, with no timer in between.
+const LARGE_PAGE: usize = 1_000;
 
 /// Every request the state asks for: each effect runs when its attempt counter moves.
 #[hook]
@@ -56,8 +67,9 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
         }
         nothing_to_undo()
     });
+    // The comments shown change with the comments received and with the threads revealed.
     let comments_shown = match &state.thread {
-        Remote::Ready(thread) => Some(thread.comments.len()),
+        Remote::Ready(thread) => Some((thread.comments.len(), thread.shown)),
         _ => None,
     };
     let platform = services.platform.clone();
@@ -73,13 +85,14 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
     let (order, attempt) = (state.order, state.thread_attempt);
     use_effect_on((services.clone(), order, attempt, wanted), move || {
         let page = wanted.then(|| backend.comments(order, None));
-        deliver_unless_cleaned_up(page, move |result| {
-            let now = (platform.now_ms() / 1000.0) as i64;
-            dispatcher.dispatch(Action::ThreadLoaded { attempt, result: result.map(|page| zone.show_page(page)), now })
-        })
+        let clock = platform.clone();
+        deliver_page(page, platform, zone, Box::new(move |result| {
+            let now = (clock.now_ms() / 1000.0) as i64;
+            dispatcher.dispatch(Action::ThreadLoaded { attempt, result, now })
+        }))
     });
 
-    let (dispatcher, backend, zone) = (state.dispatcher(), services.backend.clone(), services.zone.clone());
+    let (dispatcher, backend, platform, zone) = (state.dispatcher(), services.backend.clone(), services.platform.clone(), services.zone.clone());
     let cursor = match (&state.more, &state.thread) {
         (More::Loading, Remote::Ready(thread)) => thread.next.clone(),
         _ => None,
@@ -87,7 +100,7 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
     let attempt = state.more_attempt;
     use_effect_on((services.clone(), attempt), move || {
         let page = cursor.map(|cursor| backend.comments(order, Some(cursor)));
-        deliver_unless_cleaned_up(page, move |result| dispatcher.dispatch(Action::MoreLoaded { attempt, result: result.map(|page| zone.show_page(page)) }))
+        deliver_page(page, platform, zone, Box::new(move |result| dispatcher.dispatch(Action::MoreLoaded { attempt, result })))
     });
 
     let (dispatcher, backend, platform) = (state.dispatcher(), services.backend.clone(), services.platform.clone());
@@ -127,4 +140,25 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
         }
         nothing_to_undo()
     });
+}
+
+/// Hands a page of comments, its dates settled in `zone`, to `deliver` unless the effect was
+/// cleaned up first: a large one in the task after the one that decoded it (a timer of 0 ms,
+/// which the clean-up cancels), so that decoding it and rendering its first slice are two
+/// tasks, not one long one. The dates are settled in the decoding task, with the decoding.
+fn deliver_page(page: Option<LocalFuture<Result<CommentPage, LoadError>>>, platform: Rc<dyn Platform>, zone: Rc<Zone>, deliver: Box<dyn FnOnce(Result<CommentPage, LoadError>)>) -> CleanUp {
+    let waiting: Rc<Cell<Option<Timer>>> = Rc::default();
+    let kept = waiting.clone();
+    let stop = deliver_unless_cleaned_up(page, move |result: Result<CommentPage, LoadError>| {
+        let result = result.map(|page| zone.show_page(page));
+        if matches!(&result, Ok(page) if page.comments.len() >= LARGE_PAGE) {
+            kept.set(Some(platform.schedule(0, Box::new(move || deliver(result)))));
+        } else {
+            deliver(result);
+        }
+    });
+    Box::new(move || {
+        stop();
+        drop(waiting.take());
+    })
 }

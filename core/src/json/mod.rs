@@ -229,18 +229,20 @@ impl<'a> Node<'a> {
     /// The node at a JSON Pointer (RFC 6901) below this one, such as `/items/0/title`:
     /// arrays are entered by index, and `""` is this node itself.
     pub fn at(&self, pointer: &str) -> Node<'a> {
-        let mut node = self.clone();
+        // Read for every field of every item: the value is found first, and the path is
+        // this one's with the pointer as written (its tokens are escaped already).
+        let mut value = self.value;
         for token in pointer.split('/').skip(1) {
-            let key = token.replace("~1", "/").replace("~0", "~");
-            node = match node.value {
-                Some(Value::Array(items)) => Node {
-                    value: key.parse::<usize>().ok().and_then(|index| items.get(index)),
-                    path: format!("{}/{token}", node.path),
-                },
-                _ => node.get(&key),
+            let key: std::borrow::Cow<str> = if token.contains('~') { token.replace("~1", "/").replace("~0", "~").into() } else { token.into() };
+            value = match value {
+                Some(Value::Array(items)) => key.parse::<usize>().ok().and_then(|index| items.get(index)),
+                other => other.and_then(|value| value.get(&key)),
             };
         }
-        node
+        let mut path = String::with_capacity(self.path.len() + pointer.len());
+        path.push_str(&self.path);
+        path.push_str(pointer);
+        Node { value, path }
     }
 }
 
