@@ -443,6 +443,23 @@ test("an <article-widget> given its mapping just after it was inserted loads the
   await close();
 });
 
+test("an <article-widget> whose build failed to download loads it again at its next change", async (t) => {
+  const replay = await startReplay([]);
+  t.after(() => replay.stop());
+  const { page, seen, close } = await open("/");
+  const failing = "**/pkg/mappings/article_widget_bg.wasm";
+  await page.route(failing, (route) => route.abort("connectionreset"));
+  const attributes = { article: "4120", backend: replay.url + "/feed.json", lang: "en", mapping: "jsonfeed" };
+  const reported = page.waitForEvent("console", (message) => message.type() === "error" && message.text().includes("could not be loaded"));
+  const element = await insertElement(page, "unloaded-build", attributes);
+  await reported;
+  assert.ok(seen.errors.some((e) => e.includes("/pkg/mappings/article_widget_bg.wasm could not be loaded")), seen.errors.join("\n"));
+  await page.unroute(failing);
+  await element.evaluate((element) => element.setAttribute("lang", "fr"));
+  await element.locator("h1", { hasText: "BRICS summit" }).waitFor();
+  await close();
+});
+
 test("a single-page app's last call wins over an update still loading the other build", async () => {
   const { page, seen, close } = await open("/");
   const left = await page.evaluate(async () => {

@@ -16,6 +16,10 @@ function load(withMappings) {
     builds.set(withMappings, bindings.then(async (build) => {
       await build.default({ module_or_path: new URL(wasm, import.meta.url) });
       return build;
+    }).catch((error) => {
+      // Not kept: the next widget, or the next change of this one, downloads it again.
+      builds.delete(withMappings);
+      throw new Error(`article widget: ${new URL(wasm, import.meta.url)} could not be loaded: ${error.message ?? error}`);
     }));
   }
   return builds.get(withMappings);
@@ -58,7 +62,14 @@ class ArticleWidgetElement extends HTMLElement {
     const change = ++this.#changes;
     release(this.#handle);
     this.#handle = undefined;
-    const build = await load(this.hasAttribute("mapping"));
+    let build;
+    try {
+      build = await load(this.hasAttribute("mapping"));
+    } catch (error) {
+      // Said in the console, naming the file; the next change tries again.
+      if (change === this.#changes) console.error(error.message);
+      return;
+    }
     if (change !== this.#changes) return;
     if (this.#failed) this.replaceChildren();
     try {
