@@ -100,7 +100,7 @@ impl DateTime {
     }
 
     /// The same moment at another offset.
-    fn at_offset(&self, offset_minutes: i16) -> DateTime {
+    pub fn at_offset(&self, offset_minutes: i16) -> DateTime {
         let at = DateTime::from_unix_seconds(self.unix_seconds() + i64::from(offset_minutes) * 60);
         DateTime { offset_minutes, site_offset: self.site_offset, ..at }
     }

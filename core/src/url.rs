@@ -64,7 +64,7 @@ pub(crate) fn append_query(url: &str, query: &str) -> String {
 
 /// Every byte but RFC 3986's unreserved characters (`A-Z a-z 0-9 - _ . ~`) as `%XX`: the
 /// one encoder for path segments and query values, which then hold exactly the value.
-fn percent_encode(value: &str) -> String {
+pub fn percent_encode(value: &str) -> String {
     let mut encoded = String::with_capacity(value.len());
     for byte in value.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {

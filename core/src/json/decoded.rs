@@ -30,7 +30,7 @@ impl Warnings {
     /// An optional value as read: a bad one is left out (`None`) with a warning.
     pub fn optional<T>(&mut self, read: Result<Option<T>>) -> Option<T> {
         read.unwrap_or_else(|problem| {
-            self.0.push(Warning { problem, left_out: LeftOut::Value });
+            self.left_out(problem, LeftOut::Value, self.0.len());
             None
         })
     }
@@ -44,8 +44,8 @@ impl Warnings {
             .ok()
     }
 
-    /// Not generic, so that the decoders share one copy: the warnings of the record's own
-    /// values (those since `since`) go, and the record's comes.
+    /// Not generic, so that the decoders share one copy: the warnings since `since` go,
+    /// and this one comes.
     fn left_out(&mut self, problem: ShapeError, left_out: LeftOut, since: usize) {
         self.0.truncate(since);
         self.0.push(Warning { problem, left_out });
