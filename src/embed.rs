@@ -145,6 +145,7 @@ fn mount_with(
         id_prefix: format!("{ID_PREFIX}{}", MOUNTED.fetch_add(1, Ordering::Relaxed) + 1).into(),
         comments_loading: config.comments_loading,
         on_event: announcer(host.clone()),
+        first_render: None,
     };
     let app = app_of(&host);
     show(app, Some(widget));

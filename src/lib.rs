@@ -17,6 +17,7 @@ pub mod config;
 #[cfg(target_arch = "wasm32")]
 pub mod embed;
 pub mod platform;
+pub mod prerender;
 pub mod state;
 pub mod storage;
 pub mod views;

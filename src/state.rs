@@ -27,6 +27,7 @@ use article_widget_core::thread;
 use yew::Reducible;
 
 use crate::backend::{NewComment, Order, NATIVE_PAGE_SIZE};
+use crate::prerender::FirstRender;
 
 /// Something fetched: on its way, here, or failed with the reason.
 #[derive(Clone, Debug, PartialEq)]
@@ -213,6 +214,10 @@ pub struct WidgetState {
     pub more_attempt: u32,
     pub challenge_attempt: u32,
     pub post_attempt: u32,
+    /// Whether the widget runs: false only in a server's render and in the browser's first
+    /// render of that markup, which must be the same (`crate::prerender`); until then the form
+    /// is shown disabled, so that nothing typed into it before the widget ran is lost.
+    pub interactive: bool,
     /// Counts the reducer's steps: two states with the same revision are the same state,
     /// which is how the views compare them (`views::StateHandle`).
     pub revision: u64,
@@ -242,8 +247,24 @@ impl WidgetState {
             more_attempt: 0,
             challenge_attempt: 0,
             post_attempt: 0,
+            interactive: true,
             revision: 0,
         }
+    }
+
+    /// The state a server rendered: the sections its answers held, the comments shown, the
+    /// form not yet interactive. The browser's first render starts from the same state.
+    pub fn first_render(first: &FirstRender) -> Self {
+        let mut state = WidgetState::new(true);
+        state.apply(Action::ArticleLoaded(Ok(first.article.clone())));
+        if let Some(related) = &first.related {
+            state.apply(Action::RelatedLoaded(related.clone()));
+        }
+        if let Some(comments) = &first.comments {
+            state.apply(Action::ThreadLoaded { attempt: 0, result: comments.clone(), now: first.now });
+        }
+        state.interactive = false;
+        state
     }
 }
 
@@ -288,6 +309,8 @@ pub enum Action {
     /// Sends the form. `fresh_key` is used unless a retry keeps the previous one.
     Submit { now: f64, fresh_key: String },
     Posted(Result<Comment, PostError>),
+    /// The widget runs in the browser: a server's markup was taken over.
+    Interactive,
 }
 
 impl Reducible for WidgetState {
@@ -397,6 +420,7 @@ impl WidgetState {
             Action::SetRemember(remember) => self.form.remember = remember,
             Action::Submit { now, fresh_key } => self.submit(now, fresh_key),
             Action::Posted(result) => self.posted(result),
+            Action::Interactive => self.interactive = true,
         }
     }
 

@@ -172,6 +172,12 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                     </div>
                 }
             </div>
+            // Disabled in a server's render until the widget runs: what is typed into a form
+            // that no code reads would be lost at the takeover.
+            if !state.interactive {
+                <noscript class="aw-form__noscript">{ m.needs_javascript }</noscript>
+            }
+            <fieldset class="aw-form__fields" disabled={!state.interactive}>
             { text_field(Field::Name, Input::Name, &form.draft.name, "text", "name", true, None) }
             { text_field(Field::Email, Input::Email, &form.draft.email, "email", "email", true, Some(m.email_hint)) }
             { text_field(Field::Website, Input::Website, &form.draft.website, "url", "url", false, None) }
@@ -223,6 +229,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                     <button type="button" class="aw-button aw-button--secondary" onclick={cancel_reply}>{ m.cancel_reply }</button>
                 }
             </div>
+            </fieldset>
         </form>
     }
 }

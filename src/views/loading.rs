@@ -39,9 +39,19 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
         Box::new(move || drop(timer))
     });
 
+    // The first render of a server's markup is the server's: the widget runs from then on.
+    let dispatcher = state.dispatcher();
+    use_effect_on(services.clone(), move || {
+        dispatcher.dispatch(Action::Interactive);
+        nothing_to_undo()
+    });
+
+    // Each section is asked for while it is loading: a server-rendered widget has its
+    // sections from the server's answers, and asks again only at a Retry.
     let (dispatcher, backend, zone) = (state.dispatcher(), services.backend.clone(), services.zone.clone());
+    let article_wanted = matches!(state.article, Remote::Loading);
     use_effect_on((services.clone(), state.article_attempt), move || {
-        deliver_unless_cleaned_up(Some(backend.article()), move |result| {
+        deliver_unless_cleaned_up(article_wanted.then(|| backend.article()), move |result| {
             dispatcher.dispatch(Action::ArticleLoaded(result.map(|article| Rc::new(zone.show_article(article)))))
         })
     });
@@ -50,8 +60,9 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
     let ready = matches!(state.article, Remote::Ready(_));
     let can_ask = ready || !services.backend.needs_article_first();
     let (dispatcher, backend, zone) = (state.dispatcher(), services.backend.clone(), services.zone.clone());
+    let related_wanted = matches!(state.related, Remote::Loading);
     use_effect_on((services.clone(), state.related_attempt, can_ask), move || {
-        let related = can_ask.then(|| backend.related().unwrap_or_else(|| Box::pin(async { Ok(Vec::new()) })));
+        let related = (can_ask && related_wanted).then(|| backend.related().unwrap_or_else(|| Box::pin(async { Ok(Vec::new()) })));
         deliver_unless_cleaned_up(related, move |result| {
             dispatcher.dispatch(Action::RelatedLoaded(result.map(|stories| Rc::from(zone.show_related(stories)))))
         })
@@ -82,9 +93,10 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
 
     let (dispatcher, backend, platform, zone) = (state.dispatcher(), services.backend.clone(), services.platform.clone(), services.zone.clone());
     let wanted = state.comments_visible && services.backend.has_comments() && can_ask;
+    let thread_wanted = wanted && matches!(state.thread, Remote::Loading);
     let (order, attempt) = (state.order, state.thread_attempt);
     use_effect_on((services.clone(), order, attempt, wanted), move || {
-        let page = wanted.then(|| backend.comments(order, None));
+        let page = thread_wanted.then(|| backend.comments(order, None));
         let clock = platform.clone();
         deliver_page(page, platform, zone, Box::new(move |result| {
             let now = (clock.now_ms() / 1000.0) as i64;

@@ -1,6 +1,8 @@
 //! The root components: [`Mount`], one Yew app per host element, and [`Widget`], the
 //! article, its related stories and its comments, with the state they share.
 
+use std::rc::Rc;
+
 use article_widget_core::locale::Locale;
 use yew::prelude::*;
 
@@ -10,6 +12,7 @@ use super::storage_sync::use_storage_effects;
 use super::{ArticleView, CommentsSection, RelatedList, StateHandle};
 use crate::config::CommentsLoading;
 use crate::platform::Services;
+use crate::prerender::FirstRender;
 use crate::state::{Action, Remote, Section, WidgetState};
 
 #[derive(Clone, Properties, PartialEq)]
@@ -25,6 +28,10 @@ pub struct WidgetProps {
     /// Hears what the host page may want to know.
     #[prop_or_default]
     pub on_event: Callback<WidgetEvent>,
+    /// What a server rendered, for a widget that takes that render over: its first render
+    /// shows the same, and asks for none of it again.
+    #[prop_or_default]
+    pub first_render: Option<Rc<FirstRender>>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -59,8 +66,11 @@ pub enum WidgetEvent {
 /// own; all state in one reducer, all loading in its effects (`loading.rs`, `storage_sync.rs`).
 #[function_component]
 pub fn Widget(props: &WidgetProps) -> Html {
-    let comments_loading = props.comments_loading;
-    let state = use_reducer(move || WidgetState::new(comments_loading == CommentsLoading::Eager));
+    let (comments_loading, first_render) = (props.comments_loading, props.first_render.clone());
+    let state = use_reducer(move || match first_render {
+        Some(first) => WidgetState::first_render(&first),
+        None => WidgetState::new(comments_loading == CommentsLoading::Eager),
+    });
     use_loading_effects(props, &state);
     use_storage_effects(props, &state);
 

@@ -141,6 +141,23 @@ impl Mapping {
         Some(json::decode(body, |root, warnings| comments.decode_page(root, headers, cursor, warnings)))
     }
 
+    /// The response headers its decoders read (a count in `X-WP-Total`, say), in lower case:
+    /// of an answer, a server-rendered page carries these alone.
+    pub fn headers_read(&self) -> Vec<String> {
+        let Some(comments) = &self.comments else { return Vec::new() };
+        let paging = match &comments.paging {
+            Some(Paging::PageCount(count)) => Some(count),
+            _ => None,
+        };
+        let sources = comments.total.iter().chain(paging).flat_map(|count| &count.0);
+        sources
+            .filter_map(|source| match source {
+                CountSource::Header(name) => Some(name.to_ascii_lowercase()),
+                CountSource::Pointer(_) => None,
+            })
+            .collect()
+    }
+
     /// Decodes the answer to a new comment: the comment as stored.
     pub fn decode_posted_comment(&self, body: &str) -> Option<std::result::Result<Decoded<Comment>, Problem>> {
         let comments = self.comments.as_ref()?;
