@@ -10,14 +10,16 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use article_widget_core::locale::Locale;
+use article_widget_core::shape::Shape;
 use wasm_bindgen::prelude::*;
-use web_sys::{CssStyleSheet, CustomEvent, CustomEventInit, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::{CssStyleSheet, CustomEvent, CustomEventInit, Element, HtmlElement, Node, ShadowRoot, ShadowRootInit, ShadowRootMode};
 use yew::{AppHandle, Callback};
 
 use crate::backend::fetch::FetchTransport;
 use crate::backend::{self, Transport};
 use crate::config::{Config, ConfigError};
 use crate::platform::{BrowserPlatform, Platform, Services};
+use crate::prerender::{self, Answers, TakeoverProblem, ANSWERS_ATTRIBUTE, RENDER_ID};
 use crate::views::{Mount, MountProps, WidgetEvent, WidgetProps};
 use crate::zone::Zone;
 
@@ -136,20 +138,110 @@ fn mount_with(
 ) -> WidgetHandle {
     // Element ids must be unique on the page, however many widgets it has.
     static MOUNTED: AtomicU32 = AtomicU32::new(0);
-    let (backend, article_request) = backend::head_start(backend::connect(config, transport));
-    wasm_bindgen_futures::spawn_local(article_request);
+    let zone = Rc::new(Zone::new(config.timezone.clone(), platform.clone()));
+    // A server's render is taken over by the host's first mount, not by a later one.
+    let server_render = if has_app(&host) { None } else { ServerRender::find(&host) };
+    let (backend, first_render) = match &server_render {
+        Some(server) => prerender::take_over(config, server.answers.clone(), transport, &zone),
+        None => (backend::connect(config, transport), None),
+    };
+    let backend = match first_render {
+        Some(_) => backend,
+        None => {
+            let (backend, article_request) = backend::head_start(backend);
+            wasm_bindgen_futures::spawn_local(article_request);
+            backend
+        }
+    };
     let widget = WidgetProps {
-        services: Services { backend, zone: Rc::new(Zone::new(config.timezone.clone(), platform.clone())), platform },
+        services: Services { backend, zone, platform },
         locale: reader_locale(config),
         article: config.article.clone().into(),
         id_prefix: format!("{ID_PREFIX}{}", MOUNTED.fetch_add(1, Ordering::Relaxed) + 1).into(),
         comments_loading: config.comments_loading,
         on_event: announcer(host.clone()),
-        first_render: None,
+        first_render: first_render.map(Rc::new),
     };
-    let app = app_of(&host);
-    show(app, Some(widget));
+    let app = match server_render {
+        Some(server) if widget.first_render.is_some() => take_over(&host, server, widget),
+        _ => {
+            let app = app_of(&host);
+            show(app, Some(widget));
+            app
+        }
+    };
     WidgetHandle { host, app, transport: abortable }
+}
+
+/// A server's render of the widget in its host: the markup's container in the declarative
+/// shadow root, and the answers it was rendered from, in the light DOM.
+struct ServerRender {
+    container: Element,
+    answers: Answers,
+}
+
+impl ServerRender {
+    fn find(host: &HtmlElement) -> Option<ServerRender> {
+        let container = host.shadow_root()?.query_selector("div[data-aw-render]").ok()??;
+        let script = host.query_selector(&format!(":scope > script[{ANSWERS_ATTRIBUTE}]")).ok()??;
+        let answers = Answers::from_json(&script.text_content()?);
+        if answers.is_none() {
+            warn(&TakeoverProblem::Unreadable);
+        }
+        Some(ServerRender { container, answers: answers? })
+    }
+
+    /// Why this markup cannot be taken over in place, if it cannot: rendered by other code,
+    /// or altered since (its shape is not the one the server wrote). Yew's hydration would
+    /// panic on such markup, and a panic aborts the widget.
+    fn problem(&self) -> Option<TakeoverProblem> {
+        let rendered_by = self.container.get_attribute("data-aw-render").unwrap_or_default();
+        if rendered_by != RENDER_ID {
+            return Some(TakeoverProblem::OtherVersion { server: rendered_by, browser: RENDER_ID });
+        }
+        let mut shape = Shape::new();
+        add_shape(&self.container, &mut shape);
+        let written = self.container.get_attribute("data-aw-shape").unwrap_or_default();
+        (written != format!("{:016x}", shape.finish())).then_some(TakeoverProblem::Altered)
+    }
+}
+
+/// Adds the elements and comments under `node` to `shape`, in document order.
+fn add_shape(node: &Node, shape: &mut Shape) {
+    let mut child = node.first_child();
+    while let Some(node) = child {
+        match node.node_type() {
+            Node::ELEMENT_NODE => {
+                shape.open(&node.node_name());
+                add_shape(&node, shape);
+                shape.close();
+            }
+            Node::COMMENT_NODE => shape.comment(&node.node_value().unwrap_or_default()),
+            _ => {}
+        }
+        child = node.next_sibling();
+    }
+}
+
+/// The host's app, made from a server's render: Yew's hydration takes the markup over in
+/// place, so the reader sees no change; markup that cannot be taken over is replaced by a
+/// render of the same state in the browser, and the console says why.
+fn take_over(host: &HtmlElement, server: ServerRender, widget: WidgetProps) -> usize {
+    let props = MountProps { widget: Some(widget) };
+    let renderer = yew::Renderer::<Mount>::with_root_and_props(server.container.clone(), props);
+    let app = match server.problem() {
+        None => renderer.hydrate(),
+        Some(problem) => {
+            warn(&problem);
+            server.container.replace_children_with_node_0();
+            renderer.render()
+        }
+    };
+    register(host, app)
+}
+
+fn warn(problem: &TakeoverProblem) {
+    web_sys::console::warn_1(&format!("article widget: {problem}").into());
 }
 
 /// The index of `host`'s app, created (with the shadow root) on the first mount.
@@ -158,9 +250,23 @@ fn app_of(host: &HtmlElement) -> usize {
         return index as usize;
     }
     let root = shadow_root(host);
+    // A server's markup that was not taken over (a `mount()` with other settings) goes.
+    if let Ok(Some(server_markup)) = root.query_selector("div[data-aw-render]") {
+        server_markup.remove();
+    }
     let container = host.owner_document().expect("an element in a document").create_element("div").expect("a div");
     root.append_child(&container).expect("appending to a shadow root");
     let app = yew::Renderer::<Mount>::with_root_and_props(container, MountProps { widget: None }).render();
+    register(host, app)
+}
+
+/// Whether `host` has its app already.
+fn has_app(host: &HtmlElement) -> bool {
+    js_sys::Reflect::get(host, &APP_PROPERTY.into()).ok().is_some_and(|v| v.as_f64().is_some())
+}
+
+/// Keeps `app` as the host's, for the life of the page; its index.
+fn register(host: &HtmlElement, app: AppHandle<Mount>) -> usize {
     let index = APPS.with(|apps| {
         let mut apps = apps.borrow_mut();
         apps.push(app);

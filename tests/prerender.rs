@@ -120,3 +120,19 @@ async fn a_failed_article_records_nothing_to_render() {
     let error = record(&config, Rc::new(DemoApi::default()), NOW_MS).await.unwrap_err();
     assert_eq!((error.url.as_str(), error.problem), ("/api/articles/absent", Problem::Status { status: 404 }));
 }
+
+/// The fragment that the browser tests take over (`tests/web.rs`), kept the same as today's
+/// render: `AW_BLESS=1 cargo test --features ssr --test prerender` writes it anew after a
+/// change of the views. The render's id stands as `RENDER_ID`, which the browser tests put
+/// back, so that the file changes only when the markup does.
+#[tokio::test]
+async fn the_fragment_the_browser_tests_take_over_is_todays() {
+    let pairs = [("article", "nouvel-ordre-mondial"), ("lang", "fr")];
+    let fragment = render_fragment(&attributes(&pairs), &recorded(&pairs).await).await.unwrap().replace(RENDER_ID, "RENDER_ID");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fragment.html");
+    if std::env::var_os("AW_BLESS").is_some() {
+        std::fs::write(path, &fragment).unwrap();
+    }
+    let kept = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(kept == fragment, "tests/fixtures/fragment.html is not today's render: run AW_BLESS=1 cargo test --features ssr --test prerender");
+}

@@ -1279,3 +1279,80 @@ async fn the_fetch_transport_names_the_url_and_the_reason_of_each_failure() {
     assert_eq!(transport.in_flight(), 0, "an ended request leaves the set");
     assert!(platform.timers_left().is_empty(), "nor does its time limit stay");
 }
+
+/// A server's render of the seed article with two comments (`tests/prerender.rs` keeps it the
+/// same as today's views render), put in a new element of the page as the HTML parser puts
+/// it: its template is the element's declarative shadow root.
+fn server_rendered(alter: impl Fn(String) -> String) -> (HtmlElement, Config) {
+    let fragment = include_str!("fixtures/fragment.html").replace("RENDER_ID", article_widget::prerender::RENDER_ID);
+    let parent = fresh_host();
+    let set_html_unsafe = js_sys::Reflect::get(&parent, &"setHTMLUnsafe".into()).unwrap();
+    set_html_unsafe.unchecked_into::<js_sys::Function>().call1(&parent, &alter(fragment).into()).unwrap();
+    let host: HtmlElement = parent.first_element_child().unwrap().dyn_into().unwrap();
+    let config = Config::from_attributes(|name| host.get_attribute(name), |_| None).unwrap();
+    (host, config)
+}
+
+/// What the widget asked the network for, but its captcha's question.
+fn asked_but_the_question(fake: &FakeTransport) -> Vec<String> {
+    fake.sent.borrow().iter().map(|r| r.url.clone()).filter(|url| url != CAPTCHA).collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_servers_markup_is_taken_over_in_place_without_asking_again() {
+    let (host, config) = server_rendered(|fragment| fragment);
+    let root = rendered_in(&host);
+    let headline = root.query_selector(".aw-headline").unwrap().unwrap();
+    let comments = root.query_selector_all(".aw-comment").unwrap().length();
+    assert_eq!(comments, 2, "the server's comments are there before any script");
+    assert!(root.query_selector("fieldset.aw-form__fields[disabled]").unwrap().is_some(), "a form that nothing reads yet takes no text");
+    let warnings = ConsoleWarnings::capture();
+
+    let fake = FakeTransport::seeded(page(&[], 0));
+    let platform = FakePlatform::new();
+    let _widget = embed::mount_with_services(host.clone(), &config, fake.clone(), platform);
+    rendered().await;
+
+    assert!(headline.is_connected() && root.contains(Some(&headline)), "the same element, taken over in place");
+    assert_eq!(root.query_selector_all(".aw-comment").unwrap().length(), 2);
+    assert_eq!(asked_but_the_question(&fake), Vec::<String>::new(), "nothing the server rendered is asked for again");
+    eventually("the question, asked at the takeover", || root.query_selector("input[name=captcha]").unwrap().is_some()).await;
+    assert!(root.query_selector("fieldset.aw-form__fields[disabled]").unwrap().is_none());
+    assert!(root.query_selector("noscript").unwrap().is_none());
+    assert!(warnings.messages.borrow().is_empty(), "{:?}", warnings.messages.borrow());
+
+    // It runs: a new order asks for its thread.
+    let select: web_sys::HtmlSelectElement = root.query_selector(".aw-order select").unwrap().unwrap().dyn_into().unwrap();
+    select.set_value("newest");
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    rendered().await;
+    assert_eq!(asked_but_the_question(&fake), [format!("{COMMENTS}?order=newest&limit=20")]);
+}
+
+#[wasm_bindgen_test]
+async fn altered_markup_is_rendered_anew_from_the_same_answers_and_the_console_says_why() {
+    type Alteration = fn(String) -> String;
+    let cases: [(&str, Alteration); 2] = [
+        ("altered on its way", |fragment| fragment.replacen(r#"<p class="aw-kicker">Monde</p>"#, "", 1)),
+        ("another version of the widget", |fragment| fragment.replacen(article_widget::prerender::RENDER_ID, "0.0.0-old", 1)),
+    ];
+    for (cause, alter) in cases {
+        let (host, config) = server_rendered(alter);
+        let root = rendered_in(&host);
+        let headline = root.query_selector(".aw-headline").unwrap().unwrap();
+        let warnings = ConsoleWarnings::capture();
+
+        let fake = FakeTransport::seeded(page(&[], 0));
+        let _widget = embed::mount_with_services(host.clone(), &config, fake.clone(), FakePlatform::new());
+        rendered().await;
+
+        assert!(!headline.is_connected(), "{cause}: the server's markup is gone");
+        let shown = rendered_in(&host);
+        assert!(shown.query_selector(".aw-headline").unwrap().unwrap().text_content().unwrap().contains("Nouvel ordre mondial"));
+        assert_eq!(shown.query_selector_all(".aw-comment").unwrap().length(), 2, "{cause}");
+        assert_eq!(shown.query_selector_all(".aw-kicker").unwrap().length(), 1, "{cause}: rendered as the browser renders it");
+        assert_eq!(asked_but_the_question(&fake), Vec::<String>::new(), "{cause}: the answers are used all the same");
+        let said = warnings.messages.borrow().clone();
+        assert!(said.len() == 1 && said[0].contains(cause), "{cause}: {said:?}");
+    }
+}

@@ -46,6 +46,32 @@ pub const RENDER_ID: &str = include_str!(concat!(env!("OUT_DIR"), "/render_id.tx
 /// The attribute of the light DOM's `<script>` that holds the answers.
 pub const ANSWERS_ATTRIBUTE: &str = "data-article-widget-answers";
 
+/// Why the browser renders anew rather than take a server's markup over in place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TakeoverProblem {
+    /// The answers' `<script>` is not what a server writes.
+    Unreadable,
+    /// The markup was rendered by other code than the browser's (`RENDER_ID`).
+    OtherVersion { server: String, browser: &'static str },
+    /// The markup's shape is not the one the server wrote: something altered it on its way.
+    Altered,
+}
+
+impl std::fmt::Display for TakeoverProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TakeoverProblem::Unreadable => write!(f, "the server's answers in `script[{ANSWERS_ATTRIBUTE}]` cannot be read; the widget loads as without a server's render"),
+            TakeoverProblem::OtherVersion { server, browser } => write!(
+                f,
+                "the server's markup was rendered by another version of the widget ({server}, this one is {browser}); rendered again in the browser from the same answers"
+            ),
+            TakeoverProblem::Altered => f.write_str(
+                "the server's markup was altered on its way (its elements are not those the server rendered); rendered again in the browser from the same answers",
+            ),
+        }
+    }
+}
+
 /// One answer of the backend, as the widget's adapter asked for it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Answer {
