@@ -24,7 +24,10 @@ use crate::captcha::{CaptchaError, Proof, Signer};
 use crate::clock::Clock;
 use crate::content::Content;
 use crate::error::ApiError;
+use crate::fragment::{self, Fragments};
+use crate::fragment_cache::FragmentCache;
 use crate::rate_limit::RateLimiter;
+use crate::ssi::{self, Pages};
 use crate::store::{Cursor, NewComment, Order, Posted, Store};
 
 /// Request bodies above this are refused with 413 `too_large`.
@@ -44,24 +47,42 @@ pub struct AppState {
     pub posts: RateLimiter,
     /// Whether X-Forwarded-For names the client (a trusted reverse proxy sets it).
     pub trust_proxy: bool,
+    /// Rendered fragments, of which a posted comment makes its article's stale.
+    pub fragments: Arc<FragmentCache>,
 }
 
-pub fn router(state: Arc<AppState>, cors_origins: Vec<HeaderValue>, static_folder: Option<PathBuf>) -> Router {
-    let api = Router::new()
+/// The API's routes, as nested under `/api`, without the rate limit: what browsers get, and
+/// what fragments ask in-process.
+pub fn api_routes(state: Arc<AppState>) -> Router {
+    Router::new()
         .route("/articles/{id}", get(article))
         .route("/articles/{id}/related", get(related))
         .route("/articles/{id}/comments", get(comments).post(post_comment))
         .route("/captcha", get(captcha))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(state);
-    let app = Router::new().nest("/api", api);
+        .with_state(state)
+}
+
+/// The whole site: `/api` (rate limited), `/fragment`, and the static folder's files, its
+/// pages' server-side includes answered by `/fragment`.
+pub fn router(
+    state: Arc<AppState>,
+    fragments: Arc<Fragments>,
+    cors_origins: Vec<HeaderValue>,
+    static_folder: Option<PathBuf>,
+) -> Router {
+    let api = api_routes(state.clone()).layer(middleware::from_fn_with_state(state, rate_limit));
+    let fragment = Router::new().route("/fragment", get(fragment::endpoint)).with_state(fragments);
+    let app = Router::new().nest("/api", api).merge(fragment.clone());
     let app = match static_folder {
         // A file's brotli or gzip sibling (`app.wasm.br`, `app.wasm.gz`), written at build
         // time, is sent to a browser that accepts it, as a CDN would.
-        Some(folder) => app.fallback_service(ServeDir::new(folder).precompressed_br().precompressed_gzip()),
+        Some(folder) => {
+            let files = ServeDir::new(folder).precompressed_br().precompressed_gzip();
+            app.fallback_service(Router::new().fallback(ssi::page).with_state(Pages { files, includes: fragment }))
+        }
         None => app.fallback(|| async { ApiError::NotFound }),
     };
     if cors_origins.is_empty() {
@@ -254,6 +275,8 @@ async fn post_comment(
         0..=MAX_LINKS_PUBLISHED => CommentStatus::Published,
         _ => CommentStatus::Pending,
     };
+    // The article's fragments go once the comment is stored, so that the next shows it.
+    let stale = article.clone();
     let outcome = blocking(move || {
         store.post(&NewComment {
             article: &article,
@@ -274,6 +297,7 @@ async fn post_comment(
         Posted::Created(comment) => (StatusCode::CREATED, comment),
         Posted::Replayed(comment) => (StatusCode::OK, comment),
     };
+    state.fragments.forget_article(&stale);
     Ok((status, Json(comment_json(&comment))).into_response())
 }
 

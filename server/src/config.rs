@@ -3,9 +3,13 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use axum::http::HeaderValue;
 use clap::{Args, Parser, Subcommand};
+
+use crate::transport::Limits;
+use crate::upstream::{parse_upstream, Upstream};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -30,6 +34,45 @@ pub enum Command {
     /// into the content folder as {id}.json and {id}/related.json; a running server serves
     /// them at once.
     Import(ImportArgs),
+    /// Writes an article's fragment to stdout, as GET /fragment answers it (the
+    /// <article-widget> element with its declarative shadow root), for static-site
+    /// generators; the server's options say where its data comes from.
+    Fragment(Box<FragmentArgs>),
+    /// Prints the hash of the style in fragments, for a Content-Security-Policy:
+    /// style-src 'self' 'sha256-…'. It changes only with the widget's build.
+    StyleHash,
+}
+
+/// A fragment's settings: the attributes a publisher would write on the element, and the API
+/// it reads. The same for GET /fragment's query and the `fragment` subcommand.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Args)]
+pub struct FragmentSettings {
+    /// The article's id on its API.
+    #[arg(long, value_name = "ID")]
+    pub article: String,
+    /// The reader's language (fr, en); without it, the widget negotiates in the browser.
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// light, dark or auto.
+    #[arg(long, value_name = "THEME")]
+    pub theme: Option<String>,
+    /// When the browser asks for more comments: lazy (near the viewport) or eager.
+    #[arg(long, value_name = "WHEN")]
+    pub comments: Option<String>,
+    /// Where dates are shown when the API does not say: Europe/Paris, UTC, +02:00.
+    #[arg(long, value_name = "ZONE")]
+    pub timezone: Option<String>,
+    /// An upstream of --upstream, by name; without it, this server's own API.
+    #[arg(long = "from", value_name = "NAME")]
+    pub upstream: Option<String>,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct FragmentArgs {
+    #[command(flatten)]
+    pub settings: FragmentSettings,
+    #[command(flatten)]
+    pub serve: ServeArgs,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -106,6 +149,51 @@ pub struct ServeArgs {
     /// are refused as too_fast (0: no minimum, for load tests).
     #[arg(long, env = "ARTICLE_WIDGET_CAPTCHA_MIN_SECONDS", value_name = "SECONDS", default_value_t = 3)]
     pub captcha_min_seconds: u32,
+
+    #[command(flatten)]
+    pub fragments: FragmentOptions,
+}
+
+/// Where fragments come from, and how long they are kept.
+#[derive(Clone, Debug, Args)]
+pub struct FragmentOptions {
+    /// An API fragments may be rendered from, besides this server's own: NAME=MAPPING,URL,
+    /// MAPPING being `wordpress`, `jsonfeed` or the path of a mapping file, URL the API root
+    /// that browsers ask too (http or https). Repeat it, or separate them with spaces in the
+    /// environment variable. A request names one (upstream=NAME), never a URL.
+    #[arg(
+        long = "upstream",
+        env = "ARTICLE_WIDGET_UPSTREAMS",
+        value_name = "NAME=MAPPING,URL",
+        value_delimiter = ' ',
+        value_parser = parse_upstream
+    )]
+    pub upstreams: Vec<Upstream>,
+
+    /// The URL of this server's API as browsers reach it, written in the `backend` attribute
+    /// of its fragments: /api on the same origin, else https://comments.example/api.
+    #[arg(long, env = "ARTICLE_WIDGET_API_URL", value_name = "URL", default_value = "/api")]
+    pub api_url: String,
+
+    /// Seconds an upstream has to answer one request of a fragment, else the fragment falls
+    /// back to the element the browser renders.
+    #[arg(long, env = "ARTICLE_WIDGET_UPSTREAM_TIMEOUT", value_name = "SECONDS", default_value_t = 5)]
+    pub upstream_timeout: u64,
+
+    /// Bytes an upstream's answer may have, else the same fallback.
+    #[arg(long, env = "ARTICLE_WIDGET_UPSTREAM_MAX_BYTES", value_name = "BYTES", default_value_t = 8 * 1024 * 1024)]
+    pub upstream_max_bytes: usize,
+
+    /// Seconds a rendered fragment is kept and may be cached by others (Cache-Control
+    /// max-age); one of this server's own API is forgotten at once when a comment is posted.
+    #[arg(long, env = "ARTICLE_WIDGET_FRAGMENT_TTL", value_name = "SECONDS", default_value_t = 30)]
+    pub fragment_ttl: u64,
+}
+
+impl FragmentOptions {
+    pub fn limits(&self) -> Limits {
+        Limits { time: Duration::from_secs(self.upstream_timeout.max(1)), bytes: self.upstream_max_bytes }
+    }
 }
 
 /// `scheme://host[:port]`, as browsers send in `Origin`.
@@ -145,5 +233,26 @@ mod tests {
         let Some(Command::Import(import)) = cli.command else { panic!("not import") };
         assert_eq!((import.file.to_str(), import.content.folder.to_str()), (Some("a.json"), Some("c")));
         assert!(Cli::try_parse_from(["x", "--listen", "127.0.0.1:1", "import", "a.json"]).is_err());
+    }
+
+    #[test]
+    fn upstreams_are_repeated_or_space_separated() {
+        let cli = Cli::try_parse_from(["x", "--upstream", "a=wordpress,https://a.example", "--upstream", "b=jsonfeed,http://b.example/f.json"])
+            .unwrap();
+        let names = |cli: &Cli| cli.serve.fragments.upstreams.iter().map(|u| u.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&cli), ["a", "b"]);
+        let cli = Cli::try_parse_from(["x", "--upstream", "a=wordpress,https://a.example b=jsonfeed,http://b.example"]).unwrap();
+        assert_eq!(names(&cli), ["a", "b"]);
+        assert!(Cli::try_parse_from(["x", "--upstream", "a=https://a.example"]).is_err());
+    }
+
+    #[test]
+    fn the_fragment_subcommand_takes_the_endpoints_settings() {
+        let cli = Cli::try_parse_from(["x", "fragment", "--article", "a", "--lang", "fr", "--from", "blog", "--upstream", "blog=wordpress,https://b.example"])
+            .unwrap();
+        let Some(Command::Fragment(fragment)) = cli.command else { panic!("not fragment") };
+        assert_eq!(fragment.settings.article, "a");
+        assert_eq!((fragment.settings.lang.as_deref(), fragment.settings.upstream.as_deref()), (Some("fr"), Some("blog")));
+        assert_eq!(fragment.serve.fragments.upstreams.len(), 1);
     }
 }

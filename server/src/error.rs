@@ -19,6 +19,8 @@ pub enum ApiError {
     InvalidJson(String),
     /// A query parameter (`order`, `limit`, `cursor`) is not one the endpoint takes.
     InvalidQuery(String),
+    /// A query parameter refused, named in `field` (GET /fragment): the message starts with it.
+    InvalidParameter { parameter: String, message: String },
     InvalidIdempotencyKey,
     IdempotencyConflict,
     TooLarge,
@@ -39,6 +41,7 @@ impl ApiError {
             ApiError::InvalidField { .. }
             | ApiError::InvalidJson(_)
             | ApiError::InvalidQuery(_)
+            | ApiError::InvalidParameter { .. }
             | ApiError::InvalidIdempotencyKey => StatusCode::BAD_REQUEST,
             ApiError::IdempotencyConflict => StatusCode::CONFLICT,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -54,7 +57,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::InvalidField { .. } => "invalid_field",
             ApiError::InvalidJson(_) => "invalid_json",
-            ApiError::InvalidQuery(_) => "invalid_query",
+            ApiError::InvalidQuery(_) | ApiError::InvalidParameter { .. } => "invalid_query",
             ApiError::InvalidIdempotencyKey => "invalid_idempotency_key",
             ApiError::IdempotencyConflict => "idempotency_conflict",
             ApiError::TooLarge => "too_large",
@@ -65,13 +68,14 @@ impl ApiError {
         }
     }
 
-    fn message(&self) -> String {
+    /// What the error says, in English, as the JSON's `message`.
+    pub fn message(&self) -> String {
         match self {
             ApiError::NotFound => "no such resource".into(),
             ApiError::MethodNotAllowed => "method not allowed on this resource".into(),
             ApiError::InvalidField { field, message } => format!("{field}: {message}"),
             ApiError::InvalidJson(detail) => format!("the body is not a JSON request of the expected shape: {detail}"),
-            ApiError::InvalidQuery(detail) => detail.clone(),
+            ApiError::InvalidQuery(detail) | ApiError::InvalidParameter { message: detail, .. } => detail.clone(),
             ApiError::InvalidIdempotencyKey => {
                 "the Idempotency-Key header is required: 16 to 64 letters, digits, '-' or '_'".into()
             }
@@ -86,9 +90,10 @@ impl ApiError {
         }
     }
 
-    fn field(&self) -> Option<&'static str> {
+    fn field(&self) -> Option<&str> {
         match self {
             ApiError::InvalidField { field, .. } => Some(field),
+            ApiError::InvalidParameter { parameter, .. } => Some(parameter),
             ApiError::Captcha(_) => Some(Field::Captcha.code()),
             _ => None,
         }

@@ -7,8 +7,13 @@ pub mod clock;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod fragment;
+pub mod fragment_cache;
 pub mod rate_limit;
+pub mod ssi;
 pub mod store;
+pub mod transport;
+pub mod upstream;
 
 use std::error::Error;
 use std::future::Future;
@@ -24,6 +29,8 @@ use crate::captcha::Signer;
 use crate::clock::Clock;
 use crate::config::ServeArgs;
 use crate::content::Content;
+use crate::fragment::Fragments;
+use crate::fragment_cache::FragmentCache;
 use crate::rate_limit::RateLimiter;
 use crate::store::Store;
 
@@ -46,6 +53,38 @@ fn open_store(path: &Path, configured: Option<String>) -> Result<(Store, String)
     Ok((store, secret))
 }
 
+/// What the server answers with: its routes, and the fragments they render (which the
+/// `fragment` subcommand renders alone).
+pub struct Site {
+    pub app: axum::Router,
+    pub fragments: Arc<Fragments>,
+}
+
+impl Site {
+    /// Opens the database (creating it at first start) and reads the configuration; on a
+    /// Tokio runtime, where fragments' requests will run.
+    pub async fn open(config: &ServeArgs, clock: Arc<Clock>) -> Result<Site, Box<dyn Error + Send + Sync>> {
+        let (database, configured) = (config.database.clone(), config.captcha_secret.clone());
+        let (store, secret) = tokio::task::spawn_blocking(move || open_store(&database, configured)).await??;
+        let cache = Arc::new(FragmentCache::new(fragment::CACHE_ENTRIES));
+        let state = Arc::new(AppState {
+            content: Content::new(config.content.folder.clone()),
+            store: Arc::new(store),
+            signer: Signer::new(&secret, config.captcha_min_seconds),
+            clock: clock.clone(),
+            reads: RateLimiter::new(config.reads_per_minute),
+            posts: RateLimiter::new(config.posts_per_minute),
+            trust_proxy: config.trust_proxy,
+            fragments: cache.clone(),
+        });
+        let in_process = api::api_routes(state.clone());
+        let runtime = tokio::runtime::Handle::current();
+        let fragments = Arc::new(Fragments::new(&config.fragments, in_process, cache, clock, runtime)?);
+        let app = api::router(state, fragments.clone(), config.cors_origins.clone(), config.static_folder.clone());
+        Ok(Site { app, fragments })
+    }
+}
+
 /// A server bound to its address, not yet answering.
 pub struct Server {
     listener: TcpListener,
@@ -53,20 +92,9 @@ pub struct Server {
 }
 
 impl Server {
-    /// Opens the database (creating it at first start) and binds the listening socket.
+    /// Opens the site ([`Site::open`]) and binds the listening socket.
     pub async fn bind(config: &ServeArgs, clock: Arc<Clock>) -> Result<Server, Box<dyn Error + Send + Sync>> {
-        let (database, configured) = (config.database.clone(), config.captcha_secret.clone());
-        let (store, secret) = tokio::task::spawn_blocking(move || open_store(&database, configured)).await??;
-        let state = AppState {
-            content: Content::new(config.content.folder.clone()),
-            store: Arc::new(store),
-            signer: Signer::new(&secret, config.captcha_min_seconds),
-            clock,
-            reads: RateLimiter::new(config.reads_per_minute),
-            posts: RateLimiter::new(config.posts_per_minute),
-            trust_proxy: config.trust_proxy,
-        };
-        let app = api::router(Arc::new(state), config.cors_origins.clone(), config.static_folder.clone());
+        let Site { app, .. } = Site::open(config, clock).await?;
         let listener =
             TcpListener::bind(config.listen).await.map_err(|error| format!("listening on {}: {error}", config.listen))?;
         Ok(Server { listener, app })

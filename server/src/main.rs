@@ -1,9 +1,11 @@
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use article_widget_server::clock::Clock;
-use article_widget_server::config::{Cli, Command, ServeArgs};
-use article_widget_server::{content, Server};
+use article_widget_server::config::{Cli, Command, FragmentArgs, ServeArgs};
+use article_widget_server::fragment::style_hash;
+use article_widget_server::{content, Server, Site};
 use clap::Parser;
 
 fn main() -> ExitCode {
@@ -11,6 +13,11 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Some(Command::Import(import)) => content::import(&import.content.folder, &import.file, import.related.as_deref())
             .map(|id| println!("imported {id} into {}", import.content.folder.display())),
+        Some(Command::Fragment(fragment)) => write_fragment(&fragment),
+        Some(Command::StyleHash) => {
+            println!("{}", style_hash());
+            Ok(())
+        }
         None => serve(&cli.serve),
     };
     match outcome {
@@ -30,6 +37,18 @@ fn serve(config: &ServeArgs) -> Result<(), String> {
         println!("listening on http://{address}/");
         server.run(shutdown_requested()).await.map_err(|error| error.to_string())
     })
+}
+
+/// The fragment GET /fragment would answer, on stdout; a failure of its API is a warning on
+/// stderr, and the element alone is written, as the endpoint answers it.
+fn write_fragment(args: &FragmentArgs) -> Result<(), String> {
+    let runtime = tokio::runtime::Runtime::new().map_err(|error| error.to_string())?;
+    let fragment = runtime.block_on(async {
+        let site = Site::open(&args.serve, Arc::new(Clock::default())).await.map_err(|error| error.to_string())?;
+        let checked = site.fragments.check(&args.settings).map_err(|error| error.message())?;
+        Ok::<_, String>(site.fragments.answer(checked).await)
+    })?;
+    std::io::stdout().write_all(&fragment.body).map_err(|error| format!("stdout: {error}"))
 }
 
 /// Ctrl-C, or SIGTERM from a service manager or container runtime.

@@ -2,205 +2,17 @@
 //! folder, the demo article as content. Captcha answers come from the core's puzzle, and
 //! every answer must pass the core decoders that the widget reads it with.
 
-use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use article_widget_core::captcha::Puzzle;
 use article_widget_core::native;
-use article_widget_server::clock::Clock;
-use article_widget_server::config::Cli;
-use article_widget_server::Server;
-use clap::Parser;
 use serde_json::{json, Value};
-use tempfile::TempDir;
-use tokio::runtime::Runtime;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
-use ureq::http;
 
-const ARTICLE: &str = "nouvel-ordre-mondial";
-const COMMENTS: &str = "/api/articles/nouvel-ordre-mondial/comments";
-/// The comments the database is seeded with: three threads, one reply.
-const SEEDED: u64 = 4;
+mod common;
 
-/// A content folder, a database file and a clock that outlive the servers started on them.
-struct Site {
-    folder: TempDir,
-    clock: Arc<Clock>,
-}
-
-impl Site {
-    fn new() -> Site {
-        let folder = tempfile::tempdir().expect("temporary folder");
-        let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../www/demo-api/articles");
-        let content = folder.path().join("articles");
-        std::fs::create_dir_all(content.join(ARTICLE)).unwrap();
-        for file in [format!("{ARTICLE}.json"), format!("{ARTICLE}/related.json")] {
-            std::fs::copy(demo.join(&file), content.join(&file)).unwrap();
-        }
-        Site { folder, clock: Arc::default() }
-    }
-
-    fn content(&self) -> PathBuf {
-        self.folder.path().join("articles")
-    }
-
-    /// Starts a server; `options` replace the defaults, which lift the rate limits.
-    fn start(&self, options: &[(&str, &str)]) -> TestServer {
-        let database = self.folder.path().join("comments.sqlite3");
-        let content = self.content();
-        let defaults = [
-            ("--listen", "127.0.0.1:0"),
-            ("--database", database.to_str().unwrap()),
-            ("--content", content.to_str().unwrap()),
-            ("--posts-per-minute", "0"),
-            ("--reads-per-minute", "0"),
-        ];
-        let mut args = vec!["article-widget-server".to_owned()];
-        for (name, value) in defaults.iter().filter(|(name, _)| !options.iter().any(|(o, _)| o == name)).chain(options) {
-            args.extend([name.to_string(), value.to_string()]);
-        }
-        let config = Cli::try_parse_from(args).expect("valid options").serve;
-        let clock = self.clock.clone();
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        let server = runtime.block_on(Server::bind(&config, clock.clone())).expect("server starts");
-        let url = format!("http://{}", server.local_addr().unwrap());
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = runtime.spawn(server.run(async {
-            let _ = stopped.await;
-        }));
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(30)))
-            .build()
-            .into();
-        TestServer { url, clock, runtime, stop: Some(stop), task: Some(task), agent }
-    }
-}
-
-struct TestServer {
-    url: String,
-    clock: Arc<Clock>,
-    runtime: Runtime,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<io::Result<()>>>,
-    agent: ureq::Agent,
-}
-
-/// An answer, read whole.
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    headers: http::HeaderMap,
-    body: String,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|error| panic!("{error}: {}", self.body))
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|value| value.to_str().ok())
-    }
-
-    /// Asserts the API's error shape, as the widget reads it, and returns the error object.
-    fn error(&self, status: u16, code: &str) -> Value {
-        assert_eq!(self.status, status, "{}", self.body);
-        assert_eq!(native::decode_error(&self.body).map(|error| error.code), Some(code.to_owned()));
-        let error = self.json()["error"].clone();
-        assert_eq!(error["code"], code, "{}", self.body);
-        assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", self.body);
-        error
-    }
-}
-
-impl TestServer {
-    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
-        let mut request = http::Request::builder().method(method).uri(format!("{}{path}", self.url));
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        let mut response = self.agent.run(request.body(body.to_owned()).unwrap()).expect("an HTTP answer");
-        let body = response.body_mut().read_to_string().unwrap();
-        Reply { status: response.status().as_u16(), headers: response.headers().clone(), body }
-    }
-
-    fn get(&self, path: &str) -> Reply {
-        self.request("GET", path, &[], "")
-    }
-
-    fn post(&self, path: &str, key: &str, body: &str) -> Reply {
-        let reply = self.request("POST", path, &[("content-type", "application/json"), ("idempotency-key", key)], body);
-        if matches!(reply.status, 200 | 201) {
-            native::decode_comment(&reply.body).unwrap_or_else(|error| panic!("{error:?}: {}", reply.body));
-        }
-        reply
-    }
-
-    /// A challenge answered as a reader would, some seconds after it was shown.
-    fn solved_challenge(&self) -> Value {
-        let challenge = self.fresh_challenge();
-        self.clock.advance(Duration::from_secs(5));
-        answered(challenge)
-    }
-
-    fn fresh_challenge(&self) -> Value {
-        let reply = self.get("/api/captcha");
-        assert_eq!(reply.status, 200, "{}", reply.body);
-        assert_eq!(reply.header("cache-control"), Some("no-store"));
-        native::decode_challenge(&reply.body).unwrap_or_else(|error| panic!("{error:?}: {}", reply.body));
-        reply.json()
-    }
-
-    fn comments(&self, query: &str) -> Value {
-        let reply = self.get(&format!("{COMMENTS}?{query}"));
-        assert_eq!(reply.status, 200, "{}", reply.body);
-        native::decode_comment_page(&reply.body).unwrap_or_else(|error| panic!("{error:?}: {}", reply.body));
-        reply.json()
-    }
-
-    fn total(&self) -> u64 {
-        self.comments("")["total"].as_u64().unwrap()
-    }
-
-    fn stop(mut self) {
-        self.shutdown();
-    }
-
-    fn shutdown(&mut self) {
-        if let (Some(stop), Some(task)) = (self.stop.take(), self.task.take()) {
-            let _ = stop.send(());
-            self.runtime.block_on(task).expect("server task").expect("server ran");
-        }
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        self.shutdown();
-    }
-}
-
-fn answered(mut challenge: Value) -> Value {
-    let seed: u64 = challenge["seed"].as_str().unwrap().parse().unwrap();
-    challenge["answer"] = json!(Puzzle::from_seed(seed).answer().to_string());
-    challenge
-}
-
-/// A fresh idempotency key for each post.
-fn key() -> String {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    format!("test-key-{:016}", NEXT.fetch_add(1, Ordering::Relaxed))
-}
-
-fn comment(name: &str, body: &str, captcha: &Value) -> Value {
-    json!({ "name": name, "email": "lecteur@example.org", "website": "", "body": body, "captcha": captcha })
-}
+use common::*;
 
 fn ids(page: &Value) -> Vec<(String, Option<String>)> {
     page["comments"]
@@ -650,16 +462,6 @@ fn concurrent_posts_all_land() {
     ids.dedup();
     assert_eq!(ids.len(), 20);
     assert_eq!(server.total(), SEEDED + 20);
-}
-
-/// A server whose static folder holds `files` (name, text).
-fn serving_static(site: &Site, files: &[(&str, &str)]) -> TestServer {
-    let folder = site.folder.path().join("www");
-    std::fs::create_dir(&folder).unwrap();
-    for (name, text) in files {
-        std::fs::write(folder.join(name), text).unwrap();
-    }
-    site.start(&[("--static", folder.to_str().unwrap())])
 }
 
 #[test]

@@ -1,0 +1,358 @@
+//! `GET /fragment`, the `fragment` subcommand and the server-side includes, over HTTP: the
+//! fragment of this server's own article, of a WordPress upstream answering on loopback with
+//! the answers recorded from a real WordPress (`core/tests/fixtures/wordpress-real/`), the
+//! element alone when the upstream fails, refusals, caching, and hostile upstreams checked by
+//! the XSS oracle.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use article_widget_core::checks::{script_capable, VECTORS};
+use serde_json::{json, Value};
+
+mod common;
+
+use common::*;
+
+/// An HTTP answer of an upstream: status, headers, body.
+type Answer = (u16, Vec<(String, String)>, String);
+
+/// An upstream on a loopback port, answering each request with `answer(target)` in a thread
+/// of its own, until the test ends.
+struct Upstream {
+    url: String,
+}
+
+impl Upstream {
+    fn start(answer: impl Fn(&str) -> Answer + Send + Sync + 'static) -> Upstream {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let answer = Arc::new(answer);
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let answer = answer.clone();
+                thread::spawn(move || respond(stream, &*answer));
+            }
+        });
+        Upstream { url }
+    }
+
+    /// A WordPress site: each GET the widget made of the real one, answered as it was.
+    fn wordpress(edit: impl Fn(&str, &mut Value) + Send + Sync + 'static) -> Upstream {
+        Upstream::start(move |target| recorded_wordpress(target, &edit))
+    }
+}
+
+fn respond(mut stream: TcpStream, answer: &dyn Fn(&str) -> Answer) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|read| read > 2) {
+        line.clear();
+    }
+    let target = request_line.split(' ').nth(1).unwrap_or_default();
+    let (status, headers, body) = answer(target);
+    let mut head = format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    let _ = stream.write_all(format!("{head}\r\n{body}").as_bytes());
+}
+
+fn fixtures() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/wordpress-real"))
+}
+
+/// The recorded answer to `target`, its body (JSON) edited by `edit(file, body)`; 404 as
+/// WordPress says it for anything else.
+fn recorded_wordpress(target: &str, edit: &dyn Fn(&str, &mut Value)) -> Answer {
+    let requests: Value = serde_json::from_str(&std::fs::read_to_string(fixtures().join("requests.json")).unwrap()).unwrap();
+    let recorded = requests["requests"].as_array().unwrap().iter().find(|request| {
+        request["request"]["method"] == "GET" && request["request"]["url"].as_str() == Some(target)
+    });
+    let Some(recorded) = recorded else {
+        let body = json!({"code": "rest_no_route", "message": "No route was found.", "data": {"status": 404}});
+        return (404, vec![("Content-Type".into(), "application/json; charset=UTF-8".into())], body.to_string());
+    };
+    let file = recorded["file"].as_str().unwrap();
+    let mut body: Value = serde_json::from_str(&std::fs::read_to_string(fixtures().join(file)).unwrap()).unwrap();
+    edit(file, &mut body);
+    let headers = recorded["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pair| (pair[0].as_str().unwrap().to_owned(), pair[1].as_str().unwrap().to_owned()))
+        .filter(|(name, _)| ["content-type", "x-wp-total", "x-wp-totalpages", "link"].contains(&name.to_ascii_lowercase().as_str()))
+        .map(|(name, value)| match name.to_ascii_lowercase().as_str() {
+            "x-wp-total" if file == "comments.json" => (name, body.as_array().map_or(0, Vec::len).to_string()),
+            _ => (name, value),
+        })
+        .collect();
+    (recorded["status"].as_u64().unwrap() as u16, headers, body.to_string())
+}
+
+/// The parts of a fragment: the element's start tag, the template's markup (its `<style>`
+/// taken out), the JSON-LD and the answers' JSON.
+struct Parts {
+    start_tag: String,
+    markup: String,
+    linked_data: String,
+    answers: Value,
+}
+
+fn parts(fragment: &str) -> Parts {
+    let between = |text: &str, open: &str, close: &str| -> String {
+        let start = text.find(open).unwrap_or_else(|| panic!("no {open} in {fragment}")) + open.len();
+        let end = start + text[start..].find(close).unwrap_or_else(|| panic!("no {close} in {fragment}"));
+        text[start..end].to_owned()
+    };
+    let start_tag = format!("<article-widget{}>", between(fragment, "<article-widget", ">"));
+    let template = between(fragment, "<template shadowrootmode=\"open\">", "</template>");
+    let style = between(&template, "<style>", "</style>");
+    let markup = template.replacen(&format!("<style>{style}</style>"), "", 1);
+    let json = between(fragment, "<script type=\"application/json\" data-article-widget-answers>", "</script>");
+    assert!(!json.contains('<'), "every < of the answers is written \\u003c: {json}");
+    let answers = serde_json::from_str(&json).unwrap_or_else(|error| panic!("{error}: {json}"));
+    let linked_data = between(fragment, "<script type=\"application/ld+json\">", "</script>");
+    Parts { start_tag, markup, linked_data, answers }
+}
+
+/// What the XSS oracle reads of a fragment: its markup but for the widget's own comment form
+/// (a `<form>` with `<input>`s and a `<noscript>`, which the oracle would flag in a backend's
+/// HTML, and which holds no backend text).
+fn checked_markup(parts: &Parts) -> String {
+    let start = parts.markup.find("<form ").expect("the widget's form");
+    let end = start + parts.markup[start..].find("</form>").unwrap() + "</form>".len();
+    let form = &parts.markup[start..end];
+    assert!(form[..form.find('>').unwrap()].contains("class=\"aw-form\"") && !form[1..].contains("<form"), "{form}");
+    format!("{}{}", &parts.markup[..start], &parts.markup[end..])
+}
+
+fn answered_urls(parts: &Parts) -> Vec<String> {
+    parts.answers["answers"].as_array().unwrap().iter().map(|answer| answer["url"].as_str().unwrap().to_owned()).collect()
+}
+
+#[test]
+fn this_servers_article_comes_rendered_with_its_answers_and_without_a_captcha() {
+    let site = Site::new();
+    let server = site.start(&[]);
+    let reply = server.get("/fragment?article=nouvel-ordre-mondial&lang=fr&theme=light&comments=eager");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(reply.header("cache-control"), Some("public, max-age=30"));
+    let parts = parts(&reply.body);
+    assert_eq!(
+        parts.start_tag,
+        r#"<article-widget article="nouvel-ordre-mondial" backend="/api" lang="fr" theme="light" comments="eager" timezone="+00:00">"#
+    );
+    assert!(parts.markup.contains("Poutine et Pezeshkian se rencontrent pour la première fois à Achgabat"), "{}", parts.markup);
+    let urls = answered_urls(&parts);
+    assert!(urls.contains(&"/api/articles/nouvel-ordre-mondial".to_owned()), "{urls:?}");
+    assert!(urls.iter().any(|url| url.starts_with("/api/articles/nouvel-ordre-mondial/comments")), "{urls:?}");
+    assert!(!reply.body.contains("/api/captcha") && !reply.body.contains("seed"), "no captcha in the fragment");
+    assert_eq!(script_capable(&checked_markup(&parts)), None);
+}
+
+#[test]
+fn a_fragment_is_cached_with_a_strong_etag_and_a_posted_comment_shows_at_once() {
+    let site = Site::new();
+    let server = site.start(&[]);
+    let path = "/fragment?article=nouvel-ordre-mondial&comments=eager";
+    let first = server.get(path);
+    let etag = first.header("etag").expect("an ETag").to_owned();
+    assert!(etag.starts_with('"') && etag.ends_with('"') && !etag.starts_with("W/"), "{etag}");
+
+    let again = server.request("GET", path, &[("if-none-match", &etag)], "");
+    assert_eq!((again.status, again.body.as_str(), again.header("etag")), (304, "", Some(etag.as_str())));
+    assert!(again.header("cache-control").is_some_and(|value| value.starts_with("public, max-age=")));
+    let other = server.request("GET", path, &[("if-none-match", "\"another\"")], "");
+    assert_eq!((other.status, other.body), (200, first.body.clone()));
+
+    let captcha = server.solved_challenge();
+    let posted = server.post(COMMENTS, &key(), &comment("Inès", "Un commentaire tout neuf.", &captcha).to_string());
+    assert_eq!(posted.status, 201, "{}", posted.body);
+    let after = server.get(path);
+    assert!(after.body.contains("Un commentaire tout neuf."), "the posted comment is in the next fragment");
+    assert_ne!(after.header("etag"), Some(etag.as_str()));
+}
+
+#[test]
+fn a_wordpress_upstream_is_read_through_its_mapping() {
+    let wordpress = Upstream::wordpress(|_, _| {});
+    let site = Site::new();
+    let server = site.start(&[("--upstream", &format!("blog=wordpress,{}", wordpress.url))]);
+    let reply = server.get("/fragment?article=4127&upstream=blog&lang=fr&comments=eager");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let parts = parts(&reply.body);
+    assert_eq!(
+        parts.start_tag,
+        format!(r#"<article-widget article="4127" backend="{}" mapping="wordpress" lang="fr" comments="eager" timezone="+00:00">"#, wordpress.url)
+    );
+    assert!(parts.markup.contains("Poutine et Pezeshkian se rencontrent"), "{}", parts.markup);
+    assert!(parts.markup.contains("Marie Lefèvre"), "a comment of the recorded thread: {}", parts.markup);
+    assert!(answered_urls(&parts).iter().all(|url| url.starts_with(&wordpress.url)));
+    assert_eq!(script_capable(&checked_markup(&parts)), None, "the recorded javascript: website is not a link");
+}
+
+#[test]
+fn requests_name_a_configured_upstream_and_never_a_url() {
+    let site = Site::new();
+    let server = site.start(&[("--upstream", "blog=wordpress,http://127.0.0.1:9")]);
+    for (query, parameter) in [
+        ("article=4127&upstream=other", "upstream"),
+        ("article=4127&backend=https://evil.example/wp-json", "backend"),
+        ("article=4127&mapping=wordpress", "mapping"),
+        ("article=https://evil.example/x", "article"),
+        ("article=4127&lang=//evil.example", "lang"),
+        ("upstream=blog", "article"),
+        ("article=a&theme=pink", "theme"),
+        ("article=a&article=b", "article"),
+    ] {
+        let reply = server.get(&format!("/fragment?{query}"));
+        let error = reply.error(400, "invalid_query");
+        assert_eq!(error["field"], parameter, "{query}: {}", reply.body);
+        assert!(error["message"].as_str().unwrap().starts_with(&format!("{parameter}: ")), "{}", reply.body);
+    }
+}
+
+/// The element a publisher writes, which the browser renders by itself.
+fn plain(upstream: &str) -> String {
+    format!(r#"<article-widget article="4127" backend="{upstream}" mapping="wordpress"></article-widget>"#)
+}
+
+#[test]
+fn an_upstream_that_fails_gives_the_element_alone() {
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let down = format!("http://{closed}");
+    let silent = Upstream::start(|_| {
+        thread::sleep(Duration::from_secs(5));
+        (200, Vec::new(), "{}".into())
+    });
+    let huge = Upstream::start(|_| (200, Vec::new(), format!("[\"{}\"]", "x".repeat(10_000))));
+    let broken = Upstream::start(|_| (200, Vec::new(), "<html>not JSON</html>".into()));
+    let site = Site::new();
+    let upstreams: Vec<String> = [("down", &down), ("silent", &silent.url), ("huge", &huge.url), ("broken", &broken.url)]
+        .iter()
+        .map(|(name, url)| format!("{name}=wordpress,{url}"))
+        .collect();
+    let mut options = vec![("--upstream-timeout", "1"), ("--upstream-max-bytes", "1000")];
+    options.extend(upstreams.iter().map(|upstream| ("--upstream", upstream.as_str())));
+    let server = site.start(&options);
+    for (name, url) in [("down", &down), ("silent", &silent.url), ("huge", &huge.url), ("broken", &broken.url)] {
+        let started = Instant::now();
+        let reply = server.get(&format!("/fragment?article=4127&upstream={name}"));
+        assert_eq!((reply.status, reply.body.as_str()), (200, plain(url).as_str()), "{name}");
+        assert_eq!(reply.header("cache-control"), Some("public, max-age=5"), "{name}");
+        assert!(started.elapsed() < Duration::from_secs(4), "{name}: the time limit holds");
+    }
+}
+
+#[test]
+fn the_fragment_subcommand_writes_the_fragment_and_says_why_it_fell_back() {
+    let site = Site::new();
+    let database = site.folder.path().join("comments.sqlite3");
+    let fragment = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_article-widget-server"))
+            .arg("fragment")
+            .args(args)
+            .arg("--content")
+            .arg(site.content())
+            .arg("--database")
+            .arg(&database)
+            .output()
+            .unwrap()
+    };
+    let written = fragment(&["--article", "nouvel-ordre-mondial", "--lang", "fr"]);
+    assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+    let stdout = String::from_utf8(written.stdout).unwrap();
+    assert!(parts(&stdout).start_tag.starts_with(r#"<article-widget article="nouvel-ordre-mondial" backend="/api" lang="fr""#));
+
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let down = format!("http://{closed}");
+    let fell_back = fragment(&["--article", "4127", "--from", "blog", "--upstream", &format!("blog=wordpress,{down}")]);
+    assert!(fell_back.status.success());
+    assert_eq!(String::from_utf8(fell_back.stdout).unwrap(), plain(&down));
+    let stderr = String::from_utf8(fell_back.stderr).unwrap();
+    assert!(stderr.contains(&format!("{down}/wp-json/")) && stderr.contains("answered with the element alone"), "{stderr}");
+
+    let refused = fragment(&["--article", "4127", "--from", "blog"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("upstream: no upstream of this name"));
+
+    let hash = Command::new(env!("CARGO_BIN_EXE_article-widget-server")).arg("style-hash").output().unwrap();
+    let hash = String::from_utf8(hash.stdout).unwrap();
+    assert!(hash.starts_with("sha256-") && hash.ends_with('\n'), "{hash}");
+}
+
+#[test]
+fn pages_include_fragments_and_the_style_hash() {
+    let site = Site::new();
+    let page = concat!(
+        "<!doctype html><meta http-equiv=\"Content-Security-Policy\" content=\"style-src 'self' '<!--#echo var=\"article_widget_style_hash\" -->'\">",
+        "<!-- a comment --><main><!--#include virtual=\"/fragment?article=nouvel-ordre-mondial&lang=fr\" --></main>",
+        "<!--#include virtual=\"/api/captcha\" --><!--#echo var=\"DATE_LOCAL\" -->",
+    );
+    let server = serving_static(&site, &[("index.html", page), ("other.html", "<p>no directive</p>"), ("broken.html", "<!--#include virtual=\"/fragment?article=a/b\" -->")]);
+    let fragment = server.get("/fragment?article=nouvel-ordre-mondial&lang=fr").body;
+    let hash = String::from_utf8(Command::new(env!("CARGO_BIN_EXE_article-widget-server")).arg("style-hash").output().unwrap().stdout).unwrap();
+    let served = server.request("GET", "/", &[("accept-encoding", "br")], "");
+    assert_eq!(served.status, 200);
+    assert_eq!(served.header("cache-control"), Some("no-cache"));
+    assert_eq!(
+        served.body,
+        format!(
+            "<!doctype html><meta http-equiv=\"Content-Security-Policy\" content=\"style-src 'self' '{}'\"><!-- a comment --><main>{fragment}</main><!--#include virtual=\"/api/captcha\" --><!--#echo var=\"DATE_LOCAL\" -->",
+            hash.trim_end()
+        )
+    );
+    let other = server.get("/other.html");
+    assert_eq!((other.body.as_str(), other.header("cache-control")), ("<p>no directive</p>", None));
+    assert_eq!(server.get("/broken.html").body, "<!--#include virtual=\"/fragment?article=a/b\" -->", "a refused include stays a comment");
+}
+
+#[test]
+fn hostile_html_from_an_upstream_renders_nothing_script_capable() {
+    let wordpress = Upstream::wordpress(|file, body| match file {
+        "post.json" => {
+            // A headline needs text: a vector that keeps some.
+            body["title"]["rendered"] = json!(VECTORS.iter().find(|vector| vector.contains("xxs link")));
+            body["excerpt"]["rendered"] = json!(VECTORS[1]);
+            body["content"]["rendered"] = json!(VECTORS.join("\n"));
+        }
+        "comments.json" => {
+            let model = body[0].clone();
+            *body = json!(VECTORS
+                .iter()
+                .enumerate()
+                .map(|(i, vector)| {
+                    let mut comment = model.clone();
+                    comment["id"] = json!(1000 + i);
+                    comment["author_name"] = json!(vector);
+                    comment["author_url"] = json!("javascript:alert(1)");
+                    comment["content"]["rendered"] = json!(vector);
+                    comment
+                })
+                .collect::<Vec<_>>());
+        }
+        _ => {}
+    });
+    let site = Site::new();
+    let server = site.start(&[("--upstream", &format!("blog=wordpress,{}", wordpress.url))]);
+    let reply = server.get("/fragment?article=4127&upstream=blog&comments=eager");
+    assert_eq!(reply.status, 200);
+    let parts = parts(&reply.body);
+    assert!(parts.markup.contains("xxs link"), "the vectors' text is there, as text: {}", parts.markup);
+    assert_eq!(parts.markup.matches("class=\"aw-comment__body\"").count(), 20, "a first slice of the hostile comments");
+    assert_eq!(script_capable(&checked_markup(&parts)), None, "{}", parts.markup);
+    let outside = reply.body.replacen(&parts.markup, "", 1);
+    assert_eq!(outside.matches("<script").count(), 2, "the JSON-LD and the answers only: {outside}");
+    assert!(!parts.linked_data.contains('<'), "{}", parts.linked_data);
+}
