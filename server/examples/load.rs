@@ -1,8 +1,12 @@
 //! Load benchmark: starts the server on a loopback port with a temporary database, runs
-//! concurrent clients mixing reads and posts for a bounded time, then prints throughput,
-//! latencies and whether every acknowledged comment is in the database.
+//! concurrent clients for a bounded time, then prints throughput, latencies and whether every
+//! acknowledged comment is in the database. The clients mix API reads and posts, or ask for
+//! fragments (`--fragments cached`: one the server keeps; `--fragments upstream`: each
+//! rendered anew from a WordPress upstream on loopback answering as the recorded one). With
+//! `--rounds N`, the run is repeated and the median and spread of each figure printed.
 //!
 //! `cargo run --release -p article-widget-server --example load -- --clients 16 --seconds 10`
+//! `cargo run --release -p article-widget-server --example load -- --fragments cached --rounds 5`
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -15,10 +19,22 @@ use article_widget_core::captcha::Puzzle;
 use article_widget_server::clock::Clock;
 use article_widget_server::config::Cli;
 use article_widget_server::Server;
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use serde_json::{json, Value};
 
+#[path = "../tests/common/upstream.rs"]
+mod upstream;
+
 const ARTICLE: &str = "nouvel-ordre-mondial";
+
+/// What fragment the clients ask for.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Fragments {
+    /// This server's article, which the server keeps: every request but the first from its cache.
+    Cached,
+    /// A WordPress upstream's post on loopback, rendered anew for each request (`--fragment-ttl 0`).
+    Upstream,
+}
 
 #[derive(Parser)]
 #[command(about = "Load benchmark of article-widget-server on loopback")]
@@ -32,6 +48,12 @@ struct Options {
     /// One operation in this many is a post (a captcha fetched, answered, then the comment).
     #[arg(long, default_value_t = 10)]
     post_every: u64,
+    /// Fragments instead of the API's reads and posts.
+    #[arg(long, value_enum)]
+    fragments: Option<Fragments>,
+    /// Runs, one after the other, on the same server; their median and spread are printed.
+    #[arg(long, default_value_t = 1)]
+    rounds: usize,
 }
 
 /// What each client measured: latencies by kind, the posts acknowledged, the surprises.
@@ -118,55 +140,24 @@ fn millis(duration: Duration) -> String {
     format!("{:.2}", duration.as_secs_f64() * 1000.0)
 }
 
-fn main() -> ExitCode {
-    let options = Options::parse();
-    let folder = tempfile::tempdir().expect("temporary folder");
-    let content = folder.path().join("articles");
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../www/demo-api/articles");
-    std::fs::create_dir_all(content.join(ARTICLE)).expect("content folder");
-    for file in [format!("{ARTICLE}.json"), format!("{ARTICLE}/related.json")] {
-        std::fs::copy(demo.join(&file), content.join(&file)).expect("demo article");
-    }
-    let database = folder.path().join("load.sqlite3");
-    let (database_arg, content_arg) = (database.display().to_string(), content.display().to_string());
-    let config = Cli::parse_from([
-        "article-widget-server",
-        "--listen",
-        "127.0.0.1:0",
-        "--database",
-        &database_arg,
-        "--content",
-        &content_arg,
-        "--posts-per-minute",
-        "0",
-        "--reads-per-minute",
-        "0",
-        "--captcha-min-seconds",
-        "0",
-    ])
-    .serve;
-
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let server = runtime.block_on(Server::bind(&config, Arc::new(Clock::default()))).expect("server starts");
-    let base = format!("http://{}", server.local_addr().expect("address"));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let serving = runtime.spawn(server.run(async {
-        let _ = stopped.await;
-    }));
-    println!("server at {base}/, {} clients for {} s, one post in {}", options.clients, options.seconds, options.post_every);
-
-    let next_key = Arc::new(AtomicU64::new(0));
+/// One round: the clients run for `options.seconds`; what they measured, and for how long.
+fn round(options: &Options, base: &str, next_key: &Arc<AtomicU64>, fragment: &str) -> (Tally, Duration) {
     let started = Instant::now();
     let deadline = started + Duration::from_secs(options.seconds);
     let clients: Vec<_> = (0..options.clients)
         .map(|_| {
-            let (base, next_key, post_every) = (base.clone(), next_key.clone(), options.post_every.max(1));
+            let (base, next_key, post_every) = (base.to_owned(), next_key.clone(), options.post_every.max(1));
+            let (fragments, fragment) = (options.fragments.is_some(), fragment.to_owned());
             std::thread::spawn(move || {
                 let agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
                 let mut client = Client { agent, base, tally: Tally::default() };
                 let mut operation = 0u64;
                 while Instant::now() < deadline {
                     operation += 1;
+                    if fragments {
+                        let _ = client.get("fragment", &fragment);
+                        continue;
+                    }
                     if operation.is_multiple_of(post_every) {
                         client.post_comment(next_key.fetch_add(1, Ordering::Relaxed));
                         continue;
@@ -185,18 +176,96 @@ fn main() -> ExitCode {
     for client in clients {
         tally.merge(client.join().expect("client thread"));
     }
-    let elapsed = started.elapsed();
+    (tally, started.elapsed())
+}
+
+/// The middle value, and the lowest and highest.
+fn median_and_spread(mut values: Vec<f64>) -> (f64, f64, f64) {
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    let median = if values.len().is_multiple_of(2) { (values[middle - 1] + values[middle]) / 2.0 } else { values[middle] };
+    (median, values[0], values[values.len() - 1])
+}
+
+fn main() -> ExitCode {
+    let options = Options::parse();
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let content = folder.path().join("articles");
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../www/demo-api/articles");
+    std::fs::create_dir_all(content.join(ARTICLE)).expect("content folder");
+    for file in [format!("{ARTICLE}.json"), format!("{ARTICLE}/related.json")] {
+        std::fs::copy(demo.join(&file), content.join(&file)).expect("demo article");
+    }
+    let database = folder.path().join("load.sqlite3");
+    let (database_arg, content_arg) = (database.display().to_string(), content.display().to_string());
+    let mut args: Vec<String> = [
+        "article-widget-server",
+        "--listen",
+        "127.0.0.1:0",
+        "--database",
+        &database_arg,
+        "--content",
+        &content_arg,
+        "--posts-per-minute",
+        "0",
+        "--reads-per-minute",
+        "0",
+        "--captcha-min-seconds",
+        "0",
+    ]
+    .map(str::to_owned)
+    .into();
+    // Kept for the whole run: the server asks it for every fragment.
+    let wordpress = (options.fragments == Some(Fragments::Upstream)).then(|| upstream::Upstream::wordpress(|_, _| {}));
+    let fragment = match &wordpress {
+        Some(wordpress) => {
+            args.extend(["--upstream".into(), format!("blog=wordpress,{}", wordpress.url), "--fragment-ttl".into(), "0".into()]);
+            "/fragment?article=4127&upstream=blog&lang=fr".to_owned()
+        }
+        None => format!("/fragment?article={ARTICLE}&lang=fr"),
+    };
+    let config = Cli::parse_from(args).serve;
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let server = runtime.block_on(Server::bind(&config, Arc::new(Clock::default()))).expect("server starts");
+    let base = format!("http://{}", server.local_addr().expect("address"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = runtime.spawn(server.run(async {
+        let _ = stopped.await;
+    }));
+    let asked = match options.fragments {
+        None => format!("one post in {}", options.post_every),
+        Some(_) => format!("asking for {fragment}"),
+    };
+    println!("server at {base}/, {} clients for {} s, {asked}, {} round(s)", options.clients, options.seconds, options.rounds);
+
+    let next_key = Arc::new(AtomicU64::new(0));
+    let mut tally = Tally::default();
+    let (mut throughputs, mut p99s) = (Vec::new(), BTreeMap::<&str, Vec<f64>>::new());
+    for _ in 0..options.rounds.max(1) {
+        let (mut measured, elapsed) = round(&options, &base, &next_key, &fragment);
+        let requests: usize = measured.latencies.values().map(Vec::len).sum();
+        throughputs.push(requests as f64 / elapsed.as_secs_f64());
+        println!("{requests} requests in {:.1} s: {:.0} requests/s", elapsed.as_secs_f64(), requests as f64 / elapsed.as_secs_f64());
+        println!("{:<10} {:>8} {:>9} {:>9} {:>9} {:>9}", "kind", "count", "p50 ms", "p90 ms", "p99 ms", "max ms");
+        for (kind, latencies) in &mut measured.latencies {
+            latencies.sort_unstable();
+            let row = [0.5, 0.9, 0.99, 1.0].map(|fraction| millis(percentile(latencies, fraction)));
+            println!("{kind:<10} {:>8} {:>9} {:>9} {:>9} {:>9}", latencies.len(), row[0], row[1], row[2], row[3]);
+            p99s.entry(kind).or_default().push(percentile(latencies, 0.99).as_secs_f64() * 1000.0);
+        }
+        tally.merge(measured);
+    }
+    if options.rounds > 1 {
+        let (median, low, high) = median_and_spread(throughputs);
+        println!("over {} rounds, median (lowest – highest): {median:.0} ({low:.0} – {high:.0}) requests/s", options.rounds);
+        for (kind, values) in p99s {
+            let (median, low, high) = median_and_spread(values);
+            println!("{kind:<10} p99 {median:.2} ({low:.2} – {high:.2}) ms");
+        }
+    }
     let _ = stop.send(());
     runtime.block_on(serving).expect("server task").expect("server ran");
-
-    let requests: usize = tally.latencies.values().map(Vec::len).sum();
-    println!("{requests} requests in {:.1} s: {:.0} requests/s", elapsed.as_secs_f64(), requests as f64 / elapsed.as_secs_f64());
-    println!("{:<10} {:>8} {:>9} {:>9} {:>9} {:>9}", "kind", "count", "p50 ms", "p90 ms", "p99 ms", "max ms");
-    for (kind, latencies) in &mut tally.latencies {
-        latencies.sort_unstable();
-        let row = [0.5, 0.9, 0.99, 1.0].map(|fraction| millis(percentile(latencies, fraction)));
-        println!("{kind:<10} {:>8} {:>9} {:>9} {:>9} {:>9}", latencies.len(), row[0], row[1], row[2], row[3]);
-    }
 
     // Counted in the file itself, after the server is gone: what a crash would have left.
     let written: i64 = rusqlite::Connection::open(&database)

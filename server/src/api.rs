@@ -111,7 +111,7 @@ struct ApiPath<T>(T);
 
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
-struct ApiQuery<T>(T);
+pub(crate) struct ApiQuery<T>(pub(crate) T);
 
 async fn rate_limit(
     State(state): State<Arc<AppState>>,

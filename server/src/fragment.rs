@@ -23,6 +23,7 @@ use sha2::{Digest, Sha256};
 use tokio::runtime::Handle;
 use tokio::sync::Semaphore;
 
+use crate::api::ApiQuery;
 use crate::clock::Clock;
 use crate::config::{FragmentOptions, FragmentSettings};
 use crate::error::ApiError;
@@ -108,7 +109,9 @@ impl Fragments {
             ("comments", comments.as_ref()), ("timezone", timezone.as_ref()), ("upstream", upstream.as_ref())]
         {
             if value.is_some_and(|value| value.contains("//")) {
-                return Err(invalid(parameter, "a fragment's parameters never carry a URL: its API is this server's, or an upstream of its configuration by name"));
+                let message = "a fragment's parameters never carry a URL: its API is this server's, \
+                               or an upstream of its configuration by name";
+                return Err(invalid(parameter, message));
             }
         }
         if !is_article_id(article) {
@@ -166,7 +169,8 @@ impl Fragments {
         let (body, seconds) = match self.render(&checked, now_ms).await {
             Ok(html) => (html, self.ttl.as_secs()),
             Err(problem) => {
-                eprintln!("warning: fragment of {} from {}: {problem}; answered with the element alone", checked.article, self.source_name(&checked));
+                let (article, source) = (&checked.article, self.source_name(&checked));
+                eprintln!("warning: fragment of {article} from {source}: {problem}; answered with the element alone");
                 (plain_element(&checked), FALLBACK_SECONDS)
             }
         };
@@ -341,12 +345,12 @@ pub fn settings(pairs: &[(String, String)]) -> Result<FragmentSettings, ApiError
 
 /// The endpoint: 200 with the fragment (or the plain element), 304 when the client has it,
 /// 400 naming the parameter at fault.
-pub async fn endpoint(
+pub(crate) async fn endpoint(
     State(fragments): State<Arc<Fragments>>,
     headers: HeaderMap,
-    query: axum::extract::Query<Vec<(String, String)>>,
+    ApiQuery(query): ApiQuery<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
-    let checked = fragments.check(&settings(&query.0)?)?;
+    let checked = fragments.check(&settings(&query)?)?;
     let answer = fragments.answer(checked).await;
     let cache_control = format!("public, max-age={}", answer.max_age);
     let etag = HeaderValue::from_str(&answer.etag).map_err(|error| ApiError::Internal(error.to_string()))?;

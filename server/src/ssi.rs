@@ -43,11 +43,13 @@ pub async fn page(State(pages): State<Pages>, request: Request) -> Response {
     let mut plain = Request::new(Body::empty());
     *plain.uri_mut() = request.uri().clone();
     let written = serve(&pages, plain).await;
-    let is_html = written.headers().get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).is_some_and(|value| value.starts_with("text/html"));
+    let content_type = written.headers().get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok());
+    let is_html = content_type.is_some_and(|value| value.starts_with("text/html"));
     if written.status() != StatusCode::OK || !is_html {
         return serve(&pages, request).await;
     }
-    let html = match axum::body::to_bytes(written.into_body(), MAX_PAGE_BYTES).await.map(|bytes| String::from_utf8(bytes.to_vec())) {
+    let read = axum::body::to_bytes(written.into_body(), MAX_PAGE_BYTES).await;
+    let html = match read.map(|bytes| String::from_utf8(bytes.to_vec())) {
         Ok(Ok(html)) if has_directive(&html) => html,
         _ => return serve(&pages, request).await,
     };

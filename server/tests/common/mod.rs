@@ -4,6 +4,8 @@
 // Each test binary uses its part of these.
 #![allow(dead_code)]
 
+pub mod upstream;
+
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
