@@ -155,7 +155,11 @@ fn round(options: &Options, base: &str, next_key: &Arc<AtomicU64>, fragment: &st
                 while Instant::now() < deadline {
                     operation += 1;
                     if fragments {
-                        let _ = client.get("fragment", &fragment);
+                        // A render, not the element alone that a failed API gets.
+                        let rendered = client.get("fragment", &fragment).is_some_and(|body| body.contains("<template shadowrootmode"));
+                        if !rendered {
+                            client.tally.failures.push("fragment: not rendered".into());
+                        }
                         continue;
                     }
                     if operation.is_multiple_of(post_every) {
