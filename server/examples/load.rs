@@ -32,7 +32,8 @@ const ARTICLE: &str = "nouvel-ordre-mondial";
 enum Fragments {
     /// This server's article, which the server keeps: every request but the first from its cache.
     Cached,
-    /// A WordPress upstream's post on loopback, rendered anew for each request (`--fragment-ttl 0`).
+    /// A WordPress upstream's post on loopback, rendered anew for each request (`--fragment-ttl 0`,
+    /// and a fragment of its own for each client).
     Upstream,
 }
 
@@ -145,9 +146,15 @@ fn round(options: &Options, base: &str, next_key: &Arc<AtomicU64>, fragment: &st
     let started = Instant::now();
     let deadline = started + Duration::from_secs(options.seconds);
     let clients: Vec<_> = (0..options.clients)
-        .map(|_| {
+        .map(|client| {
             let (base, next_key, post_every) = (base.to_owned(), next_key.clone(), options.post_every.max(1));
-            let (fragments, fragment) = (options.fragments.is_some(), fragment.to_owned());
+            let fragments = options.fragments.is_some();
+            // Rendered anew, each client asks for a fragment of its own (a minute of offset
+            // apart): readers asking for the same one at once would share its render.
+            let fragment = match options.fragments {
+                Some(Fragments::Upstream) => format!("{fragment}&timezone=%2B00:{:02}", client % 60),
+                _ => fragment.to_owned(),
+            };
             std::thread::spawn(move || {
                 let agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
                 let mut client = Client { agent, base, tally: Tally::default() };

@@ -5,7 +5,8 @@
 //! A fragment is kept a short time ([`FragmentCache`]) and answered with a strong ETag; when
 //! its API fails, the answer is the element the browser renders by itself, never an error.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use std::rc::Rc;
@@ -21,7 +22,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use sha2::{Digest, Sha256};
 use tokio::runtime::Handle;
-use tokio::sync::Semaphore;
+use tokio::sync::{OnceCell, Semaphore};
 
 use crate::api::ApiQuery;
 use crate::clock::Clock;
@@ -55,6 +56,8 @@ pub struct Fragments {
     runtime: Handle,
     /// Renders under way at once, at most: a burst of misses waits rather than taking every thread.
     renders: Semaphore,
+    /// The fragments being rendered, by cache key, each with the answer its render will give.
+    under_way: Mutex<HashMap<String, Arc<OnceCell<Answer>>>>,
 }
 
 /// A fragment's settings once checked: the element's attributes and where its data comes from.
@@ -94,6 +97,7 @@ impl Fragments {
             clock,
             runtime,
             renders: Semaphore::new(renders),
+            under_way: Mutex::default(),
         })
     }
 
@@ -166,12 +170,23 @@ impl Fragments {
             let max_age = u64::try_from((cached.expires_ms - now_ms) / 1000).unwrap_or(0);
             return Answer { body: cached.body, etag: cached.etag, max_age };
         }
-        let (body, seconds) = match self.render(&checked, now_ms).await {
+        // One render of a fragment at a time: the requests that come while it is made get it.
+        let render = self.under_way.lock().unwrap_or_else(PoisonError::into_inner).entry(key.clone()).or_default().clone();
+        let answer = render.get_or_init(|| self.render_and_keep(key.clone(), &checked, now_ms)).await.clone();
+        let mut under_way = self.under_way.lock().unwrap_or_else(PoisonError::into_inner);
+        if under_way.get(&key).is_some_and(|current| Arc::ptr_eq(current, &render)) {
+            under_way.remove(&key);
+        }
+        answer
+    }
+
+    async fn render_and_keep(&self, key: String, checked: &Checked, now_ms: i64) -> Answer {
+        let (body, seconds) = match self.render(checked, now_ms).await {
             Ok(html) => (html, self.ttl.as_secs()),
             Err(problem) => {
-                let (article, source) = (&checked.article, self.source_name(&checked));
+                let (article, source) = (&checked.article, self.source_name(checked));
                 eprintln!("warning: fragment of {article} from {source}: {problem}; answered with the element alone");
-                (plain_element(&checked), FALLBACK_SECONDS)
+                (plain_element(checked), FALLBACK_SECONDS)
             }
         };
         let body = Bytes::from(body);

@@ -7,6 +7,8 @@
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -121,6 +123,30 @@ fn a_wordpress_upstream_is_read_through_its_mapping() {
     assert!(parts.markup.contains("Marie Lefèvre"), "a comment of the recorded thread: {}", parts.markup);
     assert!(answered_urls(&parts).iter().all(|url| url.starts_with(&wordpress.url)));
     assert_eq!(script_capable(&checked_markup(&parts)), None, "the recorded javascript: website is not a link");
+}
+
+#[test]
+fn readers_asking_at_once_share_one_render() {
+    let asked = Arc::new(AtomicUsize::new(0));
+    let counted = asked.clone();
+    let wordpress = Upstream::wordpress(move |file, _| {
+        if file.starts_with("post") {
+            counted.fetch_add(1, Ordering::SeqCst);
+            // Slow enough that every reader asks while the render is under way.
+            thread::sleep(Duration::from_millis(300));
+        }
+    });
+    let site = Site::new();
+    let server = Arc::new(site.start(&[("--upstream", &format!("blog=wordpress,{}", wordpress.url))]));
+    let readers: Vec<_> = (0..8)
+        .map(|_| {
+            let server = server.clone();
+            thread::spawn(move || server.get("/fragment?article=4127&upstream=blog").body)
+        })
+        .collect();
+    let fragments: Vec<String> = readers.into_iter().map(|reader| reader.join().unwrap()).collect();
+    assert_eq!(asked.load(Ordering::SeqCst), 1, "one render, one request for the post");
+    assert!(fragments.iter().all(|fragment| fragment == &fragments[0] && fragment.contains("shadowrootmode")));
 }
 
 #[test]
