@@ -126,6 +126,27 @@ fn a_wordpress_upstream_is_read_through_its_mapping() {
 }
 
 #[test]
+fn an_upstream_read_with_a_mapping_file_gets_the_element_and_its_mapping() {
+    let site = Site::new();
+    let file = site.folder.path().join("mine.json");
+    // Nothing in it can end the script or open a comment: every `<` is written \u003c.
+    let mapping = r#"{"article": {"url": "/posts/{id}?x=</script><!--", "fields": {"headline": "/title", "published": "/date", "body": "/text"}}}"#;
+    std::fs::write(&file, mapping).unwrap();
+    let server = site.start(&[("--upstream", &format!("mine={},https://api.example/v1", file.display()))]);
+    let reply = server.get("/fragment?article=a1&upstream=mine&lang=en");
+    assert_eq!(reply.status, 200);
+    let escaped = mapping.replace('<', "\\u003c");
+    assert_eq!(
+        reply.body,
+        format!(
+            "<script type=\"application/json\" id=\"article-widget-mapping-mine\">{escaped}</script>\
+             <article-widget article=\"a1\" backend=\"https://api.example/v1\" mapping=\"#article-widget-mapping-mine\" lang=\"en\"></article-widget>"
+        )
+    );
+    assert_eq!(reply.header("cache-control"), Some("public, max-age=30"), "not a failure: the browser renders it");
+}
+
+#[test]
 fn readers_asking_at_once_share_one_render() {
     let asked = Arc::new(AtomicUsize::new(0));
     let counted = asked.clone();
