@@ -6,20 +6,19 @@
 //! its API fails, the answer is the element the browser renders by itself, never an error.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
-
-use std::rc::Rc;
 
 use article_widget::backend::Transport;
 use article_widget::config::Config;
 use article_widget::prerender;
 use axum::body::Bytes;
-use base64::Engine;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use base64::Engine;
 use sha2::{Digest, Sha256};
 use tokio::runtime::Handle;
 use tokio::sync::{OnceCell, Semaphore};
@@ -43,7 +42,7 @@ const PARAMETERS: [&str; 6] = ["article", "lang", "theme", "comments", "timezone
 /// What renders fragments, shared by the endpoint and the `fragment` subcommand.
 pub struct Fragments {
     upstreams: Upstreams,
-    /// This server's API routes (as under `/api`), asked in-process.
+    /// This server's API routes, at the root (what `/api` nests), asked in-process.
     api: Router,
     /// The API's URL as browsers reach it: the `backend` attribute of its fragments.
     api_url: String,
