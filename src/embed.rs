@@ -19,7 +19,7 @@ use crate::backend::fetch::FetchTransport;
 use crate::backend::{self, Transport};
 use crate::config::{Config, ConfigError};
 use crate::platform::{BrowserPlatform, Platform, Services};
-use crate::prerender::{self, Answers, TakeoverProblem, ANSWERS_ATTRIBUTE, RENDER_ID};
+use crate::prerender::{self, Answers, TakeoverProblem, ANSWERS_ATTRIBUTE, RENDER_ID, STYLESHEET};
 use crate::views::{Mount, MountProps, WidgetEvent, WidgetProps};
 use crate::zone::Zone;
 
@@ -29,8 +29,6 @@ pub const MARKER: &str = "data-article-widget";
 /// The custom element's tag, defined by `www/article-widget.js`.
 const CUSTOM_ELEMENT: &str = "ARTICLE-WIDGET";
 
-// www/widget.css, minified by build.rs.
-const STYLESHEET: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.min.css"));
 
 /// A mounted widget.
 #[wasm_bindgen]

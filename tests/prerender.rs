@@ -9,7 +9,7 @@ use article_widget::backend::{HttpRequest, HttpResponse, LocalFuture, Transport}
 use article_widget::config::Config;
 use article_widget::core::error::{LoadError, Problem};
 use article_widget::core::shape;
-use article_widget::prerender::{record, render_fragment, Answers, FragmentError, RENDER_ID};
+use article_widget::prerender::{record, render_fragment, Answers, FragmentError, RENDER_ID, STYLESHEET};
 
 const ARTICLE: &str = include_str!("../www/demo-api/articles/nouvel-ordre-mondial.json");
 const RELATED: &str = include_str!("../www/demo-api/articles/nouvel-ordre-mondial/related.json");
@@ -123,12 +123,13 @@ async fn a_failed_article_records_nothing_to_render() {
 
 /// The fragment that the browser tests take over (`tests/web.rs`), kept the same as today's
 /// render: `AW_BLESS=1 cargo test --features ssr --test prerender` writes it anew after a
-/// change of the views. The render's id stands as `RENDER_ID`, which the browser tests put
-/// back, so that the file changes only when the markup does.
+/// change of the views. The render's id stands as `RENDER_ID` and the stylesheet as
+/// `STYLESHEET`, which the browser tests put back, so that the file changes only when the
+/// markup does.
 #[tokio::test]
 async fn the_fragment_the_browser_tests_take_over_is_todays() {
     let pairs = [("article", "nouvel-ordre-mondial"), ("lang", "fr")];
-    let fragment = render_fragment(&attributes(&pairs), &recorded(&pairs).await).await.unwrap().replace(RENDER_ID, "RENDER_ID");
+    let fragment = render_fragment(&attributes(&pairs), &recorded(&pairs).await).await.unwrap().replace(RENDER_ID, "RENDER_ID").replace(STYLESHEET, "STYLESHEET");
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fragment.html");
     if std::env::var_os("AW_BLESS").is_some() {
         std::fs::write(path, &fragment).unwrap();

@@ -1284,7 +1284,9 @@ async fn the_fetch_transport_names_the_url_and_the_reason_of_each_failure() {
 /// same as today's views render), put in a new element of the page as the HTML parser puts
 /// it: its template is the element's declarative shadow root.
 fn server_rendered(alter: impl Fn(String) -> String) -> (HtmlElement, Config) {
-    let fragment = include_str!("fixtures/fragment.html").replace("RENDER_ID", article_widget::prerender::RENDER_ID);
+    let fragment = include_str!("fixtures/fragment.html")
+        .replace("RENDER_ID", article_widget::prerender::RENDER_ID)
+        .replace("STYLESHEET", article_widget::prerender::STYLESHEET);
     let parent = fresh_host();
     let set_html_unsafe = js_sys::Reflect::get(&parent, &"setHTMLUnsafe".into()).unwrap();
     set_html_unsafe.unchecked_into::<js_sys::Function>().call1(&parent, &alter(fragment).into()).unwrap();

@@ -11,16 +11,12 @@ use article_widget_core::schema_org::news_article;
 use article_widget_core::shape;
 use yew::LocalServerRenderer;
 
-use super::{take_over, Answers, ANSWERS_ATTRIBUTE, RENDER_ID};
+use super::{take_over, Answers, ANSWERS_ATTRIBUTE, RENDER_ID, STYLESHEET};
 use crate::backend::{HttpRequest, HttpResponse, LocalFuture, Transport};
 use crate::config::{Config, ConfigError, TimeZone};
 use crate::platform::{Platform, Services, Timer};
 use crate::views::{Mount, MountProps, WidgetProps};
 use crate::zone::Zone;
-
-/// The widget's stylesheet (www/widget.css, minified by build.rs), put in each fragment's
-/// `<style>`: a strict CSP names its hash (`style-src 'sha256-…'`).
-pub const STYLESHEET: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.min.css"));
 
 /// The attributes the widget reads (and `theme`, which its stylesheet reads): a fragment
 /// carries these alone.

@@ -37,11 +37,16 @@ use crate::zone::Zone;
 #[cfg(feature = "ssr")]
 mod fragment;
 #[cfg(feature = "ssr")]
-pub use fragment::{render_fragment, FragmentError, STYLESHEET};
+pub use fragment::{render_fragment, FragmentError};
 
 /// Names the code that renders: the browser takes a server's markup over only when the code
 /// that rendered it is its own.
 pub const RENDER_ID: &str = include_str!(concat!(env!("OUT_DIR"), "/render_id.txt"));
+
+/// The widget's stylesheet (www/widget.css, minified by build.rs): adopted in each shadow root
+/// the browser makes, and put in each server-rendered fragment's `<style>`, whose hash a
+/// strict CSP names (`style-src 'sha256-…'`).
+pub const STYLESHEET: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.min.css"));
 
 /// The attribute of the light DOM's `<script>` that holds the answers.
 pub const ANSWERS_ATTRIBUTE: &str = "data-article-widget-answers";
