@@ -62,7 +62,7 @@ async fn the_whole_widget_arrives_in_a_declarative_shadow_root_with_its_answers(
     let pairs = [("article", "nouvel-ordre-mondial"), ("lang", "fr"), ("theme", "light")];
     let answers = recorded(&pairs).await;
     assert_eq!(answers.list.len(), 3, "the article, its related stories, the first page of comments");
-    let fragment = render_fragment(&attributes(&pairs), &answers).await.unwrap();
+    let fragment = render_fragment(&attributes(&pairs), &answers, |_| None).await.unwrap();
 
     assert!(fragment.starts_with(r#"<article-widget article="nouvel-ordre-mondial" lang="fr" theme="light" timezone="+00:00"><template shadowrootmode="open"><style>"#));
     assert!(fragment.contains(&format!(r#"<div data-aw-render="{RENDER_ID}" data-aw-shape="#)));
@@ -88,7 +88,7 @@ async fn the_whole_widget_arrives_in_a_declarative_shadow_root_with_its_answers(
 #[tokio::test]
 async fn backend_text_never_ends_the_answers_script() {
     let pairs = [("article", "nouvel-ordre-mondial")];
-    let fragment = render_fragment(&attributes(&pairs), &recorded(&pairs).await).await.unwrap();
+    let fragment = render_fragment(&attributes(&pairs), &recorded(&pairs).await, |_| None).await.unwrap();
     let scripts = &fragment[fragment.find("</template>").unwrap()..];
     assert_eq!(scripts.matches("</script>").count(), 2, "only the two scripts' own end tags: {scripts}");
     assert!(!scripts.contains("<script>alert"));
@@ -107,7 +107,7 @@ async fn what_a_server_cannot_render_alike_is_refused_by_name() {
     let answers = recorded(&[("article", "nouvel-ordre-mondial")]).await;
     let refused = |pairs: &'static [(&'static str, &'static str)]| {
         let answers = answers.clone();
-        async move { render_fragment(&attributes(pairs), &answers).await.unwrap_err() }
+        async move { render_fragment(&attributes(pairs), &answers, |_| None).await.unwrap_err() }
     };
     assert_eq!(refused(&[("article", "nouvel-ordre-mondial"), ("onclick", "x")]).await, FragmentError::Attribute("onclick".into()));
     assert_eq!(refused(&[("article", "nouvel-ordre-mondial"), ("timezone", "Europe/Paris")]).await, FragmentError::NamedZone("Europe/Paris".into()));
@@ -129,7 +129,7 @@ async fn a_failed_article_records_nothing_to_render() {
 #[tokio::test]
 async fn the_fragment_the_browser_tests_take_over_is_todays() {
     let pairs = [("article", "nouvel-ordre-mondial"), ("lang", "fr")];
-    let fragment = render_fragment(&attributes(&pairs), &recorded(&pairs).await).await.unwrap().replace(RENDER_ID, "RENDER_ID").replace(STYLESHEET, "STYLESHEET");
+    let fragment = render_fragment(&attributes(&pairs), &recorded(&pairs).await, |_| None).await.unwrap().replace(RENDER_ID, "RENDER_ID").replace(STYLESHEET, "STYLESHEET");
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fragment.html");
     if std::env::var_os("AW_BLESS").is_some() {
         std::fs::write(path, &fragment).unwrap();

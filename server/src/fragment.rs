@@ -203,12 +203,9 @@ impl Fragments {
 
     /// Asks the fragment's API through the widget's adapter, then renders; on a blocking
     /// thread with a current-thread runtime, as the widget's futures are not `Send`. An
-    /// upstream read with a mapping file gets the element alone, which the browser renders
-    /// (the widget's server render reads the built-in mappings only).
+    /// upstream read with a mapping file has it read as the browser reads it, from the element
+    /// that carries it, which comes before the widget's.
     async fn render(&self, checked: &Checked, now_ms: i64) -> Result<String, String> {
-        if let Some(Upstream { mapping: MappingSource::Document(_), .. }) = &checked.upstream {
-            return Ok(plain_element(checked));
-        }
         let _permit = self.renders.acquire().await.map_err(|error| error.to_string())?;
         let transport = TransportFor {
             upstream: checked.upstream.clone(),
@@ -218,17 +215,23 @@ impl Fragments {
             runtime: self.runtime.clone(),
         };
         let attributes = checked.attributes.clone();
+        let mapping = match &checked.upstream {
+            Some(upstream @ Upstream { mapping: MappingSource::Document(document), .. }) => Some((mapping_element_id(upstream), document.clone())),
+            _ => None,
+        };
         let rendered = tokio::task::spawn_blocking(move || -> Result<String, String> {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|error| error.to_string())?;
+            let element_text = |id: &str| mapping.as_ref().filter(|(mapping_id, _)| mapping_id == id).map(|(_, document)| document.clone());
             tokio::task::LocalSet::new().block_on(&runtime, async move {
                 let attribute = |name: &str| attributes.iter().find(|(given, _)| given == name).map(|(_, value)| value.clone());
-                let config = Config::from_attributes(attribute, |_| None).map_err(|error| error.to_string())?;
+                let config = Config::from_attributes(attribute, element_text).map_err(|error| error.to_string())?;
                 let answers = prerender::record(&config, transport.make(), now_ms as f64).await.map_err(|error| error.to_string())?;
-                prerender::render_fragment(&attributes, &answers).await.map_err(|error| error.to_string())
+                prerender::render_fragment(&attributes, &answers, element_text).await.map_err(|error| error.to_string())
             })
         })
         .await;
-        rendered.map_err(|error| format!("the render stopped: {error}"))?
+        let fragment = rendered.map_err(|error| format!("the render stopped: {error}"))??;
+        Ok(format!("{}{fragment}", mapping_element(checked.upstream.as_ref())))
     }
 }
 

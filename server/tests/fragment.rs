@@ -126,13 +126,31 @@ fn a_wordpress_upstream_is_read_through_its_mapping() {
 }
 
 #[test]
-fn an_upstream_read_with_a_mapping_file_gets_the_element_and_its_mapping() {
+fn an_upstream_read_with_a_mapping_file_is_rendered_with_the_element_that_carries_it() {
+    let wordpress = Upstream::wordpress(|_, _| {});
     let site = Site::new();
     let file = site.folder.path().join("mine.json");
-    // Nothing in it can end the script or open a comment: every `<` is written \u003c.
+    let mapping = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../core/mappings/wordpress.json")).unwrap();
+    std::fs::write(&file, &mapping).unwrap();
+    let server = site.start(&[("--upstream", &format!("mine={},{}", file.display(), wordpress.url))]);
+    let reply = server.get("/fragment?article=4127&upstream=mine&lang=fr");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let carrier = format!("<script type=\"application/json\" id=\"article-widget-mapping-mine\">{}</script>", mapping.replace('<', "\\u003c"));
+    let element = reply.body.strip_prefix(&carrier).expect("the mapping first, where the browser finds it by its id");
+    let parts = parts(element);
+    assert!(parts.start_tag.contains(r##"mapping="#article-widget-mapping-mine""##), "{}", parts.start_tag);
+    assert!(parts.markup.contains("Poutine et Pezeshkian se rencontrent"), "rendered on the server: {}", parts.markup);
+    assert_eq!(reply.header("cache-control"), Some("public, max-age=30"));
+}
+
+#[test]
+fn a_mapping_file_never_ends_the_script_that_carries_it() {
+    let site = Site::new();
+    let file = site.folder.path().join("mine.json");
     let mapping = r#"{"article": {"url": "/posts/{id}?x=</script><!--", "fields": {"headline": "/title", "published": "/date", "body": "/text"}}}"#;
     std::fs::write(&file, mapping).unwrap();
-    let server = site.start(&[("--upstream", &format!("mine={},https://api.example/v1", file.display()))]);
+    // Nothing listens on port 9: the element alone, with its mapping, for the browser.
+    let server = site.start(&[("--upstream", &format!("mine={},http://127.0.0.1:9/v1", file.display()))]);
     let reply = server.get("/fragment?article=a1&upstream=mine&lang=en");
     assert_eq!(reply.status, 200);
     let escaped = mapping.replace('<', "\\u003c");
@@ -140,10 +158,9 @@ fn an_upstream_read_with_a_mapping_file_gets_the_element_and_its_mapping() {
         reply.body,
         format!(
             "<script type=\"application/json\" id=\"article-widget-mapping-mine\">{escaped}</script>\
-             <article-widget article=\"a1\" backend=\"https://api.example/v1\" mapping=\"#article-widget-mapping-mine\" lang=\"en\"></article-widget>"
+             <article-widget article=\"a1\" backend=\"http://127.0.0.1:9/v1\" mapping=\"#article-widget-mapping-mine\" lang=\"en\"></article-widget>"
         )
     );
-    assert_eq!(reply.header("cache-control"), Some("public, max-age=30"), "not a failure: the browser renders it");
 }
 
 #[test]

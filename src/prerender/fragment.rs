@@ -54,14 +54,20 @@ impl fmt::Display for FragmentError {
 /// its markup rendered from `answers` in a declarative shadow root with the stylesheet, the
 /// article as schema.org JSON-LD and the answers in its light DOM. `lang` and `timezone` are
 /// added when missing, so that the browser renders as the server did: the language the
-/// server chose, and dates without the site's offset at UTC.
-pub async fn render_fragment(attributes: &[(String, String)], answers: &Answers) -> Result<String, FragmentError> {
+/// server chose, and dates without the site's offset at UTC. `page_element_text` gives the
+/// text of the page's elements that attributes name, as in the browser: a mapping given as
+/// `mapping="#id"`, which the page then carries in that element.
+pub async fn render_fragment(
+    attributes: &[(String, String)],
+    answers: &Answers,
+    page_element_text: impl Fn(&str) -> Option<String>,
+) -> Result<String, FragmentError> {
     if let Some((name, _)) = attributes.iter().find(|(name, _)| !ATTRIBUTES.contains(&name.as_str())) {
         return Err(FragmentError::Attribute(name.clone()));
     }
     let mut attributes = attributes.to_vec();
     let given = |name: &str| attributes.iter().find(|(given, _)| given == name).map(|(_, value)| value.clone());
-    let config = Config::from_attributes(given, |_| None).map_err(FragmentError::Config)?;
+    let config = Config::from_attributes(given, page_element_text).map_err(FragmentError::Config)?;
     let offset = match &config.timezone {
         None => {
             attributes.push(("timezone".into(), "+00:00".into()));
