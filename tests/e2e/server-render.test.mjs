@@ -84,9 +84,15 @@ async function shot(part) {
 for (const width of [375, 1280]) {
   test(`at ${width} px, the takeover asks for nothing shown, shifts nothing and changes no pixel`, async () => {
     const { page, widget, seen, requests, takeOver, close } = await openHeld(width);
+    // A reader who already moved through the page keeps their place and their focus.
+    await widget.locator(".aw-related__link").first().focus();
     const before = { article: await shot(widget.locator(".aw-article")), related: await shot(widget.locator(".aw-related")) };
     const headline = await widget.locator("h1").elementHandle();
+    const place = await page.evaluate(() => window.scrollY);
     await takeOver();
+    assert.equal(await page.evaluate(() => window.scrollY), place, "the scroll position is kept");
+    const focused = await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.className);
+    assert.equal(focused, "aw-related__link", "the focus stays where it was");
     const afterwards = { article: await shot(widget.locator(".aw-article")), related: await shot(widget.locator(".aw-related")) };
     assert.ok(before.article.equals(afterwards.article), "the article's pixels are the same");
     assert.ok(before.related.equals(afterwards.related), "the related stories' pixels are the same");
