@@ -309,8 +309,9 @@ pub enum Action {
     /// Sends the form. `fresh_key` is used unless a retry keeps the previous one.
     Submit { now: f64, fresh_key: String },
     Posted(Result<Comment, PostError>),
-    /// The widget runs in the browser: a server's markup was taken over.
-    Interactive,
+    /// The widget runs in the browser (a server's markup was taken over), at `now` (unix
+    /// seconds): relative dates count from it, rather than from when the server rendered.
+    Interactive { now: i64 },
 }
 
 impl Reducible for WidgetState {
@@ -420,7 +421,12 @@ impl WidgetState {
             Action::SetRemember(remember) => self.form.remember = remember,
             Action::Submit { now, fresh_key } => self.submit(now, fresh_key),
             Action::Posted(result) => self.posted(result),
-            Action::Interactive => self.interactive = true,
+            Action::Interactive { now } => {
+                self.interactive = true;
+                if let Remote::Ready(thread) = &mut self.thread {
+                    thread.now = now; // only texts change: "1 hour ago" becomes "2 hours ago"
+                }
+            }
         }
     }
 

@@ -1307,6 +1307,9 @@ async fn a_servers_markup_is_taken_over_in_place_without_asking_again() {
     let headline = root.query_selector(".aw-headline").unwrap().unwrap();
     let comments = root.query_selector_all(".aw-comment").unwrap().length();
     assert_eq!(comments, 2, "the server's comments are there before any script");
+    // Recorded at 14:30 UTC, an hour and a half after the first comment.
+    let first_comment_time = || root.query_selector(".aw-comment time").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(first_comment_time(), "il y a 1 heure");
     assert!(root.query_selector("fieldset.aw-form__fields[disabled]").unwrap().is_some(), "a form that nothing reads yet takes no text");
     let warnings = ConsoleWarnings::capture();
 
@@ -1316,6 +1319,7 @@ async fn a_servers_markup_is_taken_over_in_place_without_asking_again() {
     rendered().await;
 
     assert!(headline.is_connected() && root.contains(Some(&headline)), "the same element, taken over in place");
+    assert_eq!(first_comment_time(), "il y a 2 heures", "relative dates count from the reader's time (15:00 UTC)");
     assert_eq!(root.query_selector_all(".aw-comment").unwrap().length(), 2);
     assert_eq!(asked_but_the_question(&fake), Vec::<String>::new(), "nothing the server rendered is asked for again");
     eventually("the question, asked at the takeover", || root.query_selector("input[name=captcha]").unwrap().is_some()).await;

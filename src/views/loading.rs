@@ -40,9 +40,9 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
     });
 
     // The first render of a server's markup is the server's: the widget runs from then on.
-    let dispatcher = state.dispatcher();
+    let (dispatcher, platform) = (state.dispatcher(), services.platform.clone());
     use_effect_on(services.clone(), move || {
-        dispatcher.dispatch(Action::Interactive);
+        dispatcher.dispatch(Action::Interactive { now: (platform.now_ms() / 1000.0) as i64 });
         nothing_to_undo()
     });
 
