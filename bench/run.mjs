@@ -1,34 +1,38 @@
 // The widget against its floor, a static HTML page of the same content, in headless Chromium
 // on loopback: bytes, time to the article (also with the CPU slowed 4×, and on a slow 4G
-// network), long threads, a long thread sent in one answer and read through a mapping, and
-// posting. Each run measures the widget and its floor one after
-// the other, in alternating order, so that a ratio compares two pages loaded under the same
-// load of the machine. Static files are sent brotli-compressed, as a CDN would send them.
+// network), the same for the page with the widget rendered by the server (and the takeover's
+// layout shift and time to a usable comment form), long threads, a long thread sent in one
+// answer and read through a mapping, and posting. Each run measures the widget and its floor
+// one after the other, in turn (the first of one run goes last in the next), so that a ratio
+// compares pages loaded under the same load of the machine. Static files are sent
+// brotli-compressed, as a CDN would send them.
 //
 //   node bench/run.mjs      (scripts/bench.sh builds what it needs first)
 //
 // AW_BENCH_RUNS (default 5) runs per case; AW_BENCH_THREADS (default 100,1000,10000) the
-// thread sizes; AW_BENCH_CASES (default all: bytes,article,threads,one-answer,posting) the
-// cases to run. Prints Markdown tables and writes bench/results.json.
+// thread sizes; AW_BENCH_CASES (default all: bytes,article,ssr,threads,one-answer,posting)
+// the cases to run. Prints Markdown tables and writes bench/results.json.
 
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 
 import { brotli } from "../scripts/precompress.mjs";
 import { launchBrowser, solve, startServer } from "../tests/e2e/harness.mjs";
-import { ARTICLE_RENDERED, COMMENTS_RENDERED, memory, openPage, painted, paintsAndTasks, SLOW_4G, tasksSince, wasmCompilation } from "./probe.mjs";
+import { ARTICLE_RENDERED, COMMENTS_RENDERED, FORM_USABLE, layoutShift, memory, openPage, painted, paintsAndTasks, received, SLOW_4G, tasksSince, wasmCompilation } from "./probe.mjs";
 import { ONE_ANSWER, oneAnswerUrl, prepareFolders, SEED_ARTICLE, seedThreads, threadArticle, WIDGET_PAGE_SIZE, writePages } from "./site.mjs";
 
 const root = new URL("../", import.meta.url).pathname;
 const RUNS = Number(process.env.AW_BENCH_RUNS ?? 5);
-const CASES = ["bytes", "article", "threads", "one-answer", "posting"];
+const CASES = ["bytes", "article", "ssr", "threads", "one-answer", "posting"];
 const SELECTED = (process.env.AW_BENCH_CASES ?? CASES.join(",")).split(",").map((name) => name.trim());
 for (const name of SELECTED) if (!CASES.includes(name)) throw new Error(`AW_BENCH_CASES: no case ${name} (cases: ${CASES.join(", ")})`);
 const THREAD_SIZES = SELECTED.includes("threads") ? (process.env.AW_BENCH_THREADS ?? "100,1000,10000").split(",").map(Number) : [];
 /** The goal for long threads: no main-thread task longer than this. */
 const LONGEST_TASK_GOAL_MS = 200;
+/** The goal for the server-rendered page: its headline and largest paint at most this many times the static page's. */
+const SERVER_RENDERED_GOAL = 1.05;
 process.env.AW_SERVER_BIN ??= join(root, "target/release/article-widget-server");
 
 // --- statistics and printing -------------------------------------------------------------
@@ -47,6 +51,7 @@ const formats = {
   MB: (v) => `${(v / 1048576).toFixed(1)} MB`,
   count: (v) => String(Math.round(v)),
   ratio: (v) => `${v.toFixed(2)}×`,
+  shift: (v) => (v === 0 ? "0" : v.toFixed(4)),
 };
 
 /** "median (min–max)", or the one value when every run agrees. */
@@ -62,18 +67,22 @@ function table(title, header, rows) {
   console.log(lines.join("\n"));
 }
 
-/** Runs `measure(side)` for the widget and its floor, alternating which goes first. */
-async function paired(run, measure) {
-  const order = run % 2 === 0 ? ["widget", "floor"] : ["floor", "widget"];
+/**
+ * Runs `measure(side)` for each of `sides` (by default the widget and its floor), in turn:
+ * the order moves by one at each run, so that each side goes first as often as the others.
+ */
+async function inTurn(run, measure, sides = ["widget", "floor"]) {
+  const shift = run % sides.length;
   const result = {};
-  for (const side of order) result[side] = await measure(side);
+  for (const side of [...sides.slice(shift), ...sides.slice(0, shift)]) result[side] = await measure(side);
   return result;
 }
 
 /** Whether the longest task of every run kept within the goal. */
 const goal = (longest) => (!longest ? "—" : longest.max > LONGEST_TASK_GOAL_MS ? `**fails** (${formats.ms(longest.max)})` : "passes");
 
-const ratios = (runs, metric) => stats(runs.map((r) => (r.widget[metric] && r.floor[metric] ? r.widget[metric] / r.floor[metric] : null)));
+/** The ratio of side `name` (the widget by default) to the floor, run by run. */
+const ratios = (runs, metric, name = "widget") => stats(runs.map((r) => (r[name][metric] && r.floor[metric] ? r[name][metric] / r.floor[metric] : null)));
 const side = (runs, name, metric) => stats(runs.map((r) => r[name][metric]));
 
 // --- 1. bytes ----------------------------------------------------------------------------
@@ -96,23 +105,32 @@ async function bytesCase(site, serverUrl) {
   const related = JSON.parse(await api(`articles/${SEED_ARTICLE}/related`)).items;
   const images = [article.hero, ...article.body.filter((b) => b.type === "image"), ...related.map((r) => r.thumbnail)]
     .filter(Boolean).map((image) => sizes(file(image.src)));
+  const code = ["pkg/article_widget_bg.wasm", "pkg/article_widget.js", "pkg/article-widget.js"].map((path) => sizes(file(path)));
   const rows = {
-    "widget: `article_widget_bg.wasm` (stylesheet inside)": sizes(file("pkg/article_widget_bg.wasm")),
-    "widget: `article_widget.js` (bindings)": sizes(file("pkg/article_widget.js")),
-    "widget: `article-widget.js` (element)": sizes(file("pkg/article-widget.js")),
+    "widget: `article_widget_bg.wasm` (stylesheet inside)": code[0],
+    "widget: `article_widget.js` (bindings)": code[1],
+    "widget: `article-widget.js` (element)": code[2],
     "widget: host page": sizes(file(`widget/${SEED_ARTICLE}.html`)),
     "widget: article JSON": sizes(await api(`articles/${SEED_ARTICLE}`)),
     "widget: related stories JSON": sizes(await api(`articles/${SEED_ARTICLE}/related`)),
+    // The page as the server sends it, its include filled in; the server sends it uncompressed.
+    "server-rendered: page with the fragment (article, related stories, first comments, form, style, answers, JSON-LD)":
+      sizes(Buffer.from(await (await fetch(`${serverUrl}/ssr/${SEED_ARTICLE}.html`)).arrayBuffer())),
+    "server-rendered: the widget's three files above": sum(code),
+    "server-rendered: captcha JSON (asked at the takeover)": sizes(await api("captcha")),
     "static: page (article and related stories)": sizes(file(`static/${SEED_ARTICLE}.html`)),
     "static: stylesheet": sizes(file("static/widget.css")),
   };
-  const widget = sum(Object.entries(rows).filter(([name]) => name.startsWith("widget")).map(([, s]) => s));
-  const floor = sum(Object.entries(rows).filter(([name]) => name.startsWith("static")).map(([, s]) => s));
+  const total = (prefix) => sum(Object.entries(rows).filter(([name]) => name.startsWith(prefix)).map(([, s]) => s));
+  const [widget, serverRendered, floor] = [total("widget"), total("server-rendered"), total("static")];
+  const ratio = (side) => ({ raw: side.raw / floor.raw, gzip: side.gzip / floor.gzip, brotli: side.brotli / floor.brotli });
   rows["**widget total**"] = widget;
+  rows["**server-rendered total**"] = serverRendered;
   rows["**static total**"] = floor;
-  rows["**widget / static**"] = { raw: widget.raw / floor.raw, gzip: widget.gzip / floor.gzip, brotli: widget.brotli / floor.brotli };
-  rows[`both: ${images.length} images (the same files)`] = sum(images);
-  table("Bytes — the seed article (compressed with gzip -9 and brotli 11; images are the same on both sides and left out of the totals)",
+  rows["**widget / static**"] = ratio(widget);
+  rows["**server-rendered / static**"] = ratio(serverRendered);
+  rows[`all three: ${images.length} images (the same files)`] = sum(images);
+  table("Bytes — the seed article (compressed with gzip -9 and brotli 11; images are the same on every side and left out of the totals)",
     ["what", "raw", "gzip -9", "brotli"],
     Object.entries(rows).map(([name, s]) => [name, ...["raw", "gzip", "brotli"].map((k) => (name.includes("/") && name.startsWith("**") ? formats.ratio(s[k]) : formats.bytes(s[k])))]));
   return rows;
@@ -120,35 +138,63 @@ async function bytesCase(site, serverUrl) {
 
 // --- 2. time to the article --------------------------------------------------------------
 
+/** The folders of the seed article's pages: the widget's, the one the server renders it into, the floor's. */
+const ARTICLE_PAGES = { widget: "widget", ssr: "ssr", floor: "static" };
+
+/**
+ * Loopback as is; the CPU slowed 4× (a mid-range phone); and that phone on a slow mobile
+ * network, where the bytes cost time.
+ */
+const CONDITIONS = [
+  { key: "cpu1x", label: "", conditions: {} },
+  { key: "cpu4x", label: ", CPU 4× slower", conditions: { cpuSlowdown: 4 } },
+  { key: "slow4g", label: ", slow 4G and CPU 4× slower", conditions: { cpuSlowdown: 4, network: SLOW_4G } },
+];
+
+const TIME_METRICS = { articlePainted: "headline and first paragraph painted", fcp: "first contentful paint", lcp: "largest contentful paint", longestTask: "longest task" };
+
+/** One load of the seed article's page of side `sideName` (`ARTICLE_PAGES`), until the network is idle. */
 async function articleLoad(browser, serverUrl, sideName, conditions) {
-  const { page, errors, close } = await openPage(browser, conditions);
-  const folder = sideName === "widget" ? "widget" : "static";
-  await page.goto(`${serverUrl}/${folder}/${SEED_ARTICLE}.html`);
+  const serverRendered = sideName === "ssr";
+  const { page, errors, close } = await openPage(browser, { ...conditions, serverRendered });
+  await page.goto(`${serverUrl}/${ARTICLE_PAGES[sideName]}/${SEED_ARTICLE}.html`);
   const articlePainted = await painted(page, ARTICLE_RENDERED);
+  // A server's render is taken over once the comment form is usable. The other pages show
+  // no form at first: the static page has none, and the widget loads its comments lazily.
+  const formUsable = serverRendered ? await painted(page, FORM_USABLE) : null;
   // The largest contentful paint may be the hero image, which arrives on its own.
   await page.waitForLoadState("networkidle");
   const paints = await paintsAndTasks(page);
+  const shift = await layoutShift(page);
+  const { bytes, firstByte } = await received(page);
   const compilation = await wasmCompilation(page);
   await close();
-  return { articlePainted, ...paints, compilation, errors };
+  return { articlePainted, formUsable, ...paints, layoutShift: shift, firstByte, bytes, compilation, errors };
+}
+
+/**
+ * `RUNS` loads of each of `sides` in each of `CONDITIONS`, in turn, by condition, after one
+ * load of each that is not counted (the first load of a page is slower: the server reads
+ * its files, renders the fragment, and the browser starts its processes).
+ */
+async function articleRuns(browser, serverUrl, sides) {
+  for (const name of sides) await articleLoad(browser, serverUrl, name, {});
+  const byCondition = {};
+  for (const { key, conditions } of CONDITIONS) {
+    byCondition[key] = [];
+    for (let run = 0; run < RUNS; run++) byCondition[key].push(await inTurn(run, (s) => articleLoad(browser, serverUrl, s, conditions), sides));
+  }
+  return byCondition;
 }
 
 async function articleCase(browser, serverUrl) {
   const results = {};
   const rows = [];
-  // Loopback as is; the CPU slowed 4× (a mid-range phone); and that phone on a slow mobile
-  // network, where the bytes cost time.
-  const cases = [
-    { key: "cpu1x", label: "", conditions: {} },
-    { key: "cpu4x", label: ", CPU 4× slower", conditions: { cpuSlowdown: 4 } },
-    { key: "slow4g", label: ", slow 4G and CPU 4× slower", conditions: { cpuSlowdown: 4, network: SLOW_4G } },
-  ];
-  for (const { key, label: condition, conditions } of cases) {
-    const runs = [];
-    for (let run = 0; run < RUNS; run++) runs.push(await paired(run, (s) => articleLoad(browser, serverUrl, s, conditions)));
-    const metrics = { articlePainted: "headline and first paragraph painted", fcp: "first contentful paint", lcp: "largest contentful paint", longestTask: "longest task" };
+  const byCondition = await articleRuns(browser, serverUrl, ["widget", "floor"]);
+  for (const { key, label: condition } of CONDITIONS) {
+    const runs = byCondition[key];
     results[key] = {};
-    for (const [metric, label] of Object.entries(metrics)) {
+    for (const [metric, label] of Object.entries(TIME_METRICS)) {
       const entry = { widget: side(runs, "widget", metric), floor: side(runs, "floor", metric), ratio: ratios(runs, metric) };
       results[key][metric] = entry;
       rows.push([`${label}${condition}`, shown(entry.widget, "ms"), shown(entry.floor, "ms"), metric === "longestTask" ? "—" : shown(entry.ratio, "ratio")]);
@@ -160,7 +206,65 @@ async function articleCase(browser, serverUrl) {
   return results;
 }
 
-// --- 3. long threads ---------------------------------------------------------------------
+// --- 3. the widget rendered by the server ------------------------------------------------
+
+/** Whether the ratios of the runs keep within `limit`: by their median, and how many runs do. */
+function within(ratio, limit) {
+  if (!ratio) return "—";
+  const kept = ratio.runs.filter((r) => r !== null && r <= limit).length;
+  return `${ratio.median <= limit ? "met" : "**not met**"} (median ${formats.ratio(ratio.median)}; ${kept} of ${ratio.runs.length} runs within)`;
+}
+
+/** The bytes a page received, but for its images (the same files on every side). */
+const withoutImages = ({ images, ...rest }) => Object.values(rest).reduce((total, bytes) => total + bytes, 0);
+
+/**
+ * The seed article's page with the widget rendered by the server into it, against the
+ * static page (its floor) and the page that renders the widget in the browser, the three in
+ * turn in each run: time to the article, layout shift from navigation start to the network
+ * idle (the takeover included), the time until the comment form is usable, and the bytes
+ * each page received.
+ */
+async function ssrCase(browser, serverUrl) {
+  const results = {};
+  const rows = [];
+  const byCondition = await articleRuns(browser, serverUrl, ["floor", "ssr", "widget"]);
+  for (const { key, label: condition } of CONDITIONS) {
+    const runs = byCondition[key];
+    const entry = (metric) => ({
+      floor: side(runs, "floor", metric), ssr: side(runs, "ssr", metric), widget: side(runs, "widget", metric),
+      ssrRatio: ratios(runs, metric, "ssr"), widgetRatio: ratios(runs, metric, "widget"),
+    });
+    const result = Object.fromEntries([...Object.keys(TIME_METRICS), "layoutShift", "firstByte"].map((metric) => [metric, entry(metric)]));
+    result.formUsable = side(runs, "ssr", "formUsable");
+    result.firstPaintToForm = stats(runs.map((r) => r.ssr.formUsable - r.ssr.fcp));
+    result.bytes = Object.fromEntries(["floor", "ssr", "widget"].map((name) => [name, {
+      ...Object.fromEntries(Object.keys(runs[0][name].bytes).map((kind) => [kind, stats(runs.map((r) => r[name].bytes[kind]))])),
+      total: stats(runs.map((r) => withoutImages(r[name].bytes))),
+    }]));
+    result.consoleMessages = runs.flatMap((r) => [...r.ssr.errors, ...r.widget.errors, ...r.floor.errors]);
+    results[key] = result;
+    const row = (label, e, unit, ratio = true) => [`${label}${condition}`, shown(e.floor, unit), shown(e.ssr, unit),
+      ratio ? shown(e.ssrRatio, "ratio") : "—", shown(e.widget, unit), ratio ? shown(e.widgetRatio, "ratio") : "—"];
+    rows.push(row("page's first byte", result.firstByte, "ms", false));
+    for (const [metric, label] of Object.entries(TIME_METRICS)) rows.push(row(label, result[metric], "ms", metric !== "longestTask"));
+    rows.push([`headline ≤ ${SERVER_RENDERED_GOAL}× static${condition}`, "", "", within(result.articlePainted.ssrRatio, SERVER_RENDERED_GOAL), "", ""]);
+    rows.push([`largest contentful paint ≤ ${SERVER_RENDERED_GOAL}× static${condition}`, "", "", within(result.lcp.ssrRatio, SERVER_RENDERED_GOAL), "", ""]);
+    rows.push(row("layout shift, to the network idle (the takeover included)", result.layoutShift, "shift", false));
+    rows.push([`comment form usable (painted)${condition}`, "—", shown(result.formUsable, "ms"), "", "—", ""]);
+    rows.push([`first contentful paint to form usable${condition}`, "—", shown(result.firstPaintToForm, "ms"), "", "—", ""]);
+  }
+  table(`The widget rendered by the server — from navigation start, ${RUNS} runs, the three pages in turn, median (min–max)`,
+    ["", "static HTML", "server-rendered", "server-rendered / static", "rendered in the browser", "browser-rendered / static"], rows);
+  const kinds = { html: "HTML", code: "JS and wasm", json: "JSON", css: "stylesheet", total: "**total**", images: "images (left out of the total)" };
+  const bytes = results.cpu1x.bytes;
+  table("Bytes each page received — Resource Timing's encoded body sizes, as the reference server sends them (static files brotli, the page with an include uncompressed)",
+    ["", "static HTML", "server-rendered", "rendered in the browser"],
+    Object.entries(kinds).map(([kind, label]) => [label, ...["floor", "ssr", "widget"].map((name) => shown(bytes[name][kind], "bytes"))]));
+  return results;
+}
+
+// --- 4. long threads ---------------------------------------------------------------------
 
 /** Clicks "show more" until the thread is whole; times each page from click to paint. */
 function showEverything(page) {
@@ -222,7 +326,7 @@ async function threadCase(browser, serverUrl, site) {
   const expandRows = [];
   for (const size of THREAD_SIZES) {
     const runs = [];
-    for (let run = 0; run < RUNS; run++) runs.push(await paired(run, (s) => threadLoad(browser, serverUrl, s, threadArticle(size))));
+    for (let run = 0; run < RUNS; run++) runs.push(await inTurn(run, (s) => threadLoad(browser, serverUrl, s, threadArticle(size))));
     const firstJson = Buffer.from(await (await fetch(`${serverUrl}/api/articles/${threadArticle(size)}/comments?order=oldest&limit=${WIDGET_PAGE_SIZE}`)).arrayBuffer());
     const entry = threadEntry(runs, firstJson, readFileSync(join(site, "static", `${threadArticle(size)}.html`)));
     results[size] = entry;
@@ -282,7 +386,7 @@ function expandRow(label, entry) {
     shown(e.longTaskCount, "count"), goal(e.longestTask), shown(e.jsHeap, "MB"), shown(e.wasmMemory, "MB"), shown(e.domNodes, "count")];
 }
 
-// --- 4. a long thread in one answer ------------------------------------------------------
+// --- 5. a long thread in one answer ------------------------------------------------------
 
 /**
  * Every comment of a 5,000-comment thread in one answer, nested, read through the page's
@@ -291,7 +395,7 @@ function expandRow(label, entry) {
  */
 async function oneAnswerCase(browser, serverUrl, site) {
   const runs = [];
-  for (let run = 0; run < RUNS; run++) runs.push(await paired(run, (s) => threadLoad(browser, serverUrl, s, ONE_ANSWER.article)));
+  for (let run = 0; run < RUNS; run++) runs.push(await inTurn(run, (s) => threadLoad(browser, serverUrl, s, ONE_ANSWER.article)));
   const answer = Buffer.from(await (await fetch(oneAnswerUrl(serverUrl), { headers: { "accept-encoding": "identity" } })).arrayBuffer());
   const entry = threadEntry(runs, answer, readFileSync(join(site, "static", `${ONE_ANSWER.article}.html`)));
   const label = `${ONE_ANSWER.size.toLocaleString("en-US")} comments in one answer`;
@@ -301,7 +405,7 @@ async function oneAnswerCase(browser, serverUrl, site) {
   return entry;
 }
 
-// --- 5. posting --------------------------------------------------------------------------
+// --- 6. posting --------------------------------------------------------------------------
 
 async function postOnce(browser, serverUrl, run) {
   const { page, errors, close } = await openPage(browser);
@@ -352,6 +456,9 @@ function machine(browserVersion) {
   return { cpus: Number(execFileSync("nproc").toString().trim()), model, chromium: browserVersion, node: process.version };
 }
 
+/** The machine's load averages over 1, 5 and 15 minutes, as `uptime` prints them. */
+const load = () => loadavg().map((average) => average.toFixed(2)).join(", ");
+
 const oneAnswer = SELECTED.includes("one-answer");
 const folders = prepareFolders(THREAD_SIZES, oneAnswer);
 const server = await startServer({ content: folders.content, staticFolder: folders.site });
@@ -361,21 +468,25 @@ try {
   await writePages(folders.site, server.url, THREAD_SIZES, oneAnswer);
   const wasmHead = (await fetch(`${server.url}/pkg/article_widget_bg.wasm`, { method: "HEAD", headers: { "accept-encoding": "br, gzip" } })).headers;
   const [wasmType, wasmEncoding] = [wasmHead.get("content-type"), wasmHead.get("content-encoding") ?? "no compression"];
-  const results = { machine: machine(browser.version()), runs: RUNS, cases: SELECTED, date: new Date().toISOString() };
-  console.log(`Machine: ${results.machine.cpus} CPUs, ${results.machine.model}; Chromium ${results.machine.chromium}; ${RUNS} runs per case`);
+  const results = { machine: machine(browser.version()), runs: RUNS, cases: SELECTED, date: new Date().toISOString(), loadBefore: load() };
+  console.log(`Machine: ${results.machine.cpus} CPUs, ${results.machine.model}; Chromium ${results.machine.chromium}; ${RUNS} runs per case; load average ${results.loadBefore}`);
   if (SELECTED.includes("bytes")) results.bytes = await bytesCase(folders.site, server.url);
   if (SELECTED.includes("article")) {
     results.article = await articleCase(browser, server.url);
     results.wasm = { contentType: wasmType, contentEncoding: wasmEncoding, compiledWith: results.article.cpu1x.compilation };
     console.log(`\nWebAssembly: served as ${wasmType} (${wasmEncoding}); compiled with ${results.wasm.compiledWith.join(", ") || "nothing recorded"}`);
   }
+  if (SELECTED.includes("ssr")) results.ssr = await ssrCase(browser, server.url);
   if (SELECTED.includes("threads")) results.threads = await threadCase(browser, server.url, folders.site);
   if (oneAnswer) results.oneAnswer = await oneAnswerCase(browser, server.url, folders.site);
   if (SELECTED.includes("posting")) results.posting = await postingCase(browser, server.url);
   const messages = [...Object.values(results.article ?? {}).flatMap((c) => c.consoleMessages),
+    ...Object.values(results.ssr ?? {}).flatMap((c) => c.consoleMessages),
     ...Object.values(results.threads ?? {}).flatMap((t) => t.consoleMessages), ...(results.oneAnswer?.consoleMessages ?? []),
     ...(results.posting?.consoleMessages ?? [])];
   console.log(`\nConsole errors and warnings: ${messages.length ? [...new Set(messages)].join(" / ") : "none"}`);
+  results.loadAfter = load();
+  console.log(`Load average at the end: ${results.loadAfter}`);
   writeFileSync(join(root, "bench/results.json"), JSON.stringify(results, null, 2) + "\n");
   console.log("\nwritten to bench/results.json");
 } finally {

@@ -1,8 +1,9 @@
 // What the benchmarks serve: a content folder (the seed article, and copies of it that carry
 // the long threads), comments written straight into the reference server's SQLite file, and
 // a static folder with the npm package, the demo's images, the pages that embed the widget
-// and their static-HTML counterparts, and the one-answer API: a thread whose every comment
-// comes in one JSON answer, read through a mapping.
+// and their static-HTML counterparts, the seed article's page with the widget rendered by the
+// server into it, and the one-answer API: a thread whose every comment comes in one JSON
+// answer, read through a mapping.
 
 import { execFileSync } from "node:child_process";
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -39,6 +40,7 @@ export function prepareFolders(threadSizes, oneAnswer) {
   mkdirSync(join(content, SEED_ARTICLE), { recursive: true });
   mkdirSync(join(site, "widget"), { recursive: true });
   mkdirSync(join(site, "static"), { recursive: true });
+  mkdirSync(join(site, "ssr"), { recursive: true });
   const articles = join(root, "www/demo-api/articles");
   const article = JSON.parse(readFileSync(join(articles, `${SEED_ARTICLE}.json`), "utf8"));
   const related = join(articles, SEED_ARTICLE, "related.json");
@@ -138,14 +140,25 @@ async function wholeThread(api, article) {
 // The embed the package's README recommends: the module, its bindings, the wasm and the
 // article all start downloading while the page is parsed, instead of one after the other.
 // `build` is the package's folder of the build the element loads (`mappings/` for a widget
-// with a mapping); `head` what else the page's head holds.
-const widgetPage = ({ headline, build = "", articleUrl, attributes, head = "" }) => `<!doctype html><html lang="fr"><head><meta charset="utf-8">`
+// with a mapping); `articleUrl` the article's answer to preload, if the page does not hold it;
+// `widget` the element (`element` or `serverRendered`); `head` what else the page's head holds.
+const widgetPage = ({ headline, build = "", articleUrl = null, widget, head = "" }) => `<!doctype html><html lang="fr"><head><meta charset="utf-8">`
   + `<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${headline.replace(/</g, "&lt;")}</title>`
   + `<link rel="modulepreload" href="/pkg/${build}article_widget.js">`
   + `<link rel="preload" href="/pkg/${build}article_widget_bg.wasm" as="fetch" type="application/wasm" crossorigin>`
-  + `<link rel="preload" href="${articleUrl}" as="fetch" crossorigin>`
+  + (articleUrl ? `<link rel="preload" href="${articleUrl}" as="fetch" crossorigin>` : "")
   + `<script type="module" src="/pkg/article-widget.js"></script>${head}</head>`
-  + `<body><article-widget ${Object.entries(attributes).map(([name, value]) => `${name}="${value}"`).join(" ")}></article-widget></body></html>`;
+  + `<body>${widget}</body></html>`;
+
+/** The element a publisher writes, which the widget renders in the browser. */
+const element = (attributes) => `<article-widget ${Object.entries(attributes).map(([name, value]) => `${name}="${value}"`).join(" ")}></article-widget>`;
+
+/**
+ * The element rendered by the reference server, with the same settings: the include of its
+ * fragment, which the server fills in as it sends the page (server/src/ssi.rs), and which the
+ * widget takes over. The server writes `backend` itself (its own API).
+ */
+const serverRendered = ({ backend, ...settings }) => `<!--#include virtual="/fragment?${new URLSearchParams(settings)}" -->`;
 
 /** Where the one-answer API lies in the site, the base its mapping's URLs are joined to. */
 const ONE_ANSWER_BASE = "/one-answer";
@@ -209,7 +222,7 @@ function writeOneAnswer(site, article, thread) {
   writeFileSync(join(site, "widget", `${id}.html`), widgetPage({
     headline: article.headline, build: "mappings/", articleUrl: `${ONE_ANSWER_BASE}/${id}/article.json`,
     head: `<script type="application/json" id="one-answer-mapping">${mapping}</script>`,
-    attributes: { article: id, backend: ONE_ANSWER_BASE, mapping: "#one-answer-mapping", lang: "fr", comments: "eager" },
+    widget: element({ article: id, backend: ONE_ANSWER_BASE, mapping: "#one-answer-mapping", lang: "fr", comments: "eager" }),
   }));
 }
 
@@ -220,9 +233,11 @@ export const oneAnswerUrl = (serverUrl) => `${serverUrl}${ONE_ANSWER_BASE}/${ONE
  * Writes, from the running server's API, for the seed article and each thread: the page
  * that embeds the widget (`widget/{id}.html`; comments loaded lazily for the seed article,
  * as publishers embed it, eagerly for the threads) and the static page with the same content
- * (`static/{id}.html`); with `oneAnswer`, the one-answer API and its pages (its static page
- * without related stories, which its mapping does not have); then the brotli and gzip
- * siblings of every file of the site.
+ * (`static/{id}.html`); for the seed article, the page with the widget rendered by the server
+ * (`ssr/{id}.html`, the same settings); with `oneAnswer`, the one-answer API and its pages
+ * (its static page without related stories, which its mapping does not have); then the
+ * brotli and gzip siblings of every file of the site (the server sends a page with an include
+ * as it fills it in, uncompressed).
  */
 export async function writePages(site, serverUrl, threadSizes, oneAnswer) {
   const api = `${serverUrl}/api`;
@@ -234,10 +249,9 @@ export async function writePages(site, serverUrl, threadSizes, oneAnswer) {
       writeOneAnswer(site, article, thread);
       related = [];
     } else {
-      writeFileSync(join(site, "widget", `${id}.html`), widgetPage({
-        headline: article.headline, articleUrl: `/api/articles/${id}`,
-        attributes: { article: id, backend: "/api", lang: "fr", comments: thread ? "eager" : "lazy" },
-      }));
+      const settings = { article: id, backend: "/api", lang: "fr", comments: thread ? "eager" : "lazy" };
+      writeFileSync(join(site, "widget", `${id}.html`), widgetPage({ headline: article.headline, articleUrl: `/api/articles/${id}`, widget: element(settings) }));
+      if (id === SEED_ARTICLE) writeFileSync(join(site, "ssr", `${id}.html`), widgetPage({ headline: article.headline, widget: serverRendered(settings) }));
     }
     writeFileSync(join(site, "static", `${id}.html`),
       staticPage({ article, related, thread, firstScreen: WIDGET_PAGE_SIZE, stylesheet: "/static/widget.css" }));
