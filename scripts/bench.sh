@@ -6,7 +6,7 @@
 # one answer read through a mapping, posting.
 # Installs what is missing, builds the npm package and the reference server in release
 # mode, then runs bench/run.mjs, which prints the tables and writes bench/results.json.
-# About 8 minutes on 2 cores (5 of them the runs); not part of test.sh.
+# About 10 minutes on 2 cores (7 of them the runs, 2 the ssr case); not part of test.sh.
 #   AW_BENCH_RUNS=5               runs per case (median and min–max are reported)
 #   AW_BENCH_THREADS=100,1000,10000  thread sizes, in comments
 #   AW_BENCH_CASES=one-answer     only these cases (of bytes,article,ssr,threads,one-answer,posting)
