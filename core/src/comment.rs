@@ -113,6 +113,11 @@ pub enum FieldProblem {
     InvalidEmail,
     /// Not an absolute http(s) URL.
     InvalidWebsite,
+    /// Holds a control character (C0, DEL or C1; see [`validate`] for the ones a body may hold).
+    ControlCharacter,
+    /// Made only of characters that show nothing: spaces, zero-width characters and joiners,
+    /// bidi marks and overrides, variation selectors, other default-ignorables.
+    Invisible,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,6 +127,15 @@ pub struct FieldError {
 }
 
 /// Checks every field and reports every problem at once, in form order.
+///
+/// Names and bodies refuse control characters ([`FieldProblem::ControlCharacter`]): they can
+/// end a line in a log or a mail, hide text, or reach a terminal. A body may hold line feeds,
+/// carriage returns (`\r\n` as forms send them) and tabs, which the views show as line
+/// breaks and spaces; a name is one line and holds none. Both refuse a text made only of
+/// characters that show nothing ([`FieldProblem::Invisible`]), which would pass for no name
+/// (or no comment) while counting as one. Bidi controls inside a visible text are allowed
+/// (right-to-left names need them): the views isolate each name and text, so that one cannot
+/// reorder the rest of the thread.
 pub fn validate(draft: &CommentDraft) -> Result<ValidComment, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut check = |field, problem: Option<FieldProblem>| {
@@ -130,7 +144,7 @@ pub fn validate(draft: &CommentDraft) -> Result<ValidComment, Vec<FieldError>> {
         }
     };
     let name = draft.name.trim();
-    check(Field::Name, required_within(name, NAME_MAX_CHARS));
+    check(Field::Name, text_problem(name, NAME_MAX_CHARS, |c| c.is_control()));
     let email = draft.email.trim();
     check(Field::Email, required_within(email, EMAIL_MAX_CHARS).or((!is_email(email)).then_some(FieldProblem::InvalidEmail)));
     let website = draft.website.trim();
@@ -143,7 +157,7 @@ pub fn validate(draft: &CommentDraft) -> Result<ValidComment, Vec<FieldError>> {
     }
     // The body keeps its inner line breaks; only its ends are trimmed.
     let body = draft.body.trim();
-    check(Field::Body, required_within(body, BODY_MAX_CHARS));
+    check(Field::Body, text_problem(body, BODY_MAX_CHARS, |c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')));
     if errors.is_empty() {
         Ok(ValidComment { name: name.to_owned(), email: email.to_owned(), website: safe_website, body: body.to_owned() })
     } else {
@@ -153,6 +167,48 @@ pub fn validate(draft: &CommentDraft) -> Result<ValidComment, Vec<FieldError>> {
 
 fn required_within(text: &str, max: usize) -> Option<FieldProblem> {
     if text.is_empty() { Some(FieldProblem::Required) } else { too_long(text, max) }
+}
+
+/// A name's or a body's first problem: missing, a character `refused`, nothing visible, too long.
+fn text_problem(text: &str, max: usize, refused: impl Fn(char) -> bool) -> Option<FieldProblem> {
+    if text.is_empty() {
+        Some(FieldProblem::Required)
+    } else if text.chars().any(refused) {
+        Some(FieldProblem::ControlCharacter)
+    } else if text.chars().all(is_invisible) {
+        Some(FieldProblem::Invisible)
+    } else {
+        too_long(text, max)
+    }
+}
+
+/// Whether a character shows nothing by itself: white space, Unicode's
+/// Default_Ignorable_Code_Point (soft hyphen, zero-width spaces and joiners, bidi marks,
+/// embeddings, overrides and isolates, variation selectors, Hangul fillers, tags…), and the
+/// blank Braille pattern, which fonts draw empty.
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{AD}'
+                | '\u{34F}'
+                | '\u{61C}'
+                | '\u{115F}'..='\u{1160}'
+                | '\u{17B4}'..='\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{2800}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF0}'..='\u{FFF8}'
+                | '\u{1BCA0}'..='\u{1BCA3}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0000}'..='\u{E0FFF}'
+        )
 }
 
 fn too_long(text: &str, max: usize) -> Option<FieldProblem> {
@@ -180,6 +236,49 @@ fn website_url(text: &str) -> Option<SafeUrl> {
     }
     SafeUrl::parse(text)
 }
+
+/// A name, a body, and the problems [`validate`] finds in them, field by field.
+#[cfg(any(test, feature = "checks"))]
+pub type HostileText = (&'static str, &'static str, &'static [(Field, FieldProblem)]);
+
+/// Hostile names and bodies, each with the problems [`validate`] finds in it (name first, as
+/// in the form): control characters, texts of invisible characters, and bidi overrides,
+/// which are allowed (the views isolate them). Shared by the core's tests and the reference
+/// server's (`server/tests/api.rs`, over HTTP), so that both refuse the same.
+#[cfg(any(test, feature = "checks"))]
+pub const HOSTILE_TEXTS: &[HostileText] = {
+    use Field::{Body, Name};
+    use FieldProblem::{ControlCharacter, Invisible};
+    &[
+        ("Marie\u{0}", "Bonjour", &[(Name, ControlCharacter)]),
+        ("Marie\u{7}Curie", "Bonjour", &[(Name, ControlCharacter)]),
+        ("Marie\nCurie", "Bonjour", &[(Name, ControlCharacter)]),
+        ("Marie\tCurie", "Bonjour", &[(Name, ControlCharacter)]),
+        ("Marie\u{1b}[31m", "Bonjour", &[(Name, ControlCharacter)]),
+        ("Marie\u{7f}", "Bonjour", &[(Name, ControlCharacter)]),
+        ("Marie\u{85}Curie", "Bonjour", &[(Name, ControlCharacter)]),
+        ("Marie\u{9b}", "Bonjour", &[(Name, ControlCharacter)]),
+        ("Marie", "Bonjour\u{0}", &[(Body, ControlCharacter)]),
+        ("Marie", "Bon\u{8}jour", &[(Body, ControlCharacter)]),
+        ("Marie", "Bonjour\u{1b}[2J", &[(Body, ControlCharacter)]),
+        ("Marie", "Bonjour\u{9c}", &[(Body, ControlCharacter)]),
+        ("Marie\u{0}", "\u{0}", &[(Name, ControlCharacter), (Body, ControlCharacter)]),
+        ("\u{200B}", "Bonjour", &[(Name, Invisible)]),
+        ("\u{200B}\u{200C}\u{200D}\u{2060}\u{FEFF}", "Bonjour", &[(Name, Invisible)]),
+        ("\u{202E}", "Bonjour", &[(Name, Invisible)]),
+        ("\u{200E}\u{200F}\u{202A}\u{202B}\u{202C}\u{202D}\u{2066}\u{2067}\u{2068}\u{2069}", "Bonjour", &[(Name, Invisible)]),
+        ("\u{FE0F}\u{FE00}\u{E0100}", "Bonjour", &[(Name, Invisible)]),
+        ("\u{AD}\u{34F}\u{115F}\u{3164}\u{FFA0}\u{2800}\u{E0041}", "Bonjour", &[(Name, Invisible)]),
+        ("\u{3000}\u{200B}\u{A0}\u{2003}", "Bonjour", &[(Name, Invisible)]),
+        ("Marie", "\u{200B}\u{200B}\n\u{200B}", &[(Body, Invisible)]),
+        // Allowed: line breaks and tabs in a body, a right-to-left override in a visible
+        // name or body, joiners inside a name (emoji sequences, Indic scripts), an Arabic name.
+        ("Marie", "Bonjour,\r\n\tmerci.\n", &[]),
+        ("\u{202E}Marie", "Bonjour \u{202E}ruojnoB", &[]),
+        ("Ma\u{200D}rie \u{1F469}\u{200D}\u{1F4BB}", "Bonjour", &[]),
+        ("\u{645}\u{631}\u{64A}\u{645}", "\u{645}\u{631}\u{62D}\u{628}\u{627}", &[]),
+    ]
+};
 
 #[cfg(test)]
 mod tests {
@@ -238,6 +337,17 @@ mod tests {
         }
         for bad in ["a.example", "/relative", "ftp://a.example", "https://", "https:///x", "https://a b", "mailto:a@b.co"] {
             assert!(website_url(bad).is_none(), "{bad}");
+        }
+    }
+
+    /// Hostile names and bodies, and what each gets: the same table runs against the
+    /// reference server over HTTP (`server/tests/api.rs`).
+    #[test]
+    fn control_characters_and_invisible_texts_are_refused() {
+        for (name, body, expected) in HOSTILE_TEXTS {
+            let errors = validate(&draft(name, "a@b.co", "", body)).err().unwrap_or_default();
+            let got: Vec<_> = errors.iter().map(|e| (e.field, e.problem)).collect();
+            assert_eq!(got, expected.to_vec(), "name {name:?}, body {body:?}");
         }
     }
 

@@ -145,16 +145,18 @@ impl Locale {
     pub fn describe_field_error(self, error: &FieldError) -> String {
         use crate::comment::Field;
         let m = self.messages();
+        let field = match error.field {
+            Field::Name => m.label_name,
+            Field::Email => m.label_email,
+            Field::Website => m.label_website,
+            Field::Body | Field::Captcha => m.label_body,
+        };
         match (error.field, error.problem) {
             (_, FieldProblem::TooLong { max }) => {
-                let field = match error.field {
-                    Field::Name => m.label_name,
-                    Field::Email => m.label_email,
-                    Field::Website => m.label_website,
-                    Field::Body | Field::Captcha => m.label_body,
-                };
                 fill(m.field_too_long, &[("field", field), ("max", &self.format_count(max as u64))])
             }
+            (_, FieldProblem::ControlCharacter) => fill(m.field_control_character, &[("field", field)]),
+            (_, FieldProblem::Invisible) => fill(m.field_invisible, &[("field", field)]),
             (Field::Name, _) => m.field_name_required.to_owned(),
             (Field::Email, FieldProblem::Required) => m.field_email_required.to_owned(),
             (Field::Email, _) => m.field_email_invalid.to_owned(),
@@ -371,6 +373,10 @@ pub struct Messages {
     pub field_body_required: &'static str,
     pub field_captcha_required: &'static str,
     pub field_too_long: &'static str,
+    /// `{field}`: a name or a body holding a control character.
+    pub field_control_character: &'static str,
+    /// `{field}`: a name or a body of invisible characters alone.
+    pub field_invisible: &'static str,
     pub post_fields_one: &'static str,
     pub post_fields_many: &'static str,
     pub captcha_wrong: &'static str,
@@ -496,6 +502,8 @@ static FR: Messages = Messages {
     field_body_required: "Écrivez votre commentaire.",
     field_captcha_required: "Répondez à la question anti-robot.",
     field_too_long: "{field} : {max} caractères au plus.",
+    field_control_character: "{field} : retirez les caractères de contrôle (invisibles), qui ne sont pas acceptés.",
+    field_invisible: "{field} : au moins un caractère visible est nécessaire.",
     post_fields_one: "Le formulaire contient une erreur : corrigez-la puis envoyez à nouveau.",
     post_fields_many: "Le formulaire contient {count} erreurs : corrigez-les puis envoyez à nouveau.",
     captcha_wrong: "Ce n’est pas la bonne réponse à la question anti-robot. Voici une nouvelle question ; votre texte est conservé.",
@@ -621,6 +629,8 @@ static EN: Messages = Messages {
     field_body_required: "Write your comment.",
     field_captcha_required: "Answer the anti-robot question.",
     field_too_long: "{field}: {max} characters at most.",
+    field_control_character: "{field}: remove the control characters (invisible ones), which are not accepted.",
+    field_invisible: "{field}: at least one visible character is needed.",
     post_fields_one: "The form has one error: fix it and send again.",
     post_fields_many: "The form has {count} errors: fix them and send again.",
     captcha_wrong: "That is not the right answer to the anti-robot question. Here is a new question; your text is kept.",
@@ -704,6 +714,15 @@ mod tests {
         let too_long = FieldError { field: Field::Body, problem: FieldProblem::TooLong { max: 10_000 } };
         assert_eq!(Locale::Fr.describe_field_error(&too_long), "Commentaire : 10\u{202f}000 caractères au plus.");
         assert_eq!(Locale::En.describe_field_error(&too_long), "Comment: 10,000 characters at most.");
+        let control = FieldError { field: Field::Name, problem: FieldProblem::ControlCharacter };
+        assert_eq!(
+            Locale::Fr.describe_field_error(&control),
+            "Nom : retirez les caractères de contrôle (invisibles), qui ne sont pas acceptés."
+        );
+        assert!(Locale::En.describe_field_error(&control).starts_with("Name: remove the control characters"));
+        let invisible = FieldError { field: Field::Body, problem: FieldProblem::Invisible };
+        assert_eq!(Locale::Fr.describe_field_error(&invisible), "Commentaire : au moins un caractère visible est nécessaire.");
+        assert_eq!(Locale::En.describe_field_error(&invisible), "Comment: at least one visible character is needed.");
         let invalid = FieldError { field: Field::Email, problem: FieldProblem::InvalidEmail };
         assert!(Locale::En.describe_field_error(&invalid).starts_with("The email address is not valid"));
     }

@@ -108,6 +108,8 @@ impl From<FieldError> for ApiError {
             FieldProblem::TooLong { max } => format!("is longer than {max} characters"),
             FieldProblem::InvalidEmail => "is not an e-mail address".to_owned(),
             FieldProblem::InvalidWebsite => "is not an absolute http(s) URL".to_owned(),
+            FieldProblem::ControlCharacter => "holds a control character".to_owned(),
+            FieldProblem::Invisible => "has no visible character".to_owned(),
         };
         ApiError::InvalidField { field: error.field.code(), message }
     }

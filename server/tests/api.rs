@@ -323,6 +323,36 @@ fn bad_requests_are_refused_with_the_field_at_fault() {
     server.post("/api/articles/absent/comments", &key(), &comment("A", "B", &captcha).to_string()).error(404, "not_found");
 }
 
+/// The core's hostile names and bodies, posted over HTTP: the server refuses what the widget
+/// refuses (the first field at fault, as the form orders them), and takes what it takes.
+#[test]
+fn control_characters_and_invisible_names_are_refused_as_the_widget_refuses_them() {
+    use article_widget_core::comment::{FieldProblem, HOSTILE_TEXTS};
+    let site = Site::new();
+    let server = site.start(&[]);
+    let mut accepted = 0;
+    for (name, body, problems) in HOSTILE_TEXTS {
+        let request = comment(name, body, &server.solved_challenge()).to_string();
+        let reply = server.post(COMMENTS, &key(), &request);
+        let Some((field, problem)) = problems.first() else {
+            assert_eq!(reply.status, 201, "{name:?} {body:?}: {}", reply.body);
+            let stored = reply.json();
+            assert_eq!((stored["author"].as_str(), stored["body"].as_str()), (Some(name.trim()), Some(body.trim())));
+            accepted += 1;
+            continue;
+        };
+        let error = reply.error(400, "invalid_field");
+        let message = match problem {
+            FieldProblem::ControlCharacter => "holds a control character",
+            FieldProblem::Invisible => "has no visible character",
+            _ => unreachable!("the table holds only these"),
+        };
+        let expected = (Some(field.code()), Some(format!("{}: {message}", field.code())));
+        assert_eq!((error["field"].as_str(), error["message"].as_str().map(str::to_owned)), expected, "{name:?} {body:?}");
+    }
+    assert_eq!(server.total(), SEEDED + accepted);
+}
+
 #[test]
 fn bodies_over_64_kib_are_refused() {
     let site = Site::new();
