@@ -138,3 +138,54 @@ async fn related_stories_are_a_labelled_navigation() {
     assert_eq!(html.matches("loading=\"lazy\"").count(), count, "{html}");
     assert!(html.contains(r#"<time datetime="2024-10-09T08:30:00+02:00">9 octobre 2024</time>"#), "{html}");
 }
+
+/// Answers the article and a page of comments whose names carry a right-to-left override.
+struct HostileNames;
+
+const RTL_COMMENTS: &str = r#"{"total": 5, "comments": [
+    {"id": "1", "author": "\u202eEve", "created": "2024-10-11T15:00:00Z", "status": "published", "body": "\u202eBonjour"},
+    {"id": "2", "parent": "1", "author": "Marc", "website": "https://marc.example/", "created": "2024-10-11T15:30:00Z", "status": "published", "body": "Réponse."},
+    {"id": "3", "parent": "2", "author": "Ana", "created": "2024-10-11T15:40:00Z", "status": "published", "body": "Réponse."},
+    {"id": "4", "parent": "3", "author": "\u202eZoé", "created": "2024-10-11T15:50:00Z", "status": "published", "body": "Réponse."},
+    {"id": "5", "parent": "4", "author": "Léa", "created": "2024-10-11T15:55:00Z", "status": "published", "body": "Réponse."}
+], "next": null}"#;
+
+impl Transport for HostileNames {
+    fn send(&self, request: HttpRequest) -> LocalFuture<Result<(String, HttpResponse), LoadError>> {
+        let body = if request.url.contains("/comments") { RTL_COMMENTS } else { SEED };
+        let response = HttpResponse { status: 200, body: body.into(), headers: Vec::new() };
+        Box::pin(async move { Ok((request.url, response)) })
+    }
+}
+
+/// A name with a right-to-left override (U+202E) cannot reverse what follows it: each name is
+/// a `<bdi>`, and a name inside a sentence is between FSI and PDI (tests/web.rs checks the
+/// browser's layout).
+#[tokio::test]
+async fn each_commenters_name_is_a_bidi_isolate() {
+    use article_widget::prerender::{record, take_over};
+    use article_widget::views::{Mount, MountProps, WidgetProps};
+    let config = Config::from_json(r#"{"article": "nouvel-ordre-mondial", "lang": "en", "timezone": "+00:00"}"#, |_| None).unwrap();
+    let answers = record(&config, Rc::new(HostileNames), 1_728_662_400_000.0).await.unwrap();
+    let platform: Rc<dyn Platform> = Rc::new(Server);
+    let zone = Rc::new(Zone::new(config.timezone.clone(), platform.clone()));
+    let (backend, first) = take_over(&config, answers, Rc::new(HostileNames), &zone);
+    let widget = WidgetProps {
+        services: article_widget::platform::Services { backend, platform, zone },
+        locale: Locale::En,
+        article: "nouvel-ordre-mondial".into(),
+        id_prefix: "aw".into(),
+        comments_loading: Default::default(),
+        on_event: Default::default(),
+        first_render: first.map(Rc::new),
+    };
+    let html = LocalServerRenderer::<Mount>::with_props(MountProps { widget: Some(widget) }).hydratable(false).render().await;
+    for expected in [
+        "<bdi class=\"aw-comment__author\">\u{202e}Eve</bdi><time",
+        "<a href=\"https://marc.example/\" rel=\"nofollow ugc noopener\" class=\"aw-comment__author\"><bdi>Marc</bdi></a>",
+        "<p class=\"aw-comment__body\">\u{202e}Bonjour</p>",
+        "in reply to \u{2068}\u{202e}Zoé\u{2069}</span>",
+    ] {
+        assert!(html.contains(expected), "missing {expected:?} in\n{html}");
+    }
+}

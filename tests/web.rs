@@ -564,6 +564,34 @@ async fn the_thread_nests_replies_and_keeps_text_as_text() {
     assert!(root.query_selector(".aw-comment__body b").unwrap().is_none());
 }
 
+/// A name with a right-to-left override (U+202E) is a bidi isolate: the date after it stays
+/// to its right, and the next comment's name and text read in their own order.
+#[wasm_bindgen_test]
+async fn a_right_to_left_override_in_a_name_leaves_the_rest_of_the_line_in_order() {
+    let comments = [
+        comment("1", None, "\u{202e}Eve", "\u{202e}Bonjour", "2024-10-11T14:30:00Z"),
+        comment("2", None, "Ana", "Merci", "2024-10-11T14:40:00Z"),
+    ];
+    let (_widget, root) = mount(FakeTransport::seeded(page(&comments, 2)), FakePlatform::new(), "en");
+    let author = find(&root, ".aw-comment__author").await;
+    assert_eq!(style(&author, "unicode-bidi"), "isolate");
+    // Left edges and right ends within the comment's header, in CSS pixels.
+    let boxes = |selector: &str| -> Vec<(i32, i32)> {
+        let nodes = root.query_selector_all(selector).unwrap();
+        (0..nodes.length())
+            .map(|i| nodes.item(i).unwrap().dyn_into::<HtmlElement>().unwrap())
+            .map(|element| (element.offset_left(), element.offset_left() + element.offset_width()))
+            .collect()
+    };
+    let (names, dates) = (boxes(".aw-comment__author"), boxes(".aw-comment__date"));
+    for (name, date) in names.iter().zip(&dates) {
+        assert!(date.0 >= name.1, "the date ({date:?}) after the name ({name:?})");
+    }
+    let next_name = root.query_selector_all(".aw-comment__author").unwrap().item(1).unwrap().dyn_into::<Element>().unwrap();
+    assert_eq!(style(&next_name, "direction"), "ltr");
+    assert_eq!(texts(&root, ".aw-comment__author"), ["\u{202e}Eve", "Ana"]);
+}
+
 /// "Show more" still on its way when the reader changes the order: the new order's first
 /// page answers before the old order's next page, which must not join the new thread.
 #[wasm_bindgen_test]
@@ -741,7 +769,7 @@ async fn a_draft_survives_a_reload_with_its_reply_target() {
 
     let (_widget, root) = mount(FakeTransport::seeded(page(&comments, 1)), platform.clone(), "fr");
     let form = find(&root, ".aw-thread__item form").await;
-    assert_eq!(texts(&form, "h3"), ["Répondre à Paul"]);
+    assert_eq!(texts(&form, "h3"), ["Répondre à \u{2068}Paul\u{2069}"], "the name isolated in the sentence");
     assert_eq!(value_of(&root, "body"), "Je réponds à Paul.");
 }
 

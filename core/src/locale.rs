@@ -257,6 +257,13 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     })
 }
 
+/// A reader's name (or any text of theirs) as a bidi isolate, for a sentence around it:
+/// between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE, its right-to-left letters and
+/// its own overrides cannot reorder the words after it.
+pub fn isolate(text: &str) -> String {
+    format!("\u{2068}{text}\u{2069}")
+}
+
 /// The strings of one language. Templates take `{name}` placeholders, filled by [`fill`].
 #[derive(Debug)]
 pub struct Messages {

@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use article_widget_core::comment::Comment;
-use article_widget_core::locale::{fill, Locale};
+use article_widget_core::locale::{fill, isolate, Locale};
 use article_widget_core::thread::{self, Entry, Segment};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -291,9 +291,11 @@ fn comment_view(
     let m = locale.messages();
     let absolute = locale.format_datetime(&comment.created);
     let shown = now.and_then(|now| locale.relative_time(&comment.created, now)).unwrap_or_else(|| absolute.clone());
+    // Each name in a bidi isolate: a right-to-left override in it cannot reorder the date
+    // and the words after it (the body is a paragraph of its own, which ends any override).
     let author = match &comment.website {
-        Some(url) => html! { <a class="aw-comment__author" href={url.to_string()} rel="nofollow ugc noopener">{ &comment.author }</a> },
-        None => html! { <span class="aw-comment__author">{ &comment.author }</span> },
+        Some(url) => html! { <a class="aw-comment__author" href={url.to_string()} rel="nofollow ugc noopener"><bdi>{ &comment.author }</bdi></a> },
+        None => html! { <bdi class="aw-comment__author">{ &comment.author }</bdi> },
     };
     html! {
         <article class="aw-comment" data-state={pending.then_some("pending")} id={format!("aw-comment-{}", comment.id)}>
@@ -301,7 +303,7 @@ fn comment_view(
                 { author }
                 <time class="aw-comment__date" datetime={comment.created.to_string()} title={absolute}>{ shown }</time>
                 if let Some(author) = in_reply_to {
-                    <span class="aw-comment__context">{ fill(m.in_reply_to, &[("author", author)]) }</span>
+                    <span class="aw-comment__context">{ fill(m.in_reply_to, &[("author", &isolate(author))]) }</span>
                 }
             </header>
             if pending {

@@ -3,7 +3,7 @@
 
 use article_widget_core::comment::{Field, FieldError, BODY_MAX_CHARS};
 use article_widget_core::error::PostError;
-use article_widget_core::locale::{fill, Locale};
+use article_widget_core::locale::{fill, isolate, Locale};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -140,7 +140,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
     };
 
     let heading = match &props.reply_to_author {
-        Some(author) => fill(m.reply_heading, &[("author", author)]),
+        Some(author) => fill(m.reply_heading, &[("author", &isolate(author))]),
         None => m.form_heading.to_owned(),
     };
     let status = match &form.submission {
