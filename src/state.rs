@@ -15,13 +15,15 @@
 //! - the views render a thread a slice at a time ([`THREADS_PER_SLICE`] top-level threads
 //!   more at each "show more"), however many comments the backend sent in one answer; a
 //!   "show more" that reveals threads received already asks for nothing, so the next page's
-//!   attempt is counted only when a page is asked for.
+//!   attempt is counted only when a page is asked for;
+//! - the replies a page cut are fetched for one thread at a time, and an answer asked for a
+//!   thread since replaced is dropped ([`WidgetState::replies_attempt`]), as pages are.
 
 use std::rc::Rc;
 
 use article_widget_core::article::{Article, RelatedStory};
 use article_widget_core::captcha::Challenge;
-use article_widget_core::comment::{validate, Comment, CommentDraft, CommentPage, CommentStatus, Field, FieldError, FieldProblem};
+use article_widget_core::comment::{validate, Comment, CommentDraft, CommentPage, CommentStatus, Field, FieldError, FieldProblem, MoreReplies};
 use article_widget_core::error::{CaptchaRefusal, LoadError, PostError};
 use article_widget_core::thread;
 use yew::Reducible;
@@ -73,9 +75,21 @@ pub struct Thread {
     /// others were received but wait for "show more", which reveals them without a request.
     /// It may exceed the threads there are.
     pub shown: usize,
+    /// The threads whose replies the backend cut from its pages, with how many are left
+    /// and where they go on ("show more replies" under each).
+    pub more_replies: Vec<MoreReplies>,
 }
 
 impl Thread {
+    /// Adds the comments of a later page or of a thread's replies, after those received. A
+    /// comment posted meanwhile can shift pages: none is shown twice.
+    fn append(&mut self, comments: Vec<Comment>) {
+        let mut known: Vec<&str> = self.comments.iter().map(|c| c.id.as_str()).collect();
+        known.sort_unstable();
+        let fresh: Vec<Rc<Comment>> = comments.into_iter().filter(|c| known.binary_search(&c.id.as_str()).is_err()).map(Rc::new).collect();
+        self.comments = self.comments.iter().cloned().chain(fresh).collect();
+    }
+
     /// How many top-level threads the comments received make.
     fn threads(&self) -> usize {
         thread::build(&self.comments).len()
@@ -110,6 +124,14 @@ pub enum More {
     Idle,
     Loading,
     Failed(Rc<LoadError>),
+}
+
+/// Loading the replies a page cut, for one thread (its top-level comment's id) at a time.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RepliesLoading {
+    Idle,
+    Loading(String),
+    Failed(String, Rc<LoadError>),
 }
 
 /// The form's text inputs, for [`Action::Edit`].
@@ -204,6 +226,7 @@ pub struct WidgetState {
     pub comments_visible: bool,
     pub order: Order,
     pub more: More,
+    pub replies: RepliesLoading,
     /// The reader's own comments held for moderation, shown to them alone.
     pub own_pending: Vec<Comment>,
     pub form: Form,
@@ -212,6 +235,7 @@ pub struct WidgetState {
     pub related_attempt: u32,
     pub thread_attempt: u32,
     pub more_attempt: u32,
+    pub replies_attempt: u32,
     pub challenge_attempt: u32,
     pub post_attempt: u32,
     /// Whether the widget runs: false only in a server's render and in the browser's first
@@ -239,12 +263,14 @@ impl WidgetState {
             comments_visible,
             order: Order::default(),
             more: More::Idle,
+            replies: RepliesLoading::Idle,
             own_pending: Vec::new(),
             form: Form::default(),
             article_attempt: 0,
             related_attempt: 0,
             thread_attempt: 0,
             more_attempt: 0,
+            replies_attempt: 0,
             challenge_attempt: 0,
             post_attempt: 0,
             interactive: true,
@@ -293,6 +319,10 @@ pub enum Action {
     ThreadLoaded { attempt: u32, result: Result<CommentPage, LoadError>, now: i64 },
     /// The thread's next page, asked for at `attempt` ([`WidgetState::more_attempt`]).
     MoreLoaded { attempt: u32, result: Result<CommentPage, LoadError> },
+    /// "Show more replies" under the thread of this top-level comment.
+    LoadReplies(String),
+    /// A page of a thread's replies, asked for at `attempt` ([`WidgetState::replies_attempt`]).
+    RepliesLoaded { attempt: u32, result: Result<CommentPage, LoadError> },
     Retry(Section),
     /// The comment section came near the viewport.
     ShowComments,
@@ -337,6 +367,7 @@ impl WidgetState {
             // An answer for a thread since replaced, or a page since given up: dropped.
             Action::ThreadLoaded { attempt, .. } if attempt != self.thread_attempt => {}
             Action::MoreLoaded { attempt, .. } if attempt != self.more_attempt || self.more != More::Loading => {}
+            Action::RepliesLoaded { attempt, .. } if attempt != self.replies_attempt => {}
             Action::ThreadLoaded { result, now, .. } => {
                 self.thread = Remote::from_result(result.map(|page| Thread {
                     comments: page.comments.into_iter().map(Rc::new).collect(),
@@ -345,6 +376,7 @@ impl WidgetState {
                     next: page.next,
                     now,
                     shown: THREADS_PER_SLICE,
+                    more_replies: page.more_replies,
                 }));
             }
             Action::MoreLoaded { result: Ok(page), .. } => {
@@ -352,12 +384,8 @@ impl WidgetState {
                     // Every thread received was shown before this page was asked for: the
                     // page's first slice joins them.
                     thread.shown = thread.threads() + THREADS_PER_SLICE;
-                    let mut known: Vec<&str> = thread.comments.iter().map(|c| c.id.as_str()).collect();
-                    known.sort_unstable();
-                    // A comment posted meanwhile can shift pages: never show one twice.
-                    let fresh: Vec<Rc<Comment>> =
-                        page.comments.into_iter().filter(|c| known.binary_search(&c.id.as_str()).is_err()).map(Rc::new).collect();
-                    thread.comments = thread.comments.iter().cloned().chain(fresh).collect();
+                    thread.append(page.comments);
+                    thread.more_replies.extend(page.more_replies);
                     thread.total = page.total;
                     thread.skipped += page.skipped;
                     thread.next = page.next;
@@ -365,6 +393,36 @@ impl WidgetState {
                 self.more = More::Idle;
             }
             Action::MoreLoaded { result: Err(error), .. } => self.more = More::Failed(Rc::new(error)),
+            Action::LoadReplies(root) => {
+                let cut = matches!(&self.thread, Remote::Ready(thread) if thread.more_replies.iter().any(|more| more.root == root));
+                if cut && !matches!(self.replies, RepliesLoading::Loading(_)) {
+                    self.replies = RepliesLoading::Loading(root);
+                    self.replies_attempt += 1;
+                }
+            }
+            Action::RepliesLoaded { result, .. } => {
+                let RepliesLoading::Loading(root) = std::mem::replace(&mut self.replies, RepliesLoading::Idle) else { return };
+                match (result, &mut self.thread) {
+                    (Ok(page), Remote::Ready(thread)) => {
+                        let received = page.comments.len() as u64 + page.skipped;
+                        thread.skipped += page.skipped;
+                        thread.append(page.comments);
+                        let at = thread.more_replies.iter().position(|more| more.root == root);
+                        match (at, page.next) {
+                            (Some(at), Some(cursor)) => {
+                                let more = &mut thread.more_replies[at];
+                                // While the backend says more follow, at least one does.
+                                more.count = more.count.saturating_sub(received).max(1);
+                                more.cursor = Some(cursor);
+                            }
+                            (Some(at), None) => drop(thread.more_replies.remove(at)),
+                            (None, _) => {}
+                        }
+                    }
+                    (Ok(_), _) => {}
+                    (Err(error), _) => self.replies = RepliesLoading::Failed(root, Rc::new(error)),
+                }
+            }
             Action::Retry(Section::Article) => {
                 self.article = Remote::Loading;
                 self.article_attempt += 1;
@@ -434,6 +492,9 @@ impl WidgetState {
         self.thread = Remote::Loading;
         self.more = More::Idle;
         self.thread_attempt += 1;
+        // The replies asked for the thread replaced are dropped when they come.
+        self.replies = RepliesLoading::Idle;
+        self.replies_attempt += 1;
     }
 
     fn new_question(&mut self) {
@@ -572,7 +633,7 @@ mod tests {
     fn ready_to_send(challenge: Challenge) -> Rc<WidgetState> {
         let answer = challenge.puzzle().answer().to_string();
         let mut state = Rc::new(WidgetState::default())
-            .reduce(Action::ThreadLoaded { attempt: 0, result: Ok(CommentPage { total: 0, comments: vec![], skipped: 0, next: None }), now: 0 })
+            .reduce(Action::ThreadLoaded { attempt: 0, result: Ok(CommentPage { total: 0, comments: vec![], skipped: 0, next: None, more_replies: vec![] }), now: 0 })
             .reduce(Action::ChallengeLoaded { result: Ok(challenge), shown_at: 0.0 });
         for (input, value) in [(Input::Name, "Marie"), (Input::Email, "marie@example.fr"), (Input::Body, "Bonjour"), (Input::Answer, &answer)] {
             state = state.reduce(Action::Edit(input, value.into()));
@@ -692,7 +753,7 @@ mod tests {
     }
 
     fn page(ids: &[&str], next: Option<&str>) -> CommentPage {
-        CommentPage { total: 3, comments: ids.iter().map(|id| comment(id, CommentStatus::Published)).collect(), skipped: 0, next: next.map(Into::into) }
+        CommentPage { total: 3, comments: ids.iter().map(|id| comment(id, CommentStatus::Published)).collect(), skipped: 0, next: next.map(Into::into), more_replies: vec![] }
     }
 
     /// The ids of the thread's comments and its next page's cursor.
@@ -718,7 +779,7 @@ mod tests {
         let comments = (0..size)
             .map(|i| Comment { parent: (i % 3 == 2).then(|| (i - 1).to_string()), ..comment(&i.to_string(), CommentStatus::Published) })
             .collect();
-        CommentPage { total: size as u64, comments, skipped: 0, next: next.map(Into::into) }
+        CommentPage { total: size as u64, comments, skipped: 0, next: next.map(Into::into), more_replies: vec![] }
     }
 
     fn loaded(page: CommentPage) -> Rc<WidgetState> {
@@ -820,6 +881,7 @@ mod tests {
             comments: vec![comment(id, CommentStatus::Published)],
             skipped,
             next: next.map(Into::into),
+            more_replies: vec![],
         };
         let state = Rc::new(WidgetState::default()).reduce(Action::ThreadLoaded { attempt: 0, result: Ok(skipping("1", 2, Some("c"))), now: 0 });
         let state = state.reduce(Action::LoadMore).reduce(Action::MoreLoaded { attempt: 1, result: Ok(skipping("2", 1, None)) });
@@ -828,6 +890,54 @@ mod tests {
         let reloaded = state.reduce(Action::SetOrder(Order::Newest)).reduce(Action::ThreadLoaded { attempt: 1, result: Ok(skipping("2", 0, None)), now: 0 });
         let Remote::Ready(reloaded) = &reloaded.thread else { panic!() };
         assert_eq!((reloaded.skipped, reloaded.shown_total()), (0, 5), "a reload counts afresh");
+    }
+
+    /// A page whose server cut a thread's replies: the root, its first reply, and 3 more left.
+    fn cut_page() -> CommentPage {
+        let reply = Comment { parent: Some("1".into()), ..comment("2", CommentStatus::Published) };
+        CommentPage {
+            more_replies: vec![MoreReplies { root: "1".into(), count: 3, cursor: Some("after-2".into()) }],
+            comments: vec![comment("1", CommentStatus::Published), reply],
+            ..page(&[], None)
+        }
+    }
+
+    fn replies(ids: &[&str], skipped: u64, next: Option<&str>) -> CommentPage {
+        let comments = ids.iter().map(|id| Comment { parent: Some("1".into()), ..comment(id, CommentStatus::Published) }).collect();
+        CommentPage { comments, skipped, ..page(&[], next) }
+    }
+
+    #[test]
+    fn the_replies_a_page_cut_are_fetched_a_page_at_a_time_under_their_thread() {
+        let state = loaded(cut_page());
+        assert_eq!(ready(&state).more_replies[0].count, 3);
+        assert_eq!(state.clone().reduce(Action::LoadReplies("9".into())).replies_attempt, 0, "no replies were cut there");
+        let state = state.reduce(Action::LoadReplies("1".into()));
+        assert_eq!((state.replies.clone(), state.replies_attempt), (RepliesLoading::Loading("1".into()), 1));
+        assert_eq!(state.clone().reduce(Action::LoadReplies("1".into())).replies_attempt, 1, "one request at a time");
+
+        let state = state.reduce(Action::RepliesLoaded { attempt: 1, result: Ok(replies(&["3"], 1, Some("after-4"))) });
+        assert_eq!(shown(&state).0, ["1", "2", "3"]);
+        let thread = ready(&state);
+        assert_eq!((thread.more_replies[0].count, thread.more_replies[0].cursor.as_deref(), thread.skipped), (1, Some("after-4"), 1));
+        assert_eq!(thread::build(&thread.comments).len(), 1, "the replies join their thread");
+        assert_eq!(state.replies, RepliesLoading::Idle);
+
+        let failed = state.clone().reduce(Action::LoadReplies("1".into())).reduce(Action::RepliesLoaded { attempt: 2, result: Err(error()) });
+        assert!(matches!(&failed.replies, RepliesLoading::Failed(root, _) if root == "1"));
+        let state = failed.reduce(Action::LoadReplies("1".into())).reduce(Action::RepliesLoaded { attempt: 3, result: Ok(replies(&["5", "2"], 0, None)) });
+        assert_eq!(shown(&state).0, ["1", "2", "3", "5"], "none shown twice");
+        assert!(ready(&state).more_replies.is_empty(), "all shown: no button");
+    }
+
+    #[test]
+    fn replies_asked_for_a_thread_since_replaced_are_dropped() {
+        let asked = loaded(cut_page()).reduce(Action::LoadReplies("1".into()));
+        let replaced = asked.reduce(Action::SetOrder(Order::Newest)).reduce(Action::ThreadLoaded { attempt: 1, result: Ok(cut_page()), now: 0 });
+        let late = replaced.clone().reduce(Action::RepliesLoaded { attempt: 1, result: Ok(replies(&["3"], 0, None)) });
+        assert_eq!((shown(&late).0, ready(&late).more_replies.len()), (vec!["1", "2"], 1));
+        let late_failure = replaced.reduce(Action::RepliesLoaded { attempt: 1, result: Err(error()) });
+        assert_eq!(late_failure.replies, RepliesLoading::Idle);
     }
 
     #[test]

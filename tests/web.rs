@@ -592,6 +592,39 @@ async fn a_right_to_left_override_in_a_name_leaves_the_rest_of_the_line_in_order
     assert_eq!(texts(&root, ".aw-comment__author"), ["\u{202e}Eve", "Ana"]);
 }
 
+/// A thread whose replies its page cut has "show more replies" with the count not shown;
+/// the button fetches them from the cursor the page gave, and they join their thread.
+#[wasm_bindgen_test]
+async fn show_more_replies_fetches_the_replies_a_page_cut_and_shows_them_in_their_thread() {
+    let first = json!({"total": 5, "next": null,
+        "comments": [comment("1", None, "Ana", "Un fil.", "2024-10-11T14:00:00Z"), comment("2", Some("1"), "Bob", "Oui.", "2024-10-11T14:01:00Z")],
+        "more_replies": [{"root": "1", "count": 3, "cursor": "c-2"}]});
+    let fake = FakeTransport::seeded(first);
+    let replies_url = format!("{COMMENTS}/1/replies?cursor=c-2");
+    let rest = json!({"total": 4, "next": null, "comments": [
+        comment("3", Some("1"), "Cleo", "Non.", "2024-10-11T14:02:00Z"),
+        comment("4", Some("3"), "Dan", "Si.", "2024-10-11T14:03:00Z"),
+        comment("5", Some("1"), "Eve", "Peut-être.", "2024-10-11T14:04:00Z")]});
+    fake.answer(&replies_url, 200, &rest.to_string());
+    fake.hold(&replies_url);
+    let (_widget, root) = mount(fake.clone(), FakePlatform::new(), "en");
+
+    let button = find(&root, ".aw-thread__item .aw-more button").await;
+    assert_eq!(button.text_content().unwrap(), "Show 3 more replies");
+    assert_eq!(texts(&root, ".aw-comment__author"), ["Ana", "Bob"]);
+    click(&button);
+    eventually("the replies are asked for", || fake.sent.borrow().iter().any(|r| r.url == replies_url)).await;
+    rendered().await;
+    let button = root.query_selector(".aw-thread__item .aw-more button").unwrap().unwrap();
+    assert_eq!((button.text_content().unwrap(), button.has_attribute("disabled")), ("Loading…".to_owned(), true));
+    fake.release(&replies_url);
+    eventually("the replies are shown", || texts(&root, ".aw-comment__author").len() == 5).await;
+    assert_eq!(texts(&root, ".aw-thread--replies .aw-comment__author"), ["Bob", "Cleo", "Dan", "Eve"]);
+    assert_eq!(texts(&root, ".aw-thread--replies .aw-thread--replies .aw-comment__author"), ["Dan"]);
+    assert!(root.query_selector(".aw-thread__item .aw-more").unwrap().is_none(), "every reply shown: no button");
+    assert_eq!(fake.answers_given(&replies_url), 1);
+}
+
 /// "Show more" still on its way when the reader changes the order: the new order's first
 /// page answers before the old order's next page, which must not join the new thread.
 #[wasm_bindgen_test]

@@ -60,6 +60,20 @@ pub struct CommentPage {
     pub skipped: u64,
     /// Where the next page is, if there is one.
     pub next: Option<String>,
+    /// The threads of this page whose replies were cut (a server bounds a page's size): how
+    /// many are not in it, and where they go on. Empty for APIs that send every reply.
+    pub more_replies: Vec<MoreReplies>,
+}
+
+/// Replies of one comment that its page left out, fetched a page at a time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MoreReplies {
+    /// The comment whose replies (at any depth) these are.
+    pub root: String,
+    /// How many are not shown yet.
+    pub count: u64,
+    /// Where they go on, after the last one sent; `None`: from the first.
+    pub cursor: Option<String>,
 }
 
 /// What a reader typed, as typed.

@@ -117,6 +117,14 @@ impl Locale {
         fill(template, &[("count", &self.format_count(count))])
     }
 
+    /// « Afficher 1 autre réponse », "Show 9,980 more replies": under a thread whose replies
+    /// its page cut.
+    pub fn more_replies(self, count: u64) -> String {
+        let m = self.messages();
+        let template = if self.is_singular(count) { m.more_replies_one } else { m.more_replies_many };
+        fill(template, &[("count", &self.format_count(count))])
+    }
+
     /// French takes the singular for 0 and 1, English for 1 alone.
     fn is_singular(self, count: u64) -> bool {
         match self {
@@ -349,6 +357,10 @@ pub struct Messages {
     /// On a server-rendered form, for readers whose browser runs no script.
     pub needs_javascript: &'static str,
     pub more_failed: &'static str,
+    /// `{count}`: replies of a thread not shown yet.
+    pub more_replies_one: &'static str,
+    pub more_replies_many: &'static str,
+    pub replies_failed: &'static str,
     pub reply: &'static str,
     pub reply_to: &'static str,
     pub in_reply_to: &'static str,
@@ -478,6 +490,9 @@ static FR: Messages = Messages {
     loading_more: "Chargement…",
     needs_javascript: "Pour commenter, activez JavaScript.",
     more_failed: "Les commentaires suivants n’ont pas pu être chargés.",
+    more_replies_one: "Afficher {count} autre réponse",
+    more_replies_many: "Afficher {count} autres réponses",
+    replies_failed: "Les réponses suivantes n’ont pas pu être chargées.",
     reply: "Répondre",
     reply_to: "Répondre à {author}",
     in_reply_to: "en réponse à {author}",
@@ -605,6 +620,9 @@ static EN: Messages = Messages {
     loading_more: "Loading…",
     needs_javascript: "Commenting needs JavaScript.",
     more_failed: "The next comments could not be loaded.",
+    more_replies_one: "Show {count} more reply",
+    more_replies_many: "Show {count} more replies",
+    replies_failed: "The next replies could not be loaded.",
     reply: "Reply",
     reply_to: "Reply to {author}",
     in_reply_to: "in reply to {author}",
@@ -670,6 +688,9 @@ mod tests {
             assert_eq!((Locale::Fr.comment_count(count).as_str(), Locale::En.comment_count(count).as_str()), (fr, en));
         }
         assert_eq!(Locale::Fr.format_count(10_000), "10\u{202f}000");
+        assert_eq!(Locale::Fr.more_replies(1), "Afficher 1 autre réponse");
+        assert_eq!(Locale::Fr.more_replies(9_980), "Afficher 9\u{202f}980 autres réponses");
+        assert_eq!((Locale::En.more_replies(1).as_str(), Locale::En.more_replies(2).as_str()), ("Show 1 more reply", "Show 2 more replies"));
         assert_eq!(Locale::En.format_count(1_234_567), "1,234,567");
         assert_eq!(Locale::En.format_count(999), "999");
     }

@@ -9,7 +9,7 @@
 
 use crate::article::{Article, Author, Block, HeadingLevel, Image, Inline, RelatedStory};
 use crate::captcha::{Challenge, Signature};
-use crate::comment::{Comment, CommentPage, CommentStatus, ValidComment};
+use crate::comment::{Comment, CommentPage, CommentStatus, MoreReplies, ValidComment};
 use crate::error::{Expected, Problem, Record, ShapeError};
 use crate::json::{self, Decoded, Node, Value, Warnings};
 use crate::url::SafeUrl;
@@ -134,18 +134,32 @@ fn related_story(node: &Node, warnings: &mut Warnings) -> Result<RelatedStory> {
     })
 }
 
-/// Decodes `GET /articles/{id}/comments`.
+/// Decodes `GET /articles/{id}/comments`, and `GET /articles/{id}/comments/{root}/replies`
+/// (the same shape, without `more_replies`).
 pub fn decode_comment_page(body: &str) -> std::result::Result<Decoded<CommentPage>, Problem> {
     json::decode(body, |root, warnings| {
         root.object()?;
         let total = root.get("total").non_negative_integer()?;
         let comments = warnings.records(Record::Comment, &root.get("comments"), comment)?;
+        // A bad list costs only the "show more replies" buttons.
+        let more_replies = root.get("more_replies").optional(|list| list.list(more_replies));
         Ok(CommentPage {
             total,
             comments,
             skipped: warnings.skipped(Record::Comment),
             next: warnings.optional(root.get("next").optional_text()),
+            more_replies: warnings.optional(more_replies).unwrap_or_default(),
         })
+    })
+}
+
+/// `{"root": id, "count": n, "cursor": text or null}`: a thread whose replies were cut.
+fn more_replies(node: &Node) -> Result<MoreReplies> {
+    node.object()?;
+    Ok(MoreReplies {
+        root: node.get("root").non_blank_text()?,
+        count: node.get("count").non_negative_integer()?,
+        cursor: node.get("cursor").optional_text()?,
     })
 }
 

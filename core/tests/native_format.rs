@@ -260,6 +260,28 @@ fn a_comment_that_cannot_be_read_is_left_out_and_counted_and_a_bad_website_alone
     assert_eq!((error.path.as_str(), error.expected), ("/comments", Expected::List));
 }
 
+/// A page whose threads' replies were cut says, per thread, how many are left and where they
+/// go on; a list the decoder cannot read costs only itself (the "show more replies" buttons).
+#[test]
+fn replies_cut_from_a_page_are_counted_per_thread_with_their_cursor() {
+    let page = json!({"total": 10_003, "comments": [], "next": null, "more_replies": [
+        {"root": "1", "count": 9_980, "cursor": "1728658800_41"},
+        {"root": "7", "count": 3, "cursor": null}
+    ]});
+    let page = decode_comment_page(&page.to_string()).unwrap().value;
+    let more: Vec<_> = page.more_replies.iter().map(|m| (m.root.as_str(), m.count, m.cursor.as_deref())).collect();
+    assert_eq!(more, [("1", 9_980, Some("1728658800_41")), ("7", 3, None)]);
+    assert!(decode_comment_page(r#"{"total": 0, "comments": []}"#).unwrap().value.more_replies.is_empty());
+
+    let bad = json!({"total": 1, "comments": [], "more_replies": [{"root": "1", "count": -1}]});
+    let Decoded { value: page, warnings } = decode_comment_page(&bad.to_string()).unwrap();
+    assert!(page.more_replies.is_empty());
+    assert_eq!(
+        warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ["at /more_replies/0/count: expected a non-negative integer, found a number; the value is left out"]
+    );
+}
+
 #[test]
 fn a_body_that_is_not_json_is_located() {
     let truncated = &SEED[..SEED.len() / 2];

@@ -36,6 +36,8 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 const MAX_LINKS_PUBLISHED: usize = 2;
 const DEFAULT_PAGE: u32 = 20;
 const MAX_PAGE: u32 = 100;
+/// Replies a page of `…/comments/{root}/replies` holds unless `limit` says otherwise (1–100).
+const DEFAULT_REPLIES_PAGE: u32 = 50;
 const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 
 pub struct AppState {
@@ -58,6 +60,7 @@ pub fn api_routes(state: Arc<AppState>) -> Router {
         .route("/articles/{id}", get(article))
         .route("/articles/{id}/related", get(related))
         .route("/articles/{id}/comments", get(comments).post(post_comment))
+        .route("/articles/{id}/comments/{root}/replies", get(replies))
         .route("/captcha", get(captcha))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
@@ -170,14 +173,15 @@ struct PageQuery {
 }
 
 impl PageQuery {
-    fn parse(&self) -> Result<(Order, u32, Option<Cursor>), ApiError> {
+    /// The order, the limit (`default` when not given) and where the page starts.
+    fn parse(&self, default: u32) -> Result<(Order, u32, Option<Cursor>), ApiError> {
         let order = match self.order.as_deref() {
             None | Some("oldest") => Order::Oldest,
             Some("newest") => Order::Newest,
             Some(_) => return Err(ApiError::InvalidQuery("order must be oldest or newest".into())),
         };
         let limit = match self.limit.as_deref() {
-            None => DEFAULT_PAGE,
+            None => default,
             Some(text) => text.parse().ok().filter(|limit| (1..=MAX_PAGE).contains(limit)).ok_or_else(|| {
                 ApiError::InvalidQuery(format!("limit must be an integer from 1 to {MAX_PAGE}"))
             })?,
@@ -198,13 +202,39 @@ async fn comments(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Value>, ApiError> {
     state.content.has_article(&id).await?;
-    let (order, limit, after) = query.parse()?;
+    let (order, limit, after) = query.parse(DEFAULT_PAGE)?;
     let store = state.store.clone();
     let page = blocking(move || Ok(store.page(&id, order, limit, after)?)).await?;
+    let more_replies = page.more_replies.iter().map(|more| {
+        json!({ "root": more.root.to_string(), "count": more.count, "cursor": more.after.map(|cursor| cursor.encode()) })
+    });
     Ok(Json(json!({
         "total": page.total,
         "comments": page.comments.iter().map(comment_json).collect::<Vec<_>>(),
         "next": page.next.map(|cursor| cursor.encode()),
+        "more_replies": more_replies.collect::<Vec<_>>(),
+    })))
+}
+
+/// The replies of one comment that its page cut, a page at a time (oldest first; `order`
+/// is refused, as replies always read oldest first).
+async fn replies(
+    State(state): State<Arc<AppState>>,
+    ApiPath((id, root)): ApiPath<(String, String)>,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Json<Value>, ApiError> {
+    state.content.has_article(&id).await?;
+    if query.order.is_some() {
+        return Err(ApiError::InvalidQuery("replies are always oldest first: order is not taken".into()));
+    }
+    let (_, limit, after) = query.parse(DEFAULT_REPLIES_PAGE)?;
+    let root: i64 = root.parse().map_err(|_| ApiError::NotFound)?;
+    let store = state.store.clone();
+    let replies = blocking(move || Ok(store.replies(&id, root, limit, after)?)).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(json!({
+        "total": replies.total,
+        "comments": replies.comments.iter().map(comment_json).collect::<Vec<_>>(),
+        "next": replies.next.map(|cursor| cursor.encode()),
     })))
 }
 

@@ -103,6 +103,19 @@ const SEED_ARTICLE: &str = "nouvel-ordre-mondial";
 
 const COMMENT_COLUMNS: &str = "id, parent_id, author, website, body, created, status";
 
+/// `thread`: the comment `?1` and its published replies, at any depth.
+const BELOW_COMMENT: &str = "WITH RECURSIVE thread (id) AS (
+    SELECT ?1
+    UNION ALL
+    SELECT comments.id FROM comments JOIN thread ON comments.parent_id = thread.id
+    WHERE comments.status = 'published'
+)";
+
+/// [`COMMENT_COLUMNS`] of the `comments` table, in a query that joins others.
+fn qualified_columns() -> String {
+    COMMENT_COLUMNS.split(", ").map(|column| format!("comments.{column}")).collect::<Vec<_>>().join(", ")
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Order {
     Oldest,
@@ -128,9 +141,43 @@ impl Cursor {
     }
 }
 
+/// Replies sent with each top-level comment of a page, its oldest first (at any depth): a
+/// thread of ten thousand replies would otherwise make a page of megabytes.
+pub const REPLIES_PER_ROOT: usize = 20;
+/// Replies sent with a page in all, whatever its number of top-level comments (at most 100):
+/// with comments of the widget's limits, a page holds at most 100 + 200 comments.
+pub const REPLIES_PER_PAGE: usize = 200;
+
 pub struct Page {
     pub total: i64,
-    /// Each top-level comment followed by its published replies, oldest first.
+    /// Each top-level comment followed by its published replies, oldest first, within
+    /// [`REPLIES_PER_ROOT`] and [`REPLIES_PER_PAGE`].
+    pub comments: Vec<Comment>,
+    pub next: Option<Cursor>,
+    /// The top-level comments whose replies were cut, in page order.
+    pub more_replies: Vec<MoreReplies>,
+}
+
+/// A thread whose replies a page cut: `count` of them are not in it; the replies endpoint
+/// gives them from `after` (from the first when `None`).
+pub struct MoreReplies {
+    pub root: i64,
+    pub count: i64,
+    pub after: Option<Cursor>,
+}
+
+/// The first replies of a page's root as read (each with its place, for a cursor; `None`
+/// for a row that cannot be read), and how many it has in all.
+#[derive(Default)]
+struct FirstReplies {
+    count: i64,
+    kept: Vec<(Cursor, Option<Comment>)>,
+}
+
+/// A page of one comment's replies, at any depth, oldest first.
+pub struct Replies {
+    /// Every published reply below the comment.
+    pub total: i64,
     pub comments: Vec<Comment>,
     pub next: Option<Cursor>,
 }
@@ -219,8 +266,9 @@ impl Store {
             None
         };
         let root_ids = format!("[{}]", roots.iter().map(|(cursor, _)| cursor.id.to_string()).collect::<Vec<_>>().join(","));
-        // Every published reply below the page's roots, at any depth, with its root last.
-        let mut replies: HashMap<i64, Vec<Comment>> = HashMap::new();
+        // The first REPLIES_PER_ROOT published replies below each root, at any depth, with
+        // their root and how many it has in all.
+        let mut replies: HashMap<i64, FirstReplies> = HashMap::new();
         let mut statement = transaction.prepare_cached(&format!(
             "WITH RECURSIVE thread (id, root) AS (
                  SELECT value, value FROM json_each(?1)
@@ -228,25 +276,94 @@ impl Store {
                  SELECT comments.id, thread.root FROM comments JOIN thread ON comments.parent_id = thread.id
                  WHERE comments.status = 'published'
              )
-             SELECT {}, thread.root FROM thread JOIN comments ON comments.id = thread.id
-             WHERE comments.parent_id IS NOT NULL
-             ORDER BY comments.created, comments.id",
-            COMMENT_COLUMNS.split(", ").map(|column| format!("comments.{column}")).collect::<Vec<_>>().join(", ")
+             SELECT * FROM (
+                 SELECT {}, thread.root,
+                        row_number() OVER (PARTITION BY thread.root ORDER BY comments.created, comments.id) AS rank,
+                        count(*) OVER (PARTITION BY thread.root) AS replies
+                 FROM thread JOIN comments ON comments.id = thread.id
+                 WHERE comments.parent_id IS NOT NULL
+             )
+             WHERE rank <= ?2
+             ORDER BY created, id",
+            qualified_columns()
         ))?;
-        let mut rows = statement.query([root_ids])?;
+        let mut rows = statement.query(params![root_ids, REPLIES_PER_ROOT as i64])?;
         while let Some(row) = rows.next()? {
-            if let Some(reply) = readable(row.get(0)?, comment_from_row(row))? {
-                replies.entry(row.get(7)?).or_default().push(reply);
-            }
+            let cursor = Cursor { created: row.get(5)?, id: row.get(0)? };
+            let reply = readable(cursor.id, comment_from_row(row))?;
+            let first = replies.entry(row.get(7)?).or_default();
+            first.count = row.get(9)?;
+            first.kept.push((cursor, reply));
         }
         let mut comments = Vec::new();
+        let mut more_replies = Vec::new();
+        let mut budget = REPLIES_PER_PAGE;
         for (cursor, root) in roots {
             // The replies of a root left out are still shown: the widget puts a reply
             // whose parent it does not have among the top-level comments.
             comments.extend(readable(cursor.id, root)?);
-            comments.extend(replies.remove(&cursor.id).unwrap_or_default());
+            let FirstReplies { count, mut kept } = replies.remove(&cursor.id).unwrap_or_default();
+            kept.truncate(budget);
+            budget -= kept.len();
+            if count > kept.len() as i64 {
+                let after = kept.last().map(|(cursor, _)| *cursor);
+                more_replies.push(MoreReplies { root: cursor.id, count: count - kept.len() as i64, after });
+            }
+            comments.extend(kept.into_iter().filter_map(|(_, reply)| reply));
         }
-        Ok(Page { total, comments, next })
+        Ok(Page { total, comments, next, more_replies })
+    }
+
+    /// Up to `limit` published replies below the comment `root` of `article` (at any depth,
+    /// oldest first), after `after`; `None` when `root` is not a published comment of it.
+    pub fn replies(&self, article: &str, root: i64, limit: u32, after: Option<Cursor>) -> rusqlite::Result<Option<Replies>> {
+        let mut reader = lock(&self.reader);
+        let transaction = reader.transaction()?;
+        let published = transaction
+            .query_row(
+                "SELECT 1 FROM comments WHERE id = ?1 AND article_id = ?2 AND status = 'published'",
+                params![root, article],
+                |_| Ok(()),
+            )
+            .optional()?;
+        if published.is_none() {
+            return Ok(None);
+        }
+        let mut statement = transaction.prepare_cached(&format!(
+            "{BELOW_COMMENT}
+             SELECT * FROM (
+                 SELECT {}, count(*) OVER () AS replies
+                 FROM thread JOIN comments ON comments.id = thread.id
+                 WHERE comments.id != ?1
+             )
+             WHERE ?2 IS NULL OR (created, id) > (?2, ?3)
+             ORDER BY created, id LIMIT ?4",
+            qualified_columns()
+        ))?;
+        let mut rows = statement.query(params![root, after.map(|c| c.created), after.map(|c| c.id), i64::from(limit) + 1])?;
+        let (mut total, mut kept) = (None, Vec::new());
+        while let Some(row) = rows.next()? {
+            total = Some(row.get(7)?);
+            kept.push((Cursor { created: row.get(5)?, id: row.get(0)? }, comment_from_row(row)));
+        }
+        drop(rows);
+        // One more than asked tells whether there is a next page.
+        let next = if kept.len() > limit as usize {
+            kept.truncate(limit as usize);
+            kept.last().map(|(cursor, _)| *cursor)
+        } else {
+            None
+        };
+        let total = match total {
+            Some(total) => total,
+            // Past the last reply: counted on their own.
+            None => transaction.query_row(&format!("{BELOW_COMMENT} SELECT count(*) - 1 FROM thread"), [root], |row| row.get(0))?,
+        };
+        let mut comments = Vec::new();
+        for (cursor, reply) in kept {
+            comments.extend(readable(cursor.id, reply)?);
+        }
+        Ok(Some(Replies { total, comments, next }))
     }
 
     /// Writes a comment, or answers the one already written under its idempotency key, and

@@ -168,6 +168,128 @@ fn comment_pages_carry_whole_threads_in_either_order() {
     }
 }
 
+/// Writes `count` published replies below `root` straight into the database (as an import
+/// would), one second apart from `created`: every third answers the reply before it, the
+/// others the root. Returns their ids, oldest first.
+fn insert_replies(site: &Site, root: i64, count: usize, created: i64) -> Vec<i64> {
+    let mut database = rusqlite::Connection::open(site.folder.path().join("comments.sqlite3")).unwrap();
+    let transaction = database.transaction().unwrap();
+    let mut ids: Vec<i64> = Vec::with_capacity(count);
+    for i in 0..count {
+        let parent = if i % 3 == 2 { ids[i - 1] } else { root };
+        transaction
+            .execute(
+                "INSERT INTO comments (article_id, parent_id, author, email, body, created, status)
+                 VALUES (?1, ?2, 'Bot', 'bot@example.org', 'Encore une réponse.', ?3, 'published')",
+                rusqlite::params![ARTICLE, parent, created + 1 + i as i64],
+            )
+            .unwrap();
+        ids.push(transaction.last_insert_rowid());
+    }
+    transaction.commit().unwrap();
+    ids
+}
+
+/// A top-level comment written straight into the database; its id.
+fn insert_root(site: &Site, created: i64) -> i64 {
+    let database = rusqlite::Connection::open(site.folder.path().join("comments.sqlite3")).unwrap();
+    database
+        .execute(
+            "INSERT INTO comments (article_id, author, email, body, created, status)
+             VALUES (?1, 'Racine', 'r@example.org', 'Un fil.', ?2, 'published')",
+            rusqlite::params![ARTICLE, created],
+        )
+        .unwrap();
+    database.last_insert_rowid()
+}
+
+/// The replies endpoint's answers, from `cursor` on, until there is no next page: their
+/// comments' ids in order, and each answer's total.
+fn every_reply(server: &TestServer, root: i64, mut cursor: Option<String>) -> (Vec<i64>, Vec<u64>) {
+    let (mut ids, mut totals) = (Vec::new(), Vec::new());
+    loop {
+        let query = cursor.map(|cursor| format!("&cursor={cursor}")).unwrap_or_default();
+        let reply = server.get(&format!("{COMMENTS}/{root}/replies?limit=100{query}"));
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        native::decode_comment_page(&reply.body).unwrap_or_else(|error| panic!("{error:?}: {}", reply.body));
+        let page = reply.json();
+        ids.extend(page["comments"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().parse::<i64>().unwrap()));
+        totals.push(page["total"].as_u64().unwrap());
+        match page["next"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return (ids, totals),
+        }
+    }
+}
+
+/// A page of comments carries at most `REPLIES_PER_ROOT` (20) replies of each thread: a
+/// thread of 10,000 replies makes a page of a few kilobytes, which says how many it left out
+/// and where they go on; the replies endpoint then gives each of them once, in order.
+#[test]
+fn a_page_stays_small_whatever_its_threads_hold_and_their_replies_come_a_page_at_a_time() {
+    let site = Site::new();
+    let server = site.start(&[]);
+    let root = insert_root(&site, 1_900_000_000);
+    let replies = insert_replies(&site, root, 10_000, 1_900_000_000);
+
+    let reply = server.get(&format!("{COMMENTS}?limit=100"));
+    assert_eq!(reply.status, 200);
+    assert!(reply.body.len() < 8 * 1024, "a page of {} bytes", reply.body.len());
+    let decoded = native::decode_comment_page(&reply.body).unwrap().value;
+    let page = reply.json();
+    let shown: Vec<i64> = ids(&page).iter().map(|(id, _)| id.parse().unwrap()).collect();
+    assert_eq!(shown[SEEDED as usize + 1..], replies[..20], "the root's first 20 replies, oldest first");
+    assert_eq!(page["total"], SEEDED + 10_001);
+    let more = &decoded.more_replies;
+    assert_eq!((more.len(), more[0].root.as_str(), more[0].count), (1, root.to_string().as_str(), 9_980));
+
+    let (rest, totals) = every_reply(&server, root, more[0].cursor.clone());
+    assert_eq!(rest, replies[20..], "every other reply once, in order");
+    assert!(totals.iter().all(|total| *total == 10_000), "each answer counts the root's replies");
+    let first = server.get(&format!("{COMMENTS}/{root}/replies")).json();
+    let first: Vec<i64> = ids(&first).iter().map(|(id, _)| id.parse().unwrap()).collect();
+    assert_eq!(first, replies[..50], "without a cursor, from the first; 50 a page by default");
+
+    // A reply's own replies, and the end of a thread.
+    let (below, _) = every_reply(&server, replies[1], None);
+    assert_eq!(below, [replies[2]]);
+    let (none, totals) = every_reply(&server, replies[0], None);
+    assert_eq!((none, totals), (vec![], vec![0]));
+
+    for absent in ["999999", "un", &format!("{root}x")] {
+        server.get(&format!("{COMMENTS}/{absent}/replies")).error(404, "not_found");
+    }
+    std::fs::copy(site.content().join("nouvel-ordre-mondial.json"), site.content().join("autre.json")).unwrap();
+    server.get(&format!("/api/articles/autre/comments/{root}/replies")).error(404, "not_found");
+    for query in ["limit=0", "limit=101", "cursor=nowhere", "order=newest"] {
+        server.get(&format!("{COMMENTS}/{root}/replies?{query}")).error(400, "invalid_query");
+    }
+}
+
+/// However many threads a page holds, it carries `REPLIES_PER_PAGE` (200) replies in all:
+/// the threads past them are sent without replies, to be fetched from their first.
+#[test]
+fn a_page_carries_at_most_200_replies_in_all() {
+    let site = Site::new();
+    let server = site.start(&[]);
+    let roots: Vec<i64> = (0..12).map(|i| insert_root(&site, 1_900_000_000 + i * 1_000)).collect();
+    for (i, root) in roots.iter().enumerate() {
+        insert_replies(&site, *root, 25, 1_900_000_000 + i as i64 * 1_000);
+    }
+    let page = native::decode_comment_page(&server.get(&format!("{COMMENTS}?limit=100")).body).unwrap().value;
+    let replies = page.comments.iter().filter(|c| c.parent.is_some()).count();
+    assert_eq!(replies, 200);
+    let more: Vec<(i64, u64, bool)> = page.more_replies.iter().map(|m| (m.root.parse().unwrap(), m.count, m.cursor.is_some())).collect();
+    // The seed's one reply, then 20 of each root's 25 until the 200 are reached.
+    let mut expected: Vec<(i64, u64, bool)> = roots[..9].iter().map(|root| (*root, 5, true)).collect();
+    expected.extend([(roots[9], 6, true), (roots[10], 25, false), (roots[11], 25, false)]);
+    assert_eq!(more, expected);
+    for (root, count, _) in more {
+        let cursor = page.more_replies.iter().find(|m| m.root == root.to_string()).unwrap().cursor.clone();
+        assert_eq!(every_reply(&server, root, cursor).0.len() as u64, count);
+    }
+}
+
 fn reply_to(parent: impl Into<Value>, mut comment: Value) -> Value {
     comment["parent"] = parent.into();
     comment

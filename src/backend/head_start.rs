@@ -67,6 +67,10 @@ impl Backend for HeadStart {
         self.inner.comments(order, cursor)
     }
 
+    fn replies(&self, root: &str, cursor: Option<String>) -> LocalFuture<Result<CommentPage, LoadError>> {
+        self.inner.replies(root, cursor)
+    }
+
     fn challenge(&self) -> Option<LocalFuture<Result<Challenge, LoadError>>> {
         self.inner.challenge()
     }

@@ -158,6 +158,12 @@ impl Backend for MappedBackend {
         })
     }
 
+    /// Never asked: a mapping's pages hold every reply they read (no `more_replies`).
+    fn replies(&self, _root: &str, _cursor: Option<String>) -> LocalFuture<Result<CommentPage, LoadError>> {
+        let error = LoadError { url: self.base.clone(), problem: NOT_IN_MAPPING };
+        Box::pin(async { Err(error) })
+    }
+
     /// None: the widget asks its own question, as no mapped API checks one.
     fn challenge(&self) -> Option<LocalFuture<Result<Challenge, LoadError>>> {
         None

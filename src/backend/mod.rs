@@ -78,6 +78,9 @@ pub trait Backend {
     fn accepts_comments(&self) -> bool;
     /// One page of comments; `cursor` is the previous page's `next`.
     fn comments(&self, order: Order, cursor: Option<String>) -> LocalFuture<Result<CommentPage, LoadError>>;
+    /// A page of the replies of `root` that its page cut (`CommentPage::more_replies`), from
+    /// `cursor`: asked for only of a backend whose pages cut replies.
+    fn replies(&self, root: &str, cursor: Option<String>) -> LocalFuture<Result<CommentPage, LoadError>>;
     /// A server's signed challenge, or `None` when the backend issues none (the widget then
     /// makes its own and checks the answer itself).
     fn challenge(&self) -> Option<LocalFuture<Result<Challenge, LoadError>>>;

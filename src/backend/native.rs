@@ -8,7 +8,7 @@ use article_widget_core::captcha::Challenge;
 use article_widget_core::comment::{Comment, CommentPage};
 use article_widget_core::error::{LoadError, PostError};
 use article_widget_core::native;
-use article_widget_core::url::{expand_template, with_query};
+use article_widget_core::url::{expand_template, percent_encode, with_query};
 
 use super::send::{load, post};
 use super::{Backend, HttpRequest, LocalFuture, Method, NewComment, Order, Transport};
@@ -68,6 +68,22 @@ impl Backend for NativeBackend {
         let mut query = vec![("order", order.code()), ("limit", limit.as_str())];
         query.extend(cursor.as_deref().map(|cursor| ("cursor", cursor)));
         let request = HttpRequest::get(with_query(&base, &query));
+        load(self.transport.clone(), request, Box::new(|r| native::decode_comment_page(&r.body)))
+    }
+
+    /// `{comments URL}/{root}/replies`, its query kept after the path.
+    fn replies(&self, root: &str, cursor: Option<String>) -> LocalFuture<Result<CommentPage, LoadError>> {
+        let comments = self.comments_url.as_deref().unwrap_or_default();
+        let (path, query) = comments.split_once('?').map_or((comments, None), |(path, query)| (path, Some(query)));
+        let url = format!("{}/{}/replies", path.trim_end_matches('/'), percent_encode(root));
+        let url = match query {
+            Some(query) => format!("{url}?{query}"),
+            None => url,
+        };
+        let request = HttpRequest::get(match cursor.as_deref() {
+            Some(cursor) => with_query(&url, &[("cursor", cursor)]),
+            None => url,
+        });
         load(self.transport.clone(), request, Box::new(|r| native::decode_comment_page(&r.body)))
     }
 
@@ -145,6 +161,20 @@ mod tests {
         let page = backend.comments(Order::Oldest, None).await.unwrap();
         let shown: Vec<_> = page.comments.iter().map(|c| (c.id.as_str(), c.website.is_some())).collect();
         assert_eq!((shown, page.total, page.skipped), (vec![("1", false)], 2, 1));
+    }
+
+    #[tokio::test]
+    async fn the_replies_a_page_cut_are_asked_for_below_the_comments_url() {
+        let replies = r#"{"total":2,"comments":[{"id":"3","parent":"1","author":"A","body":"x","created":"2024-10-11T15:00:00Z","status":"published"}],"next":"c/3"}"#;
+        let (backend, transport) = backend(&[
+            ("/api/a%20b/comments/1%2F2/replies", response(200, replies)),
+            ("/api/a%20b/comments/1/replies?cursor=c%2F3", response(200, replies)),
+        ]);
+        let page = backend.replies("1/2", None).await.unwrap();
+        assert_eq!((page.comments.len(), page.next.as_deref()), (1, Some("c/3")));
+        backend.replies("1", Some("c/3".into())).await.unwrap();
+        let urls: Vec<String> = transport.sent.borrow().iter().map(|r| r.url.clone()).collect();
+        assert_eq!(urls, ["/api/a%20b/comments/1%2F2/replies", "/api/a%20b/comments/1/replies?cursor=c%2F3"]);
     }
 
     #[tokio::test]

@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use article_widget_core::comment::Comment;
+use article_widget_core::error::LoadError;
 use article_widget_core::locale::{fill, isolate, Locale};
 use article_widget_core::thread::{self, Entry, Segment};
 use wasm_bindgen::closure::Closure;
@@ -18,7 +19,7 @@ use super::StateHandle;
 use super::status::{error_block, placeholder};
 use crate::backend::Order;
 use crate::platform::Services;
-use crate::state::{Action, More, Remote, Section, Thread, WidgetState};
+use crate::state::{Action, More, Remote, RepliesLoading, Section, Thread, WidgetState};
 
 #[derive(Properties, PartialEq)]
 pub struct CommentsSectionProps {
@@ -180,8 +181,23 @@ fn ThreadView(props: &ThreadViewProps) -> Html {
     }
     let dispatcher = state.dispatcher();
     let load_more = Callback::from(move |_| dispatcher.dispatch(Action::LoadMore));
+    let failed = match &state.more {
+        More::Failed(error) => Some((m.more_failed, &**error)),
+        _ => None,
+    };
     // Threads received but not shown are revealed by "show more" too, without a request.
     let more = thread.shown < entries.len() || thread.next.is_some();
+    let replies_left = |root: &str| {
+        let left = thread.more_replies.iter().find(|more| more.root == root)?;
+        Some(RepliesLeft {
+            count: left.count,
+            loading: matches!(&state.replies, RepliesLoading::Loading(asked) if asked == root),
+            failed: match &state.replies {
+                RepliesLoading::Failed(asked, error) if asked == root => Some(error.clone()),
+                _ => None,
+            },
+        })
+    };
     html! {
         <>
             if !entries.is_empty() {
@@ -189,7 +205,8 @@ fn ThreadView(props: &ThreadViewProps) -> Html {
                     { for entries.iter().take(thread.shown).map(|entry| html! {
                         <EntryView key={entry.comment.id.clone()} entry={entry.clone()} dispatcher={state.dispatcher()}
                             locale={*locale} now={thread.now} open={*open}
-                            form_slot={form_slot.as_ref().filter(|(target, _)| entry.find(target).is_some()).cloned()} />
+                            form_slot={form_slot.as_ref().filter(|(target, _)| entry.find(target).is_some()).cloned()}
+                            replies_left={replies_left(&entry.comment.id)} />
                     }) }
                 </ol>
             }
@@ -199,17 +216,34 @@ fn ThreadView(props: &ThreadViewProps) -> Html {
                 <p class="aw-comments__skipped">{ locale.skipped_comments(thread.skipped) }</p>
             }
             if more {
-                <div class="aw-more">
-                    if let More::Failed(error) = &state.more {
-                        <p class="aw-more__error" role="alert">{ m.more_failed }{ " " }{ locale.describe(error) }</p>
-                    }
-                    <button type="button" class="aw-button aw-button--secondary" onclick={load_more} disabled={state.more == More::Loading}>
-                        { if state.more == More::Loading { m.loading_more } else { m.load_more } }
-                    </button>
-                </div>
+                { more_block(*locale, failed, state.more == More::Loading, m.load_more.to_owned(), load_more) }
             }
         </>
     }
+}
+
+/// A "show more" button, with why its last request failed: the thread's next page, or a
+/// thread's replies its page cut. While its request is on its way, it says so, disabled.
+fn more_block(locale: Locale, failed: Option<(&str, &LoadError)>, loading: bool, label: String, onclick: Callback<MouseEvent>) -> Html {
+    let m = locale.messages();
+    html! {
+        <div class="aw-more">
+            if let Some((failed, error)) = failed {
+                <p class="aw-more__error" role="alert">{ failed }{ " " }{ locale.describe(error) }</p>
+            }
+            <button type="button" class="aw-button aw-button--secondary" {onclick} disabled={loading}>
+                { if loading { m.loading_more.to_owned() } else { label } }
+            </button>
+        </div>
+    }
+}
+
+/// The replies of a thread its page cut: how many, and whether they are on their way or failed.
+#[derive(Clone, PartialEq)]
+struct RepliesLeft {
+    count: u64,
+    loading: bool,
+    failed: Option<Rc<LoadError>>,
 }
 
 /// A [`thread::Entry`] that shares its comment, so that the arranged thread can be memoised.
@@ -253,15 +287,24 @@ struct EntryViewProps {
     open: bool,
     /// The reply form, for the entry that holds the comment it answers, and that comment's id.
     form_slot: Option<(String, Html)>,
+    /// The replies its page cut, if it did: "show more replies" after those shown.
+    replies_left: Option<RepliesLeft>,
 }
 
 #[function_component]
 fn EntryView(props: &EntryViewProps) -> Html {
-    let EntryViewProps { entry, dispatcher, locale, now, open, form_slot } = props;
-    entry_html(entry, dispatcher, *locale, *now, *open, form_slot)
+    let EntryViewProps { entry, dispatcher, locale, now, open, form_slot, replies_left } = props;
+    let more = replies_left.as_ref().map(|left| {
+        let (root, dispatcher) = (entry.comment.id.clone(), dispatcher.clone());
+        let onclick = Callback::from(move |_| dispatcher.dispatch(Action::LoadReplies(root.clone())));
+        let failed = left.failed.as_deref().map(|error| (locale.messages().replies_failed, error));
+        more_block(*locale, failed, left.loading, locale.more_replies(left.count), onclick)
+    });
+    entry_html(entry, dispatcher, *locale, *now, *open, form_slot, more.unwrap_or_default())
 }
 
-fn entry_html(entry: &OwnedEntry, dispatcher: &UseReducerDispatcher<WidgetState>, locale: Locale, now: i64, open: bool, form_slot: &Option<(String, Html)>) -> Html {
+/// A comment and its replies, then `more` (a top-level comment's "show more replies").
+fn entry_html(entry: &OwnedEntry, dispatcher: &UseReducerDispatcher<WidgetState>, locale: Locale, now: i64, open: bool, form_slot: &Option<(String, Html)>, more: Html) -> Html {
     let (id, for_reply) = (entry.comment.id.clone(), dispatcher.clone());
     let on_reply = open.then(|| Callback::from(move |_| for_reply.dispatch(Action::ReplyTo(Some(id.clone())))));
     let form_here = form_slot.as_ref().filter(|(target, _)| *target == entry.comment.id).map(|(_, form)| form.clone());
@@ -271,9 +314,10 @@ fn entry_html(entry: &OwnedEntry, dispatcher: &UseReducerDispatcher<WidgetState>
             { form_here.unwrap_or_default() }
             if !entry.replies.is_empty() {
                 <ol class="aw-thread aw-thread--replies">
-                    { for entry.replies.iter().map(|reply| entry_html(reply, dispatcher, locale, now, open, form_slot)) }
+                    { for entry.replies.iter().map(|reply| entry_html(reply, dispatcher, locale, now, open, form_slot, Html::default())) }
                 </ol>
             }
+            { more }
         </li>
     }
 }

@@ -15,7 +15,7 @@ use super::hooks::{deliver_unless_cleaned_up, nothing_to_undo, use_effect_on, Cl
 use super::{WidgetEvent, WidgetProps};
 use crate::backend::LocalFuture;
 use crate::platform::{Platform, Timer, ARTICLE_RENDERED, COMMENTS_RENDERED};
-use crate::state::{Action, More, Remote, Submission, WidgetState, PLACEHOLDER_DELAY_MS};
+use crate::state::{Action, More, Remote, RepliesLoading, Submission, WidgetState, PLACEHOLDER_DELAY_MS};
 use crate::zone::Zone;
 
 /// Comments in a page from which the reducer receives it in the task after the one that
@@ -113,6 +113,19 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
     use_effect_on((services.clone(), attempt), move || {
         let page = cursor.map(|cursor| backend.comments(order, Some(cursor)));
         deliver_page(page, platform, zone, Box::new(move |result| dispatcher.dispatch(Action::MoreLoaded { attempt, result })))
+    });
+
+    let (dispatcher, backend, platform, zone) = (state.dispatcher(), services.backend.clone(), services.platform.clone(), services.zone.clone());
+    let replies_asked = match (&state.replies, &state.thread) {
+        (RepliesLoading::Loading(root), Remote::Ready(thread)) => {
+            thread.more_replies.iter().find(|more| &more.root == root).map(|more| (root.clone(), more.cursor.clone()))
+        }
+        _ => None,
+    };
+    let attempt = state.replies_attempt;
+    use_effect_on((services.clone(), attempt), move || {
+        let page = replies_asked.map(|(root, cursor)| backend.replies(&root, cursor));
+        deliver_page(page, platform, zone, Box::new(move |result| dispatcher.dispatch(Action::RepliesLoaded { attempt, result })))
     });
 
     let (dispatcher, backend, platform) = (state.dispatcher(), services.backend.clone(), services.platform.clone());

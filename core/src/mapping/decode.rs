@@ -347,7 +347,7 @@ impl CommentsEndpoint {
             None => None,
         };
         // Without a count from the API, the page's: what it holds, read or not.
-        Ok(CommentPage { total: total.unwrap_or(comments.len() as u64 + skipped), comments, skipped, next })
+        Ok(CommentPage { total: total.unwrap_or(comments.len() as u64 + skipped), comments, skipped, next, more_replies: Vec::new() })
     }
 
     /// Comments in reading order, replies after their parent, each reply's parent set
