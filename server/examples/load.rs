@@ -9,7 +9,6 @@
 //! `cargo run --release -p article-widget-server --example load -- --fragments cached --rounds 5`
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -25,7 +24,9 @@ use serde_json::{json, Value};
 #[path = "../tests/common/upstream.rs"]
 mod upstream;
 
-const ARTICLE: &str = "nouvel-ordre-mondial";
+mod shared;
+
+use shared::{demo_content, median_and_spread, ARTICLE};
 
 /// What fragment the clients ask for.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -190,23 +191,11 @@ fn round(options: &Options, base: &str, next_key: &Arc<AtomicU64>, fragment: &st
     (tally, started.elapsed())
 }
 
-/// The middle value, and the lowest and highest.
-fn median_and_spread(mut values: Vec<f64>) -> (f64, f64, f64) {
-    values.sort_by(f64::total_cmp);
-    let middle = values.len() / 2;
-    let median = if values.len().is_multiple_of(2) { (values[middle - 1] + values[middle]) / 2.0 } else { values[middle] };
-    (median, values[0], values[values.len() - 1])
-}
-
 fn main() -> ExitCode {
     let options = Options::parse();
     let folder = tempfile::tempdir().expect("temporary folder");
     let content = folder.path().join("articles");
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../www/demo-api/articles");
-    std::fs::create_dir_all(content.join(ARTICLE)).expect("content folder");
-    for file in [format!("{ARTICLE}.json"), format!("{ARTICLE}/related.json")] {
-        std::fs::copy(demo.join(&file), content.join(&file)).expect("demo article");
-    }
+    demo_content(&content).expect("demo article");
     let database = folder.path().join("load.sqlite3");
     let (database_arg, content_arg) = (database.display().to_string(), content.display().to_string());
     let mut args: Vec<String> = [
@@ -220,6 +209,8 @@ fn main() -> ExitCode {
         "--posts-per-minute",
         "0",
         "--reads-per-minute",
+        "0",
+        "--article-posts-per-minute",
         "0",
         "--captcha-min-seconds",
         "0",

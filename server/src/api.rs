@@ -1,7 +1,8 @@
 //! The routes of `docs/openapi.yaml` and what surrounds them: rate limits, CORS, the body
 //! limit, and axum's own refusals turned into the API's error shape.
 
-use std::net::{IpAddr, SocketAddr};
+use std::hash::{BuildHasher, RandomState};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,9 +22,10 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
 use crate::captcha::{CaptchaError, Proof, Signer};
+use crate::client::{Clients, Prefix};
 use crate::clock::Clock;
 use crate::content::Content;
-use crate::error::ApiError;
+use crate::error::{ApiError, Limit};
 use crate::fragment::{self, Fragments};
 use crate::fragment_cache::FragmentCache;
 use crate::rate_limit::RateLimiter;
@@ -45,10 +47,16 @@ pub struct AppState {
     pub store: Arc<Store>,
     pub signer: Signer,
     pub clock: Arc<Clock>,
-    pub reads: RateLimiter,
-    pub posts: RateLimiter,
-    /// Whether X-Forwarded-For names the client (a trusted reverse proxy sets it).
-    pub trust_proxy: bool,
+    /// API reads and posts per client, keyed by its network prefix.
+    pub reads: RateLimiter<Prefix>,
+    pub posts: RateLimiter<Prefix>,
+    /// Comments stored per article, keyed by a hash of its id (`article_keys`), so that a
+    /// flood of article ids costs a word each.
+    pub article_posts: RateLimiter<u64>,
+    /// Keyed anew at each start, so that nobody can choose ids whose hashes collide.
+    pub article_keys: RandomState,
+    /// Who a request is from: the peer, or behind trusted proxies the address they forwarded.
+    pub clients: Clients,
     /// Rendered fragments, of which a posted comment makes its article's stale.
     pub fragments: Arc<FragmentCache>,
 }
@@ -122,27 +130,12 @@ async fn rate_limit(
     request: Request,
     next: Next,
 ) -> Response {
-    let client = client_address(state.trust_proxy, peer.ip(), request.headers());
+    let client = state.clients.key(peer.ip(), request.headers());
     let limiter = if request.method() == Method::POST { &state.posts } else { &state.reads };
     match limiter.check(client, state.clock.now_millis()) {
         Ok(()) => next.run(request).await,
-        Err(retry_after_seconds) => ApiError::RateLimited { retry_after_seconds }.into_response(),
+        Err(retry_after_seconds) => ApiError::RateLimited { retry_after_seconds, limit: Limit::Client }.into_response(),
     }
-}
-
-/// The socket's peer, or behind a trusted proxy the address it appended last.
-fn client_address(trust_proxy: bool, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
-    if !trust_proxy {
-        return peer;
-    }
-    headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .rev()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.rsplit(','))
-        .find_map(|address| address.trim().parse().ok())
-        .unwrap_or(peer)
 }
 
 /// Blocking SQLite work, off the async workers.
@@ -261,6 +254,9 @@ struct PostedComment {
     #[serde(default)]
     parent: Option<String>,
     captcha: Proof,
+    /// The trap: a form field hidden from people, which bots that fill every field fill.
+    #[serde(default)]
+    fax: Option<String>,
 }
 
 impl PostedComment {
@@ -286,13 +282,24 @@ async fn post_comment(
         .ok_or(ApiError::InvalidIdempotencyKey)?
         .to_owned();
     let fingerprint = posted.fingerprint(&article);
-    let PostedComment { name, email, website, body, parent, captcha: proof } = posted;
+    let PostedComment { name, email, website, body, parent, captcha: proof, fax } = posted;
     let draft = CommentDraft { name, email, website: website.unwrap_or_default(), body };
     // The core reports every problem, in form order; the error has room for the first.
     let valid = validate(&draft).map_err(|errors| match errors.first() {
         Some(first) => ApiError::from(*first),
         None => ApiError::Internal("validation failed without a reason".into()),
     })?;
+    let store = state.store.clone();
+    // Before the captcha: a retry of a stored post, whose answer was lost, gets the stored
+    // comment even though its challenge has expired or was used by that very post.
+    let (replay_article, replay_key, replay_fingerprint) = (article.clone(), idempotency_key.clone(), fingerprint.clone());
+    let earlier = blocking(move || store.earlier(&replay_article, &replay_key, &replay_fingerprint)).await?;
+    if let Some(comment) = earlier {
+        return Ok((StatusCode::OK, Json(comment_json(&comment))).into_response());
+    }
+    if fax.is_some_and(|fax| !fax.is_empty()) {
+        return Err(ApiError::TrapFilled);
+    }
     let now = state.clock.now_seconds();
     let captcha = state.signer.verify(&proof, now)?;
     let store = state.store.clone();
@@ -300,6 +307,11 @@ async fn post_comment(
         // Used up, so that one challenge cannot be answered by trying every number.
         blocking(move || store.use_captcha(captcha, now)).await?;
         return Err(CaptchaError::Wrong.into());
+    }
+    // Counted once a post would be stored: refusals above cost the article nothing.
+    let article_key = state.article_keys.hash_one(&article);
+    if let Err(retry_after_seconds) = state.article_posts.check(article_key, state.clock.now_millis()) {
+        return Err(ApiError::RateLimited { retry_after_seconds, limit: Limit::Article });
     }
     let status = match link_count(&valid.body) {
         0..=MAX_LINKS_PUBLISHED => CommentStatus::Published,
@@ -359,16 +371,5 @@ mod tests {
         assert!(is_idempotency_key("0123456789abcdef") && is_idempotency_key(&"a-_Z".repeat(16)));
         assert!(!is_idempotency_key("0123456789abcde") && !is_idempotency_key(&"a".repeat(65)));
         assert!(!is_idempotency_key("0123456789abcdef!") && !is_idempotency_key("0123456789abcdeé"));
-    }
-
-    #[test]
-    fn the_client_is_the_peer_unless_a_proxy_is_trusted() {
-        let peer: IpAddr = "192.0.2.1".parse().unwrap();
-        let mut headers = HeaderMap::new();
-        headers.append("x-forwarded-for", HeaderValue::from_static("203.0.113.9, 198.51.100.7"));
-        headers.append("x-forwarded-for", HeaderValue::from_static("198.51.100.8"));
-        assert_eq!(client_address(false, peer, &headers), peer);
-        assert_eq!(client_address(true, peer, &headers), "198.51.100.8".parse::<IpAddr>().unwrap());
-        assert_eq!(client_address(true, peer, &HeaderMap::new()), peer);
     }
 }

@@ -2,12 +2,13 @@
 //! can be configured the way its host prefers (a unit file, a container, a shell).
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use axum::http::HeaderValue;
 use clap::{Args, Parser, Subcommand};
 
+use crate::client::{parse_proxy, Clients, Prefix};
 use crate::transport::Limits;
 use crate::upstream::{parse_upstream, Upstream};
 
@@ -132,16 +133,49 @@ pub struct ServeArgs {
     #[arg(long, env = "ARTICLE_WIDGET_CAPTCHA_SECRET", value_name = "SECRET", hide_env_values = true)]
     pub captcha_secret: Option<String>,
 
-    /// Take the client's address from the last X-Forwarded-For entry, as set by a reverse
-    /// proxy in front of this server. Without a proxy, it would let clients pick their address.
-    #[arg(long, env = "ARTICLE_WIDGET_TRUST_PROXY")]
+    /// A file holding the key that signs captcha challenges (its first line), instead of
+    /// --captcha-secret: out of the process list and the environment.
+    #[arg(long, env = "ARTICLE_WIDGET_CAPTCHA_SECRET_FILE", value_name = "FILE", conflicts_with = "captcha_secret")]
+    pub captcha_secret_file: Option<PathBuf>,
+
+    /// The reverse proxies in front of this server, comma separated addresses or prefixes
+    /// (127.0.0.1,::1 or 10.0.0.0/8): a request from one of them is counted for the
+    /// rightmost X-Forwarded-For entry that is not one of them. Without any, the header is
+    /// ignored: from anyone else, it would let clients pick their address.
+    #[arg(
+        long,
+        env = "ARTICLE_WIDGET_TRUSTED_PROXIES",
+        value_name = "PROXIES",
+        value_delimiter = ',',
+        value_parser = parse_proxy
+    )]
+    pub trusted_proxies: Vec<Prefix>,
+
+    /// Replaced by --trusted-proxies, which names the proxies: refused at start with a
+    /// message saying so, rather than read as "trust anyone's X-Forwarded-For".
+    #[arg(long, env = "ARTICLE_WIDGET_TRUST_PROXY", hide = true)]
     pub trust_proxy: bool,
 
-    /// Comments that one address may post per minute (0: no limit).
+    /// The leading bits of an IPv6 address that make a rate-limit key: 64, as one host or
+    /// subscriber gets a whole /64 and can post from any address in it.
+    #[arg(long, env = "ARTICLE_WIDGET_IPV6_PREFIX", value_name = "BITS", default_value_t = 64,
+          value_parser = clap::value_parser!(u8).range(1..=128))]
+    pub ipv6_prefix: u8,
+
+    /// The leading bits of an IPv4 address that make a rate-limit key: 32, the whole address.
+    #[arg(long, env = "ARTICLE_WIDGET_IPV4_PREFIX", value_name = "BITS", default_value_t = 32,
+          value_parser = clap::value_parser!(u8).range(1..=32))]
+    pub ipv4_prefix: u8,
+
+    /// Comments that one client (its prefix) may post per minute (0: no limit).
     #[arg(long, env = "ARTICLE_WIDGET_POSTS_PER_MINUTE", value_name = "N", default_value_t = 5)]
     pub posts_per_minute: u32,
 
-    /// API reads that one address may make per minute (0: no limit).
+    /// Comments that one article may receive per minute, from everyone together (0: no limit).
+    #[arg(long, env = "ARTICLE_WIDGET_ARTICLE_POSTS_PER_MINUTE", value_name = "N", default_value_t = 20)]
+    pub article_posts_per_minute: u32,
+
+    /// API reads that one client (its prefix) may make per minute (0: no limit).
     #[arg(long, env = "ARTICLE_WIDGET_READS_PER_MINUTE", value_name = "N", default_value_t = 120)]
     pub reads_per_minute: u32,
 
@@ -152,6 +186,66 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub fragments: FragmentOptions,
+}
+
+impl ServeArgs {
+    /// How requests are told apart for the rate limits; `--trust-proxy`, which trusted any
+    /// peer's X-Forwarded-For, is refused with what replaces it.
+    pub fn clients(&self) -> Result<Clients, String> {
+        if self.trust_proxy {
+            return Err("--trust-proxy (ARTICLE_WIDGET_TRUST_PROXY) is replaced by --trusted-proxies PROXIES \
+                        (ARTICLE_WIDGET_TRUSTED_PROXIES): name the proxies in front of this server, such as \
+                        --trusted-proxies 127.0.0.1,::1 for one on the same machine, and remove --trust-proxy"
+                .into());
+        }
+        Ok(Clients {
+            trusted_proxies: self.trusted_proxies.clone(),
+            ipv4_prefix: self.ipv4_prefix,
+            ipv6_prefix: self.ipv6_prefix,
+        })
+    }
+
+    /// The configured captcha secret: `--captcha-secret`, or the first line of
+    /// `--captcha-secret-file`; `None` for the one kept in the database.
+    pub fn captcha_secret(&self) -> Result<Option<String>, String> {
+        let Some(file) = &self.captcha_secret_file else { return Ok(self.captcha_secret.clone()) };
+        let text = std::fs::read_to_string(file).map_err(|error| format!("captcha secret file {}: {error}", file.display()))?;
+        match text.lines().next().map(str::trim).filter(|line| !line.is_empty()) {
+            Some(secret) => Ok(Some(secret.to_owned())),
+            None => Err(format!("captcha secret file {}: its first line is empty", file.display())),
+        }
+    }
+
+    /// Refuses a database or a secret file that the static folder would serve to anyone
+    /// (the comments' e-mail addresses, the key that signs challenges), paths resolved
+    /// through `..` and symbolic links. The database may not exist yet: its folder is
+    /// resolved, and SQLite's `-wal` and `-shm` files lie beside it.
+    pub fn check_private_files(&self) -> Result<(), String> {
+        let Some(served) = &self.static_folder else { return Ok(()) };
+        let resolve = |what: &str, path: &Path| {
+            path.canonicalize().map_err(|error| format!("{what} {}: {error}", path.display()))
+        };
+        let static_folder = resolve("static folder", served)?;
+        let database = match (self.database.parent(), self.database.file_name()) {
+            (Some(parent), Some(name)) if !self.database.exists() => {
+                let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+                resolve("database folder", parent)?.join(name)
+            }
+            _ => resolve("database", &self.database)?,
+        };
+        let secret = self.captcha_secret_file.as_deref().map(|file| resolve("captcha secret file", file)).transpose()?;
+        for (what, path) in [("database", Some(database)), ("captcha secret file", secret)] {
+            if let Some(path) = path.filter(|path| path.starts_with(&static_folder)) {
+                return Err(format!(
+                    "the {what} {} is inside the static folder {}, which serves it to anyone: move it out, or serve \
+                     another folder",
+                    path.display(),
+                    static_folder.display()
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Where fragments come from, and how long they are kept.
@@ -225,6 +319,23 @@ mod tests {
         for bad in ["a.example", "https://a.example/", "https://", "*"] {
             assert!(Cli::try_parse_from(["x", "--cors-origins", bad]).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn proxies_and_prefixes_are_configured_and_the_old_switch_says_what_replaces_it() {
+        let cli = Cli::try_parse_from(["x", "--trusted-proxies", "127.0.0.1,::1,10.0.0.0/8", "--ipv6-prefix", "56"]).unwrap();
+        let clients = cli.serve.clients().unwrap();
+        let proxies: Vec<String> = clients.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(proxies, ["127.0.0.1/32", "::1/128", "10.0.0.0/8"]);
+        assert_eq!((clients.ipv4_prefix, clients.ipv6_prefix), (32, 56));
+        let defaults = Cli::try_parse_from(["x"]).unwrap().serve;
+        assert_eq!((defaults.ipv4_prefix, defaults.ipv6_prefix, defaults.article_posts_per_minute), (32, 64, 20));
+        assert!(defaults.clients().unwrap().trusted_proxies.is_empty());
+        for bad in [["--trusted-proxies", "proxy.example"], ["--ipv6-prefix", "129"], ["--ipv4-prefix", "0"]] {
+            assert!(Cli::try_parse_from(["x", bad[0], bad[1]]).is_err(), "{bad:?}");
+        }
+        let old = Cli::try_parse_from(["x", "--trust-proxy"]).unwrap().serve.clients().unwrap_err();
+        assert!(old.contains("--trusted-proxies") && old.contains("remove --trust-proxy"), "{old}");
     }
 
     #[test]

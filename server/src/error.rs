@@ -25,7 +25,10 @@ pub enum ApiError {
     IdempotencyConflict,
     TooLarge,
     Captcha(CaptchaError),
-    RateLimited { retry_after_seconds: u64 },
+    /// The new comment's trap field (`fax`), hidden from people, was filled.
+    TrapFilled,
+    /// Over a limit per minute: the client's (its network prefix) or the article's.
+    RateLimited { retry_after_seconds: u64, limit: Limit },
     /// A file of the content folder that the core decoders refuse (the file and the
     /// decoder's message): the publisher's to fix.
     BrokenContent(String),
@@ -45,7 +48,7 @@ impl ApiError {
             | ApiError::InvalidIdempotencyKey => StatusCode::BAD_REQUEST,
             ApiError::IdempotencyConflict => StatusCode::CONFLICT,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Captcha(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Captcha(_) | ApiError::TrapFilled => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::BrokenContent(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -62,6 +65,7 @@ impl ApiError {
             ApiError::IdempotencyConflict => "idempotency_conflict",
             ApiError::TooLarge => "too_large",
             ApiError::Captcha(error) => error.code(),
+            ApiError::TrapFilled => "trap_filled",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::BrokenContent(_) => "broken_content",
             ApiError::Internal(_) => "internal",
@@ -82,8 +86,12 @@ impl ApiError {
             ApiError::IdempotencyConflict => "this Idempotency-Key was already used for another request".into(),
             ApiError::TooLarge => "the request body is over 64 KiB".into(),
             ApiError::Captcha(error) => error.message().into(),
-            ApiError::RateLimited { retry_after_seconds } => {
-                format!("too many requests from this address; retry in {retry_after_seconds} s")
+            ApiError::TrapFilled => "fax is a trap, hidden from people: a comment that fills it is taken for a robot's".into(),
+            ApiError::RateLimited { retry_after_seconds, limit: Limit::Client } => {
+                format!("too many requests from this network; retry in {retry_after_seconds} s")
+            }
+            ApiError::RateLimited { retry_after_seconds, limit: Limit::Article } => {
+                format!("too many comments on this article this minute; retry in {retry_after_seconds} s")
             }
             ApiError::BrokenContent(detail) => format!("invalid content file {detail}"),
             ApiError::Internal(_) => "internal error; see the server's log".into(),
@@ -95,9 +103,19 @@ impl ApiError {
             ApiError::InvalidField { field, .. } => Some(field),
             ApiError::InvalidParameter { parameter, .. } => Some(parameter),
             ApiError::Captcha(_) => Some(Field::Captcha.code()),
+            ApiError::TrapFilled => Some("fax"),
             _ => None,
         }
     }
+}
+
+/// Whose limit a request is over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    /// The client's: its network prefix's requests (`--posts-per-minute`, `--reads-per-minute`).
+    Client,
+    /// The article's: its comments from everyone (`--article-posts-per-minute`).
+    Article,
 }
 
 /// The first problem of a draft, in form order: the error has room for one field.
@@ -166,7 +184,7 @@ impl IntoResponse for ApiError {
             error["field"] = json!(field);
         }
         let mut response = (status, axum::Json(json!({ "error": error }))).into_response();
-        if let ApiError::RateLimited { retry_after_seconds } = self {
+        if let ApiError::RateLimited { retry_after_seconds, .. } = self {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds));
         }
         response

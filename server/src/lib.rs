@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod captcha;
+pub mod client;
 pub mod clock;
 pub mod config;
 pub mod content;
@@ -17,6 +18,7 @@ pub mod upstream;
 
 use std::error::Error;
 use std::future::Future;
+use std::hash::RandomState;
 use std::io;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -64,7 +66,9 @@ impl Site {
     /// Opens the database (creating it at first start) and reads the configuration; on a
     /// Tokio runtime, where fragments' requests will run.
     pub async fn open(config: &ServeArgs, clock: Arc<Clock>) -> Result<Site, Box<dyn Error + Send + Sync>> {
-        let (database, configured) = (config.database.clone(), config.captcha_secret.clone());
+        config.check_private_files()?;
+        let clients = config.clients()?;
+        let (database, configured) = (config.database.clone(), config.captcha_secret()?);
         let (store, secret) = tokio::task::spawn_blocking(move || open_store(&database, configured)).await??;
         let cache = Arc::new(FragmentCache::new(fragment::CACHE_ENTRIES));
         let state = Arc::new(AppState {
@@ -74,7 +78,9 @@ impl Site {
             clock: clock.clone(),
             reads: RateLimiter::new(config.reads_per_minute),
             posts: RateLimiter::new(config.posts_per_minute),
-            trust_proxy: config.trust_proxy,
+            article_posts: RateLimiter::new(config.article_posts_per_minute),
+            article_keys: RandomState::new(),
+            clients,
             fragments: cache.clone(),
         });
         let in_process = api::api_routes(state.clone());

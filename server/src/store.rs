@@ -371,19 +371,8 @@ impl Store {
     pub fn post(&self, new: &NewComment) -> Result<Posted, ApiError> {
         let mut writer = lock(&self.writer);
         let transaction = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let earlier: Option<(i64, Option<String>)> = transaction
-            .query_row(
-                "SELECT id, request_fingerprint FROM comments WHERE article_id = ?1 AND idempotency_key = ?2",
-                [new.article, new.idempotency_key],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
-        if let Some((id, fingerprint)) = earlier {
-            return if fingerprint.as_deref() == Some(new.fingerprint) {
-                Ok(Posted::Replayed(load(&transaction, id)?))
-            } else {
-                Err(ApiError::IdempotencyConflict)
-            };
+        if let Some(comment) = earlier(&transaction, new.article, new.idempotency_key, new.fingerprint)? {
+            return Ok(Posted::Replayed(comment));
         }
         let parent = new.parent.map(|parent| published_parent(&transaction, new.article, parent)).transpose()?;
         use_captcha(&transaction, new.captcha, new.created)?;
@@ -408,6 +397,14 @@ impl Store {
         let comment = load(&transaction, transaction.last_insert_rowid())?;
         transaction.commit()?;
         Ok(Posted::Created(comment))
+    }
+
+    /// The comment already stored under this idempotency key by the same request, or
+    /// `IdempotencyConflict` if another request used the key.
+    pub fn earlier(&self, article: &str, key: &str, fingerprint: &str) -> Result<Option<Comment>, ApiError> {
+        let mut reader = lock(&self.reader);
+        let transaction = reader.transaction()?;
+        earlier(&transaction, article, key, fingerprint)
     }
 
     /// Uses up a challenge that was answered wrongly, so that it cannot be guessed again.
@@ -461,6 +458,21 @@ fn seed(transaction: &Transaction) -> rusqlite::Result<()> {
         ids.push(transaction.last_insert_rowid());
     }
     Ok(())
+}
+
+fn earlier(transaction: &Transaction, article: &str, key: &str, fingerprint: &str) -> Result<Option<Comment>, ApiError> {
+    let earlier: Option<(i64, Option<String>)> = transaction
+        .query_row(
+            "SELECT id, request_fingerprint FROM comments WHERE article_id = ?1 AND idempotency_key = ?2",
+            [article, key],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    match earlier {
+        None => Ok(None),
+        Some((id, stored)) if stored.as_deref() == Some(fingerprint) => Ok(Some(load(transaction, id)?)),
+        Some(_) => Err(ApiError::IdempotencyConflict),
+    }
 }
 
 fn published_parent(transaction: &Transaction, article: &str, parent: &str) -> Result<i64, ApiError> {

@@ -62,6 +62,7 @@ impl Site {
             ("--content", content.to_str().unwrap()),
             ("--posts-per-minute", "0"),
             ("--reads-per-minute", "0"),
+            ("--article-posts-per-minute", "0"),
         ];
         let mut args = vec!["article-widget-server".to_owned()];
         for (name, value) in defaults.iter().filter(|(name, _)| !options.iter().any(|(o, _)| o == name)).chain(options) {
