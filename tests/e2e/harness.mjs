@@ -39,7 +39,8 @@ export async function startServer({ content = join(root, "www/demo-api/articles"
   const server = spawn(
     process.env.AW_SERVER_BIN ?? join(root, "target/debug/article-widget-server"),
     ["--listen", `127.0.0.1:${port}`, "--content", content, "--static", staticFolder,
-      "--database", database, "--reads-per-minute", "0", "--posts-per-minute", "0", "--captcha-min-seconds", "0", ...args],
+      "--database", database, "--reads-per-minute", "0", "--posts-per-minute", "0", "--article-posts-per-minute", "0",
+      "--captcha-min-seconds", "0", ...args],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   await new Promise((resolve, reject) => {
