@@ -6,7 +6,10 @@
 //!   what a section cannot do without fails it;
 //! - the reader's text leaves the draft only when the backend has confirmed the comment;
 //! - a post is retried with the same idempotency key, challenge and answer, so that a post
-//!   which did arrive is not duplicated; editing the comment makes it a new post (new key);
+//!   which did arrive is not duplicated; the key is kept for the same text and reply target
+//!   across a new question too (a captcha refusal), as a server that looks at the key before
+//!   the captcha answers a stored post whatever its challenge; editing the comment or its
+//!   reply target makes it a new post (new key), and so does a confirmed one;
 //! - only one post is on its way at a time;
 //! - a page of comments is taken only as the answer to the thread's latest request: each
 //!   answer carries the attempt it was asked for, and one asked for a thread since replaced
@@ -593,8 +596,8 @@ impl WidgetState {
                 let captcha_refused = matches!(error, PostError::Captcha(_));
                 self.form.submission = Submission::Failed(Rc::new(error));
                 if captcha_refused {
-                    // The server did not store it: a new question makes a new post.
-                    self.form.idempotency_key = None;
+                    // The key stays: if an earlier attempt of this text was stored and its
+                    // answer lost, the server answers that comment rather than store another.
                     self.new_question();
                 }
             }
@@ -639,6 +642,12 @@ mod tests {
             state = state.reduce(Action::Edit(input, value.into()));
         }
         state
+    }
+
+    /// A new question, shown at 30 s and answered.
+    fn ready_to_send_after(state: Rc<WidgetState>, challenge: Challenge) -> Rc<WidgetState> {
+        let answer = challenge.puzzle().answer().to_string();
+        state.reduce(Action::ChallengeLoaded { result: Ok(challenge), shown_at: 30_000.0 }).reduce(Action::Edit(Input::Answer, answer))
     }
 
     fn submit(state: Rc<WidgetState>, now: f64, key: &str) -> Rc<WidgetState> {
@@ -744,12 +753,19 @@ mod tests {
     }
 
     #[test]
-    fn a_captcha_refusal_from_the_server_asks_again_with_a_new_key() {
+    fn a_captcha_refusal_asks_again_and_keeps_the_key_for_the_same_text() {
         let sent = submit(ready_to_send(signed(7)), 10_000.0, "k1");
-        let refused = sent.reduce(Action::Posted(Err(PostError::Captcha(CaptchaRefusal::Stale))));
-        assert_eq!((refused.form.idempotency_key.clone(), refused.challenge_attempt), (None, 1));
+        // A first attempt lost its answer; its retry came back refused (its challenge used).
+        let lost = sent.reduce(Action::Posted(Err(PostError::Failed(error()))));
+        let retried = submit(lost, 20_000.0, "k2");
+        let refused = retried.reduce(Action::Posted(Err(PostError::Captcha(CaptchaRefusal::Stale))));
+        assert_eq!((refused.form.idempotency_key.as_deref(), refused.challenge_attempt), (Some("k1"), 1));
         assert_eq!(refused.form.answer, "");
         assert_eq!(refused.form.draft.body, "Bonjour");
+        let answered = ready_to_send_after(refused, signed(8));
+        assert_eq!(sending(&submit(answered.clone(), 40_000.0, "k3")).idempotency_key, "k1", "the same post, a new question");
+        let edited = answered.reduce(Action::Edit(Input::Body, "Bonjour !".into()));
+        assert_eq!(sending(&submit(edited, 40_000.0, "k4")).idempotency_key, "k4");
     }
 
     fn page(ids: &[&str], next: Option<&str>) -> CommentPage {

@@ -771,7 +771,7 @@ async fn every_invalid_field_is_marked_and_summarised() {
 }
 
 #[wasm_bindgen_test]
-async fn a_wrong_answer_brings_a_new_question_and_keeps_the_text() {
+async fn a_wrong_answer_brings_a_new_question_and_keeps_the_text_and_its_key() {
     let fake = FakeTransport::seeded(page(&[], 0));
     fake.answer(&format!("POST {COMMENTS}"), 422, r#"{"error":{"code":"captcha_wrong","message":"Wrong answer.","field":"captcha"}}"#);
     let platform = FakePlatform::new();
@@ -787,6 +787,19 @@ async fn a_wrong_answer_brings_a_new_question_and_keeps_the_text() {
     find(&root, "form [name=captcha]").await;
     assert_eq!(value_of(&root, "captcha"), "");
     assert_eq!(value_of(&root, "body"), "Mon avis.");
+
+    // Answered again, the same text is the same post: had an earlier attempt been stored,
+    // the server would answer it rather than store it twice.
+    let stored = comment("12", None, "Marie Curie", "Mon avis.", "2024-10-11T15:00:05Z");
+    fake.answer(&format!("POST {COMMENTS}"), 201, &stored.to_string());
+    type_into(&root, "captcha", &answer());
+    platform.advance(5_000.0);
+    submit(&root).await;
+    find(&root, ".aw-form__status[data-state=ok]").await;
+    let keys: Vec<String> =
+        fake.posts().iter().map(|p| p.headers.iter().find(|(n, _)| *n == "Idempotency-Key").unwrap().1.clone()).collect();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys[0], keys[1], "a new question, the same post");
 }
 
 #[wasm_bindgen_test]

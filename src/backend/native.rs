@@ -202,6 +202,7 @@ mod tests {
             (response(422, &error("captcha_expired")), PostError::Captcha(CaptchaRefusal::Stale)),
             (response(422, &error("captcha_used")), PostError::Captcha(CaptchaRefusal::Stale)),
             (response(422, &error("too_fast")), PostError::Captcha(CaptchaRefusal::TooFast)),
+            (response(422, &error("trap_filled")), PostError::Captcha(CaptchaRefusal::TooFast)),
             (with_headers(response(429, &error("rate_limited")), &[("retry-after", "42")]), PostError::RateLimited { retry_after_seconds: Some(42) }),
             (
                 response(409, &error("idempotency_conflict")),

@@ -14,7 +14,8 @@ pub(super) fn refusal(url: String, response: &HttpResponse, error: Option<ApiErr
     let rate_limited = PostError::RateLimited { retry_after_seconds: response.retry_after() };
     match (response.status, code) {
         (422, Some(code)) if code == "captcha_wrong" => PostError::Captcha(CaptchaRefusal::Wrong),
-        (422, Some(code)) if code == "too_fast" => PostError::Captcha(CaptchaRefusal::TooFast),
+        // A filled trap reads as the widget's own check reads it (`state.rs`): sent too soon.
+        (422, Some(code)) if code == "too_fast" || code == "trap_filled" => PostError::Captcha(CaptchaRefusal::TooFast),
         (422, Some(code)) if code.starts_with("captcha_") => PostError::Captcha(CaptchaRefusal::Stale),
         (429, _) => rate_limited,
         // WordPress answers a flood with 400.
