@@ -120,7 +120,6 @@ fn bot(case: Case, base: &str, min_delay: Duration, next: &AtomicU64, deadline: 
         else {
             continue;
         };
-        let fetched = Instant::now();
         let mut challenge: Value = match send(&agent, request) {
             Ok((200, body, _)) => serde_json::from_str(&body).unwrap_or_default(),
             Ok((429, _, retry_after)) => {
@@ -137,11 +136,13 @@ fn bot(case: Case, base: &str, min_delay: Duration, next: &AtomicU64, deadline: 
                 continue;
             }
         };
+        // Issued before it arrived: the minimum delay counts from here at the latest.
+        let received = Instant::now();
         let seed = challenge["seed"].as_str().and_then(|seed| seed.parse().ok()).unwrap_or_default();
         challenge["answer"] = json!(Puzzle::from_seed(seed).answer().to_string());
         let body = json!({ "name": "Promo", "email": "promo@example.org", "body": format!("Achetez ! ({n})"), "captcha": challenge });
-        // The minimum delay, counted from the request for the challenge, and not a moment more.
-        std::thread::sleep((fetched + min_delay).saturating_duration_since(Instant::now()));
+        // The minimum delay, and not a moment more.
+        std::thread::sleep((received + min_delay).saturating_duration_since(Instant::now()));
         let Ok(request) = ureq::http::Request::post(format!("{base}/api/articles/{ARTICLE}/comments"))
             .header("content-type", "application/json")
             .header("idempotency-key", format!("spam-bot-{n:016}"))

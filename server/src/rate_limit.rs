@@ -153,20 +153,25 @@ mod tests {
     #[test]
     fn a_million_keys_cost_each_request_little_and_memory_stays_bounded() {
         let limiter = RateLimiter::new(5);
+        // Generous for an unoptimised build on a busy machine; scanning every key kept at
+        // each request, as the limiter once did, gets through some 35,000 in a minute.
+        let budget = Duration::from_secs(20);
         let started = Instant::now();
-        let mut slowest = Duration::ZERO;
+        let mut nanos = Vec::with_capacity(1_000_000);
         for key in 0..1_000_000u64 {
             let one = Instant::now();
             assert_eq!(limiter.check(key, (key / 100_000) as i64), Ok(()));
-            slowest = slowest.max(one.elapsed());
-            assert!(limiter.generations.lock().unwrap().current.len() <= MAX_KEYS);
+            nanos.push(one.elapsed().as_nanos());
+            if key % 1_000 == 0 {
+                assert!(limiter.generations.lock().unwrap().current.len() <= MAX_KEYS);
+                assert!(started.elapsed() < budget, "{key} requests took {:?}", started.elapsed());
+            }
         }
-        let total = started.elapsed();
         assert!(limiter.keys() <= 2 * MAX_KEYS, "{} keys kept", limiter.keys());
-        // Generous for an unoptimised build on a busy machine; scanning every key kept at
-        // each request, as the limiter once did, takes minutes.
-        assert!(total < Duration::from_secs(20), "a million requests took {total:?}");
-        assert!(slowest < Duration::from_millis(200), "the slowest request took {slowest:?}");
+        // The 99th percentile: the slowest requests are those the scheduler paused.
+        nanos.sort_unstable();
+        let p99 = Duration::from_nanos(nanos[989_999] as u64);
+        assert!(p99 < Duration::from_millis(1), "99 % of the requests took up to {p99:?}");
         // Those over their allowance are still refused after all that.
         for _ in 0..4 {
             assert_eq!(limiter.check(999_999, 9), Ok(()));
