@@ -339,6 +339,21 @@ mod tests {
     }
 
     #[test]
+    fn the_captcha_secret_is_given_or_read_from_its_file_s_first_line() {
+        let folder = tempfile::tempdir().unwrap();
+        let file = folder.path().join("secret");
+        std::fs::write(&file, "  s3cr3t \nignored\n").unwrap();
+        let secret = |args: &[&str]| Cli::try_parse_from([&["x"], args].concat()).unwrap().serve.captcha_secret();
+        assert_eq!(secret(&["--captcha-secret-file", file.to_str().unwrap()]), Ok(Some("s3cr3t".into())));
+        assert_eq!(secret(&["--captcha-secret", "given"]), Ok(Some("given".into())));
+        assert_eq!(secret(&[]), Ok(None));
+        std::fs::write(&file, "\n").unwrap();
+        assert!(secret(&["--captcha-secret-file", file.to_str().unwrap()]).unwrap_err().contains("first line is empty"));
+        let both = ["x", "--captcha-secret", "a", "--captcha-secret-file", "b"];
+        assert!(Cli::try_parse_from(both).is_err(), "one or the other");
+    }
+
+    #[test]
     fn import_takes_a_file_and_its_related_stories() {
         let cli = Cli::try_parse_from(["x", "import", "a.json", "--related", "r.json", "--content", "c"]).unwrap();
         let Some(Command::Import(import)) = cli.command else { panic!("not import") };
