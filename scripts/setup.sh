@@ -19,6 +19,7 @@ CARGO_FUZZ_VERSION=0.13.2
 BINARYEN_VERSION=132.0.0
 PLAYWRIGHT_VERSION=1.65.1
 AXE_PLAYWRIGHT_VERSION=4.14.0
+ALTCHA_LIB_VERSION=2.8.0
 TERSER_VERSION=5.51.4
 # wasm-bindgen-cli must equal the library version in Cargo.lock, or the generated glue breaks.
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' "$AW_ROOT/Cargo.lock")"
@@ -94,9 +95,9 @@ cargo_tool wasm-pack "$WASM_PACK_VERSION" wasm-pack --locked
 cargo_tool cargo-fuzz "$CARGO_FUZZ_VERSION" cargo-fuzz --locked
 
 # npm: wasm-opt (only npm's binaryen parses today's Rust wasm; Debian's and crates.io's are
-# too old), terser for the generated bindings, and Playwright's client with axe for the
-# end-to-end tests. Playwright drives Debian's chromium: its own browser download is never run.
-npm_packages=("binaryen@$BINARYEN_VERSION" "terser@$TERSER_VERSION" "playwright-core@$PLAYWRIGHT_VERSION" "@axe-core/playwright@$AXE_PLAYWRIGHT_VERSION")
+# too old), terser for the generated bindings, Playwright's client with axe for the
+# end-to-end tests, and altcha-lib, the proof of work's other side in the interoperability tests. Playwright drives Debian's chromium: its own browser download is never run.
+npm_packages=("binaryen@$BINARYEN_VERSION" "terser@$TERSER_VERSION" "playwright-core@$PLAYWRIGHT_VERSION" "@axe-core/playwright@$AXE_PLAYWRIGHT_VERSION" "altcha-lib@$ALTCHA_LIB_VERSION")
 npm_installed() { node -e 'const [name, version] = process.argv[1].split(/(?<=.)@/);
   process.exit(require(process.argv[2] + "/node_modules/" + name + "/package.json").version === version ? 0 : 1)' "$1" "$AW_NODE" 2>/dev/null; }
 missing_npm=()

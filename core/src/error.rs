@@ -80,6 +80,12 @@ pub enum Expected {
     PagingRule,
     /// A value to compare with: a text, a number, a boolean or null.
     Scalar,
+    /// Bytes in hexadecimal, two digits each (a proof of work's nonce, salt or key prefix).
+    Hex,
+    /// A proof of work's key derivation the solver knows (`pow::Algorithm::NAMES`).
+    ProofOfWorkAlgorithm,
+    /// A proof of work's key length its algorithm gives.
+    KeyLength,
 }
 
 /// A problem a decoder got past: the value or the record at fault is left out, and the rest

@@ -17,6 +17,7 @@ pub mod locale;
 #[cfg(feature = "mappings")]
 pub mod mapping;
 pub mod native;
+pub mod pow;
 pub mod schema_org;
 pub mod shape;
 pub mod thread;

@@ -239,6 +239,9 @@ impl Locale {
             Expected::Placeholder => m.expected_placeholder,
             Expected::PagingRule => m.expected_paging_rule,
             Expected::Scalar => m.expected_scalar,
+            Expected::Hex => m.expected_hex,
+            Expected::ProofOfWorkAlgorithm => m.expected_proof_of_work_algorithm,
+            Expected::KeyLength => m.expected_key_length,
         }
     }
 
@@ -331,6 +334,9 @@ pub struct Messages {
     pub expected_placeholder: &'static str,
     pub expected_paging_rule: &'static str,
     pub expected_scalar: &'static str,
+    pub expected_hex: &'static str,
+    pub expected_proof_of_work_algorithm: &'static str,
+    pub expected_key_length: &'static str,
     pub found_missing: &'static str,
     pub found_boolean: &'static str,
     pub found_number: &'static str,
@@ -467,6 +473,9 @@ static FR: Messages = Messages {
     expected_placeholder: "un paramètre entre accolades attendu : name, email, website, body, parent ou article, éventuellement suivi de :number",
     expected_paging_rule: "un objet attendu avec page_count ou next_cursor, pas les deux",
     expected_scalar: "un texte, un nombre, true, false ou null attendu",
+    expected_hex: "des octets en hexadécimal attendus, deux chiffres chacun",
+    expected_proof_of_work_algorithm: "un algorithme de preuve de travail connu attendu (SHA-256, PBKDF2/SHA-256)",
+    expected_key_length: "une longueur de clé que l’algorithme donne attendue (32 octets au plus pour SHA-256, 64 pour PBKDF2)",
     found_missing: "rien trouvé",
     found_boolean: "un booléen trouvé",
     found_number: "un nombre trouvé",
@@ -597,6 +606,9 @@ static EN: Messages = Messages {
     expected_placeholder: "a placeholder in braces: name, email, website, body, parent or article, optionally followed by :number",
     expected_paging_rule: "an object with either page_count or next_cursor, not both",
     expected_scalar: "a text, a number, true, false or null",
+    expected_hex: "bytes in hexadecimal, two digits each",
+    expected_proof_of_work_algorithm: "a known proof-of-work algorithm (SHA-256, PBKDF2/SHA-256)",
+    expected_key_length: "a key length the algorithm gives (at most 32 bytes for SHA-256, 64 for PBKDF2)",
     found_missing: "nothing",
     found_boolean: "a boolean",
     found_number: "a number",
@@ -827,7 +839,8 @@ mod tests {
             Expected::BlockType, Expected::InlineType, Expected::PositiveInteger, Expected::Url, Expected::Boolean,
             Expected::CommentStatus, Expected::DecimalString, Expected::NonNegativeInteger, Expected::JsonPointer,
             Expected::FieldSpec, Expected::KnownKey, Expected::DateFormat, Expected::UnixTime, Expected::LocalDateTime, Expected::Identifier,
-            Expected::MatchingItem, Expected::Placeholder, Expected::PagingRule, Expected::Scalar,
+            Expected::MatchingItem, Expected::Placeholder, Expected::PagingRule, Expected::Scalar, Expected::Hex,
+            Expected::ProofOfWorkAlgorithm, Expected::KeyLength,
         ];
         let found = [Found::Missing, Found::Null, Found::Boolean, Found::Number, Found::Text, Found::List, Found::Object, quoted("x")];
         let phrases = expected
