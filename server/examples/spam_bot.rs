@@ -1,17 +1,23 @@
-//! Spam-bot benchmark: a bot that solves the math captcha with the core's own puzzle, waits
-//! the minimum delay and no more, and posts from as many addresses as it likes, against the
+//! Spam-bot benchmark: a bot that solves the math captcha with the core's own puzzle and the
+//! proof of work with the core's native solver (at full speed, on its threads), waits the
+//! minimum delay and no more, and posts from as many addresses as it likes, against the
 //! server's default limits. The server sits behind a "proxy" on loopback
 //! (`--trusted-proxies 127.0.0.1`), so the bot's addresses reach it as `X-Forwarded-For`.
 //! It prints the comments per minute that get through, for each case:
 //!
 //! - `one64`: every request from a fresh address of one IPv6 /64 (one host's), as today;
-//! - `whole-addresses`: the same bot, keys of whole addresses and no limit per article, as
-//!   before (`--ipv6-prefix 128 --article-posts-per-minute 0`);
+//! - `one64-no-pow`: the same without the proof of work (`--pow off`);
+//! - `whole-addresses`: the same bot, keys of whole addresses, no limit per article and no
+//!   proof of work, as before (`--ipv6-prefix 128 --article-posts-per-minute 0 --pow off`);
+//! - `whole-addresses-pow`: the same with the proof of work: what it costs the bot alone;
 //! - `many64s`: every request from a fresh /64 (a botnet), as today: the limit per article
 //!   is what is left.
 //!
 //! Each round starts a server with a fresh database; with `--rounds N`, the median and the
-//! lowest and highest round are printed.
+//! lowest and highest round are printed, and the bot's mean time to solve a proof of work
+//! (the wall-clock time of a thread among the bot's, which share the cores). First, the
+//! time one thread alone takes to solve a challenge of the server's default difficulty, over
+//! `--solo N` challenges: what a post costs the bot.
 //!
 //! `cargo run --release -p article-widget-server --example spam_bot -- --seconds 60 --rounds 3`
 
@@ -21,8 +27,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use article_widget_core::captcha::Puzzle;
+use article_widget_core::pow::{self, solve, solve::Search};
 use article_widget_server::clock::Clock;
 use article_widget_server::config::Cli;
+use article_widget_server::pow::ProofOfWork;
 use article_widget_server::Server;
 use clap::{Parser, ValueEnum};
 use serde_json::{json, Value};
@@ -35,8 +43,13 @@ use shared::{demo_content, median_and_spread, ARTICLE};
 enum Case {
     /// Fresh addresses of one /64, today's keys (the default /64) and limit per article.
     One64,
-    /// Fresh addresses of one /64, keys of whole addresses and no limit per article (before).
+    /// The same, without the proof of work.
+    One64NoPow,
+    /// Fresh addresses of one /64, keys of whole addresses, no limit per article, no proof
+    /// of work (before).
     WholeAddresses,
+    /// The same, with the proof of work.
+    WholeAddressesPow,
     /// A fresh /64 for every request (a botnet), today's settings.
     Many64s,
 }
@@ -44,8 +57,10 @@ enum Case {
 impl Case {
     fn name(self) -> &'static str {
         match self {
-            Case::One64 => "one /64, keys of /64s and a limit per article (now)",
-            Case::WholeAddresses => "one /64, keys of whole addresses (before)",
+            Case::One64 => "one /64, keys of /64s and a limit per article, proof of work (now)",
+            Case::One64NoPow => "one /64, keys of /64s and a limit per article, no proof of work",
+            Case::WholeAddresses => "one /64, keys of whole addresses, no proof of work (before)",
+            Case::WholeAddressesPow => "one /64, keys of whole addresses, proof of work",
             Case::Many64s => "a /64 per request (botnet), now",
         }
     }
@@ -54,7 +69,9 @@ impl Case {
     fn options(self) -> &'static [&'static str] {
         match self {
             Case::One64 | Case::Many64s => &[],
-            Case::WholeAddresses => &["--ipv6-prefix", "128", "--article-posts-per-minute", "0"],
+            Case::One64NoPow => &["--pow", "off"],
+            Case::WholeAddresses => &["--ipv6-prefix", "128", "--article-posts-per-minute", "0", "--pow", "off"],
+            Case::WholeAddressesPow => &["--ipv6-prefix", "128", "--article-posts-per-minute", "0"],
         }
     }
 
@@ -63,7 +80,7 @@ impl Case {
         // Spread over the interface identifier, so that no two requests share a /128.
         let spread = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
         match self {
-            Case::One64 | Case::WholeAddresses => {
+            Case::One64 | Case::One64NoPow | Case::WholeAddresses | Case::WholeAddressesPow => {
                 format!("2001:db8:b07:1:{:x}:{:x}:{:x}:{:x}", spread >> 48, (spread >> 32) & 0xffff, (spread >> 16) & 0xffff, spread & 0xffff)
             }
             Case::Many64s => format!("2001:db8:{:x}:{:x}::1", (spread >> 16) & 0xffff, spread & 0xffff),
@@ -83,8 +100,12 @@ struct Options {
     /// Rounds of each case, each on a fresh server.
     #[arg(long, default_value_t = 1)]
     rounds: usize,
+    /// Challenges of the default difficulty solved one after another on one thread, to time
+    /// a solve (0: none).
+    #[arg(long, default_value_t = 20)]
+    solo: usize,
     /// The cases, comma separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "one64,whole-addresses,many64s")]
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "one64,one64-no-pow,whole-addresses,whole-addresses-pow,many64s")]
     cases: Vec<Case>,
 }
 
@@ -93,6 +114,9 @@ struct Options {
 struct Outcome {
     stored: u64,
     refused: u64,
+    /// Proofs of work solved, and the time they took together.
+    solved: u64,
+    solving: Duration,
     failures: Vec<String>,
 }
 
@@ -102,6 +126,17 @@ fn send(agent: &ureq::Agent, request: ureq::http::Request<String>) -> Result<(u1
     let retry_after = response.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
     let body = response.body_mut().read_to_string().map_err(|error| error.to_string())?;
     Ok((response.status().as_u16(), body, retry_after))
+}
+
+/// The `altcha` payload answering a proof-of-work challenge, found by the core's solver in
+/// one go (a bot has no frames to keep smooth).
+fn solve_pow(challenge: &Value) -> Result<String, String> {
+    let challenge = pow::decode_challenge(&challenge.to_string()).map_err(|error| format!("pow: {error}"))?;
+    let started = Instant::now();
+    match solve::search(&challenge.task, 0, u32::MAX) {
+        Search::Found(solution) => Ok(challenge.payload(&solution, started.elapsed().as_millis() as u64)),
+        Search::NotYet { .. } | Search::Exhausted => Err("pow: no counter answers the challenge".into()),
+    }
 }
 
 /// The bot's loop, until `deadline`. Refused for its rate, it waits as told (hammering gets
@@ -140,7 +175,17 @@ fn bot(case: Case, base: &str, min_delay: Duration, next: &AtomicU64, deadline: 
         let received = Instant::now();
         let seed = challenge["seed"].as_str().and_then(|seed| seed.parse().ok()).unwrap_or_default();
         challenge["answer"] = json!(Puzzle::from_seed(seed).answer().to_string());
-        let body = json!({ "name": "Promo", "email": "promo@example.org", "body": format!("Achetez ! ({n})"), "captcha": challenge });
+        let mut body = json!({ "name": "Promo", "email": "promo@example.org", "body": format!("Achetez ! ({n})") });
+        if let Some(pow) = challenge.as_object_mut().and_then(|challenge| challenge.remove("pow")) {
+            let solving = Instant::now();
+            match solve_pow(&pow) {
+                Ok(altcha) => body["altcha"] = json!(altcha),
+                Err(error) => outcome.failures.push(error),
+            }
+            outcome.solving += solving.elapsed();
+            outcome.solved += 1;
+        }
+        body["captcha"] = challenge;
         // The minimum delay, and not a moment more.
         std::thread::sleep((received + min_delay).saturating_duration_since(Instant::now()));
         let Ok(request) = ureq::http::Request::post(format!("{base}/api/articles/{ARTICLE}/comments"))
@@ -198,6 +243,8 @@ fn round(options: &Options, case: Case) -> Result<(f64, Outcome), String> {
         let one = bot.join().map_err(|_| "a bot thread panicked".to_owned())?;
         outcome.stored += one.stored;
         outcome.refused += one.refused;
+        outcome.solved += one.solved;
+        outcome.solving += one.solving;
         outcome.failures.extend(one.failures);
     }
     let elapsed = started.elapsed();
@@ -206,8 +253,41 @@ fn round(options: &Options, case: Case) -> Result<(f64, Outcome), String> {
     Ok((outcome.stored as f64 * 60.0 / elapsed.as_secs_f64(), outcome))
 }
 
+/// The time one thread takes to solve each of `count` challenges of the server's default
+/// difficulty, in milliseconds.
+fn solo_solve_times(count: usize) -> Result<Vec<f64>, String> {
+    let defaults = Cli::try_parse_from(["article-widget-server"]).map_err(|error| error.to_string())?.serve;
+    let difficulty = defaults.pow_difficulty()?.ok_or("the proof of work is on by default")?;
+    let issuer = ProofOfWork::new("spam-bot benchmark", difficulty);
+    (0..count)
+        .map(|_| {
+            let challenge = issuer.issue(4_102_444_800).map_err(|error| error.to_string())?;
+            let started = Instant::now();
+            solve_pow(&challenge)?;
+            Ok(started.elapsed().as_secs_f64() * 1000.0)
+        })
+        .collect()
+}
+
 fn main() -> ExitCode {
     let options = Options::parse();
+    if options.solo > 0 {
+        match solo_solve_times(options.solo) {
+            Ok(times) => {
+                let mean = times.iter().sum::<f64>() / times.len() as f64;
+                let (median, low, high) = median_and_spread(times);
+                println!(
+                    "solving a proof of work of the default difficulty, one thread, {} challenges: median {median:.1} ms \
+                     ({low:.1} – {high:.1}), mean {mean:.1} ms",
+                    options.solo
+                );
+            }
+            Err(error) => {
+                println!("solving: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     println!(
         "{} bot threads, {} s a round, {} round(s) a case, default limits, the minimum delay waited",
         options.workers, options.seconds, options.rounds
@@ -224,6 +304,10 @@ fn main() -> ExitCode {
                         outcome.stored,
                         outcome.refused
                     );
+                    if outcome.solved > 0 {
+                        let mean = outcome.solving.as_secs_f64() * 1000.0 / outcome.solved as f64;
+                        println!("  {} proofs of work solved, {mean:.1} ms each on average", outcome.solved);
+                    }
                     for failure in outcome.failures.iter().take(5) {
                         println!("  unexpected: {failure}");
                     }

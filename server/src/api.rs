@@ -22,12 +22,14 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
 use crate::captcha::{CaptchaError, Proof, Signer};
+use crate::pow::{PowError, Spent};
 use crate::client::{Clients, Prefix};
 use crate::clock::Clock;
 use crate::content::Content;
 use crate::error::{ApiError, Limit};
 use crate::fragment::{self, Fragments};
 use crate::fragment_cache::FragmentCache;
+use crate::pow::ProofOfWork;
 use crate::rate_limit::RateLimiter;
 use crate::ssi::{self, Pages};
 use crate::store::{Cursor, NewComment, Order, Posted, Store};
@@ -46,6 +48,8 @@ pub struct AppState {
     pub content: Content,
     pub store: Arc<Store>,
     pub signer: Signer,
+    /// The proof of work asked of each post; `None` when it is off (`--pow off`).
+    pub pow: Option<Arc<ProofOfWork>>,
     pub clock: Arc<Clock>,
     /// API reads and posts per client, keyed by its network prefix.
     pub reads: RateLimiter<Prefix>,
@@ -254,6 +258,9 @@ struct PostedComment {
     #[serde(default)]
     parent: Option<String>,
     captcha: Proof,
+    /// The proof of work's answer, as ALTCHA's widget sends it (base64 of JSON).
+    #[serde(default)]
+    altcha: Option<String>,
     /// The trap: a form field hidden from people, which bots that fill every field fill.
     #[serde(default)]
     fax: Option<String>,
@@ -282,7 +289,7 @@ async fn post_comment(
         .ok_or(ApiError::InvalidIdempotencyKey)?
         .to_owned();
     let fingerprint = posted.fingerprint(&article);
-    let PostedComment { name, email, website, body, parent, captcha: proof, fax } = posted;
+    let PostedComment { name, email, website, body, parent, captcha: proof, altcha, fax } = posted;
     let draft = CommentDraft { name, email, website: website.unwrap_or_default(), body };
     // The core reports every problem, in form order; the error has room for the first.
     let valid = validate(&draft).map_err(|errors| match errors.first() {
@@ -301,11 +308,19 @@ async fn post_comment(
         return Err(ApiError::TrapFilled);
     }
     let now = state.clock.now_seconds();
+    // The proof of work before the captcha: no answer is judged, and no challenge used up,
+    // for a post that has not paid its work, so that guessing the captcha costs a proof of
+    // work per guess (a wrong answer uses both up); and a post refused for its proof of work
+    // leaves its captcha as it was. Checking it costs two HMACs, as the captcha's does.
+    let pow = match &state.pow {
+        Some(pow) => Some(unused_pow(&state, pow.verify(altcha.as_deref(), now)?).await?),
+        None => None,
+    };
     let captcha = state.signer.verify(&proof, now)?;
     let store = state.store.clone();
     if !captcha.accepts(&proof.answer) {
         // Used up, so that one challenge cannot be answered by trying every number.
-        blocking(move || store.use_captcha(captcha, now)).await?;
+        blocking(move || store.use_captcha(captcha, pow.as_ref(), now)).await?;
         return Err(CaptchaError::Wrong.into());
     }
     // Counted once a post would be stored: refusals above cost the article nothing.
@@ -332,6 +347,7 @@ async fn post_comment(
             idempotency_key: &idempotency_key,
             fingerprint: &fingerprint,
             captcha,
+            pow: pow.as_ref(),
         })
     })
     .await?;
@@ -341,6 +357,16 @@ async fn post_comment(
     };
     state.fragments.forget_article(&stale);
     Ok((status, Json(comment_json(&comment))).into_response())
+}
+
+/// The proof of work's challenge, unless a post already used it.
+async fn unused_pow(state: &AppState, spent: Spent) -> Result<Spent, ApiError> {
+    let store = state.store.clone();
+    blocking(move || match store.pow_used(&spent)? {
+        true => Err(PowError::Replayed.into()),
+        false => Ok(spent),
+    })
+    .await
 }
 
 /// `^[A-Za-z0-9_-]{16,64}$`: long enough to be unguessable, short enough to index.
@@ -356,8 +382,20 @@ fn link_count(text: &str) -> usize {
 
 async fn captcha(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
     let seed = getrandom::u64().map_err(|error| ApiError::Internal(format!("random seed: {error}")))?;
-    let challenge = state.signer.issue(seed, state.clock.now_seconds());
-    Ok(([(header::CACHE_CONTROL, "no-store")], Json(challenge)).into_response())
+    let now = state.clock.now_seconds();
+    let challenge = state.signer.issue(seed, now);
+    let mut answer = serde_json::to_value(&challenge).map_err(|error| ApiError::Internal(format!("challenge: {error}")))?;
+    if let Some(pow) = state.pow.clone() {
+        // One key derivation, which a PBKDF2 of high cost makes long: off the async workers.
+        let pow = blocking(move || {
+            // The captcha's expiry, in Unix seconds as ALTCHA writes it.
+            pow.issue(now + crate::captcha::LIFETIME_SECONDS)
+                .map_err(|error| ApiError::Internal(format!("random challenge: {error}")))
+        })
+        .await?;
+        answer["pow"] = pow;
+    }
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(answer)).into_response())
 }
 
 #[cfg(test)]

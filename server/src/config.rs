@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use axum::http::HeaderValue;
-use clap::{Args, Parser, Subcommand};
+use article_widget_core::pow::Algorithm;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::client::{parse_proxy, Clients, Prefix};
+use crate::pow::Difficulty;
 use crate::transport::Limits;
 use crate::upstream::{parse_upstream, Upstream};
 
@@ -184,8 +186,44 @@ pub struct ServeArgs {
     #[arg(long, env = "ARTICLE_WIDGET_CAPTCHA_MIN_SECONDS", value_name = "SECONDS", default_value_t = 3)]
     pub captcha_min_seconds: u32,
 
+    /// Whether a post must carry a proof of work (ALTCHA's format, in its `altcha` member),
+    /// whose challenge GET /api/captcha gives with the captcha's.
+    #[arg(long, env = "ARTICLE_WIDGET_POW", value_name = "ON|OFF", default_value = "on")]
+    pub pow: Switch,
+
+    /// The proof of work's key derivation: SHA-256 or PBKDF2/SHA-256.
+    #[arg(long, env = "ARTICLE_WIDGET_POW_ALGORITHM", value_name = "ALGORITHM", default_value = "SHA-256",
+          value_parser = parse_algorithm)]
+    pub pow_algorithm: Algorithm,
+
+    /// SHA-256 rounds or PBKDF2 iterations per counter a solver tries.
+    // Provisional defaults (SHA-256, cost 1, counters 50,000 to 100,000), until a benchmark
+    // of the widget's solver on phones sets them.
+    #[arg(long, env = "ARTICLE_WIDGET_POW_COST", value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub pow_cost: u32,
+
+    /// The least counter the server picks: a solver tries at least this many keys.
+    #[arg(long, env = "ARTICLE_WIDGET_POW_COUNTER_MIN", value_name = "N", default_value_t = 50_000)]
+    pub pow_counter_min: u32,
+
+    /// The greatest counter the server picks (at random, from the least to it).
+    #[arg(long, env = "ARTICLE_WIDGET_POW_COUNTER_MAX", value_name = "N", default_value_t = 100_000)]
+    pub pow_counter_max: u32,
+
     #[command(flatten)]
     pub fragments: FragmentOptions,
+}
+
+/// A layer against spam, on or off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
+}
+
+fn parse_algorithm(text: &str) -> Result<Algorithm, String> {
+    Algorithm::from_name(text).ok_or_else(|| format!("{text} is not {}", Algorithm::NAMES.join(" or ")))
 }
 
 impl ServeArgs {
@@ -203,6 +241,24 @@ impl ServeArgs {
             ipv4_prefix: self.ipv4_prefix,
             ipv6_prefix: self.ipv6_prefix,
         })
+    }
+
+    /// How hard the proof of work is, `None` when it is off.
+    pub fn pow_difficulty(&self) -> Result<Option<Difficulty>, String> {
+        if self.pow == Switch::Off {
+            return Ok(None);
+        }
+        if self.pow_counter_min > self.pow_counter_max {
+            return Err(format!(
+                "--pow-counter-min {} is above --pow-counter-max {}",
+                self.pow_counter_min, self.pow_counter_max
+            ));
+        }
+        Ok(Some(Difficulty {
+            algorithm: self.pow_algorithm,
+            cost: self.pow_cost,
+            counters: self.pow_counter_min..=self.pow_counter_max,
+        }))
     }
 
     /// The configured captcha secret: `--captcha-secret`, or the first line of
@@ -336,6 +392,25 @@ mod tests {
         }
         let old = Cli::try_parse_from(["x", "--trust-proxy"]).unwrap().serve.clients().unwrap_err();
         assert!(old.contains("--trusted-proxies") && old.contains("remove --trust-proxy"), "{old}");
+    }
+
+    #[test]
+    fn the_proof_of_work_is_on_by_default_and_its_difficulty_configured() {
+        let difficulty = |args: &[&str]| Cli::try_parse_from([&["x"], args].concat()).map(|cli| cli.serve.pow_difficulty());
+        assert_eq!(
+            difficulty(&[]).unwrap(),
+            Ok(Some(Difficulty { algorithm: Algorithm::Sha256, cost: 1, counters: 50_000..=100_000 }))
+        );
+        let hard = ["--pow-algorithm", "PBKDF2/SHA-256", "--pow-cost", "1000", "--pow-counter-min", "5", "--pow-counter-max", "5"];
+        assert_eq!(
+            difficulty(&hard).unwrap(),
+            Ok(Some(Difficulty { algorithm: Algorithm::Pbkdf2Sha256, cost: 1000, counters: 5..=5 }))
+        );
+        assert_eq!(difficulty(&["--pow", "off"]).unwrap(), Ok(None));
+        assert!(difficulty(&["--pow-counter-min", "10", "--pow-counter-max", "9"]).unwrap().unwrap_err().contains("above"));
+        for bad in [["--pow-algorithm", "ARGON2ID"], ["--pow-cost", "0"], ["--pow", "maybe"]] {
+            assert!(difficulty(&bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

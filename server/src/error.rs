@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::captcha::CaptchaError;
+use crate::pow::PowError;
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -25,6 +26,8 @@ pub enum ApiError {
     IdempotencyConflict,
     TooLarge,
     Captcha(CaptchaError),
+    /// The proof of work's answer (`altcha`): missing, invalid, expired or replayed.
+    Pow(PowError),
     /// The new comment's trap field (`fax`), hidden from people, was filled.
     TrapFilled,
     /// Over a limit per minute: the client's (its network prefix) or the article's.
@@ -48,7 +51,7 @@ impl ApiError {
             | ApiError::InvalidIdempotencyKey => StatusCode::BAD_REQUEST,
             ApiError::IdempotencyConflict => StatusCode::CONFLICT,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Captcha(_) | ApiError::TrapFilled => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Captcha(_) | ApiError::Pow(_) | ApiError::TrapFilled => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::BrokenContent(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -65,6 +68,7 @@ impl ApiError {
             ApiError::IdempotencyConflict => "idempotency_conflict",
             ApiError::TooLarge => "too_large",
             ApiError::Captcha(error) => error.code(),
+            ApiError::Pow(error) => error.code(),
             ApiError::TrapFilled => "trap_filled",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::BrokenContent(_) => "broken_content",
@@ -86,6 +90,7 @@ impl ApiError {
             ApiError::IdempotencyConflict => "this Idempotency-Key was already used for another request".into(),
             ApiError::TooLarge => "the request body is over 64 KiB".into(),
             ApiError::Captcha(error) => error.message().into(),
+            ApiError::Pow(error) => error.message().into(),
             ApiError::TrapFilled => "fax is a trap, hidden from people: a comment that fills it is taken for a robot's".into(),
             ApiError::RateLimited { retry_after_seconds, limit: Limit::Client } => {
                 format!("too many requests from this network; retry in {retry_after_seconds} s")
@@ -103,6 +108,7 @@ impl ApiError {
             ApiError::InvalidField { field, .. } => Some(field),
             ApiError::InvalidParameter { parameter, .. } => Some(parameter),
             ApiError::Captcha(_) => Some(Field::Captcha.code()),
+            ApiError::Pow(_) => Some("altcha"),
             ApiError::TrapFilled => Some("fax"),
             _ => None,
         }
@@ -136,6 +142,12 @@ impl From<FieldError> for ApiError {
 impl From<CaptchaError> for ApiError {
     fn from(error: CaptchaError) -> ApiError {
         ApiError::Captcha(error)
+    }
+}
+
+impl From<PowError> for ApiError {
+    fn from(error: PowError) -> ApiError {
+        ApiError::Pow(error)
     }
 }
 

@@ -10,6 +10,7 @@ pub mod content;
 pub mod error;
 pub mod fragment;
 pub mod fragment_cache;
+pub mod pow;
 pub mod rate_limit;
 pub mod ssi;
 pub mod store;
@@ -33,6 +34,7 @@ use crate::config::ServeArgs;
 use crate::content::Content;
 use crate::fragment::Fragments;
 use crate::fragment_cache::FragmentCache;
+use crate::pow::ProofOfWork;
 use crate::rate_limit::RateLimiter;
 use crate::store::Store;
 
@@ -68,6 +70,7 @@ impl Site {
     pub async fn open(config: &ServeArgs, clock: Arc<Clock>) -> Result<Site, Box<dyn Error + Send + Sync>> {
         config.check_private_files()?;
         let clients = config.clients()?;
+        let difficulty = config.pow_difficulty()?;
         let (database, configured) = (config.database.clone(), config.captcha_secret()?);
         let (store, secret) = tokio::task::spawn_blocking(move || open_store(&database, configured)).await??;
         let cache = Arc::new(FragmentCache::new(fragment::CACHE_ENTRIES));
@@ -75,6 +78,7 @@ impl Site {
             content: Content::new(config.content.folder.clone()),
             store: Arc::new(store),
             signer: Signer::new(&secret, config.captcha_min_seconds),
+            pow: difficulty.map(|difficulty| Arc::new(ProofOfWork::new(&secret, difficulty))),
             clock: clock.clone(),
             reads: RateLimiter::new(config.reads_per_minute),
             posts: RateLimiter::new(config.posts_per_minute),

@@ -1,4 +1,4 @@
-//! SQLite: comments, the captcha challenges already used, and settings.
+//! SQLite: comments, the captcha and proof-of-work challenges already used, and settings.
 //!
 //! Durability: WAL with `synchronous=FULL`, so a commit is on disk before `201 Created` is
 //! sent (`NORMAL` may lose the last commits on power loss). Each write is one transaction.
@@ -17,6 +17,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, Transact
 
 use crate::captcha::{CaptchaError, Genuine};
 use crate::error::ApiError;
+use crate::pow::{PowError, Spent};
 
 const SCHEMA: &str = "
 CREATE TABLE comments (
@@ -48,6 +49,18 @@ CREATE TABLE settings (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+";
+
+/// Version 2: the proof-of-work challenges already used, in the database rather than in
+/// memory, so that neither a restart nor a second server on the same file reopens them.
+const USED_POW: &str = "
+CREATE TABLE used_pow (
+    -- The challenge's signature (hex): its nonce and salt are random, so it is its own.
+    signature TEXT PRIMARY KEY,
+    -- Unix seconds; past it the challenge is refused as expired, so the row can go.
+    expires INTEGER NOT NULL
+);
+CREATE INDEX used_pow_by_expiry ON used_pow (expires);
 ";
 
 /// One of the demo's first comments, on the demo article.
@@ -196,6 +209,8 @@ pub struct NewComment<'a> {
     pub idempotency_key: &'a str,
     pub fingerprint: &'a str,
     pub captcha: Genuine,
+    /// The proof of work's challenge, when the server asks for one.
+    pub pow: Option<&'a Spent>,
 }
 
 pub enum Posted {
@@ -367,7 +382,7 @@ impl Store {
     }
 
     /// Writes a comment, or answers the one already written under its idempotency key, and
-    /// uses up its captcha challenge: all or nothing.
+    /// uses up its challenges (captcha, proof of work): all or nothing.
     pub fn post(&self, new: &NewComment) -> Result<Posted, ApiError> {
         let mut writer = lock(&self.writer);
         let transaction = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -375,6 +390,9 @@ impl Store {
             return Ok(Posted::Replayed(comment));
         }
         let parent = new.parent.map(|parent| published_parent(&transaction, new.article, parent)).transpose()?;
+        if let Some(pow) = new.pow {
+            use_pow(&transaction, pow, new.created)?;
+        }
         use_captcha(&transaction, new.captcha, new.created)?;
         transaction.execute(
             "INSERT INTO comments
@@ -407,13 +425,27 @@ impl Store {
         earlier(&transaction, article, key, fingerprint)
     }
 
-    /// Uses up a challenge that was answered wrongly, so that it cannot be guessed again.
-    pub fn use_captcha(&self, captcha: Genuine, now: i64) -> Result<(), ApiError> {
+    /// Uses up a challenge that was answered wrongly, so that it cannot be guessed again,
+    /// with the proof of work that came with it, so that each guess costs one.
+    pub fn use_captcha(&self, captcha: Genuine, pow: Option<&Spent>, now: i64) -> Result<(), ApiError> {
         let mut writer = lock(&self.writer);
         let transaction = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if let Some(pow) = pow {
+            use_pow(&transaction, pow, now)?;
+        }
         use_captcha(&transaction, captcha, now)?;
         transaction.commit()?;
         Ok(())
+    }
+
+    /// Whether a proof of work's challenge was used: a read, so that a replay is refused
+    /// before the captcha is looked at; [`Store::post`] checks again as it writes.
+    pub fn pow_used(&self, pow: &Spent) -> Result<bool, ApiError> {
+        let reader = lock(&self.reader);
+        let used = reader
+            .query_row("SELECT 1 FROM used_pow WHERE signature = ?1", [&pow.signature], |_| Ok(()))
+            .optional()?;
+        Ok(used.is_some())
     }
 }
 
@@ -441,7 +473,10 @@ fn migrate(connection: &mut Connection) -> rusqlite::Result<()> {
     if version == 0 {
         transaction.execute_batch(SCHEMA)?;
         seed(&transaction)?;
-        transaction.pragma_update(None, "user_version", 1)?;
+    }
+    if version < 2 {
+        transaction.execute_batch(USED_POW)?;
+        transaction.pragma_update(None, "user_version", 2)?;
     }
     transaction.commit()
 }
@@ -500,6 +535,21 @@ fn use_captcha(transaction: &Transaction, captcha: Genuine, now: i64) -> Result<
     )?;
     if inserted == 0 {
         return Err(CaptchaError::Used.into());
+    }
+    Ok(())
+}
+
+/// Records a proof of work's challenge as used, forgetting those that expired. Each row
+/// stands for a solved challenge of the last ten minutes, so the table is as bounded as the
+/// posts the limits let through.
+fn use_pow(transaction: &Transaction, pow: &Spent, now: i64) -> Result<(), ApiError> {
+    transaction.execute("DELETE FROM used_pow WHERE expires < ?1", [now])?;
+    let inserted = transaction.execute(
+        "INSERT OR IGNORE INTO used_pow (signature, expires) VALUES (?1, ?2)",
+        params![pow.signature, pow.expires],
+    )?;
+    if inserted == 0 {
+        return Err(PowError::Replayed.into());
     }
     Ok(())
 }

@@ -53,7 +53,8 @@ impl Algorithm {
         }
     }
 
-    fn from_name(name: &str) -> Option<Algorithm> {
+    /// The algorithm ALTCHA names so (`SHA-256`, `PBKDF2/SHA-256`).
+    pub fn from_name(name: &str) -> Option<Algorithm> {
         [Algorithm::Sha256, Algorithm::Pbkdf2Sha256].into_iter().find(|algorithm| algorithm.name() == name)
     }
 
@@ -71,6 +72,12 @@ impl Algorithm {
 pub struct KeyPrefix(Vec<u8>);
 
 impl KeyPrefix {
+    /// The whole bytes a key must start with: a server that picks the counter (ALTCHA's
+    /// deterministic mode) asks for the first bytes of that counter's key.
+    pub fn of_bytes(bytes: &[u8]) -> KeyPrefix {
+        KeyPrefix(bytes.iter().flat_map(|byte| [byte >> 4, byte & 15]).collect())
+    }
+
     pub fn nibbles(&self) -> &[u8] {
         &self.0
     }
@@ -263,6 +270,7 @@ mod tests {
         assert!(prefix("0A1").matches(&[0x0a, 0x1f]));
         assert!(!prefix("0a1").matches(&[0x0a, 0x2f]));
         assert!(!prefix("0a1").matches(&[0x0a]), "a key shorter than the prefix");
+        assert_eq!(KeyPrefix::of_bytes(&[0x0a, 0xf1]), prefix("0af1"));
     }
 
     #[test]

@@ -52,7 +52,8 @@ impl Site {
         self.folder.path().join("articles")
     }
 
-    /// Starts a server; `options` replace the defaults, which lift the rate limits.
+    /// Starts a server; `options` replace the defaults, which lift the rate limits and turn
+    /// the proof of work off.
     pub fn start(&self, options: &[(&str, &str)]) -> TestServer {
         let database = self.folder.path().join("comments.sqlite3");
         let content = self.content();
@@ -63,6 +64,8 @@ impl Site {
             ("--posts-per-minute", "0"),
             ("--reads-per-minute", "0"),
             ("--article-posts-per-minute", "0"),
+            // The proof of work has tests of its own (tests/pow.rs), which turn it on.
+            ("--pow", "off"),
         ];
         let mut args = vec!["article-widget-server".to_owned()];
         for (name, value) in defaults.iter().filter(|(name, _)| !options.iter().any(|(o, _)| o == name)).chain(options) {
