@@ -48,6 +48,10 @@ pub struct AppState {
     pub content: Content,
     pub store: Arc<Store>,
     pub signer: Signer,
+    /// Whether posts' captcha answers are checked (`--captcha`; challenges are issued either
+    /// way, as the widget asks its question) and their trap field (`--trap`).
+    pub check_captcha: bool,
+    pub check_trap: bool,
     /// The proof of work asked of each post; `None` when it is off (`--pow off`).
     pub pow: Option<Arc<ProofOfWork>>,
     pub clock: Arc<Clock>,
@@ -257,7 +261,9 @@ struct PostedComment {
     body: String,
     #[serde(default)]
     parent: Option<String>,
-    captcha: Proof,
+    /// Required while the captcha is checked (`--captcha on`).
+    #[serde(default)]
+    captcha: Option<Proof>,
     /// The proof of work's answer, as ALTCHA's widget sends it (base64 of JSON).
     #[serde(default)]
     altcha: Option<String>,
@@ -304,7 +310,7 @@ async fn post_comment(
     if let Some(comment) = earlier {
         return Ok((StatusCode::OK, Json(comment_json(&comment))).into_response());
     }
-    if fax.is_some_and(|fax| !fax.is_empty()) {
+    if state.check_trap && fax.is_some_and(|fax| !fax.is_empty()) {
         return Err(ApiError::TrapFilled);
     }
     let now = state.clock.now_seconds();
@@ -316,13 +322,21 @@ async fn post_comment(
         Some(pow) => Some(unused_pow(&state, pow.verify(altcha.as_deref(), now)?).await?),
         None => None,
     };
-    let captcha = state.signer.verify(&proof, now)?;
+    let captcha = match (state.check_captcha, proof) {
+        (false, _) => None,
+        (true, None) => return Err(ApiError::InvalidJson("missing field `captcha`".into())),
+        (true, Some(proof)) => {
+            let captcha = state.signer.verify(&proof, now)?;
+            if !captcha.accepts(&proof.answer) {
+                // Used up, so that one challenge cannot be answered by trying every number.
+                let store = state.store.clone();
+                blocking(move || store.use_captcha(captcha, pow.as_ref(), now)).await?;
+                return Err(CaptchaError::Wrong.into());
+            }
+            Some(captcha)
+        }
+    };
     let store = state.store.clone();
-    if !captcha.accepts(&proof.answer) {
-        // Used up, so that one challenge cannot be answered by trying every number.
-        blocking(move || store.use_captcha(captcha, pow.as_ref(), now)).await?;
-        return Err(CaptchaError::Wrong.into());
-    }
     // Counted once a post would be stored: refusals above cost the article nothing.
     let article_key = state.article_keys.hash_one(&article);
     if let Err(retry_after_seconds) = state.article_posts.check(article_key, state.clock.now_millis()) {

@@ -181,6 +181,16 @@ pub struct ServeArgs {
     #[arg(long, env = "ARTICLE_WIDGET_READS_PER_MINUTE", value_name = "N", default_value_t = 120)]
     pub reads_per_minute: u32,
 
+    /// Whether a post's captcha answer is checked. Off, challenges are still issued (the
+    /// widget asks its question) but posts need no answer, and no minimum delay is checked,
+    /// as it is measured from the captcha's issue.
+    #[arg(long, env = "ARTICLE_WIDGET_CAPTCHA", value_name = "ON|OFF", default_value = "on")]
+    pub captcha: Switch,
+
+    /// Whether a post whose trap field (fax, hidden from people) is filled is refused.
+    #[arg(long, env = "ARTICLE_WIDGET_TRAP", value_name = "ON|OFF", default_value = "on")]
+    pub trap: Switch,
+
     /// Seconds a reader takes at least between fetching a captcha and posting; faster posts
     /// are refused as too_fast (0: no minimum, for load tests).
     #[arg(long, env = "ARTICLE_WIDGET_CAPTCHA_MIN_SECONDS", value_name = "SECONDS", default_value_t = 3)]

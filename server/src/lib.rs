@@ -30,7 +30,7 @@ use tokio::net::TcpListener;
 use crate::api::AppState;
 use crate::captcha::Signer;
 use crate::clock::Clock;
-use crate::config::ServeArgs;
+use crate::config::{ServeArgs, Switch};
 use crate::content::Content;
 use crate::fragment::Fragments;
 use crate::fragment_cache::FragmentCache;
@@ -78,6 +78,8 @@ impl Site {
             content: Content::new(config.content.folder.clone()),
             store: Arc::new(store),
             signer: Signer::new(&secret, config.captcha_min_seconds),
+            check_captcha: config.captcha == Switch::On,
+            check_trap: config.trap == Switch::On,
             pow: difficulty.map(|difficulty| Arc::new(ProofOfWork::new(&secret, difficulty))),
             clock: clock.clone(),
             reads: RateLimiter::new(config.reads_per_minute),

@@ -208,7 +208,8 @@ pub struct NewComment<'a> {
     pub created: i64,
     pub idempotency_key: &'a str,
     pub fingerprint: &'a str,
-    pub captcha: Genuine,
+    /// The captcha's challenge, when the server checks it.
+    pub captcha: Option<Genuine>,
     /// The proof of work's challenge, when the server asks for one.
     pub pow: Option<&'a Spent>,
 }
@@ -393,7 +394,9 @@ impl Store {
         if let Some(pow) = new.pow {
             use_pow(&transaction, pow, new.created)?;
         }
-        use_captcha(&transaction, new.captcha, new.created)?;
+        if let Some(captcha) = new.captcha {
+            use_captcha(&transaction, captcha, new.created)?;
+        }
         transaction.execute(
             "INSERT INTO comments
                  (article_id, parent_id, author, email, website, body, created, status, idempotency_key,

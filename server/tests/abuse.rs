@@ -1,5 +1,6 @@
 //! What makes automated posting cost, over HTTP: limits per network prefix (clients told
-//! apart through a trusted proxy's X-Forwarded-For) and per article, the trap field, a lost
+//! apart through a trusted proxy's X-Forwarded-For) and per article, the trap field, each
+//! layer turned off by its setting, a lost
 //! answer's retry that never stores a comment twice, and a configuration that would serve
 //! the database or the captcha secret refused at start.
 
@@ -103,6 +104,52 @@ fn a_filled_trap_is_refused() {
     request["fax"] = json!("");
     assert_eq!(server.post(COMMENTS, &key(), &request.to_string()).status, 201);
     assert_eq!(server.post(COMMENTS, &key(), &comment("Anne", "Bonjour.", &server.solved_challenge()).to_string()).status, 201);
+}
+
+#[test]
+fn each_layer_can_be_turned_off() {
+    let site = Site::new();
+    // What every layer refuses: no captcha, no proof of work, the trap filled, at once, from
+    // one client, many times.
+    let mut request = json!({ "name": "Robot", "email": "robot@example.org", "body": "Sans garde.", "fax": "0102" });
+    let post = |server: &TestServer, request: &Value| server.post(COMMENTS, &key(), &request.to_string());
+    let defaults = site.start(&[
+        ("--pow", "on"),
+        ("--posts-per-minute", "5"),
+        ("--article-posts-per-minute", "20"),
+        ("--reads-per-minute", "120"),
+    ]);
+    post(&defaults, &request).error(422, "trap_filled");
+    request["fax"] = json!("");
+    post(&defaults, &request).error(422, "pow_missing");
+    drop(defaults);
+    let all_off = [
+        ("--captcha", "off"),
+        ("--trap", "off"),
+        ("--pow", "off"),
+        ("--captcha-min-seconds", "0"),
+        ("--posts-per-minute", "0"),
+        ("--article-posts-per-minute", "0"),
+        ("--reads-per-minute", "0"),
+    ];
+    let server = site.start(&all_off);
+    request["fax"] = json!("0102");
+    for n in 0..30 {
+        request["body"] = json!(format!("Sans garde {n}."));
+        assert_eq!(post(&server, &request).status, 201, "{n}");
+    }
+    // A captcha sent anyway is not looked at; the challenge is still issued for the widget.
+    request["captcha"] = json!({ "seed": "1", "expires": "2000-01-01T00:00:00Z", "signature": "00", "answer": "?" });
+    assert_eq!(post(&server, &request).status, 201);
+    assert!(server.fresh_challenge()["seed"].is_string());
+    assert_eq!(server.total(), SEEDED + 31);
+    // The captcha alone on: its absence is refused as before.
+    drop(server);
+    let captcha_on = site.start(&all_off[1..]);
+    request.as_object_mut().unwrap().remove("captcha");
+    post(&captcha_on, &request).error(400, "invalid_json");
+    request["captcha"] = json!({ "seed": "1", "expires": "2000-01-01T00:00:00Z", "signature": "00", "answer": "?" });
+    post(&captcha_on, &request).error(422, "captcha_invalid");
 }
 
 #[test]
