@@ -303,8 +303,9 @@ async fn post_comment(
         None => ApiError::Internal("validation failed without a reason".into()),
     })?;
     let store = state.store.clone();
-    // Before the captcha: a retry of a stored post, whose answer was lost, gets the stored
-    // comment even though its challenge has expired or was used by that very post.
+    // Before the proof of work and the captcha: a retry of a stored post, whose answer was
+    // lost, gets the stored comment even though its challenges have expired or were used by
+    // that very post.
     let (replay_article, replay_key, replay_fingerprint) = (article.clone(), idempotency_key.clone(), fingerprint.clone());
     let earlier = blocking(move || store.earlier(&replay_article, &replay_key, &replay_fingerprint)).await?;
     if let Some(comment) = earlier {

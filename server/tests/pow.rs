@@ -136,6 +136,9 @@ fn a_challenge_serves_once_even_after_a_restart_or_on_a_second_server() {
     // Used, with a fresh captcha: refused before the captcha is looked at.
     let (fresh, _) = solved(&server);
     refused(&post(&server, &key(), "Deux fois.", &fresh, Some(&altcha)), "pow_replayed");
+    let mut forged = fresh.clone();
+    forged["signature"] = json!("00");
+    refused(&post(&server, &key(), "Deux fois.", &forged, Some(&altcha)), "pow_replayed");
     // A second server on the same database knows it, while the first runs...
     let second = site.start(&POW);
     refused(&post(&second, &key(), "Ailleurs.", &fresh, Some(&altcha)), "pow_replayed");
