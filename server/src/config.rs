@@ -207,8 +207,6 @@ pub struct ServeArgs {
     pub pow_algorithm: Algorithm,
 
     /// SHA-256 rounds or PBKDF2 iterations per counter a solver tries.
-    // Provisional defaults (SHA-256, cost 1, counters 50,000 to 100,000), until a benchmark
-    // of the widget's solver on phones sets them.
     #[arg(long, env = "ARTICLE_WIDGET_POW_COST", value_name = "N", default_value_t = 1,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub pow_cost: u32,
@@ -217,7 +215,9 @@ pub struct ServeArgs {
     #[arg(long, env = "ARTICLE_WIDGET_POW_COUNTER_MIN", value_name = "N", default_value_t = 50_000)]
     pub pow_counter_min: u32,
 
-    /// The greatest counter the server picks (at random, from the least to it).
+    /// The greatest counter the server picks (at random, from the least to it). The defaults
+    /// of the difficulty (SHA-256, cost 1, counters 50,000 to 100,000) are provisional, until
+    /// the widget's solver is measured on phones.
     #[arg(long, env = "ARTICLE_WIDGET_POW_COUNTER_MAX", value_name = "N", default_value_t = 100_000)]
     pub pow_counter_max: u32,
 

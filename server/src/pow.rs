@@ -115,6 +115,7 @@ impl ProofOfWork {
             salt: salt.to_vec(),
             cost: self.difficulty.cost,
             key_length: KEY_LENGTH,
+            // Not known yet: it is the start of the key derived below, which needs no prefix.
             key_prefix: KeyPrefix::of_bytes(&[]),
         };
         let key = solve::derive_key(&task, counter);
