@@ -634,6 +634,44 @@ mod tests {
     }
 
     #[test]
+    fn a_database_of_the_first_version_gains_the_used_proofs_of_work_and_keeps_its_comments() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("comments.sqlite3");
+        {
+            // As the server before the proof of work left it.
+            let mut connection = connect(&path).unwrap();
+            let transaction = connection.transaction().unwrap();
+            transaction.execute_batch(SCHEMA).unwrap();
+            seed(&transaction).unwrap();
+            transaction.pragma_update(None, "user_version", 1).unwrap();
+            transaction.commit().unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let spent = Spent { signature: "ab".repeat(32), expires: 1_000 };
+        assert!(!store.pow_used(&spent).unwrap());
+        {
+            let mut writer = lock(&store.writer);
+            let transaction = writer.transaction().unwrap();
+            use_pow(&transaction, &spent, 900).unwrap();
+            assert!(matches!(use_pow(&transaction, &spent, 900), Err(ApiError::Pow(PowError::Replayed))));
+            transaction.commit().unwrap();
+        }
+        assert!(store.pow_used(&spent).unwrap());
+        assert_eq!(store.page(SEED_ARTICLE, Order::Oldest, 100, None).unwrap().total, SEED.len() as i64);
+        drop(store);
+        // Opened again, nothing is migrated twice; an expired challenge goes at the next use.
+        let store = Store::open(&path).unwrap();
+        let version: i64 = lock(&store.reader).query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
+        assert_eq!(version, 2);
+        let later = Spent { signature: "cd".repeat(32), expires: 3_000 };
+        let mut writer = lock(&store.writer);
+        let transaction = writer.transaction().unwrap();
+        use_pow(&transaction, &later, 2_000).unwrap();
+        let rows: i64 = transaction.query_row("SELECT count(*) FROM used_pow", [], |row| row.get(0)).unwrap();
+        assert_eq!(rows, 1, "the expired one was forgotten");
+    }
+
+    #[test]
     fn the_captcha_secret_is_made_once() {
         let folder = tempfile::tempdir().unwrap();
         let path = folder.path().join("comments.sqlite3");
