@@ -23,6 +23,7 @@ step "lint (clippy, native and wasm32, with and without the mapping language)"
 cargo clippy --offline --workspace --all-targets -- -D warnings
 cargo clippy --offline --target wasm32-unknown-unknown --all-targets -- -D warnings
 cargo clippy --offline --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
+cargo clippy --offline --target wasm32-unknown-unknown -p pow-worker -- -D warnings
 cargo clippy --offline -p article-widget-core --lib --no-default-features -- -D warnings
 
 step "native tests: core, backend adapter, reducer, server-side rendering, reference server"
@@ -52,6 +53,8 @@ fuzz mapping 30 core/tests/fixtures
 fuzz json_serde 30
 
 step "browser tests: wasm-bindgen-test in headless Chromium"
+# The proof-of-work solver the tests' widgets load from the package's folder (pkg/pow-worker/).
+scripts/pow-worker.sh
 cargo test --offline --target wasm32-unknown-unknown --test web
 
 step "release builds (npm package, trunk demo) and size budget"
