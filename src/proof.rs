@@ -287,6 +287,9 @@ mod browser {
     impl Run {
         fn end_worker(&self) {
             if let Some(worker) = self.worker.take() {
+                // Unhooked first: a message already queued must not reach a dropped handler.
+                worker.set_onmessage(None);
+                worker.set_onerror(None);
                 worker.terminate();
             }
         }
