@@ -163,7 +163,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                 Proof::Solving { tried } => tried,
                 _ => 0,
             };
-            Some(("busy", fill(m.proof_progress, &[("count", &locale.format_count(tried))])))
+            Some(("busy", locale.proof_progress(tried)))
         }
         Submission::Editing if form.proof == Proof::Failed => Some(("error", m.proof_failed.to_owned())),
         Submission::Editing => None,
