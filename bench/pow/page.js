@@ -39,7 +39,7 @@ window.solveWithAltcha = (challenge) => new Promise((resolve, reject) => {
 });
 
 // The same two on the page's thread, where CDP's CPU throttling applies (it leaves workers
-// alone): the widget's solver as its fallback runs it (slices of about 16 ms, a task each),
+// alone): the widget's solver as its fallback runs it (slices of about 10 ms, a task each),
 // altcha-lib's solveChallenge as its widget runs it without workers.
 const solverWasm = fetch("/pkg/pow-worker/pow_worker.wasm").then((response) => response.arrayBuffer());
 
@@ -57,7 +57,7 @@ window.solveWithWidgetOnPage = async (challenge) => {
     const answer = JSON.parse(new TextDecoder().decode(new Uint8Array(solver.memory.buffer, solver.output(), length)));
     if (answer.found) return { counter: answer.found.counter, millis: performance.now() - start };
     next = answer.next;
-    attempts = Math.max(1, Math.min(attempts * 4, elapsed > 0 ? Math.floor((attempts * 16) / elapsed) : attempts * 4));
+    attempts = Math.max(1, Math.min(attempts * 4, elapsed > 0 ? Math.floor((attempts * 10) / elapsed) : attempts * 4));
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
 };
