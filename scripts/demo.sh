@@ -14,6 +14,5 @@ node scripts/precompress.mjs dist
 cargo build --offline --release -p article-widget-server
 echo "[demo] standalone demo: http://127.0.0.1:$port/"
 echo "[demo] publisher page:  http://127.0.0.1:$port/publisher/"
-# --pow off: the demo's widget does not solve the proof of work yet.
 exec target/release/article-widget-server --listen "127.0.0.1:$port" \
-  --content www/demo-api/articles --static dist --database "$AW_CACHE/demo.sqlite3" --pow off
+  --content www/demo-api/articles --static dist --database "$AW_CACHE/demo.sqlite3"

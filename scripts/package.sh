@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the npm package in pkg/ with wasm-pack (--target web): two builds of the widget,
-# each wasm optimised with the wasm-opt on PATH, and the custom-element entry point that picks
+# each wasm optimised with the wasm-opt on PATH, the proof-of-work solver they share
+# (pkg/pow-worker/, scripts/pow-worker.sh), and the custom-element entry point that picks
 # one, its types and the publishers' README. Expects the tools of scripts/setup.sh on PATH (run
 # through demo.sh or test.sh). AW_SHORTEN_NAMES=0 keeps wasm-bindgen's names (see build()).
 set -euo pipefail
@@ -36,6 +37,10 @@ rm -rf pkg
 build pkg --no-default-features
 build pkg/mappings
 rm -f pkg/mappings/.gitignore pkg/mappings/*.d.ts
+# The proof-of-work solver, one copy that both builds load from pkg/pow-worker/ (the entry
+# names it from its own URL): its wasm and its Web Worker, downloaded only by a reader who
+# comes to the form of a server that asks for proof of work.
+scripts/pow-worker.sh pkg/pow-worker
 cp www/package/article-widget.js www/package/article-widget.d.ts www/package/README.md pkg/
 
 # The package's entry is the custom-element module, which loads the generated bindings.
@@ -52,7 +57,7 @@ const manifest = {
   types: "article-widget.d.ts",
   exports: { ".": { types: "./article-widget.d.ts", default: "./article-widget.js" } },
   files: ["article-widget.js", "article-widget.d.ts", "article_widget.js", "article_widget.d.ts", "article_widget_bg.wasm",
-    "mappings/article_widget.js", "mappings/article_widget_bg.wasm", "README.md"],
+    "mappings/article_widget.js", "mappings/article_widget_bg.wasm", "pow-worker/worker.js", "pow-worker/pow_worker.wasm", "README.md"],
   sideEffects: ["./article-widget.js"],
 };
 fs.writeFileSync("pkg/package.json", JSON.stringify(manifest, null, 2) + "\n");

@@ -1,5 +1,5 @@
 //! The widget's only `#[wasm_bindgen]` surface: mounting widgets on a page, updating and
-//! unmounting them, and telling the page what happened.
+//! unmounting them, telling the page what happened, and where the proof-of-work solver is.
 //!
 //! Each widget renders into its host element's shadow root, with the stylesheet adopted
 //! there (a constructable stylesheet, so a strict `style-src 'self'` allows it): the page's
@@ -102,6 +102,14 @@ pub fn mount_element(host: HtmlElement) -> Result<WidgetHandle, JsError> {
     let attribute = |name: &str| host.get_attribute(&format!("{prefix}{name}"));
     let config = Config::from_attributes(attribute, page_element_text).and_then(known_time_zone).map_err(|e| report(&host, &e))?;
     Ok(mount_in_browser(host, &config))
+}
+
+/// Names the folder of the proof-of-work solver (`worker.js`, `pow_worker.wasm`), which the
+/// widgets search with when a server asks for proof of work: the package's entry calls it
+/// with its own `pow-worker/` folder, found from its own URL as it finds the widget's wasm.
+#[wasm_bindgen(js_name = setProofOfWorkSolver)]
+pub fn set_proof_of_work_solver(folder: &str) {
+    crate::proof::set_solver_folder(folder);
 }
 
 /// Mounts a widget in every element marked `data-article-widget` on the page.

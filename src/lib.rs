@@ -5,6 +5,7 @@
 //! - [`platform`]: time, time zones, randomness and storage, from the browser or a stand-in.
 //! - [`zone`]: the offset each date is shown at, settled as answers arrive.
 //! - [`storage`]: what the widget keeps in storage (draft, remembered details), as JSON.
+//! - [`proof`]: the proof of work searched for by the solver's own wasm, in a worker.
 //! - [`state`]: the widget's state, its one `Action` enum and its reducer (pure).
 //! - [`views`]: function components from state to HTML; no browser API, so they also
 //!   render on a server.
@@ -18,6 +19,7 @@ pub mod config;
 pub mod embed;
 pub mod platform;
 pub mod prerender;
+pub mod proof;
 pub mod state;
 pub mod storage;
 pub mod views;

@@ -11,6 +11,10 @@
 //!   the captcha answers a stored post whatever its challenge; editing the comment or its
 //!   reply target makes it a new post (new key), and so does a confirmed one;
 //! - only one post is on its way at a time;
+//! - a proof of work is searched for only once the reader uses the form, and only for the
+//!   challenge it answers: a new question cancels it ([`WidgetState::proof_attempt`], which
+//!   progress and answers carry) and, once the reader has used the form, starts the next; a
+//!   submit waits for it only while it is not found;
 //! - a page of comments is taken only as the answer to the thread's latest request: each
 //!   answer carries the attempt it was asked for, and one asked for a thread since replaced
 //!   (another order, a Retry) or a "show more" since given up is dropped, never appended to
@@ -152,10 +156,29 @@ pub enum Input {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Submission {
     Editing,
+    /// Checked and waiting for the proof of work, then sent, with the form's key or, if the
+    /// comment was edited meanwhile, this one.
+    Proving { fresh_key: String },
     Sending(Rc<NewComment>),
     Failed(Rc<PostError>),
     /// Confirmed by the backend; `pending` when it is held for moderation.
     Sent { pending: bool },
+}
+
+/// The proof of work a server's challenge asks for (`Challenge::pow`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Proof {
+    /// None asked for: no challenge yet, or one without proof of work.
+    NotAsked,
+    /// Asked for; the search starts when the reader first uses the form.
+    Waiting,
+    /// Being searched ([`WidgetState::proof_attempt`]): how many counters were tried so far.
+    Solving { tried: u64 },
+    /// The payload that answers it, sent with the comment.
+    Solved(Rc<str>),
+    /// The search could not be made (no solver could load) or found no answer: the console
+    /// says why, and the next submit tries again.
+    Failed,
 }
 
 /// A person takes at least this long to read a question and answer it; a robot does not.
@@ -169,6 +192,10 @@ pub struct Form {
     pub answer: String,
     pub trap: String,
     pub challenge: Remote<Challenge>,
+    pub proof: Proof,
+    /// Whether the reader has used the form (focused or typed into it): the proof of work
+    /// starts then, so that readers who never comment never pay for it.
+    pub used: bool,
     /// When the current question appeared (ms since the epoch), for the minimum delay.
     pub challenge_shown_at: f64,
     /// Errors of the last submit, shown until the next one.
@@ -201,6 +228,8 @@ impl Default for Form {
             answer: String::new(),
             trap: String::new(),
             challenge: Remote::Loading,
+            proof: Proof::NotAsked,
+            used: false,
             challenge_shown_at: 0.0,
             errors: Vec::new(),
             submission: Submission::Editing,
@@ -241,6 +270,9 @@ pub struct WidgetState {
     pub replies_attempt: u32,
     pub challenge_attempt: u32,
     pub post_attempt: u32,
+    /// Bumped at each search for a proof of work started (and at each new question, which
+    /// cancels one): the effect that solves depends on it.
+    pub proof_attempt: u32,
     /// Whether the widget runs: false only in a server's render and in the browser's first
     /// render of that markup, which must be the same (`crate::prerender`); until then the form
     /// is shown disabled, so that nothing typed into it before the widget ran is lost.
@@ -276,6 +308,7 @@ impl WidgetState {
             replies_attempt: 0,
             challenge_attempt: 0,
             post_attempt: 0,
+            proof_attempt: 0,
             interactive: true,
             revision: 0,
         }
@@ -333,6 +366,14 @@ pub enum Action {
     SetOrder(Order),
     ChallengeLoaded { result: Result<Challenge, LoadError>, shown_at: f64 },
     NewQuestion,
+    /// The reader focused the form (or typed into it) for the first time.
+    FormUsed,
+    /// The search for the proof of work started at `attempt` has tried `tried` counters.
+    ProofProgress { attempt: u32, tried: u64 },
+    /// The search started at `attempt` found its answer: the payload to send.
+    ProofFound { attempt: u32, payload: String },
+    /// The search started at `attempt` could not be made or found nothing.
+    ProofFailed { attempt: u32 },
     Edit(Input, String),
     ReplyTo(Option<String>),
     /// What storage held when the widget started: a draft, and details remembered from an
@@ -453,10 +494,33 @@ impl WidgetState {
                 }
             }
             Action::ChallengeLoaded { result, shown_at } => {
+                let asks_proof = matches!(&result, Ok(challenge) if challenge.pow.is_some());
                 self.form.challenge = Remote::from_result(result);
                 self.form.challenge_shown_at = shown_at;
+                self.form.proof = if asks_proof { Proof::Waiting } else { Proof::NotAsked };
+                if asks_proof && self.form.used {
+                    self.start_proof();
+                }
             }
             Action::NewQuestion => self.new_question(),
+            Action::FormUsed => self.form_used(),
+            // Progress or an answer of a search since cancelled: dropped.
+            Action::ProofProgress { attempt, .. } | Action::ProofFound { attempt, .. } | Action::ProofFailed { attempt }
+                if attempt != self.proof_attempt || !matches!(self.form.proof, Proof::Solving { .. }) => {}
+            Action::ProofProgress { tried, .. } => self.form.proof = Proof::Solving { tried },
+            Action::ProofFound { payload, .. } => {
+                self.form.proof = Proof::Solved(payload.into());
+                if let Submission::Proving { fresh_key } = &self.form.submission {
+                    let fresh_key = fresh_key.clone();
+                    self.send(fresh_key);
+                }
+            }
+            Action::ProofFailed { .. } => {
+                self.form.proof = Proof::Failed;
+                if matches!(self.form.submission, Submission::Proving { .. }) {
+                    self.form.submission = Submission::Editing;
+                }
+            }
             Action::Edit(input, value) => self.edit(input, value),
             Action::ReplyTo(target) => {
                 if target != self.form.reply_to {
@@ -504,6 +568,23 @@ impl WidgetState {
         self.form.challenge = Remote::Loading;
         self.form.answer.clear();
         self.challenge_attempt += 1;
+        // The search for the old challenge's proof, if any, is cancelled.
+        self.form.proof = Proof::NotAsked;
+        self.proof_attempt += 1;
+    }
+
+    fn form_used(&mut self) {
+        if !self.form.used {
+            self.form.used = true;
+            if self.form.proof == Proof::Waiting {
+                self.start_proof();
+            }
+        }
+    }
+
+    fn start_proof(&mut self) {
+        self.form.proof = Proof::Solving { tried: 0 };
+        self.proof_attempt += 1;
     }
 
     fn edit(&mut self, input: Input, value: String) {
@@ -520,6 +601,8 @@ impl WidgetState {
             return;
         }
         *target = value;
+        self.form_used();
+        let form = &mut self.form;
         if matches!(input, Input::Name | Input::Email | Input::Website | Input::Body) {
             form.idempotency_key = None;
         }
@@ -538,7 +621,7 @@ impl WidgetState {
     }
 
     fn submit(&mut self, now: f64, fresh_key: String) {
-        if matches!(self.form.submission, Submission::Sending(_)) {
+        if matches!(self.form.submission, Submission::Sending(_) | Submission::Proving { .. }) {
             return; // no double post
         }
         let form = &mut self.form;
@@ -560,14 +643,43 @@ impl WidgetState {
             self.new_question();
             return;
         }
-        let comment = validate(&form.draft).expect("validated above");
-        let key = form.idempotency_key.get_or_insert(fresh_key).clone();
+        match (&challenge.pow, &form.proof) {
+            (None, _) | (_, Proof::Solved(_)) => self.send(fresh_key),
+            (Some(_), proof) => {
+                // Sent once found; a search that failed, or never started, starts now.
+                if matches!(proof, Proof::Waiting | Proof::Failed | Proof::NotAsked) {
+                    self.start_proof();
+                }
+                self.form.submission = Submission::Proving { fresh_key };
+            }
+        }
+    }
+
+    /// Sends the form as it stands, with its key (`fresh_key` unless a retry keeps the
+    /// previous one), challenge, answer and proof of work.
+    fn send(&mut self, fresh_key: String) {
+        let form = &mut self.form;
+        let Remote::Ready(challenge) = &form.challenge else { return };
+        let comment = match validate(&form.draft) {
+            Ok(comment) => comment,
+            // Edited into an invalid comment while the proof was searched for.
+            Err(errors) => {
+                form.errors = errors.clone();
+                form.submission = Submission::Failed(Rc::new(PostError::Fields(errors)));
+                return;
+            }
+        };
+        let proof = match &form.proof {
+            Proof::Solved(payload) => Some(payload.to_string()),
+            _ => None,
+        };
         form.submission = Submission::Sending(Rc::new(NewComment {
             comment,
             parent: form.reply_to.clone(),
             challenge: challenge.clone(),
             answer: form.answer.trim().to_owned(),
-            idempotency_key: key,
+            proof,
+            idempotency_key: form.idempotency_key.get_or_insert(fresh_key).clone(),
         }));
         self.post_attempt += 1;
     }
@@ -617,7 +729,15 @@ mod tests {
     }
 
     fn signed(seed: u64) -> Challenge {
-        Challenge { seed, signed: Some(Signature { expires: "2030-01-01T00:00:00Z".into(), signature: "ab".into() }) }
+        Challenge { seed, signed: Some(Signature { expires: "2030-01-01T00:00:00Z".into(), signature: "ab".into() }), pow: None }
+    }
+
+    /// A signed challenge that asks for proof of work too.
+    fn with_pow(seed: u64) -> Challenge {
+        let pow = article_widget_core::pow::decode_challenge(
+            r#"{"parameters": {"algorithm": "SHA-256", "cost": 1, "keyPrefix": "0", "nonce": "00", "salt": "01"}, "signature": "p"}"#,
+        );
+        Challenge { pow: Some(pow.unwrap()), ..signed(seed) }
     }
 
     fn comment(id: &str, status: CommentStatus) -> Comment {
@@ -964,5 +1084,86 @@ mod tests {
         });
         assert_eq!((state.form.draft.body.as_str(), state.form.reply_to.clone()), ("typed", None));
         assert_eq!((state.form.draft.name.as_str(), state.form.remember, state.form.restored), ("Marie", true, true));
+    }
+
+    #[test]
+    fn the_proof_of_work_starts_when_the_reader_first_uses_the_form_not_before() {
+        let loaded = Rc::new(WidgetState::default()).reduce(Action::ChallengeLoaded { result: Ok(with_pow(7)), shown_at: 0.0 });
+        assert_eq!((loaded.form.proof.clone(), loaded.proof_attempt), (Proof::Waiting, 0), "a reader who never comments pays nothing");
+        let used = loaded.reduce(Action::FormUsed);
+        assert_eq!((used.form.proof.clone(), used.proof_attempt), (Proof::Solving { tried: 0 }, 1));
+        let again = used.reduce(Action::FormUsed).reduce(Action::Edit(Input::Body, "x".into()));
+        assert_eq!(again.proof_attempt, 1, "started once");
+        let without = Rc::new(WidgetState::default()).reduce(Action::ChallengeLoaded { result: Ok(signed(7)), shown_at: 0.0 }).reduce(Action::FormUsed);
+        assert_eq!((without.form.proof.clone(), without.proof_attempt), (Proof::NotAsked, 0));
+        let typed_first = Rc::new(WidgetState::default()).reduce(Action::Edit(Input::Name, "M".into()));
+        let typed_first = typed_first.reduce(Action::ChallengeLoaded { result: Ok(with_pow(7)), shown_at: 0.0 });
+        assert_eq!(typed_first.form.proof, Proof::Solving { tried: 0 }, "a challenge that comes after the first use starts at once");
+    }
+
+    #[test]
+    fn a_submit_waits_for_the_proof_shows_its_progress_and_sends_its_payload() {
+        let state = ready_to_send(with_pow(7));
+        let waiting = submit(state, 10_000.0, "k1");
+        assert_eq!(waiting.form.submission, Submission::Proving { fresh_key: "k1".into() });
+        let attempt = waiting.proof_attempt;
+        let progress = waiting.reduce(Action::ProofProgress { attempt, tried: 4_096 });
+        assert_eq!(progress.form.proof, Proof::Solving { tried: 4_096 });
+        assert_eq!(progress.clone().reduce(Action::Submit { now: 11_000.0, fresh_key: "k2".into() }).post_attempt, 0, "no double post");
+        let sent = progress.reduce(Action::ProofFound { attempt, payload: "eyJj".into() });
+        let comment = sending(&sent);
+        assert_eq!((comment.proof.as_deref(), comment.idempotency_key.as_str()), (Some("eyJj"), "k1"));
+        assert_eq!(sent.post_attempt, 1);
+    }
+
+    #[test]
+    fn a_proof_found_before_the_submit_goes_at_once_and_a_retry_keeps_it() {
+        let state = ready_to_send(with_pow(7));
+        let attempt = state.proof_attempt;
+        let solved = state.reduce(Action::ProofFound { attempt, payload: "eyJj".into() });
+        let sent = submit(solved, 10_000.0, "k1");
+        assert_eq!(sending(&sent).proof.as_deref(), Some("eyJj"));
+        let failed = sent.reduce(Action::Posted(Err(PostError::Failed(error()))));
+        let retried = submit(failed, 12_000.0, "k2");
+        assert_eq!((sending(&retried).proof.as_deref(), sending(&retried).idempotency_key.as_str()), (Some("eyJj"), "k1"));
+    }
+
+    #[test]
+    fn a_new_question_cancels_the_search_and_the_next_challenge_starts_another() {
+        let state = ready_to_send(with_pow(7));
+        let old = state.proof_attempt;
+        let waiting = submit(state, 10_000.0, "k1");
+        let expired = waiting.reduce(Action::NewQuestion);
+        assert_eq!(expired.form.proof, Proof::NotAsked);
+        let late = expired.clone().reduce(Action::ProofFound { attempt: old, payload: "old".into() });
+        assert_eq!(late.form.proof, Proof::NotAsked, "the old challenge's answer is dropped");
+        let next = ready_to_send_after(expired, with_pow(8));
+        assert_eq!(next.form.proof, Proof::Solving { tried: 0 }, "the reader used the form: the new search starts");
+        let found = next.clone().reduce(Action::ProofFound { attempt: next.proof_attempt, payload: "new".into() });
+        assert_eq!(sending(&found).proof.as_deref(), Some("new"), "the submit still waiting goes with the new proof");
+        let refused = found.reduce(Action::Posted(Err(PostError::Captcha(CaptchaRefusal::Stale))));
+        assert_eq!(refused.form.proof, Proof::NotAsked, "a refused proof (pow_expired, pow_replayed…) is not sent again");
+    }
+
+    #[test]
+    fn a_failed_search_says_so_and_the_next_submit_tries_again() {
+        let waiting = submit(ready_to_send(with_pow(7)), 10_000.0, "k1");
+        let attempt = waiting.proof_attempt;
+        let failed = waiting.reduce(Action::ProofFailed { attempt });
+        assert_eq!((failed.form.proof.clone(), failed.form.submission.clone()), (Proof::Failed, Submission::Editing));
+        let again = submit(failed, 12_000.0, "k2");
+        assert_eq!((again.form.proof.clone(), again.proof_attempt), (Proof::Solving { tried: 0 }, attempt + 1));
+        assert!(matches!(again.form.submission, Submission::Proving { .. }));
+    }
+
+    #[test]
+    fn a_comment_edited_while_its_proof_is_searched_goes_with_a_new_key_or_not_at_all() {
+        let waiting = submit(ready_to_send(with_pow(7)), 10_000.0, "k1");
+        let attempt = waiting.proof_attempt;
+        let edited = waiting.clone().reduce(Action::Edit(Input::Body, "Bonjour !".into()));
+        let sent = edited.reduce(Action::ProofFound { attempt, payload: "p".into() });
+        assert_eq!((sending(&sent).comment.body.as_str(), sending(&sent).idempotency_key.as_str()), ("Bonjour !", "k1"));
+        let emptied = waiting.reduce(Action::Edit(Input::Body, String::new())).reduce(Action::ProofFound { attempt, payload: "p".into() });
+        assert!(matches!(&emptied.form.submission, Submission::Failed(error) if matches!(**error, PostError::Fields(_))));
     }
 }

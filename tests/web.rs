@@ -1436,3 +1436,229 @@ async fn altered_markup_is_rendered_anew_from_the_same_answers_and_the_console_s
         assert!(said.len() == 1 && said[0].contains(cause), "{cause}: {said:?}");
     }
 }
+
+/// Where the proof-of-work solver is: the package's copy (`scripts/pow-worker.sh` builds it
+/// into `pkg/pow-worker/`, which the test runner serves from the crate's folder).
+fn use_the_packages_solver() {
+    let origin = web_sys::window().unwrap().location().origin().unwrap();
+    embed::set_proof_of_work_solver(&format!("{origin}/pkg/pow-worker/"));
+}
+
+/// The fake server's captcha answer, asking for proof of work with these parameters (an
+/// unsigned challenge: the widget does not check signatures, the server does).
+fn seeded_with_pow(parameters: Value) -> Rc<FakeTransport> {
+    let fake = FakeTransport::seeded(page(&[], 0));
+    let challenge = json!({"seed": CAPTCHA_SEED.to_string(), "expires": "2030-01-01T00:00:00Z", "signature": "ab",
+        "pow": {"parameters": parameters, "signature": "unsigned"}});
+    fake.answer(CAPTCHA, 200, &challenge.to_string());
+    let stored = comment("10", None, "Marie Curie", "Très éclairant.", "2024-10-11T15:00:05Z");
+    fake.answer(&format!("POST {COMMENTS}"), 201, &stored.to_string());
+    fake
+}
+
+/// A challenge solved in a few hundred counters.
+fn quick_pow() -> Value {
+    json!({"algorithm": "SHA-256", "cost": 1, "keyPrefix": "00", "nonce": "0123456789abcdef", "salt": "a1", "expiresAt": 1_900_000_000})
+}
+
+/// A challenge whose answer is counter 2,370 of 500 hashes each: some 300 ms of search.
+fn slow_pow() -> Value {
+    json!({"algorithm": "SHA-256", "cost": 500, "keyPrefix": "000", "nonce": "0123456789abcdef", "salt": "e5"})
+}
+
+/// The reader comes to the form: `focusin` on its first field.
+fn focus_form(root: &Element) {
+    let field = root.query_selector("form [name=name]").unwrap().unwrap();
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    field.dispatch_event(&web_sys::Event::new_with_event_init_dict("focusin", &init).unwrap()).unwrap();
+}
+
+/// Checks the post's `altcha` member: ALTCHA's payload for `parameters`, as sent, with an
+/// answer the solver's own check accepts.
+fn assert_proof_answers(post: &HttpRequest, parameters: &Value) {
+    use article_widget::core::pow::{self, solve, Solution};
+    let body: Value = serde_json::from_str(post.body.as_deref().unwrap()).unwrap();
+    let payload = body["altcha"].as_str().expect("the payload, a top-level member");
+    let payload: Value = serde_json::from_slice(&pow::base64_decode(payload).expect("base64")).unwrap();
+    assert_eq!(payload["challenge"]["parameters"], *parameters, "the parameters go back as received");
+    assert_eq!(payload["challenge"]["signature"], "unsigned");
+    let challenge = pow::decode_challenge(&payload["challenge"].to_string()).unwrap();
+    let solution = Solution {
+        counter: payload["solution"]["counter"].as_u64().unwrap() as u32,
+        derived_key: pow::hex_decode(payload["solution"]["derivedKey"].as_str().unwrap()).unwrap(),
+    };
+    assert!(solve::verify(&challenge.task, &solution), "{payload}");
+    assert!(payload["solution"]["time"].is_u64());
+}
+
+#[wasm_bindgen_test]
+async fn the_proof_of_work_is_searched_in_a_worker_from_the_first_focus_and_posted() {
+    use_the_packages_solver();
+    let performance = web_sys::window().unwrap().performance().unwrap();
+    performance.clear_resource_timings();
+    let fake = seeded_with_pow(quick_pow());
+    let platform = FakePlatform::new();
+    let (_widget, root) = mount(fake.clone(), platform.clone(), "fr");
+    find(&root, "form [name=captcha]").await;
+    focus_form(&root);
+    fill_form(&root, "Très éclairant.").await;
+    platform.advance(5_000.0);
+    submit(&root).await;
+    find(&root, ".aw-form__status[data-state=ok]").await;
+    let posts = fake.posts();
+    assert_eq!(posts.len(), 1);
+    assert_proof_answers(&posts[0], &quick_pow());
+    // The solver's wasm was loaded by the worker, not by the page (as the fallback does).
+    let loaded: Vec<String> = performance.get_entries_by_type("resource").iter().map(|entry| entry.unchecked_into::<web_sys::PerformanceEntry>().name()).collect();
+    assert!(!loaded.iter().any(|url| url.ends_with(".wasm") && url.contains("pow-worker")), "{loaded:?}");
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_proof_of_work_is_named_on_screen_and_the_form_waits_for_a_new_question() {
+    let fake = FakeTransport::seeded(page(&[], 0));
+    let challenge = json!({"seed": CAPTCHA_SEED.to_string(), "expires": "2030-01-01T00:00:00Z", "signature": "ab",
+        "pow": {"parameters": {"algorithm": "MD5", "cost": 1, "keyPrefix": "00", "nonce": "00", "salt": "01"}, "signature": "s"}});
+    fake.answer(CAPTCHA, 200, &challenge.to_string());
+    let (_widget, root) = mount(fake, FakePlatform::new(), "en");
+    let error = find(&root, ".aw-captcha .aw-field__error").await;
+    let text = error.text_content().unwrap();
+    assert!(text.contains("/pow/parameters/algorithm") && text.contains("SHA-256"), "{text}");
+}
+
+/// Makes `new Worker(…)` throw, as a page's policy or another origin would, until dropped.
+struct NoWorkers {
+    constructors: js_sys::Array,
+    saved: wasm_bindgen::JsValue,
+}
+
+impl NoWorkers {
+    fn new() -> NoWorkers {
+        let global = js_sys::global();
+        let saved = js_sys::Reflect::get(&global, &"Worker".into()).unwrap();
+        let constructors = js_sys::Array::new();
+        // A constructor of the page's kind (a Rust closure is not one), which counts its calls.
+        let make = js_sys::Function::new_with_args(
+            "calls",
+            "return function Worker() { calls.push(new.target !== undefined); throw new Error(\"Refused to create a worker: the page's Content-Security-Policy has no worker-src for it\"); }",
+        );
+        let throwing = make.call1(&wasm_bindgen::JsValue::NULL, &constructors).unwrap();
+        js_sys::Reflect::set(&global, &"Worker".into(), &throwing).unwrap();
+        NoWorkers { constructors, saved }
+    }
+}
+
+impl Drop for NoWorkers {
+    fn drop(&mut self) {
+        js_sys::Reflect::set(&js_sys::global(), &"Worker".into(), &self.saved).unwrap();
+    }
+}
+
+/// A platform whose timers are the browser's (each callback a task of its own), with the
+/// fake's clock and storage: the time between the page's tasks is what a test measures here.
+/// It times each callback (the proof of work's slices on the page's thread are such).
+struct BrowserTimers(Rc<FakePlatform>, Rc<RefCell<Vec<f64>>>);
+
+impl Platform for BrowserTimers {
+    fn now_ms(&self) -> f64 {
+        self.0.now_ms()
+    }
+    fn random_u64(&self) -> u64 {
+        self.0.random_u64()
+    }
+    fn load(&self, key: &str) -> Option<String> {
+        self.0.load(key)
+    }
+    fn save(&self, key: &str, value: &str) {
+        self.0.save(key, value)
+    }
+    fn remove(&self, key: &str) {
+        self.0.remove(key)
+    }
+    fn schedule(&self, ms: u32, callback: Box<dyn FnOnce()>) -> Timer {
+        let durations = self.1.clone();
+        BrowserPlatform.schedule(
+            ms,
+            Box::new(move || {
+                let began = BrowserPlatform.work_clock_ms();
+                callback();
+                durations.borrow_mut().push(BrowserPlatform.work_clock_ms() - began);
+            }),
+        )
+    }
+}
+
+/// The long tasks (50 ms and more) of the page from now on, as the browser reports them.
+struct LongTasks {
+    durations: Rc<RefCell<Vec<f64>>>,
+    observer: web_sys::PerformanceObserver,
+}
+
+impl LongTasks {
+    fn watch() -> LongTasks {
+        let durations = Rc::new(RefCell::new(Vec::new()));
+        let kept = durations.clone();
+        let report = Closure::<dyn Fn(web_sys::PerformanceObserverEntryList)>::new(move |list: web_sys::PerformanceObserverEntryList| {
+            for entry in list.get_entries().iter() {
+                kept.borrow_mut().push(entry.unchecked_into::<web_sys::PerformanceEntry>().duration());
+            }
+        });
+        let observer = web_sys::PerformanceObserver::new(report.as_ref().unchecked_ref()).unwrap();
+        report.forget();
+        observer.observe(&web_sys::PerformanceObserverInit::new(&js_sys::Array::of1(&"longtask".into())));
+        LongTasks { durations, observer }
+    }
+
+    /// The tasks reported so far, once the browser has delivered its reports.
+    async fn reported(&self) -> Vec<f64> {
+        next_task().await;
+        for entry in self.observer.take_records().iter() {
+            self.durations.borrow_mut().push(entry.unchecked_into::<web_sys::PerformanceEntry>().duration());
+        }
+        self.observer.disconnect();
+        self.durations.borrow().clone()
+    }
+}
+
+#[wasm_bindgen_test]
+async fn without_a_worker_the_page_searches_in_slices_under_50_ms_while_the_reader_types() {
+    use_the_packages_solver();
+    let no_workers = NoWorkers::new();
+    let fake = seeded_with_pow(slow_pow());
+    let platform = FakePlatform::new();
+    let host = fresh_host();
+    let callbacks = Rc::new(RefCell::new(Vec::new()));
+    let mut widget = embed::mount_with_services(host.clone(), &config("fr"), fake.clone(), Rc::new(BrowserTimers(platform.clone(), callbacks.clone())));
+    let root = rendered_in(&host);
+    find(&root, "form [name=captcha]").await;
+    let long_tasks = LongTasks::watch();
+
+    fill_form(&root, "T").await;
+    platform.advance(5_000.0);
+    submit(&root).await;
+    let status = find(&root, ".aw-form__status[data-state=busy]").await;
+    assert!(status.text_content().unwrap().starts_with("Vérification anti-spam…"), "{}", status.text_content().unwrap());
+    // The reader goes on typing while the page's thread searches: each keystroke is a task.
+    let mut typed = String::from("T");
+    while fake.posts().is_empty() {
+        typed.push('r');
+        type_into(&root, "body", &typed);
+        next_task().await;
+    }
+    find(&root, ".aw-form__status[data-state=ok]").await;
+    // The next question's proof, which starts once it comes (the reader is in the form), is
+    // not this test's: the unmount stops it.
+    widget.unmount();
+    let long = long_tasks.reported().await;
+    let constructors = no_workers.constructors.to_vec();
+    // Restored before the checks: a failed test leaves the page as it found it.
+    drop(no_workers);
+    assert_eq!(constructors.first(), Some(&wasm_bindgen::JsValue::TRUE), "a worker was tried first, with new");
+    assert_proof_answers(&fake.posts()[0], &slow_pow());
+    assert!(typed.len() > 3, "the reader typed while it searched: {typed}");
+    let slices = callbacks.borrow().clone();
+    assert!(slices.len() > 3, "searched in slices: {slices:?}");
+    let longest = slices.iter().copied().fold(0.0, f64::max);
+    assert!(longest < 50.0, "a slice of {longest} ms: {slices:?}");
+    assert!(long.is_empty(), "tasks of 50 ms or more: {long:?}; the slices: {slices:?}");
+}

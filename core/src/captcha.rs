@@ -41,11 +41,13 @@ pub enum Term {
 }
 
 /// A puzzle's seed, with the server's signature when a server issued it. Without one, the
-/// widget made the seed itself and only the browser checks the answer.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// widget made the seed itself and only the browser checks the answer. A server may also ask
+/// for proof of work (`pow`), which the widget solves and sends with the answer.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Challenge {
     pub seed: u64,
     pub signed: Option<Signature>,
+    pub pow: Option<crate::pow::Challenge>,
 }
 
 /// What a server signs; sent back unchanged with the answer.
@@ -58,7 +60,7 @@ pub struct Signature {
 
 impl Challenge {
     pub fn local(seed: u64) -> Challenge {
-        Challenge { seed, signed: None }
+        Challenge { seed, signed: None, pow: None }
     }
 
     pub fn puzzle(&self) -> Puzzle {

@@ -119,6 +119,13 @@ impl Locale {
 
     /// « Afficher 1 autre réponse », "Show 9,980 more replies": under a thread whose replies
     /// its page cut.
+    /// The proof of work's progress while a submit waits: counters tried so far.
+    pub fn proof_progress(self, tried: u64) -> String {
+        let m = self.messages();
+        let template = if self.is_singular(tried) { m.proof_progress_one } else { m.proof_progress_many };
+        fill(template, &[("count", &self.format_count(tried))])
+    }
+
     pub fn more_replies(self, count: u64) -> String {
         let m = self.messages();
         let template = if self.is_singular(count) { m.more_replies_one } else { m.more_replies_many };
@@ -390,6 +397,10 @@ pub struct Messages {
     pub forget_me: &'static str,
     pub submit: &'static str,
     pub submitting: &'static str,
+    /// The proof of work being searched for while a submit waits; `{count}` keys tried.
+    pub proof_progress_one: &'static str,
+    pub proof_progress_many: &'static str,
+    pub proof_failed: &'static str,
     pub draft_restored: &'static str,
     pub field_name_required: &'static str,
     pub field_email_required: &'static str,
@@ -525,6 +536,9 @@ static FR: Messages = Messages {
     forget_me: "Oublier mes informations",
     submit: "Publier le commentaire",
     submitting: "Envoi en cours…",
+    proof_progress_one: "Vérification anti-spam… {count} essai",
+    proof_progress_many: "Vérification anti-spam… {count} essais",
+    proof_failed: "La vérification anti-spam n’a pas pu se faire dans ce navigateur. Envoyez à nouveau pour réessayer ; votre texte est conservé.",
     draft_restored: "Votre brouillon a été restauré.",
     field_name_required: "Indiquez votre nom.",
     field_email_required: "Indiquez votre adresse e-mail.",
@@ -658,6 +672,9 @@ static EN: Messages = Messages {
     forget_me: "Forget my details",
     submit: "Post comment",
     submitting: "Sending…",
+    proof_progress_one: "Anti-spam check… {count} try",
+    proof_progress_many: "Anti-spam check… {count} tries",
+    proof_failed: "The anti-spam check could not run in this browser. Send again to try once more; your text is kept.",
     draft_restored: "Your draft was restored.",
     field_name_required: "Enter your name.",
     field_email_required: "Enter your email address.",
@@ -703,6 +720,8 @@ mod tests {
         assert_eq!(Locale::Fr.more_replies(1), "Afficher 1 autre réponse");
         assert_eq!(Locale::Fr.more_replies(9_980), "Afficher 9\u{202f}980 autres réponses");
         assert_eq!((Locale::En.more_replies(1).as_str(), Locale::En.more_replies(2).as_str()), ("Show 1 more reply", "Show 2 more replies"));
+        assert_eq!((Locale::Fr.proof_progress(0).as_str(), Locale::Fr.proof_progress(1_234).as_str()), ("Vérification anti-spam… 0 essai", "Vérification anti-spam… 1\u{202f}234 essais"));
+        assert_eq!((Locale::En.proof_progress(0).as_str(), Locale::En.proof_progress(1).as_str()), ("Anti-spam check… 0 tries", "Anti-spam check… 1 try"));
         assert_eq!(Locale::En.format_count(1_234_567), "1,234,567");
         assert_eq!(Locale::En.format_count(999), "999");
     }

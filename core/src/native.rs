@@ -12,6 +12,7 @@ use crate::captcha::{Challenge, Signature};
 use crate::comment::{Comment, CommentPage, CommentStatus, MoreReplies, ValidComment};
 use crate::error::{Expected, Problem, Record, ShapeError};
 use crate::json::{self, Decoded, Node, Value, Warnings};
+use crate::pow;
 use crate::url::SafeUrl;
 
 type Result<T> = std::result::Result<T, ShapeError>;
@@ -168,7 +169,8 @@ pub fn decode_comment(body: &str) -> std::result::Result<Decoded<Comment>, Probl
     json::decode(body, comment)
 }
 
-/// Decodes `GET /captcha`.
+/// Decodes `GET /captcha`: the signed puzzle, and the proof of work when the server asks for
+/// it (`pow`, in ALTCHA's format: a bad one fails the challenge, naming its field).
 pub fn decode_challenge(body: &str) -> std::result::Result<Decoded<Challenge>, Problem> {
     json::decode(body, |root, _| {
         root.object()?;
@@ -178,6 +180,7 @@ pub fn decode_challenge(body: &str) -> std::result::Result<Decoded<Challenge>, P
         Ok(Challenge {
             seed: root.get("seed").decimal_string()?,
             signed: Some(Signature { expires: expires.non_blank_text()?, signature: root.get("signature").non_blank_text()? }),
+            pow: root.get("pow").optional(pow::challenge)?,
         })
     })
 }
@@ -205,8 +208,9 @@ pub fn decode_error(body: &str) -> Option<ApiError> {
 }
 
 /// The body of `POST /articles/{id}/comments`. A challenge the widget made itself is not
-/// sent: only a server's signed one means anything to a server.
-pub fn encode_new_comment(comment: &ValidComment, parent: Option<&str>, challenge: &Challenge, answer: &str) -> String {
+/// sent: only a server's signed one means anything to a server. `altcha` is the proof of
+/// work's payload ([`pow::Challenge::payload`]), a top-level member when the server asked for one.
+pub fn encode_new_comment(comment: &ValidComment, parent: Option<&str>, challenge: &Challenge, answer: &str, altcha: Option<&str>) -> String {
     let captcha = challenge.signed.as_ref().map(|signed| {
         let captcha = Value::object([
             ("seed", Value::from(challenge.seed.to_string())),
@@ -223,7 +227,8 @@ pub fn encode_new_comment(comment: &ValidComment, parent: Option<&str>, challeng
         ("body", Value::from(comment.body.as_str())),
         ("parent", Value::from(parent)),
     ];
-    Value::object(members.into_iter().chain(captcha)).to_string()
+    let altcha = altcha.map(|payload| ("altcha", Value::from(payload)));
+    Value::object(members.into_iter().chain(captcha).chain(altcha)).to_string()
 }
 
 fn comment(node: &Node, warnings: &mut Warnings) -> Result<Comment> {

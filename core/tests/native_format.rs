@@ -325,3 +325,40 @@ fn a_comment_of_unknown_status_is_refused_with_its_path() {
         assert_eq!((error.path.as_str(), error.expected, error.found), ("/status", Expected::CommentStatus, found));
     }
 }
+
+/// The captcha answer of a server that asks for proof of work too (ALTCHA's format).
+const CHALLENGE_WITH_POW: &str = r#"{"seed": "7", "expires": "2030-01-01T00:00:00Z", "signature": "ab",
+    "pow": {"parameters": {"algorithm": "SHA-256", "cost": 1, "keyPrefix": "0", "nonce": "00", "salt": "01"}, "signature": "cd"}}"#;
+
+#[test]
+fn a_challenge_carries_the_proof_of_work_when_the_server_asks_for_it() {
+    use article_widget_core::native::decode_challenge;
+    let challenge = decode_challenge(CHALLENGE_WITH_POW).unwrap().value;
+    let pow = challenge.pow.expect("the pow member");
+    assert_eq!(pow.signature, "cd");
+    assert_eq!(pow.task.key_prefix.nibbles(), &[0]);
+    let without: Value = serde_json::from_str(CHALLENGE_WITH_POW).unwrap();
+    assert_eq!(decode_challenge(&without_member(without, "pow")).unwrap().value.pow, None, "a server with proof of work off");
+    let bad = with(serde_json::from_str(CHALLENGE_WITH_POW).unwrap(), "/pow/parameters/nonce", json!("0x"));
+    assert_eq!(shape_error(decode_challenge(&bad)).path, "/pow/parameters/nonce");
+    let bad = with(serde_json::from_str(CHALLENGE_WITH_POW).unwrap(), "/pow", json!("solve me"));
+    assert_eq!(shape_error(decode_challenge(&bad)).path, "/pow");
+}
+
+fn without_member(value: Value, key: &str) -> String {
+    without(value, &format!("/{key}"))
+}
+
+#[test]
+fn the_proof_of_works_payload_is_a_top_level_altcha_member_of_the_post() {
+    use article_widget_core::comment::{validate, CommentDraft};
+    use article_widget_core::native::{decode_challenge, encode_new_comment};
+    let challenge = decode_challenge(CHALLENGE_WITH_POW).unwrap().value;
+    let draft = CommentDraft { name: "Marie".into(), email: "m@example.org".into(), website: String::new(), body: "Bonjour".into() };
+    let comment = validate(&draft).unwrap();
+    let body: Value = serde_json::from_str(&encode_new_comment(&comment, None, &challenge, "9", Some("eyJh"))).unwrap();
+    assert_eq!(body["altcha"], json!("eyJh"));
+    assert_eq!(body["captcha"]["answer"], json!("9"));
+    let body: Value = serde_json::from_str(&encode_new_comment(&comment, None, &challenge, "9", None)).unwrap();
+    assert!(body.get("altcha").is_none(), "no member without proof of work");
+}

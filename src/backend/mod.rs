@@ -53,14 +53,15 @@ impl Order {
     }
 }
 
-/// A comment ready to go: checked, with its captcha answer and the key that makes a retry
-/// of the same post safe.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A comment ready to go: checked, with its captcha answer, the proof of work's payload when
+/// the challenge asked for one, and the key that makes a retry of the same post safe.
+#[derive(Clone, Debug, PartialEq)]
 pub struct NewComment {
     pub comment: ValidComment,
     pub parent: Option<String>,
     pub challenge: Challenge,
     pub answer: String,
+    pub proof: Option<String>,
     pub idempotency_key: String,
 }
 

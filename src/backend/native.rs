@@ -100,7 +100,7 @@ impl Backend for NativeBackend {
                 ("Content-Type", "application/json".to_owned()),
                 ("Idempotency-Key", new.idempotency_key.clone()),
             ],
-            body: Some(native::encode_new_comment(&new.comment, new.parent.as_deref(), &new.challenge, &new.answer)),
+            body: Some(native::encode_new_comment(&new.comment, new.parent.as_deref(), &new.challenge, &new.answer, new.proof.as_deref())),
         };
         post(self.transport.clone(), request, Box::new(native::decode_comment), Box::new(native::decode_error))
     }
@@ -191,6 +191,11 @@ mod tests {
         assert_eq!(body["captcha"]["seed"], "42");
         assert_eq!(body["captcha"]["answer"], "huit");
         assert_eq!(body["email"], "marie@example.fr");
+        assert!(body.get("altcha").is_none(), "no proof of work asked for");
+        let (backend, transport) = crate::backend::fakes::backend(&[(COMMENTS, response(201, stored))]);
+        backend.post_comment(NewComment { proof: Some("eyJj".into()), ..new_comment() }).await.unwrap();
+        let body: serde_json::Value = serde_json::from_str(transport.sent.borrow()[0].body.as_deref().unwrap()).unwrap();
+        assert_eq!(body["altcha"], "eyJj", "the payload, a top-level member");
     }
 
     #[tokio::test]
@@ -201,6 +206,10 @@ mod tests {
             (response(422, &error("captcha_wrong")), PostError::Captcha(CaptchaRefusal::Wrong)),
             (response(422, &error("captcha_expired")), PostError::Captcha(CaptchaRefusal::Stale)),
             (response(422, &error("captcha_used")), PostError::Captcha(CaptchaRefusal::Stale)),
+            (response(422, &error("pow_missing")), PostError::Captcha(CaptchaRefusal::Stale)),
+            (response(422, &error("pow_invalid")), PostError::Captcha(CaptchaRefusal::Stale)),
+            (response(422, &error("pow_expired")), PostError::Captcha(CaptchaRefusal::Stale)),
+            (response(422, &error("pow_replayed")), PostError::Captcha(CaptchaRefusal::Stale)),
             (response(422, &error("too_fast")), PostError::Captcha(CaptchaRefusal::TooFast)),
             (response(422, &error("trap_filled")), PostError::Captcha(CaptchaRefusal::TooFast)),
             (with_headers(response(429, &error("rate_limited")), &[("retry-after", "42")]), PostError::RateLimited { retry_after_seconds: Some(42) }),

@@ -16,7 +16,8 @@ pub(super) fn refusal(url: String, response: &HttpResponse, error: Option<ApiErr
         (422, Some(code)) if code == "captcha_wrong" => PostError::Captcha(CaptchaRefusal::Wrong),
         // A filled trap reads as the widget's own check reads it (`state.rs`): sent too soon.
         (422, Some(code)) if code == "too_fast" || code == "trap_filled" => PostError::Captcha(CaptchaRefusal::TooFast),
-        (422, Some(code)) if code.starts_with("captcha_") => PostError::Captcha(CaptchaRefusal::Stale),
+        // A proof of work missing, wrong, expired or used already: a new challenge, solved anew.
+        (422, Some(code)) if code.starts_with("captcha_") || code.starts_with("pow_") => PostError::Captcha(CaptchaRefusal::Stale),
         (429, _) => rate_limited,
         // WordPress answers a flood with 400.
         (_, Some(code)) if code == "comment_flood" => rate_limited,

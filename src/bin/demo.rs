@@ -6,6 +6,12 @@ fn main() {
     #[cfg(target_arch = "wasm32")]
     {
         use wasm_bindgen::JsCast;
+        // The proof-of-work solver of the package that Trunk copies beside the demo.
+        if let Some(solver) = web_sys::window().and_then(|window| window.document()).and_then(|document| document.base_uri().ok().flatten()) {
+            if let Ok(folder) = web_sys::Url::new_with_base("pkg/pow-worker/", &solver) {
+                article_widget::embed::set_proof_of_work_solver(&folder.href());
+            }
+        }
         std::mem::forget(article_widget::embed::mount_all());
         let document = web_sys::window().and_then(|window| window.document());
         if let Some(rendered) = document.and_then(|document| document.query_selector_all("article-widget").ok()) {

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use super::hooks::{nothing_to_undo, use_effect_on};
 use super::StateHandle;
 use crate::platform::{random_key, Services};
-use crate::state::{Action, Input, Remote, Submission};
+use crate::state::{Action, Input, Proof, Remote, Submission};
 
 #[derive(Properties, PartialEq)]
 pub struct CommentFormProps {
@@ -76,7 +76,17 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
         })
     };
     let error_of = |field: Field| form.errors.iter().find(|e| e.field == field);
-    let sending = matches!(form.submission, Submission::Sending(_));
+    let sending = matches!(form.submission, Submission::Sending(_) | Submission::Proving { .. });
+    // The proof of work starts when the reader first comes to the form.
+    let used = form.used;
+    let onfocusin = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: FocusEvent| {
+            if !used {
+                dispatcher.dispatch(Action::FormUsed);
+            }
+        })
+    };
 
     let text_field = |field: Field, input: Input, value: &str, kind: &'static str, autocomplete: &'static str, required: bool, hint: Option<&str>| {
         let name = field.code();
@@ -148,6 +158,14 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
         Submission::Sent { pending: true } => Some(("ok", m.awaiting_moderation.to_owned())),
         Submission::Sent { pending: false } => Some(("ok", m.posted.to_owned())),
         Submission::Sending(_) => Some(("busy", m.submitting.to_owned())),
+        Submission::Proving { .. } => {
+            let tried = match form.proof {
+                Proof::Solving { tried } => tried,
+                _ => 0,
+            };
+            Some(("busy", locale.proof_progress(tried)))
+        }
+        Submission::Editing if form.proof == Proof::Failed => Some(("error", m.proof_failed.to_owned())),
         Submission::Editing => None,
     };
     let field_summary = match &form.submission {
@@ -156,7 +174,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
     };
 
     html! {
-        <form class="aw-form" novalidate=true {onsubmit} aria-labelledby={id("form-heading")}>
+        <form class="aw-form" novalidate=true {onsubmit} {onfocusin} aria-labelledby={id("form-heading")}>
             <h3 class="aw-form__heading" id={id("form-heading")}>{ heading }</h3>
             <div class="aw-form__status-region" role="status" aria-live="polite">
                 if let Some((state, message)) = status {

@@ -15,7 +15,7 @@ use super::hooks::{deliver_unless_cleaned_up, nothing_to_undo, use_effect_on, Cl
 use super::{WidgetEvent, WidgetProps};
 use crate::backend::LocalFuture;
 use crate::platform::{Platform, Timer, ARTICLE_RENDERED, COMMENTS_RENDERED};
-use crate::state::{Action, More, Remote, RepliesLoading, Submission, WidgetState, PLACEHOLDER_DELAY_MS};
+use crate::state::{Action, More, Proof, Remote, RepliesLoading, Submission, WidgetState, PLACEHOLDER_DELAY_MS};
 use crate::zone::Zone;
 
 /// Comments in a page from which the reducer receives it in the task after the one that
@@ -143,6 +143,41 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
         deliver_unless_cleaned_up(challenge, move |result| {
             dispatcher.dispatch(Action::ChallengeLoaded { result, shown_at: platform.now_ms() })
         })
+    });
+
+    // The proof of work, searched for while the state says so: a new attempt (a new
+    // challenge, a submit after a failure) drops the search before it (`crate::proof`).
+    let (dispatcher, platform) = (state.dispatcher(), services.platform.clone());
+    let solving = match (&state.form.proof, &state.form.challenge) {
+        (Proof::Solving { .. }, Remote::Ready(challenge)) => challenge.pow.clone().map(Rc::new),
+        _ => None,
+    };
+    let attempt = state.proof_attempt;
+    use_effect_on((services.clone(), attempt), move || -> CleanUp {
+        #[cfg(target_arch = "wasm32")]
+        {
+            use crate::proof::{self, Progress};
+            let search = solving.map(|challenge| {
+                proof::start(
+                    challenge,
+                    platform,
+                    Box::new(move |progress| {
+                        dispatcher.dispatch(match progress {
+                            Progress::Tried(tried) => Action::ProofProgress { attempt, tried },
+                            Progress::Found(payload) => Action::ProofFound { attempt, payload },
+                            Progress::Failed => Action::ProofFailed { attempt },
+                        })
+                    }),
+                )
+            });
+            Box::new(move || drop(search))
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            // Effects run in the browser only.
+            let _ = (solving, platform, dispatcher);
+            nothing_to_undo()
+        }
     });
 
     let (dispatcher, backend, on_event, zone) = (state.dispatcher(), services.backend.clone(), props.on_event.clone(), services.zone.clone());

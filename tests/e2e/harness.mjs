@@ -30,11 +30,11 @@ async function freePort() {
  * Starts the server on the built widget (dist/) and the demo content, or on the folders
  * given, with a fresh database, no rate limits and no minimum time before a captcha's
  * answer (the server's own tests check it; the widget's minimum passes on Playwright's
- * clock, which cannot move the server's), and without the proof of work unless `pow` (the
- * widget does not solve it yet; altcha.test.mjs solves it with altcha-lib); resolves when
- * it listens. `args` are further command-line options.
+ * clock, which cannot move the server's), and with the proof of work, which the widget
+ * solves, unless `pow` is false; resolves when it listens. `args` are further command-line
+ * options.
  */
-export async function startServer({ content = join(root, "www/demo-api/articles"), staticFolder = join(root, "dist"), pow = false, args = [] } = {}) {
+export async function startServer({ content = join(root, "www/demo-api/articles"), staticFolder = join(root, "dist"), pow = true, args = [] } = {}) {
   const port = await freePort();
   const database = join(mkdtempSync(join(tmpdir(), "aw-e2e-")), "comments.sqlite3");
   const server = spawn(

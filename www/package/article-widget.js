@@ -15,6 +15,9 @@ function load(withMappings) {
       : [import("./article_widget.js"), "./article_widget_bg.wasm"];
     builds.set(withMappings, bindings.then(async (build) => {
       await build.default({ module_or_path: new URL(wasm, import.meta.url) });
+      // The proof-of-work solver, one copy for both builds, loaded only when a server asks
+      // for proof of work and the reader comes to the form.
+      build.setProofOfWorkSolver(new URL("./pow-worker/", import.meta.url).href);
       return build;
     }).catch((error) => {
       // Not kept: the next widget, or the next change of this one, downloads it again.
