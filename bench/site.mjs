@@ -87,7 +87,7 @@ const SENTENCES = [
 /**
  * `size` comments on `article`, oldest first, a third of them replies to one of the thirty
  * comments before them (so that exchanges nest, sometimes past the third level), as SQL
- * for the reference server's schema (server/src/store.rs). Ids start at `firstId`.
+ * for the reference server's schema (server/src/store/schema.rs). Ids start at `firstId`.
  */
 function threadSql(article, size, firstId) {
   const next = random(size);

@@ -1,118 +1,17 @@
-//! SQLite: comments, the captcha and proof-of-work challenges already used, and settings.
-//!
-//! Durability: WAL with `synchronous=FULL`, so a commit is on disk before `201 Created` is
-//! sent (`NORMAL` may lose the last commits on power loss). Each write is one transaction.
-//! Two connections: writes are serialised on one, and reads go to the other, which WAL lets
-//! proceed while a write commits. Both are blocking: callers run them in `spawn_blocking`.
+//! Comments: the pages of a thread, the replies of one comment, and posting.
 
 use std::collections::HashMap;
-use std::path::Path;
-use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
 
 use article_widget_core::comment::{Comment, CommentStatus};
 use article_widget_core::datetime::DateTime;
 use article_widget_core::url::SafeUrl;
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
+use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior};
 
-use crate::captcha::{CaptchaError, Genuine};
+use super::challenges::{use_captcha, use_pow};
+use super::{lock, Store};
+use crate::captcha::Genuine;
 use crate::error::ApiError;
-use crate::pow::{PowError, Spent};
-
-const SCHEMA: &str = "
-CREATE TABLE comments (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    article_id TEXT NOT NULL,
-    parent_id INTEGER REFERENCES comments (id),
-    author TEXT NOT NULL,
-    email TEXT NOT NULL,
-    website TEXT,
-    body TEXT NOT NULL,
-    -- Unix seconds, UTC.
-    created INTEGER NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('published', 'pending')),
-    -- NULL for comments not posted through the API (the seed).
-    idempotency_key TEXT,
-    -- SHA-256 of what was posted under that key, to tell a retry from another request.
-    request_fingerprint TEXT,
-    UNIQUE (article_id, idempotency_key)
-);
-CREATE INDEX comments_by_thread ON comments (article_id, parent_id, status, created, id);
-CREATE INDEX comments_by_parent ON comments (parent_id);
-CREATE TABLE used_captchas (
-    seed TEXT PRIMARY KEY,
-    -- Unix seconds; past it the signature refuses the challenge anyway, so the row can go.
-    expires INTEGER NOT NULL
-);
-CREATE INDEX used_captchas_by_expiry ON used_captchas (expires);
-CREATE TABLE settings (
-    name TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-";
-
-/// Version 2: the proof-of-work challenges already used, in the database rather than in
-/// memory, so that neither a restart nor a second server on the same file reopens them.
-const USED_POW: &str = "
-CREATE TABLE used_pow (
-    -- The challenge's signature (hex): its nonce and salt are random, so it is its own.
-    signature TEXT PRIMARY KEY,
-    -- Unix seconds; past it the challenge is refused as expired, so the row can go.
-    expires INTEGER NOT NULL
-);
-CREATE INDEX used_pow_by_expiry ON used_pow (expires);
-";
-
-/// One of the demo's first comments, on the demo article.
-struct SeedComment {
-    author: &'static str,
-    email: &'static str,
-    website: Option<&'static str>,
-    body: &'static str,
-    created: &'static str,
-    /// The index of the comment answered, in [`SEED`].
-    parent: Option<usize>,
-}
-
-const SEED: [SeedComment; 4] = [
-    SeedComment {
-        author: "Claire Martin",
-        email: "claire.martin@example.fr",
-        website: None,
-        body: "Un « nouvel ordre mondial » qui ressemble surtout à une alliance de circonstance entre deux pays sous \
-             sanctions. Reste à savoir ce qu’en pense Pékin.",
-        created: "2024-10-11T15:12:00+02:00",
-        parent: None,
-    },
-    SeedComment {
-        author: "Thomas Girard",
-        email: "thomas.girard@example.fr",
-        website: Some("https://thomas-girard.example/"),
-        body: "Pékin achète le pétrole des deux à prix cassé : ce n’est pas une alliance à trois, c’est un client qui \
-             regarde ses fournisseurs se rapprocher.",
-        created: "2024-10-11T16:03:00+02:00",
-        parent: Some(0),
-    },
-    SeedComment {
-        author: "Nadia Benali",
-        email: "nadia.b@example.fr",
-        website: None,
-        body: "Merci pour l’article.\n\nLe montant de 1,7 milliard de dollars pour les drones est-il confirmé par une \
-             source indépendante ?",
-        created: "2024-10-11T18:47:00+02:00",
-        parent: None,
-    },
-    SeedComment {
-        author: "Jean-Pierre Roux",
-        email: "jp.roux@example.fr",
-        website: None,
-        body: "Achgabat n’est pas un hasard : le Turkménistan revendique sa neutralité depuis 1995, et cela arrange \
-             tout le monde.",
-        created: "2024-10-12T09:20:00+02:00",
-        parent: None,
-    },
-];
-const SEED_ARTICLE: &str = "nouvel-ordre-mondial";
+use crate::pow::Spent;
 
 const COMMENT_COLUMNS: &str = "id, parent_id, author, website, body, created, status";
 
@@ -220,35 +119,7 @@ pub enum Posted {
     Replayed(Comment),
 }
 
-pub struct Store {
-    writer: Mutex<Connection>,
-    reader: Mutex<Connection>,
-}
-
 impl Store {
-    /// Opens (creating and seeding if need be) the database at `path`.
-    pub fn open(path: &Path) -> rusqlite::Result<Store> {
-        let mut writer = connect(path)?;
-        migrate(&mut writer)?;
-        let reader = connect(path)?;
-        Ok(Store { writer: Mutex::new(writer), reader: Mutex::new(reader) })
-    }
-
-    /// The secret stored at first start, which stores `fresh` (ignored afterwards).
-    pub fn captcha_secret(&self, fresh: String) -> rusqlite::Result<String> {
-        let writer = lock(&self.writer);
-        let stored = |writer: &Connection| {
-            writer
-                .query_row("SELECT value FROM settings WHERE name = 'captcha_secret'", [], |row| row.get(0))
-                .optional()
-        };
-        if let Some(secret) = stored(&writer)? {
-            return Ok(secret);
-        }
-        writer.execute("INSERT INTO settings (name, value) VALUES ('captcha_secret', ?1)", [fresh])?;
-        stored(&writer)?.ok_or(rusqlite::Error::QueryReturnedNoRows)
-    }
-
     pub fn page(&self, article: &str, order: Order, limit: u32, after: Option<Cursor>) -> rusqlite::Result<Page> {
         let mut reader = lock(&self.reader);
         // One read transaction: the total and the page are of the same moment.
@@ -269,10 +140,9 @@ impl Store {
                    AND (?2 IS NULL OR (created, id) {comparison} (?2, ?3))
                  ORDER BY created {direction}, id {direction} LIMIT ?4"
             ))?
-            .query_map(
-                params![article, after.map(|c| c.created), after.map(|c| c.id), i64::from(limit) + 1],
-                |row| Ok((Cursor { created: row.get(5)?, id: row.get(0)? }, comment_from_row(row))),
-            )?
+            .query_map(params![article, after.map(|c| c.created), after.map(|c| c.id), i64::from(limit) + 1], |row| {
+                Ok((Cursor { created: row.get(5)?, id: row.get(0)? }, comment_from_row(row)))
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         // One more than asked tells whether there is a next page.
         let next = if roots.len() > limit as usize {
@@ -281,7 +151,8 @@ impl Store {
         } else {
             None
         };
-        let root_ids = format!("[{}]", roots.iter().map(|(cursor, _)| cursor.id.to_string()).collect::<Vec<_>>().join(","));
+        let root_ids =
+            format!("[{}]", roots.iter().map(|(cursor, _)| cursor.id.to_string()).collect::<Vec<_>>().join(","));
         // The first REPLIES_PER_ROOT published replies below each root, at any depth, with
         // their root and how many it has in all.
         let mut replies: HashMap<i64, FirstReplies> = HashMap::new();
@@ -332,7 +203,13 @@ impl Store {
 
     /// Up to `limit` published replies below the comment `root` of `article` (at any depth,
     /// oldest first), after `after`; `None` when `root` is not a published comment of it.
-    pub fn replies(&self, article: &str, root: i64, limit: u32, after: Option<Cursor>) -> rusqlite::Result<Option<Replies>> {
+    pub fn replies(
+        &self,
+        article: &str,
+        root: i64,
+        limit: u32,
+        after: Option<Cursor>,
+    ) -> rusqlite::Result<Option<Replies>> {
         let mut reader = lock(&self.reader);
         let transaction = reader.transaction()?;
         let published = transaction
@@ -356,7 +233,8 @@ impl Store {
              ORDER BY created, id LIMIT ?4",
             qualified_columns()
         ))?;
-        let mut rows = statement.query(params![root, after.map(|c| c.created), after.map(|c| c.id), i64::from(limit) + 1])?;
+        let mut rows =
+            statement.query(params![root, after.map(|c| c.created), after.map(|c| c.id), i64::from(limit) + 1])?;
         let (mut total, mut kept) = (None, Vec::new());
         while let Some(row) = rows.next()? {
             total = Some(row.get(7)?);
@@ -373,7 +251,10 @@ impl Store {
         let total = match total {
             Some(total) => total,
             // Past the last reply: counted on their own.
-            None => transaction.query_row(&format!("{BELOW_COMMENT} SELECT count(*) - 1 FROM thread"), [root], |row| row.get(0))?,
+            None => {
+                transaction
+                    .query_row(&format!("{BELOW_COMMENT} SELECT count(*) - 1 FROM thread"), [root], |row| row.get(0))?
+            }
         };
         let mut comments = Vec::new();
         for (cursor, reply) in kept {
@@ -427,78 +308,14 @@ impl Store {
         let transaction = reader.transaction()?;
         earlier(&transaction, article, key, fingerprint)
     }
-
-    /// Uses up a challenge that was answered wrongly, so that it cannot be guessed again,
-    /// with the proof of work that came with it, so that each guess costs one.
-    pub fn use_captcha(&self, captcha: Genuine, pow: Option<&Spent>, now: i64) -> Result<(), ApiError> {
-        let mut writer = lock(&self.writer);
-        let transaction = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if let Some(pow) = pow {
-            use_pow(&transaction, pow, now)?;
-        }
-        use_captcha(&transaction, captcha, now)?;
-        transaction.commit()?;
-        Ok(())
-    }
-
-    /// Whether a proof of work's challenge was used: a read, so that a replay is refused
-    /// before the captcha is looked at; [`Store::post`] checks again as it writes.
-    pub fn pow_used(&self, pow: &Spent) -> Result<bool, ApiError> {
-        let reader = lock(&self.reader);
-        let used = reader
-            .query_row("SELECT 1 FROM used_pow WHERE signature = ?1", [&pow.signature], |_| Ok(()))
-            .optional()?;
-        Ok(used.is_some())
-    }
 }
 
-/// A poisoned lock only means a panic while it was held; SQLite rolled back whatever
-/// transaction was open, so the connection is still sound.
-fn lock(connection: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
-    connection.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn connect(path: &Path) -> rusqlite::Result<Connection> {
-    let connection = Connection::open(path)?;
-    connection.busy_timeout(Duration::from_secs(5))?;
-    let mode: String = connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        return Err(rusqlite::Error::InvalidParameterName(format!("journal_mode is {mode}, not WAL")));
-    }
-    connection.pragma_update(None, "synchronous", "FULL")?;
-    connection.pragma_update(None, "foreign_keys", "ON")?;
-    Ok(connection)
-}
-
-fn migrate(connection: &mut Connection) -> rusqlite::Result<()> {
-    let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let version: i64 = transaction.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    if version == 0 {
-        transaction.execute_batch(SCHEMA)?;
-        seed(&transaction)?;
-    }
-    if version < 2 {
-        transaction.execute_batch(USED_POW)?;
-        transaction.pragma_update(None, "user_version", 2)?;
-    }
-    transaction.commit()
-}
-
-fn seed(transaction: &Transaction) -> rusqlite::Result<()> {
-    let mut ids: Vec<i64> = Vec::with_capacity(SEED.len());
-    for SeedComment { author, email, website, body, created, parent } in SEED {
-        let created = DateTime::parse_rfc3339(created).expect("the seed's dates are RFC 3339").unix_seconds();
-        transaction.execute(
-            "INSERT INTO comments (article_id, parent_id, author, email, website, body, created, status)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'published')",
-            params![SEED_ARTICLE, parent.and_then(|p| ids.get(p)), author, email, website, body, created],
-        )?;
-        ids.push(transaction.last_insert_rowid());
-    }
-    Ok(())
-}
-
-fn earlier(transaction: &Transaction, article: &str, key: &str, fingerprint: &str) -> Result<Option<Comment>, ApiError> {
+fn earlier(
+    transaction: &Transaction,
+    article: &str,
+    key: &str,
+    fingerprint: &str,
+) -> Result<Option<Comment>, ApiError> {
     let earlier: Option<(i64, Option<String>)> = transaction
         .query_row(
             "SELECT id, request_fingerprint FROM comments WHERE article_id = ?1 AND idempotency_key = ?2",
@@ -529,35 +346,7 @@ fn published_parent(transaction: &Transaction, article: &str, parent: &str) -> R
     })
 }
 
-/// Records a challenge as used, forgetting those that expired (their signature refuses them).
-fn use_captcha(transaction: &Transaction, captcha: Genuine, now: i64) -> Result<(), ApiError> {
-    transaction.execute("DELETE FROM used_captchas WHERE expires < ?1", [now])?;
-    let inserted = transaction.execute(
-        "INSERT OR IGNORE INTO used_captchas (seed, expires) VALUES (?1, ?2)",
-        params![captcha.seed.to_string(), captcha.expires],
-    )?;
-    if inserted == 0 {
-        return Err(CaptchaError::Used.into());
-    }
-    Ok(())
-}
-
-/// Records a proof of work's challenge as used, forgetting those that expired. Each row
-/// stands for a solved challenge of the last ten minutes, so the table is as bounded as the
-/// posts the limits let through.
-fn use_pow(transaction: &Transaction, pow: &Spent, now: i64) -> Result<(), ApiError> {
-    transaction.execute("DELETE FROM used_pow WHERE expires < ?1", [now])?;
-    let inserted = transaction.execute(
-        "INSERT OR IGNORE INTO used_pow (signature, expires) VALUES (?1, ?2)",
-        params![pow.signature, pow.expires],
-    )?;
-    if inserted == 0 {
-        return Err(PowError::Replayed.into());
-    }
-    Ok(())
-}
-
-fn load(transaction: &Transaction, id: i64) -> rusqlite::Result<Comment> {
+pub(super) fn load(transaction: &Transaction, id: i64) -> rusqlite::Result<Comment> {
     transaction.query_row(&format!("SELECT {COMMENT_COLUMNS} FROM comments WHERE id = ?1"), [id], comment_from_row)
 }
 
@@ -603,79 +392,5 @@ fn readable(id: i64, read: rusqlite::Result<Comment>) -> rusqlite::Result<Option
             Ok(None)
         }
         Err(error) => Err(error),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn commits_are_durable_and_the_seed_is_written_once() {
-        let folder = tempfile::tempdir().unwrap();
-        let path = folder.path().join("comments.sqlite3");
-        for _ in 0..2 {
-            let store = Store::open(&path).unwrap();
-            for connection in [&store.writer, &store.reader] {
-                let connection = lock(connection);
-                let pragma = |name: &str| {
-                    connection.query_row(&format!("PRAGMA {name}"), [], |row| row.get::<_, rusqlite::types::Value>(0))
-                };
-                assert_eq!(pragma("journal_mode").unwrap(), rusqlite::types::Value::Text("wal".into()));
-                // 2 is FULL: the WAL is synced at every commit.
-                assert_eq!(pragma("synchronous").unwrap(), rusqlite::types::Value::Integer(2));
-                assert_eq!(pragma("foreign_keys").unwrap(), rusqlite::types::Value::Integer(1));
-            }
-            let page = store.page(SEED_ARTICLE, Order::Oldest, 100, None).unwrap();
-            assert_eq!(page.total, SEED.len() as i64);
-            let parents: Vec<_> = page.comments.iter().map(|c| c.parent.as_deref()).collect();
-            assert_eq!(parents, [None, Some("1"), None, None]);
-        }
-    }
-
-    #[test]
-    fn a_database_of_the_first_version_gains_the_used_proofs_of_work_and_keeps_its_comments() {
-        let folder = tempfile::tempdir().unwrap();
-        let path = folder.path().join("comments.sqlite3");
-        {
-            // As the server before the proof of work left it.
-            let mut connection = connect(&path).unwrap();
-            let transaction = connection.transaction().unwrap();
-            transaction.execute_batch(SCHEMA).unwrap();
-            seed(&transaction).unwrap();
-            transaction.pragma_update(None, "user_version", 1).unwrap();
-            transaction.commit().unwrap();
-        }
-        let store = Store::open(&path).unwrap();
-        let spent = Spent { signature: "ab".repeat(32), expires: 1_000 };
-        assert!(!store.pow_used(&spent).unwrap());
-        {
-            let mut writer = lock(&store.writer);
-            let transaction = writer.transaction().unwrap();
-            use_pow(&transaction, &spent, 900).unwrap();
-            assert!(matches!(use_pow(&transaction, &spent, 900), Err(ApiError::Pow(PowError::Replayed))));
-            transaction.commit().unwrap();
-        }
-        assert!(store.pow_used(&spent).unwrap());
-        assert_eq!(store.page(SEED_ARTICLE, Order::Oldest, 100, None).unwrap().total, SEED.len() as i64);
-        drop(store);
-        // Opened again, nothing is migrated twice; an expired challenge goes at the next use.
-        let store = Store::open(&path).unwrap();
-        let version: i64 = lock(&store.reader).query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
-        assert_eq!(version, 2);
-        let later = Spent { signature: "cd".repeat(32), expires: 3_000 };
-        let mut writer = lock(&store.writer);
-        let transaction = writer.transaction().unwrap();
-        use_pow(&transaction, &later, 2_000).unwrap();
-        let rows: i64 = transaction.query_row("SELECT count(*) FROM used_pow", [], |row| row.get(0)).unwrap();
-        assert_eq!(rows, 1, "the expired one was forgotten");
-    }
-
-    #[test]
-    fn the_captcha_secret_is_made_once() {
-        let folder = tempfile::tempdir().unwrap();
-        let path = folder.path().join("comments.sqlite3");
-        assert_eq!(Store::open(&path).unwrap().captcha_secret("first".into()).unwrap(), "first");
-        assert_eq!(Store::open(&path).unwrap().captcha_secret("second".into()).unwrap(), "first");
     }
 }

@@ -1,0 +1,118 @@
+//! Changing a comment after it was posted: its author's edits and deletion, and a
+//! moderator's. Who may do which is decided by the caller; this is what each does.
+
+use article_widget_core::comment::Comment;
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+
+use super::comments::load;
+use super::{lock, Store};
+use crate::error::ApiError;
+
+/// What an edit changes; `None` leaves a field as it is.
+#[derive(Clone, Copy, Default)]
+pub struct Edit<'a> {
+    pub author: Option<&'a str>,
+    /// `Some(None)` removes the website.
+    pub website: Option<Option<&'a str>>,
+    pub body: Option<&'a str>,
+}
+
+impl Store {
+    /// Changes the comment `id` and marks it edited at `now`; `None` when there is no such
+    /// comment, or it was deleted (a placeholder has nothing to edit).
+    pub fn edit_comment(&self, id: i64, edit: Edit, now: i64) -> Result<Option<Comment>, ApiError> {
+        let mut writer = lock(&self.writer);
+        let transaction = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let changed = transaction.execute(
+            "UPDATE comments
+             SET author = coalesce(?2, author),
+                 website = CASE WHEN ?3 THEN ?4 ELSE website END,
+                 body = coalesce(?5, body),
+                 edited = ?6
+             WHERE id = ?1 AND status != 'deleted'",
+            params![id, edit.author, edit.website.is_some(), edit.website.flatten(), edit.body, now],
+        )?;
+        if changed == 0 {
+            return Ok(None);
+        }
+        let comment = load(&transaction, id)?;
+        transaction.commit()?;
+        Ok(Some(comment))
+    }
+
+    /// Deletes the comment `id`: what its author wrote (name, e-mail, website, text, the
+    /// secret that let them change it) is erased, and the row stays as a `deleted`
+    /// placeholder, so that its replies keep their place in the thread and a retry of the
+    /// post that made it, under its idempotency key, does not make it again. `false` when
+    /// there is no such comment, or it was deleted already.
+    pub fn delete_comment(&self, id: i64) -> Result<bool, ApiError> {
+        let writer = lock(&self.writer);
+        let changed = writer.execute(
+            "UPDATE comments
+             SET status = 'deleted', author = '', email = '', website = NULL, body = '', secret_hash = NULL
+             WHERE id = ?1 AND status != 'deleted'",
+            [id],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// The status of the comment `id`, if there is one (`published`, `pending`, `rejected`,
+    /// `spam` or `deleted`), and how many replies it has, of any status.
+    pub fn status_and_replies(&self, id: i64) -> Result<Option<(String, i64)>, ApiError> {
+        let reader = lock(&self.reader);
+        Ok(reader
+            .query_row(
+                "SELECT status, (SELECT count(*) FROM comments AS reply WHERE reply.parent_id = comments.id)
+                 FROM comments WHERE id = ?1",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Order, Store};
+
+    fn seeded() -> (tempfile::TempDir, Store) {
+        let folder = tempfile::tempdir().unwrap();
+        let store = Store::open(&folder.path().join("comments.sqlite3")).unwrap();
+        (folder, store)
+    }
+
+    #[test]
+    fn an_edit_changes_what_it_names_and_marks_the_time() {
+        let (_folder, store) = seeded();
+        let edit = Edit { body: Some("Corrigé."), website: Some(Some("https://example.org/")), ..Edit::default() };
+        let comment = store.edit_comment(1, edit, 1_800_000_000).unwrap().unwrap();
+        assert_eq!((comment.author.as_str(), comment.body.as_str()), ("Claire Martin", "Corrigé."));
+        assert_eq!(comment.website.unwrap().as_str(), "https://example.org/");
+        let edited: Option<i64> =
+            lock(&store.reader).query_row("SELECT edited FROM comments WHERE id = 1", [], |row| row.get(0)).unwrap();
+        assert_eq!(edited, Some(1_800_000_000));
+        let removed = store.edit_comment(1, Edit { website: Some(None), ..Edit::default() }, 1_800_000_001).unwrap();
+        assert!(removed.unwrap().website.is_none());
+        assert!(store.edit_comment(99, Edit::default(), 0).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_deleted_comment_is_emptied_keeps_its_place_and_cannot_be_edited_or_deleted_again() {
+        let (_folder, store) = seeded();
+        assert_eq!(store.status_and_replies(1).unwrap(), Some(("published".into(), 1)));
+        assert!(store.delete_comment(1).unwrap());
+        assert!(!store.delete_comment(1).unwrap());
+        assert!(!store.delete_comment(99).unwrap());
+        assert_eq!(store.status_and_replies(1).unwrap(), Some(("deleted".into(), 1)));
+        let erased: (String, String, Option<String>, String) = lock(&store.reader)
+            .query_row("SELECT author, email, website, body FROM comments WHERE id = 1", [], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            })
+            .unwrap();
+        assert_eq!(erased, (String::new(), String::new(), None, String::new()));
+        assert!(store.edit_comment(1, Edit { body: Some("x"), ..Edit::default() }, 0).unwrap().is_none());
+        let page = store.page("nouvel-ordre-mondial", Order::Oldest, 100, None).unwrap();
+        assert!(page.comments.iter().all(|comment| comment.id != "1"), "not published any more");
+    }
+}

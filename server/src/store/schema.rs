@@ -1,0 +1,305 @@
+//! The database's schema, one migration per version, and the demo's first comments.
+
+use article_widget_core::datetime::DateTime;
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+
+const SCHEMA: &str = "
+CREATE TABLE comments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    article_id TEXT NOT NULL,
+    parent_id INTEGER REFERENCES comments (id),
+    author TEXT NOT NULL,
+    email TEXT NOT NULL,
+    website TEXT,
+    body TEXT NOT NULL,
+    -- Unix seconds, UTC.
+    created INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('published', 'pending')),
+    -- NULL for comments not posted through the API (the seed).
+    idempotency_key TEXT,
+    -- SHA-256 of what was posted under that key, to tell a retry from another request.
+    request_fingerprint TEXT,
+    UNIQUE (article_id, idempotency_key)
+);
+CREATE INDEX comments_by_thread ON comments (article_id, parent_id, status, created, id);
+CREATE INDEX comments_by_parent ON comments (parent_id);
+CREATE TABLE used_captchas (
+    seed TEXT PRIMARY KEY,
+    -- Unix seconds; past it the signature refuses the challenge anyway, so the row can go.
+    expires INTEGER NOT NULL
+);
+CREATE INDEX used_captchas_by_expiry ON used_captchas (expires);
+CREATE TABLE settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+";
+
+/// Version 2: the proof-of-work challenges already used, in the database rather than in
+/// memory, so that neither a restart nor a second server on the same file reopens them.
+const USED_POW: &str = "
+CREATE TABLE used_pow (
+    -- The challenge's signature (hex): its nonce and salt are random, so it is its own.
+    signature TEXT PRIMARY KEY,
+    -- Unix seconds; past it the challenge is refused as expired, so the row can go.
+    expires INTEGER NOT NULL
+);
+CREATE INDEX used_pow_by_expiry ON used_pow (expires);
+";
+
+/// One of the demo's first comments, on the demo article.
+pub(super) struct SeedComment {
+    author: &'static str,
+    email: &'static str,
+    website: Option<&'static str>,
+    body: &'static str,
+    created: &'static str,
+    /// The index of the comment answered, in [`SEED`].
+    parent: Option<usize>,
+}
+
+pub(super) const SEED: [SeedComment; 4] = [
+    SeedComment {
+        author: "Claire Martin",
+        email: "claire.martin@example.fr",
+        website: None,
+        body: "Un « nouvel ordre mondial » qui ressemble surtout à une alliance de circonstance entre deux pays sous \
+             sanctions. Reste à savoir ce qu’en pense Pékin.",
+        created: "2024-10-11T15:12:00+02:00",
+        parent: None,
+    },
+    SeedComment {
+        author: "Thomas Girard",
+        email: "thomas.girard@example.fr",
+        website: Some("https://thomas-girard.example/"),
+        body: "Pékin achète le pétrole des deux à prix cassé : ce n’est pas une alliance à trois, c’est un client qui \
+             regarde ses fournisseurs se rapprocher.",
+        created: "2024-10-11T16:03:00+02:00",
+        parent: Some(0),
+    },
+    SeedComment {
+        author: "Nadia Benali",
+        email: "nadia.b@example.fr",
+        website: None,
+        body: "Merci pour l’article.\n\nLe montant de 1,7 milliard de dollars pour les drones est-il confirmé par une \
+             source indépendante ?",
+        created: "2024-10-11T18:47:00+02:00",
+        parent: None,
+    },
+    SeedComment {
+        author: "Jean-Pierre Roux",
+        email: "jp.roux@example.fr",
+        website: None,
+        body: "Achgabat n’est pas un hasard : le Turkménistan revendique sa neutralité depuis 1995, et cela arrange \
+             tout le monde.",
+        created: "2024-10-12T09:20:00+02:00",
+        parent: None,
+    },
+];
+pub(super) const SEED_ARTICLE: &str = "nouvel-ordre-mondial";
+
+/// Version 3: what moderation and authors' own edits need. SQLite cannot change a `CHECK`, so
+/// the table is built anew and its rows copied, keeping their ids and the ids' sequence (an
+/// id is never given twice, even that of a comment deleted before).
+const MODERATION: &str = "
+CREATE TABLE comments_v3 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    article_id TEXT NOT NULL,
+    parent_id INTEGER REFERENCES comments (id),
+    author TEXT NOT NULL,
+    email TEXT NOT NULL,
+    website TEXT,
+    body TEXT NOT NULL,
+    -- Unix seconds, UTC.
+    created INTEGER NOT NULL,
+    -- Unix seconds of the last edit, by its author or a moderator; NULL if never edited.
+    edited INTEGER,
+    -- 'pending': held for moderation. 'rejected', 'spam': refused by a moderator, kept for
+    -- the record. 'deleted': emptied of its author, e-mail, website and body, it keeps the
+    -- place of a deleted comment in its thread.
+    status TEXT NOT NULL CHECK (status IN ('published', 'pending', 'rejected', 'spam', 'deleted')),
+    -- NULL for comments not posted through the API (the seed).
+    idempotency_key TEXT,
+    -- SHA-256 of what was posted under that key, to tell a retry from another request.
+    request_fingerprint TEXT,
+    -- SHA-256 (hex) of the secret given to the author with the posted comment, which lets
+    -- them edit or delete it; NULL for comments posted before, or not through the API.
+    secret_hash TEXT,
+    -- The address prefix the comment came from, as the rate limits count it
+    -- (\"2001:db8:1:2::/64\", \"192.0.2.7/32\"), for bans by prefix; NULL when unknown.
+    client_prefix TEXT,
+    UNIQUE (article_id, idempotency_key)
+);
+INSERT INTO comments_v3 (id, article_id, parent_id, author, email, website, body, created, status, idempotency_key,
+                         request_fingerprint)
+    SELECT id, article_id, parent_id, author, email, website, body, created, status, idempotency_key,
+           request_fingerprint
+    FROM comments;
+CREATE TEMPORARY TABLE sequence AS SELECT seq FROM sqlite_sequence WHERE name = 'comments';
+DROP TABLE comments;
+ALTER TABLE comments_v3 RENAME TO comments;
+UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM temp.sequence), 0)) WHERE name = 'comments';
+DROP TABLE temp.sequence;
+CREATE INDEX comments_by_thread ON comments (article_id, parent_id, status, created, id);
+CREATE INDEX comments_by_parent ON comments (parent_id);
+-- The moderation queue. Partial: an index on every status would lure SQLite's planner away
+-- from `comments_by_parent` in the threads' recursive queries, where all are published.
+CREATE INDEX comments_held ON comments (created) WHERE status = 'pending';
+";
+
+/// Brings the database to the latest version, in one transaction: `MIGRATIONS[n]` takes it
+/// from version `n` to `n + 1`. Several servers starting at once on one file take turns
+/// (`BEGIN IMMEDIATE`), and each finds the version the last one left.
+pub(super) fn migrate(connection: &mut Connection) -> rusqlite::Result<()> {
+    const MIGRATIONS: [fn(&Transaction) -> rusqlite::Result<()>; 3] = [
+        |transaction| {
+            transaction.execute_batch(SCHEMA)?;
+            seed(transaction)
+        },
+        |transaction| transaction.execute_batch(USED_POW),
+        |transaction| transaction.execute_batch(MODERATION),
+    ];
+    // Rebuilding a table that others (and itself) refer to needs foreign keys off, which
+    // SQLite only allows outside a transaction; they are checked before the commit.
+    connection.pragma_update(None, "foreign_keys", "OFF")?;
+    let migrated = (|| {
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version: i64 = transaction.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(rusqlite::Error::InvalidParameterName(format!(
+                "the database is of version {version}, newer than this server's {known}: was it opened by a later one?"
+            )));
+        }
+        for migration in MIGRATIONS.iter().skip(version as usize) {
+            migration(&transaction)?;
+        }
+        let broken: Option<String> =
+            transaction.query_row("PRAGMA foreign_key_check", [], |row| row.get(0)).optional()?;
+        if let Some(table) = broken {
+            return Err(rusqlite::Error::InvalidParameterName(format!("a row of {table} refers to none")));
+        }
+        transaction.pragma_update(None, "user_version", known)?;
+        transaction.commit()
+    })();
+    connection.pragma_update(None, "foreign_keys", "ON")?;
+    migrated
+}
+
+fn seed(transaction: &Transaction) -> rusqlite::Result<()> {
+    let mut ids: Vec<i64> = Vec::with_capacity(SEED.len());
+    for SeedComment { author, email, website, body, created, parent } in SEED {
+        let created = DateTime::parse_rfc3339(created).expect("the seed's dates are RFC 3339").unix_seconds();
+        transaction.execute(
+            "INSERT INTO comments (article_id, parent_id, author, email, website, body, created, status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'published')",
+            params![SEED_ARTICLE, parent.and_then(|p| ids.get(p)), author, email, website, body, created],
+        )?;
+        ids.push(transaction.last_insert_rowid());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ApiError;
+    use crate::pow::{PowError, Spent};
+    use crate::store::challenges::use_pow;
+    use crate::store::{connect, lock, Order, Store};
+
+    /// A database as the server of `version` left it.
+    fn database_of_version(path: &std::path::Path, version: i64) {
+        let mut connection = connect(path).unwrap();
+        let transaction = connection.transaction().unwrap();
+        transaction.execute_batch(SCHEMA).unwrap();
+        seed(&transaction).unwrap();
+        if version >= 2 {
+            transaction.execute_batch(USED_POW).unwrap();
+        }
+        transaction.pragma_update(None, "user_version", version).unwrap();
+        transaction.commit().unwrap();
+    }
+
+    fn version(store: &Store) -> i64 {
+        lock(&store.reader).query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap()
+    }
+
+    #[test]
+    fn a_database_of_the_first_version_gains_the_used_proofs_of_work_and_keeps_its_comments() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("comments.sqlite3");
+        database_of_version(&path, 1);
+        let store = Store::open(&path).unwrap();
+        let spent = Spent { signature: "ab".repeat(32), expires: 1_000 };
+        assert!(!store.pow_used(&spent).unwrap());
+        {
+            let mut writer = lock(&store.writer);
+            let transaction = writer.transaction().unwrap();
+            use_pow(&transaction, &spent, 900).unwrap();
+            assert!(matches!(use_pow(&transaction, &spent, 900), Err(ApiError::Pow(PowError::Replayed))));
+            transaction.commit().unwrap();
+        }
+        assert!(store.pow_used(&spent).unwrap());
+        assert_eq!(store.page(SEED_ARTICLE, Order::Oldest, 100, None).unwrap().total, SEED.len() as i64);
+        drop(store);
+        // Opened again, nothing is migrated twice; an expired challenge goes at the next use.
+        let store = Store::open(&path).unwrap();
+        assert_eq!(version(&store), 3);
+        let later = Spent { signature: "cd".repeat(32), expires: 3_000 };
+        let mut writer = lock(&store.writer);
+        let transaction = writer.transaction().unwrap();
+        use_pow(&transaction, &later, 2_000).unwrap();
+        let rows: i64 = transaction.query_row("SELECT count(*) FROM used_pow", [], |row| row.get(0)).unwrap();
+        assert_eq!(rows, 1, "the expired one was forgotten");
+    }
+
+    #[test]
+    fn the_moderation_version_keeps_ids_replies_and_the_sequence_and_takes_the_new_statuses() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("comments.sqlite3");
+        database_of_version(&path, 2);
+        {
+            // The last comment deleted by hand: its id must not be given again.
+            let connection = connect(&path).unwrap();
+            connection.execute("DELETE FROM comments WHERE id = 4", []).unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(version(&store), 3);
+        let writer = lock(&store.writer);
+        let parents: Vec<(i64, Option<i64>)> = writer
+            .prepare("SELECT id, parent_id FROM comments ORDER BY id")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(parents, [(1, None), (2, Some(1)), (3, None)]);
+        for status in ["rejected", "spam", "deleted"] {
+            writer.execute("UPDATE comments SET status = ?1 WHERE id = 3", [status]).unwrap();
+        }
+        assert!(writer.execute("UPDATE comments SET status = 'lost' WHERE id = 3", []).is_err());
+        writer
+            .execute(
+                "INSERT INTO comments (article_id, author, email, body, created, status) VALUES ('a', 'b', 'c', 'd', 0, 'published')",
+                [],
+            )
+            .unwrap();
+        assert_eq!(writer.last_insert_rowid(), 5, "id 4 was given once");
+        let foreign_keys: i64 = writer.query_row("PRAGMA foreign_keys", [], |row| row.get(0)).unwrap();
+        assert_eq!(foreign_keys, 1, "on again after the migration");
+        assert!(writer.execute("UPDATE comments SET parent_id = 99 WHERE id = 3", []).is_err(), "and enforced");
+    }
+
+    #[test]
+    fn a_database_of_a_later_version_is_refused_not_downgraded() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("comments.sqlite3");
+        database_of_version(&path, 2);
+        connect(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
+        let error = Store::open(&path).err().unwrap().to_string();
+        assert!(error.contains("version 99, newer than this server's 3"), "{error}");
+        let version: i64 = connect(&path).unwrap().query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
+        assert_eq!(version, 99);
+    }
+}
