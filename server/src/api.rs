@@ -27,6 +27,7 @@ use crate::client::{Clients, Prefix};
 use crate::clock::Clock;
 use crate::content::Content;
 use crate::error::{ApiError, Limit};
+use crate::feed;
 use crate::fragment::{self, Fragments};
 use crate::fragment_cache::FragmentCache;
 use crate::pow::ProofOfWork;
@@ -65,6 +66,11 @@ pub struct AppState {
     pub article_keys: RandomState,
     /// Who a request is from: the peer, or behind trusted proxies the address they forwarded.
     pub clients: Clients,
+    /// The server's public address (`--public-url`), which feeds' links start with.
+    pub public_url: Option<String>,
+    /// Where readers read an article (`--article-url`, its `{id}` replaced), which feeds
+    /// link to.
+    pub article_url: Option<String>,
     /// Rendered fragments, of which a posted comment makes its article's stale.
     pub fragments: Arc<FragmentCache>,
 }
@@ -77,6 +83,8 @@ pub fn api_routes(state: Arc<AppState>) -> Router {
         .route("/articles/{id}/related", get(related))
         .route("/articles/{id}/comments", get(comments).post(post_comment))
         .route("/articles/{id}/comments/{root}/replies", get(replies))
+        .route("/articles/{id}/comments.atom", get(feed::article_feed))
+        .route("/comments.atom", get(feed::site_feed))
         .route("/captcha", get(captcha))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
@@ -126,7 +134,7 @@ struct ApiJson<T>(T);
 
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
-struct ApiPath<T>(T);
+pub(crate) struct ApiPath<T>(pub(crate) T);
 
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
@@ -147,7 +155,7 @@ async fn rate_limit(
 }
 
 /// Blocking SQLite work, off the async workers.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(work).await.map_err(|error| ApiError::Internal(format!("database task: {error}")))?

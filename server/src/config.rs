@@ -117,6 +117,18 @@ pub struct ServeArgs {
     #[arg(long = "static", env = "ARTICLE_WIDGET_STATIC", value_name = "DIR")]
     pub static_folder: Option<PathBuf>,
 
+    /// The server's address as readers reach it, such as https://comments.news.example: the
+    /// links in its feeds start with it. Without it, they start with the request's `Host`,
+    /// over plain HTTP.
+    #[arg(long, env = "ARTICLE_WIDGET_PUBLIC_URL", value_name = "URL", value_parser = parse_public_url)]
+    pub public_url: Option<String>,
+
+    /// Where readers read an article, `{id}` standing for its id, such as
+    /// https://news.example/articles/{id}: feeds link each comment to its article's page.
+    /// Without it, they do not link to pages.
+    #[arg(long, env = "ARTICLE_WIDGET_ARTICLE_URL", value_name = "TEMPLATE", value_parser = parse_article_url)]
+    pub article_url: Option<String>,
+
     /// Origins allowed to call the API from a browser, comma separated, such as
     /// https://news.example,https://www.news.example. Without any, only pages served by this
     /// server (same origin) can.
@@ -365,6 +377,29 @@ fn parse_origin(text: &str) -> Result<HeaderValue, String> {
             HeaderValue::from_str(text).map_err(|error| error.to_string())
         }
         _ => Err(format!("{text:?} is not an origin such as https://news.example (no path, no trailing /)")),
+    }
+}
+
+/// An http(s) address with a host, and maybe a path (a server behind a proxy's `/comments/`),
+/// without a query or a fragment; kept without its final `/`.
+fn parse_public_url(text: &str) -> Result<String, String> {
+    let trimmed = text.trim().trim_end_matches('/');
+    let rest = trimmed.strip_prefix("https://").or_else(|| trimmed.strip_prefix("http://"));
+    match rest {
+        Some(rest) if !rest.is_empty() && !rest.starts_with('/') && !rest.contains(['?', '#', '"', '<', '>', ' ']) => {
+            Ok(trimmed.to_owned())
+        }
+        _ => Err(format!("\"{text}\" is not an address such as https://comments.news.example (no query, no fragment)")),
+    }
+}
+
+/// An http(s) address in which `{id}` stands for an article's id.
+fn parse_article_url(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let with_id = text.replace("{id}", "x");
+    match (text.contains("{id}"), parse_public_url(&with_id)) {
+        (true, Ok(_)) => Ok(text.to_owned()),
+        _ => Err(format!("\"{text}\" is not an address with {{id}} such as https://news.example/articles/{{id}}")),
     }
 }
 

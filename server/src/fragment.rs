@@ -266,7 +266,7 @@ fn cache_key(checked: &Checked) -> String {
 }
 
 /// `"…"`: the first 128 bits of the body's SHA-256, as hex.
-fn strong_etag(body: &[u8]) -> String {
+pub(crate) fn strong_etag(body: &[u8]) -> String {
     format!("\"{}\"", crate::hex(&Sha256::digest(body)[..16]))
 }
 
@@ -322,7 +322,7 @@ fn is_offset(text: &str) -> bool {
 }
 
 /// Whether `If-None-Match` names `etag` (weak comparison, as for GET).
-fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
+pub(crate) fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
     headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|value| value.to_str().ok()).flat_map(|value| value.split(',')).any(
         |tag| {
             let tag = tag.trim();

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod feed;
 pub mod fragment;
 pub mod fragment_cache;
 pub mod pow;
@@ -87,6 +88,8 @@ impl Site {
             article_posts: RateLimiter::new(config.article_posts_per_minute),
             article_keys: RandomState::new(),
             clients,
+            public_url: config.public_url.clone(),
+            article_url: config.article_url.clone(),
             fragments: cache.clone(),
         });
         let in_process = api::api_routes(state.clone());

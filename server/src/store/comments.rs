@@ -13,7 +13,7 @@ use crate::captcha::Genuine;
 use crate::error::ApiError;
 use crate::pow::Spent;
 
-const COMMENT_COLUMNS: &str = "id, parent_id, author, website, body, created, status";
+pub(super) const COMMENT_COLUMNS: &str = "id, parent_id, author, website, body, created, status";
 
 /// `thread`: the comment `?1` and its published replies, at any depth.
 const BELOW_COMMENT: &str = "WITH RECURSIVE thread (id) AS (
@@ -351,7 +351,7 @@ pub(super) fn load(transaction: &Transaction, id: i64) -> rusqlite::Result<Comme
 }
 
 /// A comment from the `COMMENT_COLUMNS` that start a row.
-fn comment_from_row(row: &Row) -> rusqlite::Result<Comment> {
+pub(super) fn comment_from_row(row: &Row) -> rusqlite::Result<Comment> {
     let id: i64 = row.get(0)?;
     let status: String = row.get(6)?;
     Ok(Comment {
@@ -380,7 +380,7 @@ fn safe_website(id: i64, website: &str) -> Option<SafeUrl> {
 /// API (an import), it may hold what the API refuses, such as an author that is not text.
 /// It is left out with a warning, so that the thread shows the rest; any other error (the
 /// database's) is one.
-fn readable(id: i64, read: rusqlite::Result<Comment>) -> rusqlite::Result<Option<Comment>> {
+pub(super) fn readable(id: i64, read: rusqlite::Result<Comment>) -> rusqlite::Result<Option<Comment>> {
     match read {
         Ok(comment) => Ok(Some(comment)),
         Err(

@@ -8,10 +8,12 @@
 mod challenges;
 mod comments;
 mod edits;
+mod feed;
 mod schema;
 
 pub use comments::{Cursor, MoreReplies, NewComment, Order, Page, Posted, Replies, REPLIES_PER_PAGE, REPLIES_PER_ROOT};
 pub use edits::Edit;
+pub use feed::FeedComment;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};

@@ -145,6 +145,8 @@ CREATE INDEX comments_by_parent ON comments (parent_id);
 -- The moderation queue. Partial: an index on every status would lure SQLite's planner away
 -- from `comments_by_parent` in the threads' recursive queries, where all are published.
 CREATE INDEX comments_held ON comments (created) WHERE status = 'pending';
+-- The newest comments of the whole site (the site's feed, moderators' lists).
+CREATE INDEX comments_by_time ON comments (created, id);
 ";
 
 /// Brings the database to the latest version, in one transaction: `MIGRATIONS[n]` takes it
