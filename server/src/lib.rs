@@ -1,6 +1,7 @@
 //! The article widget's reference backend: articles from a content folder, comments in
 //! SQLite, a signed captcha; the API is `docs/openapi.yaml`.
 
+pub mod admin;
 pub mod api;
 pub mod captcha;
 pub mod client;
@@ -10,6 +11,7 @@ pub mod content;
 pub mod error;
 pub mod fragment;
 pub mod fragment_cache;
+pub mod hold;
 pub mod pow;
 pub mod rate_limit;
 pub mod ssi;
@@ -27,6 +29,7 @@ use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
+use crate::admin::Moderation;
 use crate::api::AppState;
 use crate::captcha::Signer;
 use crate::clock::Clock;
@@ -88,6 +91,7 @@ impl Site {
             article_keys: RandomState::new(),
             clients,
             fragments: cache.clone(),
+            moderation: Moderation::new(&secret, config.secure_cookies),
         });
         let in_process = api::api_routes(state.clone());
         let runtime = tokio::runtime::Handle::current();

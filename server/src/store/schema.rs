@@ -147,17 +147,73 @@ CREATE INDEX comments_by_parent ON comments (parent_id);
 CREATE INDEX comments_held ON comments (created) WHERE status = 'pending';
 ";
 
+/// Version 4: moderation. Moderators and their sessions, bans, the audit log, and the rules
+/// that hold new comments (a row of `settings`).
+const MODERATORS: &str = "
+CREATE TABLE moderators (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    -- Argon2id, as a PHC string.
+    password_hash TEXT NOT NULL,
+    -- Unix seconds, UTC, as every time below.
+    created INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+    -- SHA-256 (hex) of the cookie's token: the token itself is never stored.
+    token_hash TEXT PRIMARY KEY,
+    moderator_id INTEGER NOT NULL REFERENCES moderators (id) ON DELETE CASCADE,
+    -- Sent back in X-CSRF-Token by every request that changes something.
+    csrf TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL
+);
+CREATE INDEX sessions_by_moderator ON sessions (moderator_id);
+CREATE TABLE bans (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL CHECK (kind IN ('email', 'prefix')),
+    -- HMAC-SHA-256 (hex) of the lowercased, trimmed address, for kind 'email'.
+    email_hash TEXT,
+    -- \"2001:db8::/48\", \"192.0.2.0/24\", for kind 'prefix'.
+    prefix TEXT,
+    -- What moderators see: the e-mail's first character and domain, or the prefix.
+    label TEXT NOT NULL,
+    -- Unix seconds it ends at; NULL: forever.
+    until INTEGER,
+    reason TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    -- The moderator's name, kept when the moderator is removed.
+    moderator TEXT NOT NULL,
+    CHECK ((kind = 'email') = (email_hash IS NOT NULL) AND (kind = 'prefix') = (prefix IS NOT NULL))
+);
+CREATE INDEX bans_by_email ON bans (email_hash) WHERE email_hash IS NOT NULL;
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    -- The moderator's name, kept when the moderator is removed.
+    moderator TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('approve', 'reject', 'spam', 'edit', 'delete', 'ban', 'unban',
+                                           'settings', 'sign_in', 'sign_out')),
+    comment_id INTEGER,
+    detail TEXT NOT NULL
+);
+-- Whether an author has a published comment yet (the rule on first-time authors).
+CREATE INDEX comments_by_email ON comments (lower(email));
+INSERT INTO settings (name, value)
+    VALUES ('hold_rules', '{\"hold\":\"rules\",\"max_links\":2,\"first_time_authors\":false,\"words\":[]}');
+";
+
 /// Brings the database to the latest version, in one transaction: `MIGRATIONS[n]` takes it
 /// from version `n` to `n + 1`. Several servers starting at once on one file take turns
 /// (`BEGIN IMMEDIATE`), and each finds the version the last one left.
 pub(super) fn migrate(connection: &mut Connection) -> rusqlite::Result<()> {
-    const MIGRATIONS: [fn(&Transaction) -> rusqlite::Result<()>; 3] = [
+    const MIGRATIONS: [fn(&Transaction) -> rusqlite::Result<()>; 4] = [
         |transaction| {
             transaction.execute_batch(SCHEMA)?;
             seed(transaction)
         },
         |transaction| transaction.execute_batch(USED_POW),
         |transaction| transaction.execute_batch(MODERATION),
+        |transaction| transaction.execute_batch(MODERATORS),
     ];
     // Rebuilding a table that others (and itself) refer to needs foreign keys off, which
     // SQLite only allows outside a transaction; they are checked before the commit.
@@ -245,7 +301,7 @@ mod tests {
         drop(store);
         // Opened again, nothing is migrated twice; an expired challenge goes at the next use.
         let store = Store::open(&path).unwrap();
-        assert_eq!(version(&store), 3);
+        assert_eq!(version(&store), 4);
         let later = Spent { signature: "cd".repeat(32), expires: 3_000 };
         let mut writer = lock(&store.writer);
         let transaction = writer.transaction().unwrap();
@@ -265,7 +321,7 @@ mod tests {
             connection.execute("DELETE FROM comments WHERE id = 4", []).unwrap();
         }
         let store = Store::open(&path).unwrap();
-        assert_eq!(version(&store), 3);
+        assert_eq!(version(&store), 4);
         let writer = lock(&store.writer);
         let parents: Vec<(i64, Option<i64>)> = writer
             .prepare("SELECT id, parent_id FROM comments ORDER BY id")
@@ -298,7 +354,7 @@ mod tests {
         database_of_version(&path, 2);
         connect(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
         let error = Store::open(&path).err().unwrap().to_string();
-        assert!(error.contains("version 99, newer than this server's 3"), "{error}");
+        assert!(error.contains("version 99, newer than this server's 4"), "{error}");
         let version: i64 = connect(&path).unwrap().query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
         assert_eq!(version, 99);
     }
