@@ -258,11 +258,11 @@ pub struct ServeArgs {
     #[arg(long, env = "ARTICLE_WIDGET_POW_COUNTER_MAX", value_name = "N", default_value_t = 100_000)]
     pub pow_counter_max: u32,
 
-    /// Marks the moderators' session cookie Secure on every answer, for a server that is
-    /// reached over HTTPS only. Without it, the cookie is Secure when a trusted proxy
-    /// (--trusted-proxies) says the request came over HTTPS (X-Forwarded-Proto: https).
-    #[arg(long, env = "ARTICLE_WIDGET_SECURE_COOKIES")]
-    pub secure_cookies: bool,
+    /// On: the moderators' session cookie is Secure on every answer, for a server reached
+    /// over HTTPS only. Off: it is Secure when a trusted proxy (--trusted-proxies) says the
+    /// request came over HTTPS (X-Forwarded-Proto: https).
+    #[arg(long, env = "ARTICLE_WIDGET_SECURE_COOKIES", value_name = "ON|OFF", default_value = "off")]
+    pub secure_cookies: Switch,
 
     #[command(flatten)]
     pub fragments: FragmentOptions,
@@ -502,7 +502,8 @@ mod tests {
         assert_eq!(moderator.database.to_str(), Some("e.sqlite3"));
         assert!(matches!(moderator.action, ModeratorAction::List));
         assert!(Cli::try_parse_from(["x", "moderator", "add"]).is_err(), "a name is needed");
-        assert!(Cli::try_parse_from(["x", "--secure-cookies"]).unwrap().serve.secure_cookies);
+        assert_eq!(Cli::try_parse_from(["x", "--secure-cookies", "on"]).unwrap().serve.secure_cookies, Switch::On);
+        assert_eq!(Cli::try_parse_from(["x"]).unwrap().serve.secure_cookies, Switch::Off);
     }
 
     #[test]

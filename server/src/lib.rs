@@ -91,7 +91,7 @@ impl Site {
             article_keys: RandomState::new(),
             clients,
             fragments: cache.clone(),
-            moderation: Moderation::new(&secret, config.secure_cookies),
+            moderation: Moderation::new(&secret, config.secure_cookies == Switch::On),
         });
         let in_process = api::api_routes(state.clone());
         let runtime = tokio::runtime::Handle::current();

@@ -39,7 +39,7 @@ pub struct Moderation {
     email_key: [u8; 32],
     /// Failed sign-ins, per network prefix and per name.
     sign_ins: SignInLimit,
-    /// Whether the session cookie is always `Secure` (`--secure-cookies`), rather than only
+    /// Whether the session cookie is always `Secure` (`--secure-cookies on`), rather than only
     /// when a trusted proxy says the request came over HTTPS.
     secure_cookies: bool,
 }
