@@ -264,6 +264,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_rules_start_as_the_default_and_are_stored_with_their_audit_entry() {
+        let folder = tempfile::tempdir().unwrap();
+        let store = Store::open(&folder.path().join("comments.sqlite3")).unwrap();
+        assert_eq!(store.hold_rules().unwrap(), HoldRules::default(), "the migration's row");
+        let rules = HoldRules { first_time_authors: true, words: vec!["casino".into()], ..HoldRules::default() };
+        store.set_hold_rules(&rules, Actor { name: "anne", now: 1 }).unwrap();
+        assert_eq!(store.hold_rules().unwrap(), rules);
+        let (entries, more) = store.audit(None, 10).unwrap();
+        assert!(!more);
+        assert_eq!((entries.len(), entries[0].action.as_str(), entries[0].moderator.as_str()), (1, "settings", "anne"));
+    }
+
+    #[test]
     fn cursors_read_back_only_as_written() {
         let cursor = AdminCursor { pending_first: true, created: 1_700_000_000, id: 42 };
         assert_eq!(AdminCursor::decode(&cursor.encode()), Some(cursor));
