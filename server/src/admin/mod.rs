@@ -19,7 +19,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::Method;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, patch, post};
 use axum::Router;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -28,7 +28,6 @@ use crate::api::{blocking, AppState, BODY_LIMIT};
 use crate::error::ApiError;
 use crate::store::Actor;
 
-pub use session::CSRF_HEADER;
 use sign_in_limit::SignInLimit;
 
 const EMAIL_KEY_LABEL: &[u8] = b"article-widget ban e-mail key v1";
@@ -80,10 +79,10 @@ pub fn routes(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/session", get(session::current).delete(session::sign_out))
         .route("/comments", get(comments::list))
-        .route("/comments/{id}", axum::routing::patch(comments::edit).delete(comments::delete))
+        .route("/comments/{id}", patch(comments::edit).delete(comments::delete))
         .route("/comments/{id}/status", post(comments::set_status))
         .route("/bans", get(bans::list).post(bans::add))
-        .route("/bans/{id}", axum::routing::delete(bans::remove))
+        .route("/bans/{id}", delete(bans::remove))
         .route("/audit", get(audit::list))
         .route("/settings", get(settings::get).put(settings::put))
         .route_layer(middleware::from_fn_with_state(state.clone(), guard))

@@ -23,7 +23,7 @@ use crate::error::{ApiError, Limit};
 use crate::store::Actor;
 
 pub const COOKIE: &str = "aw_moderator";
-pub const CSRF_HEADER: &str = "x-csrf-token";
+const CSRF_HEADER: &str = "x-csrf-token";
 /// Longer names are no moderator's (`moderator add` refuses them).
 pub const MAX_NAME_CHARS: usize = 64;
 const COOKIE_ATTRIBUTES: &str = "HttpOnly; SameSite=Strict; Path=/api/admin";
