@@ -339,6 +339,8 @@ fn a_banned_prefix_refuses_every_address_inside_it_until_it_ends() {
     let outside = posted(&post_as(&server, "Eve", "eve@example.org", "Dehors.", &from("198.51.100.1")), "published");
     let of_comment = anne.send(&server, "POST", "/api/admin/bans", &json!({ "kind": "prefix", "comment": outside }));
     assert_eq!(of_comment.json()["label"], "198.51.100.1/32");
+    let logged = &anne.get(&server, "/api/admin/audit?limit=1")["entries"][0];
+    assert_eq!((logged["action"].as_str(), logged["comment"].as_str()), (Some("ban"), Some(outside.as_str())));
     post_as(&server, "Eve", "eve@example.org", "Encore.", &from("198.51.100.1")).error(403, "banned");
     assert_eq!(anne.get(&server, "/api/admin/bans")["bans"].as_array().unwrap().len(), 3);
     // Once ended, the ban refuses nobody and is not listed.

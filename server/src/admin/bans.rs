@@ -68,7 +68,7 @@ pub(super) async fn add(
             Some(blocking(move || store.admin_comment(comment)).await?.ok_or_else(|| refused("comment", "is no comment"))?)
         }
     };
-    let target = match (request.kind.as_str(), request.email, request.prefix, from_comment) {
+    let target = match (request.kind.as_str(), request.email, request.prefix, &from_comment) {
         ("email", Some(email), None, None) => email_target(&state, &email)?,
         ("email", None, None, Some(comment)) => email_target(&state, &comment.email)
             .map_err(|_| refused("comment", "has no e-mail address (it was deleted)"))?,
@@ -76,8 +76,8 @@ pub(super) async fn add(
             BanTarget::Prefix(parse_proxy(&prefix).map_err(|error| ApiError::InvalidField { field: "prefix", message: error })?)
         }
         ("prefix", None, None, Some(comment)) => {
-            let prefix = comment.client_prefix.ok_or_else(|| refused("comment", "has no known address prefix"))?;
-            BanTarget::Prefix(parse_proxy(&prefix).map_err(|error| ApiError::Internal(format!("stored prefix: {error}")))?)
+            let prefix = comment.client_prefix.as_deref().ok_or_else(|| refused("comment", "has no known address prefix"))?;
+            BanTarget::Prefix(parse_proxy(prefix).map_err(|error| ApiError::Internal(format!("stored prefix: {error}")))?)
         }
         ("email" | "prefix", ..) => {
             return Err(ApiError::InvalidJson(format!(
@@ -87,9 +87,9 @@ pub(super) async fn add(
         }
         _ => return Err(refused("kind", "must be email or prefix")),
     };
-    let store = state.store.clone();
+    let (store, comment) = (state.store.clone(), from_comment.map(|comment| comment.id));
     let ban = blocking(move || {
-        store.add_ban(&NewBan { target, until, reason: &reason }, signed_in.actor(&state))
+        store.add_ban(&NewBan { target, until, reason: &reason, comment }, signed_in.actor(&state))
     })
     .await?;
     Ok((StatusCode::CREATED, Json(ban_json(&ban))).into_response())

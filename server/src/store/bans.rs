@@ -25,6 +25,8 @@ pub struct NewBan<'a> {
     /// Unix seconds; `None`: forever.
     pub until: Option<i64>,
     pub reason: &'a str,
+    /// The comment whose e-mail or prefix it is, if it was made from one (for the audit log).
+    pub comment: Option<i64>,
 }
 
 pub struct Ban {
@@ -63,7 +65,7 @@ impl Store {
         )?;
         let id = transaction.last_insert_rowid();
         let until = ban.until.map_or("forever".to_owned(), |until| format!("until {}", DateTime::from_unix_seconds(until)));
-        record(&transaction, actor, Action::Ban, None, &format!("ban {id}: {kind} {label}, {until}"))?;
+        record(&transaction, actor, Action::Ban, ban.comment, &format!("ban {id}: {kind} {label}, {until}"))?;
         let ban = load_ban(&transaction, id)?;
         transaction.commit()?;
         Ok(ban)
