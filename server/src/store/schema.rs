@@ -267,11 +267,16 @@ mod tests {
     /// A database as the server of `version` left it.
     fn database_of_version(path: &std::path::Path, version: i64) {
         let mut connection = connect(path).unwrap();
+        // As `migrate` builds them: version 3 rebuilds a table others refer to.
+        connection.pragma_update(None, "foreign_keys", "OFF").unwrap();
         let transaction = connection.transaction().unwrap();
         transaction.execute_batch(SCHEMA).unwrap();
         seed(&transaction).unwrap();
         if version >= 2 {
             transaction.execute_batch(USED_POW).unwrap();
+        }
+        if version >= 3 {
+            transaction.execute_batch(MODERATION).unwrap();
         }
         transaction.pragma_update(None, "user_version", version).unwrap();
         transaction.commit().unwrap();
@@ -345,6 +350,26 @@ mod tests {
         let foreign_keys: i64 = writer.query_row("PRAGMA foreign_keys", [], |row| row.get(0)).unwrap();
         assert_eq!(foreign_keys, 1, "on again after the migration");
         assert!(writer.execute("UPDATE comments SET parent_id = 99 WHERE id = 3", []).is_err(), "and enforced");
+    }
+
+    #[test]
+    fn the_moderators_version_adds_its_tables_and_the_default_rules_and_keeps_the_comments() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("comments.sqlite3");
+        database_of_version(&path, 3);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(version(&store), 4);
+        assert_eq!(store.page(SEED_ARTICLE, Order::Oldest, 100, None).unwrap().total, SEED.len() as i64);
+        assert_eq!(store.hold_rules().unwrap(), crate::hold::HoldRules::default());
+        let writer = lock(&store.writer);
+        for table in ["moderators", "sessions", "bans", "audit_log"] {
+            let rows: i64 = writer.query_row(&format!("SELECT count(*) FROM {table}"), [], |row| row.get(0)).unwrap();
+            assert_eq!(rows, 0, "{table}");
+        }
+        let bad_action = "INSERT INTO audit_log (at, moderator, action, detail) VALUES (0, 'a', 'lost', '')";
+        assert!(writer.execute(bad_action, []).is_err(), "only the contract's actions");
+        let half_ban = "INSERT INTO bans (kind, label, reason, created, moderator) VALUES ('email', 'x', '', 0, 'a')";
+        assert!(writer.execute(half_ban, []).is_err(), "an e-mail ban has its hash");
     }
 
     #[test]
