@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
+use crate::admin::{self, Moderation};
 use crate::captcha::{CaptchaError, Proof, Signer};
 use crate::pow::{PowError, Spent};
 use crate::client::{Clients, Prefix};
@@ -30,6 +31,7 @@ use crate::error::{ApiError, Limit};
 use crate::feed;
 use crate::fragment::{self, Fragments};
 use crate::fragment_cache::FragmentCache;
+use crate::hold::Candidate;
 use crate::pow::ProofOfWork;
 use crate::rate_limit::RateLimiter;
 use crate::ssi::{self, Pages};
@@ -37,8 +39,6 @@ use crate::store::{Cursor, NewComment, Order, Posted, Store};
 
 /// Request bodies above this are refused with 413 `too_large`.
 pub const BODY_LIMIT: usize = 64 * 1024;
-/// A comment with more links than this waits for moderation.
-const MAX_LINKS_PUBLISHED: usize = 2;
 const DEFAULT_PAGE: u32 = 20;
 const MAX_PAGE: u32 = 100;
 /// Replies a page of `…/comments/{root}/replies` holds unless `limit` says otherwise (1–100).
@@ -73,6 +73,8 @@ pub struct AppState {
     pub article_url: Option<String>,
     /// Rendered fragments, of which a posted comment makes its article's stale.
     pub fragments: Arc<FragmentCache>,
+    /// The admin API's keys and limits.
+    pub moderation: Moderation,
 }
 
 /// The API's routes, as nested under `/api`, without the rate limit: what browsers get, and
@@ -100,9 +102,12 @@ pub fn router(
     cors_origins: Vec<HeaderValue>,
     static_folder: Option<PathBuf>,
 ) -> Router {
-    let api = api_routes(state.clone()).layer(middleware::from_fn_with_state(state, rate_limit));
+    let api = api_routes(state.clone()).layer(middleware::from_fn_with_state(state.clone(), rate_limit));
     let fragment = Router::new().route("/fragment", get(fragment::endpoint)).with_state(fragments);
-    let app = Router::new().nest("/api", api).merge(fragment.clone());
+    // The admin API is not under the readers' limits (a moderator's day is many requests);
+    // signing in has a limit of its own.
+    let admin = admin::routes(state.clone());
+    let app = Router::new().nest("/api/admin", admin).nest("/api", api).merge(fragment.clone());
     let app = match static_folder {
         // A file's brotli or gzip sibling (`app.wasm.br`, `app.wasm.gz`), written at build
         // time, is sent to a browser that accepts it, as a CDN would.
@@ -130,7 +135,7 @@ pub fn router(
 /// axum's extractors, answering in the API's error shape when they refuse a request.
 #[derive(FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]
-struct ApiJson<T>(T);
+pub(crate) struct ApiJson<T>(pub(crate) T);
 
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
@@ -291,6 +296,7 @@ impl PostedComment {
 
 async fn post_comment(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiPath(article): ApiPath<String>,
     headers: HeaderMap,
     ApiJson(posted): ApiJson<PostedComment>,
@@ -318,6 +324,15 @@ async fn post_comment(
     let earlier = blocking(move || store.earlier(&replay_article, &replay_key, &replay_fingerprint)).await?;
     if let Some(comment) = earlier {
         return Ok((StatusCode::OK, Json(comment_json(&comment))).into_response());
+    }
+    // Before the proof of work and the captcha, which a banned author's post does not use up.
+    let client = state.clients.address(peer.ip(), &headers);
+    let client_prefix = state.clients.key(peer.ip(), &headers).to_string();
+    let (store, email, email_hash, now) =
+        (state.store.clone(), valid.email.clone(), state.moderation.email_hash(&valid.email), state.clock.now_seconds());
+    let screening = blocking(move || store.screen(&email, &email_hash, client, now)).await?;
+    if screening.banned {
+        return Err(ApiError::Banned);
     }
     if state.check_trap && fax.is_some_and(|fax| !fax.is_empty()) {
         return Err(ApiError::TrapFilled);
@@ -351,10 +366,8 @@ async fn post_comment(
     if let Err(retry_after_seconds) = state.article_posts.check(article_key, state.clock.now_millis()) {
         return Err(ApiError::RateLimited { retry_after_seconds, limit: Limit::Article });
     }
-    let status = match link_count(&valid.body) {
-        0..=MAX_LINKS_PUBLISHED => CommentStatus::Published,
-        _ => CommentStatus::Pending,
-    };
+    let held = Candidate { name: &valid.name, body: &valid.body, known_author: screening.known_author };
+    let status = if screening.rules.holds(&held) { CommentStatus::Pending } else { CommentStatus::Published };
     // The article's fragments go once the comment is stored, so that the next shows it.
     let stale = article.clone();
     let outcome = blocking(move || {
@@ -371,6 +384,7 @@ async fn post_comment(
             fingerprint: &fingerprint,
             captcha,
             pow: pow.as_ref(),
+            client_prefix: Some(&client_prefix),
         })
     })
     .await?;
@@ -397,12 +411,6 @@ fn is_idempotency_key(key: &str) -> bool {
     (16..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
 }
 
-/// Links a spammer would post: `http://` and `https://` in any case.
-fn link_count(text: &str) -> usize {
-    let text = text.to_ascii_lowercase();
-    text.matches("http://").count() + text.matches("https://").count()
-}
-
 async fn captcha(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
     let seed = getrandom::u64().map_err(|error| ApiError::Internal(format!("random seed: {error}")))?;
     let now = state.clock.now_seconds();
@@ -426,9 +434,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn links_and_keys() {
-        assert_eq!(link_count("voir HTTPS://a.example, http://b.example et https://c.example/http://"), 4);
-        assert_eq!(link_count("https:/ pas un lien, httpx://"), 0);
+    fn idempotency_keys() {
         assert!(is_idempotency_key("0123456789abcdef") && is_idempotency_key(&"a-_Z".repeat(16)));
         assert!(!is_idempotency_key("0123456789abcde") && !is_idempotency_key(&"a".repeat(65)));
         assert!(!is_idempotency_key("0123456789abcdef!") && !is_idempotency_key("0123456789abcdeé"));

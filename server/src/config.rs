@@ -44,6 +44,43 @@ pub enum Command {
     /// Prints the hash of the style in fragments, for a Content-Security-Policy:
     /// style-src 'self' 'sha256-…'. It changes only with the widget's build.
     StyleHash,
+    /// Adds, removes and lists the moderators who sign in to the admin API (/api/admin/).
+    Moderator(ModeratorArgs),
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct ModeratorArgs {
+    #[command(subcommand)]
+    pub action: ModeratorAction,
+    /// The SQLite file of comments, as for serving.
+    #[arg(long, env = "ARTICLE_WIDGET_DATABASE", value_name = "FILE", default_value = "article-widget.sqlite3", global = true)]
+    pub database: PathBuf,
+}
+
+#[derive(Clone, Debug, Subcommand)]
+pub enum ModeratorAction {
+    /// Adds a moderator; the password (12 characters or more) is read as one line from
+    /// standard input, or from --password-file.
+    Add(PasswordArgs),
+    /// Changes a moderator's password, read as for add, and ends their sessions.
+    Passwd(PasswordArgs),
+    /// Removes a moderator and ends their sessions; the audit log keeps their name.
+    Remove {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// Lists the moderators, with their sessions open now.
+    List,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct PasswordArgs {
+    /// Letters, digits, '-', '_' or '.', at most 64.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// A file whose first line is the password, instead of standard input.
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
 }
 
 /// A fragment's settings: the attributes a publisher would write on the element, and the API
@@ -232,6 +269,12 @@ pub struct ServeArgs {
     /// the widget's solver is measured on phones.
     #[arg(long, env = "ARTICLE_WIDGET_POW_COUNTER_MAX", value_name = "N", default_value_t = 100_000)]
     pub pow_counter_max: u32,
+
+    /// On: the moderators' session cookie is Secure on every answer, for a server reached
+    /// over HTTPS only. Off: it is Secure when a trusted proxy (--trusted-proxies) says the
+    /// request came over HTTPS (X-Forwarded-Proto: https).
+    #[arg(long, env = "ARTICLE_WIDGET_SECURE_COOKIES", value_name = "ON|OFF", default_value = "off")]
+    pub secure_cookies: Switch,
 
     #[command(flatten)]
     pub fragments: FragmentOptions,
@@ -479,6 +522,23 @@ mod tests {
         let Some(Command::Import(import)) = cli.command else { panic!("not import") };
         assert_eq!((import.file.to_str(), import.content.folder.to_str()), (Some("a.json"), Some("c")));
         assert!(Cli::try_parse_from(["x", "--listen", "127.0.0.1:1", "import", "a.json"]).is_err());
+    }
+
+    #[test]
+    fn the_moderator_subcommand_takes_the_database_before_or_after_its_action() {
+        let cli = Cli::try_parse_from(["x", "moderator", "add", "anne", "--database", "d.sqlite3", "--password-file", "p"])
+            .unwrap();
+        let Some(Command::Moderator(moderator)) = cli.command else { panic!("not moderator") };
+        assert_eq!(moderator.database.to_str(), Some("d.sqlite3"));
+        let ModeratorAction::Add(add) = moderator.action else { panic!("not add") };
+        assert_eq!((add.name.as_str(), add.password_file.unwrap().to_str()), ("anne", Some("p")));
+        let cli = Cli::try_parse_from(["x", "moderator", "--database", "e.sqlite3", "list"]).unwrap();
+        let Some(Command::Moderator(moderator)) = cli.command else { panic!("not moderator") };
+        assert_eq!(moderator.database.to_str(), Some("e.sqlite3"));
+        assert!(matches!(moderator.action, ModeratorAction::List));
+        assert!(Cli::try_parse_from(["x", "moderator", "add"]).is_err(), "a name is needed");
+        assert_eq!(Cli::try_parse_from(["x", "--secure-cookies", "on"]).unwrap().serve.secure_cookies, Switch::On);
+        assert_eq!(Cli::try_parse_from(["x"]).unwrap().serve.secure_cookies, Switch::Off);
     }
 
     #[test]

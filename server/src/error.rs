@@ -32,6 +32,16 @@ pub enum ApiError {
     TrapFilled,
     /// Over a limit per minute: the client's (its network prefix) or the article's.
     RateLimited { retry_after_seconds: u64, limit: Limit },
+    /// The admin API without a valid session (no cookie, an unknown, ended or expired one).
+    SignedOut,
+    /// A wrong moderator's name or password: the same for both.
+    BadCredentials,
+    /// A change asked of the admin API without its session's `X-CSRF-Token`.
+    Csrf,
+    /// A post from a banned e-mail address or network prefix.
+    Banned,
+    /// A moderator's change to a comment that was deleted (a placeholder keeps its status).
+    CommentDeleted,
     /// A file of the content folder that the core decoders refuse (the file and the
     /// decoder's message): the publisher's to fix.
     BrokenContent(String),
@@ -53,6 +63,9 @@ impl ApiError {
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Captcha(_) | ApiError::Pow(_) | ApiError::TrapFilled => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::SignedOut | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Csrf | ApiError::Banned => StatusCode::FORBIDDEN,
+            ApiError::CommentDeleted => StatusCode::CONFLICT,
             ApiError::BrokenContent(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -71,6 +84,11 @@ impl ApiError {
             ApiError::Pow(error) => error.code(),
             ApiError::TrapFilled => "trap_filled",
             ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::SignedOut => "signed_out",
+            ApiError::BadCredentials => "bad_credentials",
+            ApiError::Csrf => "csrf",
+            ApiError::Banned => "banned",
+            ApiError::CommentDeleted => "comment_deleted",
             ApiError::BrokenContent(_) => "broken_content",
             ApiError::Internal(_) => "internal",
         }
@@ -98,6 +116,14 @@ impl ApiError {
             ApiError::RateLimited { retry_after_seconds, limit: Limit::Article } => {
                 format!("too many comments on this article this minute; retry in {retry_after_seconds} s")
             }
+            ApiError::RateLimited { retry_after_seconds, limit: Limit::SignIn } => {
+                format!("too many failed sign-ins from this network or for this name; retry in {retry_after_seconds} s")
+            }
+            ApiError::SignedOut => "signed out: sign in again".into(),
+            ApiError::BadCredentials => "wrong name or password".into(),
+            ApiError::Csrf => "the X-CSRF-Token header is missing or is not this session's".into(),
+            ApiError::Banned => "comments from this address or network are refused".into(),
+            ApiError::CommentDeleted => "the comment was deleted: it keeps its place, and nothing else changes".into(),
             ApiError::BrokenContent(detail) => format!("invalid content file {detail}"),
             ApiError::Internal(_) => "internal error; see the server's log".into(),
         }
@@ -122,6 +148,8 @@ pub enum Limit {
     Client,
     /// The article's: its comments from everyone (`--article-posts-per-minute`).
     Article,
+    /// Failed sign-ins to the admin API, per network prefix and per name.
+    SignIn,
 }
 
 /// The first problem of a draft, in form order: the error has room for one field.

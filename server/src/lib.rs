@@ -1,6 +1,7 @@
 //! The article widget's reference backend: articles from a content folder, comments in
 //! SQLite, a signed captcha; the API is `docs/openapi.yaml`.
 
+pub mod admin;
 pub mod api;
 pub mod captcha;
 pub mod client;
@@ -11,6 +12,7 @@ pub mod error;
 pub mod feed;
 pub mod fragment;
 pub mod fragment_cache;
+pub mod hold;
 pub mod pow;
 pub mod rate_limit;
 pub mod ssi;
@@ -28,6 +30,7 @@ use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
+use crate::admin::Moderation;
 use crate::api::AppState;
 use crate::captcha::Signer;
 use crate::clock::Clock;
@@ -91,6 +94,7 @@ impl Site {
             public_url: config.public_url.clone(),
             article_url: config.article_url.clone(),
             fragments: cache.clone(),
+            moderation: Moderation::new(&secret, config.secure_cookies == Switch::On),
         });
         let in_process = api::api_routes(state.clone());
         let runtime = tokio::runtime::Handle::current();

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use article_widget_server::clock::Clock;
 use article_widget_server::config::{Cli, Command, FragmentArgs, ServeArgs};
 use article_widget_server::fragment::style_hash;
-use article_widget_server::{content, Server, Site};
+use article_widget_server::{admin, content, Server, Site};
 use clap::Parser;
 
 fn main() -> ExitCode {
@@ -18,6 +18,7 @@ fn main() -> ExitCode {
             println!("{}", style_hash());
             Ok(())
         }
+        Some(Command::Moderator(moderator)) => admin::cli::run(&moderator),
         None => serve(&cli.serve),
     };
     match outcome {

@@ -111,6 +111,8 @@ pub struct NewComment<'a> {
     pub captcha: Option<Genuine>,
     /// The proof of work's challenge, when the server asks for one.
     pub pow: Option<&'a Spent>,
+    /// The address prefix it came from (`Prefix`'s text), for bans by prefix.
+    pub client_prefix: Option<&'a str>,
 }
 
 pub enum Posted {
@@ -281,8 +283,8 @@ impl Store {
         transaction.execute(
             "INSERT INTO comments
                  (article_id, parent_id, author, email, website, body, created, status, idempotency_key,
-                  request_fingerprint)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                  request_fingerprint, client_prefix)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 new.article,
                 parent,
@@ -293,7 +295,8 @@ impl Store {
                 new.created,
                 new.status.code(),
                 new.idempotency_key,
-                new.fingerprint
+                new.fingerprint,
+                new.client_prefix
             ],
         )?;
         let comment = load(&transaction, transaction.last_insert_rowid())?;

@@ -2,7 +2,7 @@
 //! moderator's. Who may do which is decided by the caller; this is what each does.
 
 use article_widget_core::comment::Comment;
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::comments::load;
 use super::{lock, Store};
@@ -23,16 +23,7 @@ impl Store {
     pub fn edit_comment(&self, id: i64, edit: Edit, now: i64) -> Result<Option<Comment>, ApiError> {
         let mut writer = lock(&self.writer);
         let transaction = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let changed = transaction.execute(
-            "UPDATE comments
-             SET author = coalesce(?2, author),
-                 website = CASE WHEN ?3 THEN ?4 ELSE website END,
-                 body = coalesce(?5, body),
-                 edited = ?6
-             WHERE id = ?1 AND status != 'deleted'",
-            params![id, edit.author, edit.website.is_some(), edit.website.flatten(), edit.body, now],
-        )?;
-        if changed == 0 {
+        if !edit_in(&transaction, id, edit, now)? {
             return Ok(None);
         }
         let comment = load(&transaction, id)?;
@@ -47,13 +38,7 @@ impl Store {
     /// there is no such comment, or it was deleted already.
     pub fn delete_comment(&self, id: i64) -> Result<bool, ApiError> {
         let writer = lock(&self.writer);
-        let changed = writer.execute(
-            "UPDATE comments
-             SET status = 'deleted', author = '', email = '', website = NULL, body = '', secret_hash = NULL
-             WHERE id = ?1 AND status != 'deleted'",
-            [id],
-        )?;
-        Ok(changed == 1)
+        Ok(delete_in(&writer, id)?)
     }
 
     /// The status of the comment `id`, if there is one (`published`, `pending`, `rejected`,
@@ -69,6 +54,32 @@ impl Store {
             )
             .optional()?)
     }
+}
+
+/// [`Store::edit_comment`]'s change, in a transaction of the caller's; `false` when there is
+/// no such comment, or it was deleted.
+pub(super) fn edit_in(connection: &Connection, id: i64, edit: Edit, now: i64) -> rusqlite::Result<bool> {
+    let changed = connection.execute(
+        "UPDATE comments
+         SET author = coalesce(?2, author),
+             website = CASE WHEN ?3 THEN ?4 ELSE website END,
+             body = coalesce(?5, body),
+             edited = ?6
+         WHERE id = ?1 AND status != 'deleted'",
+        params![id, edit.author, edit.website.is_some(), edit.website.flatten(), edit.body, now],
+    )?;
+    Ok(changed == 1)
+}
+
+/// [`Store::delete_comment`]'s change, in a transaction of the caller's.
+pub(super) fn delete_in(connection: &Connection, id: i64) -> rusqlite::Result<bool> {
+    let changed = connection.execute(
+        "UPDATE comments
+         SET status = 'deleted', author = '', email = '', website = NULL, body = '', secret_hash = NULL
+         WHERE id = ?1 AND status != 'deleted'",
+        [id],
+    )?;
+    Ok(changed == 1)
 }
 
 #[cfg(test)]

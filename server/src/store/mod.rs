@@ -1,19 +1,28 @@
-//! SQLite: comments, the captcha and proof-of-work challenges already used, and settings.
+//! SQLite: comments, the captcha and proof-of-work challenges already used, settings, and
+//! moderation (moderators and their sessions, bans, the audit log).
 //!
 //! Durability: WAL with `synchronous=FULL`, so a commit is on disk before `201 Created` is
 //! sent (`NORMAL` may lose the last commits on power loss). Each write is one transaction.
 //! Two connections: writes are serialised on one, and reads go to the other, which WAL lets
 //! proceed while a write commits. Both are blocking: callers run them in `spawn_blocking`.
 
+mod audit;
+mod bans;
 mod challenges;
 mod comments;
 mod edits;
 mod feed;
+mod moderation;
+mod moderators;
 mod schema;
 
 pub use comments::{Cursor, MoreReplies, NewComment, Order, Page, Posted, Replies, REPLIES_PER_PAGE, REPLIES_PER_ROOT};
 pub use edits::Edit;
 pub use feed::FeedComment;
+pub use audit::{Action, Actor, AuditEntry};
+pub use bans::{Ban, BanTarget, NewBan, Screening};
+pub use moderation::{AdminComment, AdminCursor, AdminPage, Search, STATUSES};
+pub use moderators::{Credentials, ModeratorRow, Session, SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS};
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -66,6 +75,7 @@ fn connect(path: &Path) -> rusqlite::Result<Connection> {
     }
     connection.pragma_update(None, "synchronous", "FULL")?;
     connection.pragma_update(None, "foreign_keys", "ON")?;
+    moderation::register_functions(&connection)?;
     Ok(connection)
 }
 

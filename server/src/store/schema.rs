@@ -149,17 +149,73 @@ CREATE INDEX comments_held ON comments (created) WHERE status = 'pending';
 CREATE INDEX comments_by_time ON comments (created, id);
 ";
 
+/// Version 4: moderation. Moderators and their sessions, bans, the audit log, and the rules
+/// that hold new comments (a row of `settings`).
+const MODERATORS: &str = "
+CREATE TABLE moderators (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    -- Argon2id, as a PHC string.
+    password_hash TEXT NOT NULL,
+    -- Unix seconds, UTC, as every time below.
+    created INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+    -- SHA-256 (hex) of the cookie's token: the token itself is never stored.
+    token_hash TEXT PRIMARY KEY,
+    moderator_id INTEGER NOT NULL REFERENCES moderators (id) ON DELETE CASCADE,
+    -- Sent back in X-CSRF-Token by every request that changes something.
+    csrf TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL
+);
+CREATE INDEX sessions_by_moderator ON sessions (moderator_id);
+CREATE TABLE bans (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL CHECK (kind IN ('email', 'prefix')),
+    -- HMAC-SHA-256 (hex) of the lowercased, trimmed address, for kind 'email'.
+    email_hash TEXT,
+    -- \"2001:db8::/48\", \"192.0.2.0/24\", for kind 'prefix'.
+    prefix TEXT,
+    -- What moderators see: the e-mail's first character and domain, or the prefix.
+    label TEXT NOT NULL,
+    -- Unix seconds it ends at; NULL: forever.
+    until INTEGER,
+    reason TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    -- The moderator's name, kept when the moderator is removed.
+    moderator TEXT NOT NULL,
+    CHECK ((kind = 'email') = (email_hash IS NOT NULL) AND (kind = 'prefix') = (prefix IS NOT NULL))
+);
+CREATE INDEX bans_by_email ON bans (email_hash) WHERE email_hash IS NOT NULL;
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    -- The moderator's name, kept when the moderator is removed.
+    moderator TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('approve', 'reject', 'spam', 'edit', 'delete', 'ban', 'unban',
+                                           'settings', 'sign_in', 'sign_out')),
+    comment_id INTEGER,
+    detail TEXT NOT NULL
+);
+-- Whether an author has a published comment yet (the rule on first-time authors).
+CREATE INDEX comments_by_email ON comments (lower(email));
+INSERT INTO settings (name, value)
+    VALUES ('hold_rules', '{\"hold\":\"rules\",\"max_links\":2,\"first_time_authors\":false,\"words\":[]}');
+";
+
 /// Brings the database to the latest version, in one transaction: `MIGRATIONS[n]` takes it
 /// from version `n` to `n + 1`. Several servers starting at once on one file take turns
 /// (`BEGIN IMMEDIATE`), and each finds the version the last one left.
 pub(super) fn migrate(connection: &mut Connection) -> rusqlite::Result<()> {
-    const MIGRATIONS: [fn(&Transaction) -> rusqlite::Result<()>; 3] = [
+    const MIGRATIONS: [fn(&Transaction) -> rusqlite::Result<()>; 4] = [
         |transaction| {
             transaction.execute_batch(SCHEMA)?;
             seed(transaction)
         },
         |transaction| transaction.execute_batch(USED_POW),
         |transaction| transaction.execute_batch(MODERATION),
+        |transaction| transaction.execute_batch(MODERATORS),
     ];
     // Rebuilding a table that others (and itself) refer to needs foreign keys off, which
     // SQLite only allows outside a transaction; they are checked before the commit.
@@ -213,11 +269,16 @@ mod tests {
     /// A database as the server of `version` left it.
     fn database_of_version(path: &std::path::Path, version: i64) {
         let mut connection = connect(path).unwrap();
+        // As `migrate` builds them: version 3 rebuilds a table others refer to.
+        connection.pragma_update(None, "foreign_keys", "OFF").unwrap();
         let transaction = connection.transaction().unwrap();
         transaction.execute_batch(SCHEMA).unwrap();
         seed(&transaction).unwrap();
         if version >= 2 {
             transaction.execute_batch(USED_POW).unwrap();
+        }
+        if version >= 3 {
+            transaction.execute_batch(MODERATION).unwrap();
         }
         transaction.pragma_update(None, "user_version", version).unwrap();
         transaction.commit().unwrap();
@@ -247,7 +308,7 @@ mod tests {
         drop(store);
         // Opened again, nothing is migrated twice; an expired challenge goes at the next use.
         let store = Store::open(&path).unwrap();
-        assert_eq!(version(&store), 3);
+        assert_eq!(version(&store), 4);
         let later = Spent { signature: "cd".repeat(32), expires: 3_000 };
         let mut writer = lock(&store.writer);
         let transaction = writer.transaction().unwrap();
@@ -267,7 +328,7 @@ mod tests {
             connection.execute("DELETE FROM comments WHERE id = 4", []).unwrap();
         }
         let store = Store::open(&path).unwrap();
-        assert_eq!(version(&store), 3);
+        assert_eq!(version(&store), 4);
         let writer = lock(&store.writer);
         let parents: Vec<(i64, Option<i64>)> = writer
             .prepare("SELECT id, parent_id FROM comments ORDER BY id")
@@ -294,13 +355,33 @@ mod tests {
     }
 
     #[test]
+    fn the_moderators_version_adds_its_tables_and_the_default_rules_and_keeps_the_comments() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("comments.sqlite3");
+        database_of_version(&path, 3);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(version(&store), 4);
+        assert_eq!(store.page(SEED_ARTICLE, Order::Oldest, 100, None).unwrap().total, SEED.len() as i64);
+        assert_eq!(store.hold_rules().unwrap(), crate::hold::HoldRules::default());
+        let writer = lock(&store.writer);
+        for table in ["moderators", "sessions", "bans", "audit_log"] {
+            let rows: i64 = writer.query_row(&format!("SELECT count(*) FROM {table}"), [], |row| row.get(0)).unwrap();
+            assert_eq!(rows, 0, "{table}");
+        }
+        let bad_action = "INSERT INTO audit_log (at, moderator, action, detail) VALUES (0, 'a', 'lost', '')";
+        assert!(writer.execute(bad_action, []).is_err(), "only the contract's actions");
+        let half_ban = "INSERT INTO bans (kind, label, reason, created, moderator) VALUES ('email', 'x', '', 0, 'a')";
+        assert!(writer.execute(half_ban, []).is_err(), "an e-mail ban has its hash");
+    }
+
+    #[test]
     fn a_database_of_a_later_version_is_refused_not_downgraded() {
         let folder = tempfile::tempdir().unwrap();
         let path = folder.path().join("comments.sqlite3");
         database_of_version(&path, 2);
         connect(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
         let error = Store::open(&path).err().unwrap().to_string();
-        assert!(error.contains("version 99, newer than this server's 3"), "{error}");
+        assert!(error.contains("version 99, newer than this server's 4"), "{error}");
         let version: i64 = connect(&path).unwrap().query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
         assert_eq!(version, 99);
     }

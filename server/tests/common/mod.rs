@@ -4,6 +4,7 @@
 // Each test binary uses its part of these.
 #![allow(dead_code)]
 
+pub mod admin;
 pub mod upstream;
 
 use std::io;
