@@ -76,6 +76,8 @@ pub enum Expected {
     MatchingItem,
     /// A placeholder of a request body template.
     Placeholder,
+    /// A post that answers a proof of work names `{altcha}` in its body or headers.
+    AltchaPlaceholder,
     /// How a list says where its next page is.
     PagingRule,
     /// A value to compare with: a text, a number, a boolean or null.

@@ -159,6 +159,50 @@ fn the_local_and_utc_example() {
     assert_eq!(page.comments[0].created.to_string(), "2024-12-03T09:30:00+01:00");
 }
 
+/// WordPress with ALTCHA's plugin: the challenge from its REST route, the comment as a form
+/// with the answer in its `altcha` field, and `wp_die` a refused proof.
+#[test]
+fn the_wordpress_altcha_example() {
+    let wp = documented("wordpress-altcha");
+    let site = "https://news.example.org";
+    assert_eq!(wp.challenge_url(site, &[("id", "4127")]).as_deref(), Some("https://news.example.org/wp-json/altcha/v1/challenge"));
+    // As altcha-lib 2 writes a challenge (the plugin's `data` among the parameters).
+    let challenge = json!({"parameters": {"algorithm": "PBKDF2/SHA-256", "nonce": "7d0c8a5b", "salt": "c3f1e2d4", "cost": 5000,
+        "keyLength": 32, "keyPrefix": "00", "expiresAt": 1733580000, "data": {"params.action": null}}, "signature": "9a8b"});
+    assert_eq!(wp.decode_challenge(&challenge.to_string()).unwrap().unwrap().value.task.cost, 5000);
+    let mut unknown = challenge.clone();
+    unknown["parameters"]["algorithm"] = json!("ARGON2ID");
+    let url = "https://news.example.org/wp-json/altcha/v1/challenge".to_owned();
+    let problem = wp.decode_challenge(&unknown.to_string()).unwrap().unwrap_err();
+    let message = format!("article widget: {}", article_widget_core::error::LoadError { url, problem });
+    assert!(DOC.contains(&message), "docs/mapping.md should show: {message}");
+    let comment = ValidComment { name: "Zoé".into(), email: "zoe@example.org".into(), website: None, body: "Merci !".into() };
+    let body = wp.encode_new_comment(&comment, None, &[("id", "4127"), ("altcha", "eyJj+w==")]).unwrap();
+    assert_eq!(body, "post=4127&author_name=Zo%C3%A9&author_email=zoe%40example.org&content=Merci%20%21&altcha=eyJj%2Bw%3D%3D");
+    assert_eq!(wp.new_comment_request(&comment, None, &[]).unwrap().0[0].1, "application/x-www-form-urlencoded");
+    assert!(wp.refuses_proof("wp_die") && !wp.refuses_proof("comment_duplicate"));
+}
+
+/// The reference server's own API as a mapping (`core/mappings/reference-server.json`), which
+/// the end-to-end tests post through with the server's proof of work on.
+#[test]
+fn the_reference_servers_mapping() {
+    let reference = Mapping::parse(include_str!("../mappings/reference-server.json")).unwrap();
+    let values = [("id", "ashgabat-summit-central-asia"), ("order", "newest")];
+    let article = reference.decode_article(include_str!("../../www/demo-api/articles/ashgabat-summit-central-asia.json"), &values).unwrap().value;
+    assert_eq!((article.authors.len(), article.hero.is_some(), article.body.len()), (2, true, 1), "the standfirst stands for the body");
+    assert_eq!(
+        reference.comments_url("http://127.0.0.1:8080", &values, None).as_deref(),
+        Some("http://127.0.0.1:8080/api/articles/ashgabat-summit-central-asia/comments?order=newest&limit=100")
+    );
+    assert_eq!(reference.challenge_url("http://127.0.0.1:8080", &values).as_deref(), Some("http://127.0.0.1:8080/api/captcha"));
+    let comment = ValidComment { name: "Zoé".into(), email: "zoe@example.org".into(), website: None, body: "Merci".into() };
+    let posted = [("id", "x"), ("altcha", "eyJj"), ("idempotency_key", "k1")];
+    let body: Value = serde_json::from_str(&reference.encode_new_comment(&comment, Some("3"), &posted).unwrap()).unwrap();
+    assert_eq!(body, json!({"name": "Zoé", "email": "zoe@example.org", "body": "Merci", "parent": "3", "altcha": "eyJj"}));
+    assert_eq!(reference.new_comment_request(&comment, None, &posted).unwrap().0[1], ("Idempotency-Key".to_owned(), "k1".to_owned()));
+}
+
 #[test]
 fn the_documented_errors_are_the_ones_given() {
     let base = json!({"article": {"fields": {"headline": "/t", "published": "/p", "body": "/b"}}});
@@ -166,6 +210,8 @@ fn the_documented_errors_are_the_ones_given() {
         ("/article/fields/headlin", json!("/t")),
         ("/article/fields/published", json!({"at": "/p", "date": "unix"})),
         ("/comments", json!({"fields": {"id": "/i", "body": "/b", "created": "/c"}, "post": {"body": {"author": {"name": "{nmae}"}}}})),
+        ("/comments", json!({"fields": {"id": "/i", "body": "/b", "created": "/c"}, "post": {"body": {}, "challenge": {"at": "/pow"}}})),
+        ("/comments", json!({"fields": {"id": "/i", "body": "/b", "created": "/c"}, "post": {"body": {}, "challenge": {"url": "/altcha"}}})),
     ];
     for (pointer, value) in broken {
         let mut mapping = base.clone();

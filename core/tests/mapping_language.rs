@@ -32,6 +32,11 @@ fn quoted(text: &str) -> Found {
     Found::Value(format!("\"{text}\""))
 }
 
+/// A post whose body sends the proof of work's answer, with `challenge` as given.
+fn post(challenge: Value) -> Value {
+    json!({"url": "/c", "body": {"text": "{body}", "altcha": "{altcha}"}, "challenge": challenge})
+}
+
 #[test]
 fn mapping_errors_name_the_mapping_key() {
     let cases: Vec<(Vec<(&str, Value)>, Problem)> = vec![
@@ -78,6 +83,45 @@ fn mapping_errors_name_the_mapping_key() {
             vec![("/article/fields/headline", json!({"local": "/date", "utc": "/date_gmt"}))],
             shape("/article/fields/headline/local", Expected::KnownKey, quoted("local")),
         ),
+        // A proof of work's challenge, and where its answer goes.
+        (vec![("/comments/post", post(json!("/altcha")))], shape("/comments/post/challenge", Expected::Object, Found::Text)),
+        (vec![("/comments/post", post(json!({"at": "/pow"})))], shape("/comments/post/challenge/url", Expected::Text, Found::Missing)),
+        (vec![("/comments/post", post(json!({"url": []})))], shape("/comments/post/challenge/url", Expected::FieldSpec, Found::List)),
+        (vec![("/comments/post", post(json!({"url": "/c", "at": "pow"})))], shape("/comments/post/challenge/at", Expected::JsonPointer, quoted("pow"))),
+        (
+            vec![("/comments/post", post(json!({"url": "/c", "header": "X-Altcha"})))],
+            shape("/comments/post/challenge/header", Expected::KnownKey, quoted("header")),
+        ),
+        (
+            vec![("/comments/post", post(json!({"url": "/c", "refused": "pow_expired"})))],
+            shape("/comments/post/challenge/refused", Expected::List, Found::Text),
+        ),
+        (vec![("/comments/post", post(json!({"url": "/c", "refused": [""]})))], shape("/comments/post/challenge/refused/0", Expected::NonBlankText, quoted(""))),
+        (
+            vec![("/comments/post", json!({"url": "/c", "body": {"text": "{body}"}, "challenge": {"url": "/c"}}))],
+            shape("/comments/post/challenge", Expected::AltchaPlaceholder, Found::Object),
+        ),
+        (
+            vec![("/comments/post", json!({"url": "/c", "body": {"altcha": "{altcha}"}}))],
+            shape("/comments/post/body/altcha", Expected::Placeholder, quoted("{altcha}")),
+        ),
+        (
+            vec![("/comments/post", json!({"url": "/c", "body": {}, "headers": {"X-Name": "{name}"}}))],
+            shape("/comments/post/headers/X-Name", Expected::Placeholder, quoted("{name}")),
+        ),
+        (
+            vec![("/comments/post", json!({"url": "/c", "body": {}, "headers": {"X-Key": 3}}))],
+            shape("/comments/post/headers/X-Key", Expected::Text, Found::Number),
+        ),
+        (
+            vec![("/comments/post", json!({"url": "/c", "body": {}, "headers": ["X-Key"]}))],
+            shape("/comments/post/headers", Expected::Object, Found::List),
+        ),
+        (
+            vec![("/comments/post", json!({"url": "/c", "form": true, "body": ["{name}"]}))],
+            shape("/comments/post/body", Expected::Object, Found::List),
+        ),
+        (vec![("/comments/post", json!({"url": "/c", "body": {}, "form": "yes"}))], shape("/comments/post/form", Expected::Boolean, Found::Text)),
     ];
     for (changes, expected) in cases {
         assert_eq!(Mapping::parse(&mapping_with(&changes)), Err(expected), "{changes:?}");
@@ -299,6 +343,63 @@ fn body_templates_fill_placeholders_and_leave_absent_ones_out() {
     let stored = mapping.decode_posted_comment(&json!({"data": {"id": "c9", "text": "x", "date": "2024-10-11T12:05:00Z"}}).to_string());
     assert_eq!(stored.unwrap().unwrap().value.id, "c9");
     assert_eq!(parse(&[]).encode_new_comment(&comment, None, &[]), None);
+}
+
+#[test]
+fn a_post_answers_the_proof_of_work_its_challenge_asks_for() {
+    let mapping = parse(&[(
+        "/comments/post",
+        json!({"url": "/articles/{id}/comments",
+            "challenge": {"url": ["/captcha?for={id}", "/captcha"], "at": "/pow", "refused": ["pow_expired", "wp_die"]},
+            "headers": {"Idempotency-Key": "{idempotency_key}", "X-Altcha": "{altcha}", "X-Fixed": "1"},
+            "body": {"text": "{body}", "altcha": "{altcha}"}}),
+    )]);
+    assert_eq!(mapping.challenge_url("https://api.example", &[("id", "a b")]).as_deref(), Some("https://api.example/captcha?for=a%20b"));
+    assert_eq!(mapping.challenge_url("https://api.example", &[]).as_deref(), Some("https://api.example/captcha"));
+    assert_eq!(parse(&[]).challenge_url("https://api.example", &[]), None, "no challenge asked for");
+
+    let parameters = json!({"algorithm": "SHA-256", "cost": 1, "keyPrefix": "0a", "nonce": "00ff", "salt": "01", "expiresAt": 1});
+    let answer = json!({"seed": "7", "pow": {"parameters": parameters, "signature": "ab"}}).to_string();
+    let challenge = mapping.decode_challenge(&answer).unwrap().unwrap().value;
+    assert_eq!((challenge.parameters.to_string(), challenge.signature.as_str()), (parameters.to_string(), "ab"));
+    let whole = parse(&[("/comments/post", post(json!({"url": "/c"})))]);
+    assert!(whole.decode_challenge(&json!({"parameters": parameters, "signature": "ab"}).to_string()).unwrap().is_ok(), "at \"\": the whole answer");
+    let bad = json!({"pow": {"parameters": {"algorithm": "SHA-256", "cost": 0, "keyPrefix": "0a", "nonce": "00", "salt": "01"}, "signature": "ab"}});
+    assert_eq!(
+        mapping.decode_challenge(&bad.to_string()).unwrap().map(|decoded| decoded.value),
+        Err(shape("/pow/parameters/cost", Expected::PositiveInteger, Found::Number))
+    );
+    assert_eq!(mapping.decode_challenge("{}").unwrap().map(|decoded| decoded.value), Err(shape("/pow", Expected::Object, Found::Missing)));
+
+    let comment = ValidComment { name: "Zoé".into(), email: "z@example.org".into(), website: None, body: "Bonjour".into() };
+    let values = [("id", "42"), ("altcha", "eyJj"), ("idempotency_key", "k1")];
+    let body: Value = serde_json::from_str(&mapping.encode_new_comment(&comment, None, &values).unwrap()).unwrap();
+    assert_eq!(body, json!({"text": "Bonjour", "altcha": "eyJj"}));
+    let header = |name: &str, value: &str| (name.to_owned(), value.to_owned());
+    let headers = |values: &[(&str, &str)]| mapping.new_comment_request(&comment, None, values).unwrap().0;
+    assert_eq!(
+        headers(&values),
+        [header("Content-Type", "application/json"), header("Idempotency-Key", "k1"), header("X-Altcha", "eyJj"), header("X-Fixed", "1")]
+    );
+    assert_eq!(headers(&[("id", "42")]), [header("Content-Type", "application/json"), header("X-Fixed", "1")]);
+    assert!(mapping.refuses_proof("wp_die") && mapping.refuses_proof("pow_expired") && !mapping.refuses_proof("comment_duplicate"));
+    assert!(!parse(&[]).refuses_proof("wp_die"));
+}
+
+#[test]
+fn a_form_body_sends_its_fields_percent_encoded() {
+    let mapping = parse(&[(
+        "/comments/post",
+        json!({"url": "/c", "form": true, "challenge": {"url": "/altcha"},
+            "body": {"post": "{article}", "author_name": "{name}", "content": "{body}", "author_url": "{website}", "parent": "{parent:number}", "n": 3, "nested": [1, "{name}"], "altcha": "{altcha}"}}),
+    )]);
+    let comment = ValidComment { name: "Zoé & co".into(), email: "z@example.org".into(), website: None, body: "a=b+c\n".into() };
+    let body = mapping.encode_new_comment(&comment, Some("7"), &[("id", "42"), ("altcha", "eyJ+/=")]).unwrap();
+    // In the template's order (here serde_json's, by name), the absent website left out.
+    // A nested value goes as its JSON text.
+    assert_eq!(body, "altcha=eyJ%2B%2F%3D&author_name=Zo%C3%A9%20%26%20co&content=a%3Db%2Bc%0A&n=3&nested=%5B1%2C%22Zo%C3%A9%20%26%20co%22%5D&parent=7&post=42");
+    let headers = mapping.new_comment_request(&comment, None, &[]).unwrap().0;
+    assert_eq!(headers, [("Content-Type".to_owned(), "application/x-www-form-urlencoded".to_owned())]);
 }
 
 #[test]

@@ -71,8 +71,8 @@ impl Backend for HeadStart {
         self.inner.replies(root, cursor)
     }
 
-    fn challenge(&self) -> Option<LocalFuture<Result<Challenge, LoadError>>> {
-        self.inner.challenge()
+    fn challenge(&self, seed: u64) -> Option<LocalFuture<Result<Challenge, LoadError>>> {
+        self.inner.challenge(seed)
     }
 
     fn post_comment(&self, comment: NewComment) -> LocalFuture<Result<Comment, PostError>> {

@@ -17,7 +17,8 @@ pub enum Method {
 pub struct HttpRequest {
     pub method: Method,
     pub url: String,
-    pub headers: Vec<(&'static str, String)>,
+    /// The adapters' own, or a mapping's (`post.headers`); `String`s as the response's are.
+    pub headers: Vec<(String, String)>,
     pub body: Option<String>,
 }
 

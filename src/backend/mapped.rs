@@ -7,7 +7,7 @@ use std::rc::Rc;
 use article_widget_core::article::{Article, RelatedStory};
 use article_widget_core::captcha::Challenge;
 use article_widget_core::comment::{Comment, CommentPage};
-use article_widget_core::error::{LoadError, PostError, Problem};
+use article_widget_core::error::{CaptchaRefusal, LoadError, PostError, Problem};
 use article_widget_core::json::Decoded;
 use article_widget_core::mapping::{Mapping, Provided};
 
@@ -164,36 +164,48 @@ impl Backend for MappedBackend {
         Box::pin(async { Err(error) })
     }
 
-    /// None: the widget asks its own question, as no mapped API checks one.
-    fn challenge(&self) -> Option<LocalFuture<Result<Challenge, LoadError>>> {
-        None
+    /// The widget's own question, as no mapped API checks one; with the proof of work's
+    /// challenge when the mapping asks for one (`comments.post.challenge`), `None` otherwise.
+    fn challenge(&self, seed: u64) -> Option<LocalFuture<Result<Challenge, LoadError>>> {
+        let values = self.values();
+        let url = self.mapping.challenge_url(&self.base, &borrowed(&values))?;
+        Some(self.get(url, values, move |mapping, _, response| {
+            let decoded = mapping.decode_challenge(&response.body)?;
+            Some(decoded.map(|decoded| decoded.map(|pow| Challenge { pow: Some(pow), ..Challenge::local(seed) })))
+        }))
     }
 
     fn post_comment(&self, new: NewComment) -> LocalFuture<Result<Comment, PostError>> {
-        let values = self.values();
+        // First, so that no value the article provides under these names replaces them.
+        let proof = new.proof.iter().map(|payload| ("altcha".to_owned(), payload.clone()));
+        let key = ("idempotency_key".to_owned(), new.idempotency_key.clone());
+        let values: OwnedValues = proof.chain([key]).chain(self.values()).collect();
         let values = borrowed(&values);
         let url = self.mapping.post_comment_url(&self.base, &values);
-        let body = self.mapping.encode_new_comment(&new.comment, new.parent.as_deref(), &values);
-        let (Some(url), Some(body)) = (url, body) else {
+        let request = self.mapping.new_comment_request(&new.comment, new.parent.as_deref(), &values);
+        let (Some(url), Some((headers, body))) = (url, request) else {
             let error = PostError::Failed(LoadError { url: self.base.clone(), problem: NOT_IN_MAPPING });
             report(&error.to_string());
             return Box::pin(async { Err(error) });
         };
-        // No `Idempotency-Key`: a header the API's CORS rules do not allow (WordPress's do
-        // not) would fail the preflight and so every post.
-        let request = HttpRequest {
-            method: Method::Post,
-            url,
-            headers: vec![("Content-Type", "application/json".to_owned())],
-            body: Some(body),
-        };
-        let (for_comment, for_error) = (self.mapping.clone(), self.mapping.clone());
-        post(
+        // Only the headers the mapping names: another (an `Idempotency-Key` that WordPress's
+        // CORS rules do not allow) would fail the preflight and so every post.
+        let request = HttpRequest { method: Method::Post, url, headers, body: Some(body) };
+        let (for_comment, for_error, for_refusal) = (self.mapping.clone(), self.mapping.clone(), self.mapping.clone());
+        let sent = post(
             self.transport.clone(),
             request,
             Box::new(move |body| for_comment.decode_posted_comment(body).unwrap_or(Err(NOT_IN_MAPPING))),
             Box::new(move |body| for_error.decode_error(body)),
-        )
+        );
+        Box::pin(async move {
+            match sent.await {
+                // The proof of work refused (expired, used already): a new challenge, solved
+                // anew, as for the widget's own API's `pow_*` codes (`refusal.rs`).
+                Err(PostError::Refused { code, .. }) if for_refusal.refuses_proof(&code) => Err(PostError::Captcha(CaptchaRefusal::Stale)),
+                other => other,
+            }
+        })
     }
 }
 
@@ -248,7 +260,7 @@ mod tests {
         let related = backend.related().unwrap().await.unwrap();
         assert_eq!(related.iter().map(|s| s.title.as_str()).collect::<Vec<_>>(), ["BRICS summit: what to expect in Kazan…", "Iran’s oil exports hit a record"]);
 
-        assert!(backend.has_comments() && backend.challenge().is_none());
+        assert!(backend.has_comments() && backend.challenge(7).is_none());
         let page = backend.comments(Order::Newest, None).await.unwrap();
         assert_eq!((page.total, page.next.as_deref()), (12, Some("2")));
         let ids: Vec<_> = page.comments.iter().map(|c| (c.id.as_str(), c.parent.as_deref())).collect();
@@ -332,7 +344,7 @@ mod tests {
 
         let sent = transport.sent.borrow()[0].clone();
         assert_eq!(sent.method, Method::Post);
-        assert_eq!(sent.headers, [("Content-Type", "application/json".to_owned())], "nothing a CORS preflight would refuse");
+        assert_eq!(sent.headers, [("Content-Type".to_owned(), "application/json".to_owned())], "nothing a CORS preflight would refuse");
         let body: Value = serde_json::from_str(&sent.body.unwrap()).unwrap();
         assert_eq!(body, json!({"post": 4127, "parent": 7, "author_name": "Marie", "author_email": "marie@example.fr", "content": "Bonjour"}));
         let with_website = NewComment {
@@ -411,6 +423,73 @@ mod tests {
     fn endpoints_on_their_own_urls_do_not_wait_for_the_article() {
         let (backend, _) = wordpress(&[]);
         assert!(!backend.shares_article_document);
+    }
+
+    /// The reference server's own API read through a mapping, its proof of work included.
+    const REFERENCE: &str = include_str!("../../core/mappings/reference-server.json");
+    const REFERENCE_CAPTCHA: &str = "https://news.example.org/api/captcha";
+    const REFERENCE_POST: &str = "https://news.example.org/api/articles/a1/comments";
+
+    fn reference(answers: &[(&str, HttpResponse)]) -> (MappedBackend, Rc<TableTransport>) {
+        let transport = TableTransport::new(answers);
+        let mapping = Rc::new(Mapping::parse(REFERENCE).unwrap());
+        (MappedBackend::new(mapping, SITE, "a1", transport.clone()), transport)
+    }
+
+    fn captcha_answer(cost: u32) -> String {
+        json!({"seed": "99", "expires": "2030-01-01T00:00:00Z", "signature": "cafe", "pow": {
+            "parameters": {"algorithm": "SHA-256", "cost": cost, "keyLength": 32, "keyPrefix": "0a", "nonce": "00ff", "salt": "01", "expiresAt": 1},
+            "signature": "ab"}})
+        .to_string()
+    }
+
+    #[tokio::test]
+    async fn a_mapped_challenge_brings_the_proof_of_work_with_the_widgets_own_question() {
+        let (backend, transport) = reference(&[(REFERENCE_CAPTCHA, response(200, &captcha_answer(1)))]);
+        let challenge = backend.challenge(7).expect("the mapping asks for a proof of work").await.unwrap();
+        assert_eq!((challenge.seed, challenge.signed.clone()), (7, None), "the widget's own question, checked here");
+        let pow = challenge.pow.expect("the challenge at /pow");
+        assert_eq!((pow.signature.as_str(), pow.task.cost), ("ab", 1));
+        assert_eq!(transport.sent.borrow()[0].url, REFERENCE_CAPTCHA);
+
+        let (backend, _) = reference(&[(REFERENCE_CAPTCHA, response(200, &captcha_answer(0)))]);
+        let problem = Problem::Shape(ShapeError { path: "/pow/parameters/cost".into(), expected: Expected::PositiveInteger, found: Found::Number });
+        assert_eq!(backend.challenge(7).unwrap().await, Err(LoadError { url: REFERENCE_CAPTCHA.into(), problem }));
+        let (wordpress, _) = wordpress(&[]);
+        assert!(wordpress.challenge(7).is_none(), "no challenge in the mapping: the widget makes its own question");
+    }
+
+    #[tokio::test]
+    async fn a_mapped_post_sends_the_payload_and_a_refused_proof_asks_for_a_new_challenge() {
+        let stored = r#"{"id":"9","parent":"7","author":"Marie","website":null,"body":"Bonjour","created":"2024-10-11T15:00:00Z","status":"published"}"#;
+        let (backend, transport) = reference(&[(REFERENCE_POST, response(201, stored))]);
+        let comment = backend.post_comment(NewComment { proof: Some("eyJj".into()), ..new_comment() }).await.unwrap();
+        assert_eq!(comment.id, "9");
+        let sent = transport.sent.borrow()[0].clone();
+        assert_eq!(sent.headers, [("Content-Type".to_owned(), "application/json".to_owned()), ("Idempotency-Key".to_owned(), "k".repeat(22))]);
+        let body: Value = serde_json::from_str(sent.body.as_deref().unwrap()).unwrap();
+        assert_eq!(body, json!({"name": "Marie", "email": "marie@example.fr", "body": "Bonjour", "parent": "7", "altcha": "eyJj"}));
+
+        let expired = json!({"error": {"code": "pow_expired", "message": "fetch a new one"}}).to_string();
+        let (backend, _) = reference(&[(REFERENCE_POST, response(422, &expired))]);
+        assert_eq!(backend.post_comment(new_comment()).await, Err(PostError::Captcha(CaptchaRefusal::Stale)));
+
+        // An API that refuses a proof with a code of its own, which its mapping names.
+        let mapping = r#"{"article": {"fields": {"headline": "/t", "published": "/d", "body": "/b"}},
+            "comments": {"url": "/c", "fields": {"id": "/id", "body": "/text", "created": "/at"},
+                "post": {"url": "/c", "form": true, "challenge": {"url": "/altcha", "refused": ["wp_die"]}, "body": {"text": "{body}", "altcha": "{altcha}"}}},
+            "error": {"code": "/code", "message": "/message"}}"#;
+        let refusal = |code: &str| response(403, &json!({"code": code, "message": "[ALTCHA] Sorry, your request could not be processed."}).to_string());
+        for (code, expected) in [
+            ("wp_die", PostError::Captcha(CaptchaRefusal::Stale)),
+            ("rest_comment_closed", PostError::Refused { status: 403, code: "rest_comment_closed".into(), message: "[ALTCHA] Sorry, your request could not be processed.".into() }),
+        ] {
+            let transport = TableTransport::new(&[("https://api.example/c", refusal(code))]);
+            let backend = MappedBackend::new(Rc::new(Mapping::parse(mapping).unwrap()), "https://api.example", "a1", transport.clone());
+            assert_eq!(backend.post_comment(NewComment { proof: Some("eyJ+".into()), ..new_comment() }).await, Err(expected));
+            let sent = transport.sent.borrow()[0].clone();
+            assert_eq!((sent.body.as_deref(), sent.headers[0].1.as_str()), (Some("text=Bonjour&altcha=eyJ%2B"), "application/x-www-form-urlencoded"));
+        }
     }
 
     #[tokio::test]

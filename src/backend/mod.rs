@@ -83,8 +83,9 @@ pub trait Backend {
     /// `cursor`: asked for only of a backend whose pages cut replies.
     fn replies(&self, root: &str, cursor: Option<String>) -> LocalFuture<Result<CommentPage, LoadError>>;
     /// A server's signed challenge, or `None` when the backend issues none (the widget then
-    /// makes its own and checks the answer itself).
-    fn challenge(&self) -> Option<LocalFuture<Result<Challenge, LoadError>>>;
+    /// makes its own of `seed` and checks the answer itself). An API whose mapping asks for
+    /// a proof of work gives the widget's own question of `seed` with its challenge.
+    fn challenge(&self, seed: u64) -> Option<LocalFuture<Result<Challenge, LoadError>>>;
     fn post_comment(&self, comment: NewComment) -> LocalFuture<Result<Comment, PostError>>;
 }
 

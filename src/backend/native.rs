@@ -87,7 +87,7 @@ impl Backend for NativeBackend {
         load(self.transport.clone(), request, Box::new(|r| native::decode_comment_page(&r.body)))
     }
 
-    fn challenge(&self) -> Option<LocalFuture<Result<Challenge, LoadError>>> {
+    fn challenge(&self, _seed: u64) -> Option<LocalFuture<Result<Challenge, LoadError>>> {
         let request = HttpRequest::get(self.captcha_url.as_deref()?);
         Some(load(self.transport.clone(), request, Box::new(|r| native::decode_challenge(&r.body))))
     }
@@ -97,8 +97,8 @@ impl Backend for NativeBackend {
             method: Method::Post,
             url: self.comments_url.clone().unwrap_or_default(),
             headers: vec![
-                ("Content-Type", "application/json".to_owned()),
-                ("Idempotency-Key", new.idempotency_key.clone()),
+                ("Content-Type".to_owned(), "application/json".to_owned()),
+                ("Idempotency-Key".to_owned(), new.idempotency_key.clone()),
             ],
             body: Some(native::encode_new_comment(&new.comment, new.parent.as_deref(), &new.challenge, &new.answer, new.proof.as_deref())),
         };
@@ -185,7 +185,7 @@ mod tests {
         assert_eq!((comment.id.as_str(), comment.status), ("9", CommentStatus::Pending));
         let sent = transport.sent.borrow()[0].clone();
         assert_eq!(sent.method, Method::Post);
-        assert!(sent.headers.contains(&("Idempotency-Key", "k".repeat(22))));
+        assert!(sent.headers.contains(&("Idempotency-Key".to_owned(), "k".repeat(22))));
         let body: serde_json::Value = serde_json::from_str(&sent.body.unwrap()).unwrap();
         assert_eq!(body["parent"], "7");
         assert_eq!(body["captcha"]["seed"], "42");

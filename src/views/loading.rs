@@ -132,12 +132,10 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
     use_effect_on((services.clone(), state.challenge_attempt, wanted), move || {
         // The question is fetched when the form can be seen, not for every page view.
         let challenge = wanted.then(|| -> LocalFuture<_> {
-            match backend.challenge() {
-                Some(signed) => signed,
-                None => {
-                    let seed = platform.random_u64();
-                    Box::pin(async move { Ok(Challenge::local(seed)) })
-                }
+            let seed = platform.random_u64();
+            match backend.challenge(seed) {
+                Some(server_made) => server_made,
+                None => Box::pin(async move { Ok(Challenge::local(seed)) }),
             }
         });
         deliver_unless_cleaned_up(challenge, move |result| {

@@ -1,20 +1,25 @@
-//! The new comment's request body: the mapping's template, whose placeholders are checked
-//! when the mapping is read and filled when a comment is sent.
+//! The new comment's request: the mapping's body and header templates, whose placeholders
+//! are checked when the mapping is read and filled when a comment is sent; the body as JSON
+//! or as a form's fields.
 
 use crate::comment::ValidComment;
 use crate::error::Expected;
 use crate::json::{Node, Value};
-use crate::url::SafeUrl;
+use crate::url::{percent_encode, SafeUrl};
 
 use super::{value_of, PostEndpoint, Result, Values};
 
-/// The placeholders a body template may name, each given by [`PostEndpoint::encode`].
-const PLACEHOLDERS: &[&str] = &["name", "email", "website", "body", "parent", "article"];
+/// The placeholders a body template may name, each given by [`PostEndpoint::encode`];
+/// `altcha` only with a challenge to answer.
+pub(super) const BODY_PLACEHOLDERS: &[&str] = &["name", "email", "website", "body", "parent", "article", "idempotency_key", "altcha"];
+/// Those a header may name: values, not the reader's text, which a header could not carry.
+pub(super) const HEADER_PLACEHOLDERS: &[&str] = &["article", "idempotency_key", "altcha"];
 
 impl PostEndpoint {
-    /// The body of a new comment. `values` give `{article}` (their `id`). A placeholder
-    /// without a value leaves its member out, so that the API's own default applies.
-    pub(super) fn encode(&self, comment: &ValidComment, parent: Option<&str>, values: &Values) -> String {
+    /// The headers and body of a new comment. `values` give `{article}` (their `id`),
+    /// `{altcha}` and `{idempotency_key}`. A placeholder without a value leaves its member
+    /// out, so that the API's own default applies.
+    pub(super) fn request(&self, comment: &ValidComment, parent: Option<&str>, values: &Values) -> (Vec<(String, String)>, String) {
         let given = [
             ("name", Some(comment.name.as_str())),
             ("email", Some(comment.email.as_str())),
@@ -22,20 +27,42 @@ impl PostEndpoint {
             ("body", Some(comment.body.as_str())),
             ("parent", parent),
             ("article", value_of(values, "id")),
+            ("idempotency_key", value_of(values, "idempotency_key")),
+            ("altcha", value_of(values, "altcha")),
         ];
-        fill_template(&self.body, &given).unwrap_or(Value::Null).to_string()
+        let text = |value: &Value| match value {
+            Value::String(text) => text.clone(),
+            Value::Null => String::new(),
+            // A number or a boolean as written; in a form, nesting as its JSON text.
+            other => other.to_string(),
+        };
+        let members = |template| match fill_template(template, &given) {
+            Some(Value::Object(members)) => members.iter().map(|(name, value)| (name.clone(), text(value))).collect(),
+            _ => Vec::new(),
+        };
+        let content_type = if self.form { "application/x-www-form-urlencoded" } else { "application/json" };
+        let mut headers = vec![("Content-Type".to_owned(), content_type.to_owned())];
+        headers.extend(members(&self.headers));
+        let body = match self.form {
+            true => members(&self.body).iter().map(|(name, value)| format!("{}={}", percent_encode(name), percent_encode(value))).collect::<Vec<_>>().join("&"),
+            false => fill_template(&self.body, &given).unwrap_or(Value::Null).to_string(),
+        };
+        (headers, body)
     }
 }
 
-/// Each string of a body template that is a placeholder (`"{name}"`) must name one.
-pub(super) fn check_placeholders(node: &Node) -> Result<()> {
+/// Each string of a template that is a placeholder (`"{name}"`) must name one of `known`,
+/// and `{altcha}` only when the post has a challenge; whether it names `{altcha}`.
+pub(super) fn check_placeholders(node: &Node, known: &[&str], has_challenge: bool) -> Result<bool> {
     let mut pending = vec![node.clone()];
+    let mut names_altcha = false;
     while let Some(node) = pending.pop() {
         match node.value() {
             Some(Value::String(text)) => {
                 if let Some(inner) = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
                     let name = inner.strip_suffix(":number").unwrap_or(inner);
-                    if !PLACEHOLDERS.contains(&name) {
+                    names_altcha |= name == "altcha";
+                    if !known.contains(&name) || (name == "altcha" && !has_challenge) {
                         return Err(node.invalid(Expected::Placeholder));
                     }
                 }
@@ -45,7 +72,7 @@ pub(super) fn check_placeholders(node: &Node) -> Result<()> {
             _ => {}
         }
     }
-    Ok(())
+    Ok(names_altcha)
 }
 
 /// The template with its placeholders filled; `None` when it is a placeholder without a

@@ -9,7 +9,7 @@
 //!
 //! One job a file: this one holds the mapping's model and its public API; `parse` reads a
 //! mapping document into the model, `urls` builds the request URLs, `decode` reads answers
-//! into the article model, `encode` fills the new comment's body template.
+//! into the article model, `encode` fills the new comment's header and body templates.
 
 mod decode;
 mod encode;
@@ -21,6 +21,7 @@ use crate::comment::{Comment, CommentPage, ValidComment};
 use crate::error::{Problem, ShapeError};
 use crate::json::{self, Decoded, Node, Value};
 use crate::native::ApiError;
+use crate::pow;
 
 type Result<T> = std::result::Result<T, ShapeError>;
 
@@ -108,7 +109,31 @@ impl Mapping {
     }
 
     pub fn post_comment_url(&self, base: &str, values: &Values) -> Option<String> {
-        Some(self.url(base, &self.comments.as_ref()?.post.as_ref()?.urls, values))
+        Some(self.url(base, &self.post()?.urls, values))
+    }
+
+    fn post(&self) -> Option<&PostEndpoint> {
+        self.comments.as_ref()?.post.as_ref()
+    }
+
+    /// Where the proof-of-work challenge (ALTCHA's format) that a new comment must answer
+    /// is: `None` when the API asks for none.
+    pub fn challenge_url(&self, base: &str, values: &Values) -> Option<String> {
+        Some(self.url(base, &self.post()?.challenge.as_ref()?.urls, values))
+    }
+
+    /// Reads the challenge from its URL's answer, at the mapping's `at`; an error names
+    /// the JSON Pointer of the bad parameter in that answer.
+    pub fn decode_challenge(&self, body: &str) -> Option<std::result::Result<Decoded<pow::Challenge>, Problem>> {
+        let at = &self.post()?.challenge.as_ref()?.at;
+        Some(json::decode(body, |root, _| pow::challenge(&root.at(at))))
+    }
+
+    /// Whether the API's error `code` refuses a post's proof of work (expired, used
+    /// already, wrong), so that a new challenge is solved for the next attempt.
+    pub fn refuses_proof(&self, code: &str) -> bool {
+        let challenge = self.post().and_then(|post| post.challenge.as_ref());
+        challenge.is_some_and(|challenge| challenge.refused.iter().any(|refused| refused == code))
     }
 
     /// Decodes the article's answer; `values` are those its URL was built with. Like every
@@ -175,12 +200,18 @@ impl Mapping {
         fields.decode(&Node::root(&value))
     }
 
-    /// The body of a new comment, from the mapping's template. `values` give `{article}`
-    /// (their `id`). A placeholder without a value leaves its member out, so that the
-    /// API's own default applies.
+    /// The headers and the body of a new comment, from the mapping's templates: its
+    /// `Content-Type` then the mapping's `headers`; the body as JSON, or as a form's fields
+    /// with `form`. `values` give `{article}` (their `id`), `{altcha}` (the proof of work's
+    /// payload) and `{idempotency_key}`. A placeholder without a value leaves its member
+    /// (or header) out, so that the API's own default applies.
+    pub fn new_comment_request(&self, comment: &ValidComment, parent: Option<&str>, values: &Values) -> Option<(Vec<(String, String)>, String)> {
+        Some(self.post()?.request(comment, parent, values))
+    }
+
+    /// The body alone of [`Mapping::new_comment_request`].
     pub fn encode_new_comment(&self, comment: &ValidComment, parent: Option<&str>, values: &Values) -> Option<String> {
-        let post = self.comments.as_ref()?.post.as_ref()?;
-        Some(post.encode(comment, parent, values))
+        self.new_comment_request(comment, parent, values).map(|(_, body)| body)
     }
 }
 
@@ -293,8 +324,23 @@ enum CountSource {
 struct PostEndpoint {
     urls: Vec<String>,
     body: Value,
+    /// The body is sent as a form's fields (`application/x-www-form-urlencoded`), the
+    /// members of its template's object, rather than as JSON.
+    form: bool,
+    /// Header names and their templates, filled as the body's: an object of texts.
+    headers: Value,
     /// Where the stored comment is in the answer.
     response: String,
+    challenge: Option<ChallengeSource>,
+}
+
+/// Where the proof-of-work challenge is: its URL templates and the JSON Pointer of the
+/// challenge in their answer; and the API's error codes that refuse its answer.
+#[derive(Clone, Debug, PartialEq)]
+struct ChallengeSource {
+    urls: Vec<String>,
+    at: String,
+    refused: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

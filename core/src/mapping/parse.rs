@@ -4,10 +4,10 @@
 use crate::error::{Expected, Found, ShapeError};
 use crate::json::{Map, Node, Value};
 
-use super::encode::check_placeholders;
+use super::encode::{check_placeholders, BODY_PLACEHOLDERS, HEADER_PLACEHOLDERS};
 use super::{
-    ArticleEndpoint, ArticleFields, AuthorsGroup, CommentFields, CommentsEndpoint, Count, CountSource, DateFormat, ErrorFields, Field,
-    ImageGroup, Mapping, Matcher, Paging, PostEndpoint, RelatedEndpoint, Result, Source, Translation,
+    ArticleEndpoint, ArticleFields, AuthorsGroup, ChallengeSource, CommentFields, CommentsEndpoint, Count, CountSource, DateFormat,
+    ErrorFields, Field, ImageGroup, Mapping, Matcher, Paging, PostEndpoint, RelatedEndpoint, Result, Source, Translation,
 };
 
 const DATE_FORMATS: &[&str] = &["auto", "rfc3339", "naive_utc", "unix_seconds", "unix_ms"];
@@ -170,13 +170,43 @@ fn paging(node: &Node) -> Result<Paging> {
 }
 
 fn post_endpoint(node: &Node) -> Result<PostEndpoint> {
-    known_keys(node, &["url", "body", "response"])?;
-    let body = node.get("body");
-    check_placeholders(&body)?;
+    known_keys(node, &["url", "body", "form", "headers", "response", "challenge"])?;
+    let challenge_node = node.get("challenge");
+    let challenge = challenge_node.optional(challenge_source)?;
+    let (body, headers) = (node.get("body"), node.get("headers"));
+    let form = node.get("form").bool_or(false)?;
+    if form {
+        body.object()?; // a form's fields by name
+    }
+    let mut names_altcha = check_placeholders(&body, BODY_PLACEHOLDERS, challenge.is_some())?;
+    if !headers.is_absent() {
+        for key in headers.object()?.value().and_then(Value::as_object).into_iter().flat_map(Map::keys) {
+            headers.get(key).text()?;
+        }
+        names_altcha |= check_placeholders(&headers, HEADER_PLACEHOLDERS, challenge.is_some())?;
+    }
+    if challenge.is_some() && !names_altcha {
+        // The work would be done and its answer sent nowhere.
+        return Err(challenge_node.fail(Expected::AltchaPlaceholder));
+    }
     Ok(PostEndpoint {
         urls: templates(&node.get("url"))?,
         body: body.value().cloned().ok_or_else(|| body.fail(Expected::Object))?,
+        form,
+        headers: headers.value().cloned().unwrap_or(Value::Null),
         response: optional_pointer(&node.get("response"))?,
+        challenge,
+    })
+}
+
+/// `{"url": template or list, "at": "/pointer", "refused": ["code", …]}`: where the
+/// proof-of-work challenge is, and the error codes that refuse its answer.
+fn challenge_source(node: &Node) -> Result<ChallengeSource> {
+    known_keys(node, &["url", "at", "refused"])?;
+    Ok(ChallengeSource {
+        urls: one_or_more(&node.get("url"), |url| url.text().map(str::to_owned))?,
+        at: optional_pointer(&node.get("at"))?,
+        refused: node.get("refused").optional(|codes| codes.list(Node::non_blank_text))?.unwrap_or_default(),
     })
 }
 
