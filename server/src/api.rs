@@ -29,6 +29,7 @@ use crate::content::Content;
 use crate::error::{ApiError, Limit};
 use crate::fragment::{self, Fragments};
 use crate::fragment_cache::FragmentCache;
+use crate::mail::{self, Mail};
 use crate::pow::ProofOfWork;
 use crate::rate_limit::RateLimiter;
 use crate::ssi::{self, Pages};
@@ -67,6 +68,8 @@ pub struct AppState {
     pub clients: Clients,
     /// Rendered fragments, of which a posted comment makes its article's stale.
     pub fragments: Arc<FragmentCache>,
+    /// Reply notifications and held comments' notices, when `--smtp-url` sends mail.
+    pub mail: Option<Arc<Mail>>,
 }
 
 /// The API's routes, as nested under `/api`, without the rate limit: what browsers get, and
@@ -92,9 +95,14 @@ pub fn router(
     cors_origins: Vec<HeaderValue>,
     static_folder: Option<PathBuf>,
 ) -> Router {
+    let mail = state.mail.clone();
     let api = api_routes(state.clone()).layer(middleware::from_fn_with_state(state, rate_limit));
     let fragment = Router::new().route("/fragment", get(fragment::endpoint)).with_state(fragments);
     let app = Router::new().nest("/api", api).merge(fragment.clone());
+    let app = match mail {
+        Some(mail) => app.merge(mail::pages::routes(mail)),
+        None => app,
+    };
     let app = match static_folder {
         // A file's brotli or gzip sibling (`app.wasm.br`, `app.wasm.gz`), written at build
         // time, is sent to a browser that accepts it, as a CDN would.
@@ -270,6 +278,9 @@ struct PostedComment {
     /// The trap: a form field hidden from people, which bots that fill every field fill.
     #[serde(default)]
     fax: Option<String>,
+    /// The author asks to be told of replies by e-mail (taken when the server sends mail).
+    #[serde(default)]
+    notify: bool,
 }
 
 impl PostedComment {
@@ -295,7 +306,7 @@ async fn post_comment(
         .ok_or(ApiError::InvalidIdempotencyKey)?
         .to_owned();
     let fingerprint = posted.fingerprint(&article);
-    let PostedComment { name, email, website, body, parent, captcha: proof, altcha, fax } = posted;
+    let PostedComment { name, email, website, body, parent, captcha: proof, altcha, fax, notify } = posted;
     let draft = CommentDraft { name, email, website: website.unwrap_or_default(), body };
     // The core reports every problem, in form order; the error has room for the first.
     let valid = validate(&draft).map_err(|errors| match errors.first() {
@@ -349,8 +360,9 @@ async fn post_comment(
     };
     // The article's fragments go once the comment is stored, so that the next shows it.
     let stale = article.clone();
+    let mail = state.mail.clone();
     let outcome = blocking(move || {
-        store.post(&NewComment {
+        let new = NewComment {
             article: &article,
             parent: parent.as_deref(),
             author: &valid.name,
@@ -363,6 +375,10 @@ async fn post_comment(
             fingerprint: &fingerprint,
             captcha,
             pow: pow.as_ref(),
+        };
+        store.post_then(&new, |transaction, comment| match &mail {
+            Some(mail) => mail.on_posted(transaction, &article, &valid.email, comment, notify),
+            None => Ok(()),
         })
     })
     .await?;
@@ -371,6 +387,9 @@ async fn post_comment(
         Posted::Replayed(comment) => (StatusCode::OK, comment),
     };
     state.fragments.forget_article(&stale);
+    if let Some(mail) = &state.mail {
+        mail.wake();
+    }
     Ok((status, Json(comment_json(&comment))).into_response())
 }
 
@@ -409,6 +428,10 @@ async fn captcha(State(state): State<Arc<AppState>>) -> Result<Response, ApiErro
         })
         .await?;
         answer["pow"] = pow;
+    }
+    // The widget offers reply notifications only when this server sends mail.
+    if state.mail.is_some() {
+        answer["notify"] = Value::Bool(true);
     }
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(answer)).into_response())
 }

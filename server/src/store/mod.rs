@@ -8,6 +8,7 @@
 mod challenges;
 mod comments;
 mod edits;
+pub mod mail;
 mod schema;
 
 pub use comments::{Cursor, MoreReplies, NewComment, Order, Page, Posted, Replies, REPLIES_PER_PAGE, REPLIES_PER_ROOT};

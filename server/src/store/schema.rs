@@ -147,17 +147,62 @@ CREATE INDEX comments_by_parent ON comments (parent_id);
 CREATE INDEX comments_held ON comments (created) WHERE status = 'pending';
 ";
 
+/// Version 4 (e-mail): reply notifications and the queue of messages to send.
+const MAIL: &str = "
+-- An address known to the mail, by its keyed hash (`mail::Keys::address`): confirmed once
+-- its owner followed a confirmation link; a confirmation sent lately is not sent again.
+CREATE TABLE mail_addresses (
+    key TEXT PRIMARY KEY,
+    -- Unix seconds; NULL while not confirmed (or since unsubscribed).
+    confirmed INTEGER,
+    -- Unix seconds of the last confirmation queued.
+    confirmation_sent INTEGER,
+    -- Unix seconds: a moderator's address that unsubscribed from held comments' notices.
+    held_unsubscribed INTEGER
+);
+-- A comment whose author asked to be told of its replies, at the comment's own address.
+CREATE TABLE mail_subscriptions (
+    comment_id INTEGER PRIMARY KEY REFERENCES comments (id),
+    address_key TEXT NOT NULL,
+    created INTEGER NOT NULL
+);
+CREATE INDEX mail_subscriptions_by_address ON mail_subscriptions (address_key);
+-- Messages to send, each whole as it goes out (its Message-ID in it), so that a message sent
+-- again after a crash is the same message.
+CREATE TABLE mail_outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    message_id TEXT NOT NULL UNIQUE,
+    -- What caused it ('reply:42', 'held:42:KEY'), once: NULL for confirmations.
+    cause TEXT UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('confirmation', 'reply', 'held')),
+    sender TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    recipient_key TEXT NOT NULL,
+    -- The RFC 5322 message; NULL once sent.
+    message BLOB,
+    -- 'sending': claimed by a sender until next_attempt (its lease).
+    status TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed')),
+    -- Unix milliseconds.
+    created INTEGER NOT NULL,
+    next_attempt INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
+);
+CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt) WHERE status IN ('queued', 'sending');
+";
+
 /// Brings the database to the latest version, in one transaction: `MIGRATIONS[n]` takes it
 /// from version `n` to `n + 1`. Several servers starting at once on one file take turns
 /// (`BEGIN IMMEDIATE`), and each finds the version the last one left.
 pub(super) fn migrate(connection: &mut Connection) -> rusqlite::Result<()> {
-    const MIGRATIONS: [fn(&Transaction) -> rusqlite::Result<()>; 3] = [
+    const MIGRATIONS: [fn(&Transaction) -> rusqlite::Result<()>; 4] = [
         |transaction| {
             transaction.execute_batch(SCHEMA)?;
             seed(transaction)
         },
         |transaction| transaction.execute_batch(USED_POW),
         |transaction| transaction.execute_batch(MODERATION),
+        |transaction| transaction.execute_batch(MAIL),
     ];
     // Rebuilding a table that others (and itself) refer to needs foreign keys off, which
     // SQLite only allows outside a transaction; they are checked before the commit.
@@ -245,7 +290,7 @@ mod tests {
         drop(store);
         // Opened again, nothing is migrated twice; an expired challenge goes at the next use.
         let store = Store::open(&path).unwrap();
-        assert_eq!(version(&store), 3);
+        assert_eq!(version(&store), 4);
         let later = Spent { signature: "cd".repeat(32), expires: 3_000 };
         let mut writer = lock(&store.writer);
         let transaction = writer.transaction().unwrap();
@@ -265,7 +310,7 @@ mod tests {
             connection.execute("DELETE FROM comments WHERE id = 4", []).unwrap();
         }
         let store = Store::open(&path).unwrap();
-        assert_eq!(version(&store), 3);
+        assert_eq!(version(&store), 4);
         let writer = lock(&store.writer);
         let parents: Vec<(i64, Option<i64>)> = writer
             .prepare("SELECT id, parent_id FROM comments ORDER BY id")
@@ -298,7 +343,7 @@ mod tests {
         database_of_version(&path, 2);
         connect(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
         let error = Store::open(&path).err().unwrap().to_string();
-        assert!(error.contains("version 99, newer than this server's 3"), "{error}");
+        assert!(error.contains("version 99, newer than this server's 4"), "{error}");
         let version: i64 = connect(&path).unwrap().query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
         assert_eq!(version, 99);
     }
