@@ -4,6 +4,7 @@
 // Each test binary uses its part of these.
 #![allow(dead_code)]
 
+pub mod smtp;
 pub mod upstream;
 
 use std::io;
