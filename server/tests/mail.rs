@@ -309,3 +309,21 @@ fn mail_settings_are_checked_at_start() {
     assert!(refusal("--smtp-url", &[]).contains("--notify-held needs --smtp-url"));
     assert!(config("--mail-from", &[("--mail-from", "not an address")]).is_err());
 }
+
+/// Mail providers post one-click unsubscribes for many readers from the same addresses: the
+/// links' pages are outside the API's rate limits.
+#[test]
+fn the_links_pages_are_outside_the_rate_limits() {
+    let sink = Sink::start();
+    let site = Site::new();
+    let mut options = mail_options(&sink);
+    options.extend([("--posts-per-minute", "1".into()), ("--reads-per-minute", "1".into())]);
+    let options: Vec<(&str, &str)> = options.iter().map(|(name, value)| (*name, value.as_str())).collect();
+    let server = site.start(&options);
+    for _ in 0..5 {
+        assert_eq!(server.request("POST", "/api/unsubscribe?token=x", &[], "List-Unsubscribe=One-Click").status, 400);
+        assert_eq!(server.get("/api/confirm?token=x").status, 400);
+    }
+    server.get(COMMENTS);
+    assert_eq!(server.get(COMMENTS).status, 429, "the API is limited");
+}
