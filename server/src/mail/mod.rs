@@ -152,3 +152,32 @@ impl Mail {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// TLS from the start and STARTTLS build their rustls configuration when the server
+    /// starts (with its ring provider); no connection is made until a message is sent.
+    #[tokio::test]
+    async fn each_kind_of_smtp_url_is_taken_and_another_refused() {
+        let folder = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open(&folder.path().join("comments.sqlite3")).unwrap());
+        let mail = |url: &str| {
+            let settings = MailSettings {
+                smtp_url: url.into(),
+                credentials: Some(("user".into(), "password".into())),
+                from: "comments@news.example".parse().unwrap(),
+                public_url: "https://comments.news.example".into(),
+                article_url: "https://news.example/{id}".into(),
+                notify_held: Vec::new(),
+            };
+            Mail::new(settings, "secret", store.clone(), Arc::default())
+        };
+        for url in ["smtp://127.0.0.1:25", "smtp://mail.example:587?tls=required", "smtps://mail.example:465"] {
+            assert!(mail(url).is_ok(), "{url}");
+        }
+        let refused = mail("http://mail.example").err().unwrap();
+        assert!(refused.starts_with("--smtp-url http://mail.example: "), "{refused}");
+    }
+}
