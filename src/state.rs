@@ -204,6 +204,8 @@ pub struct Form {
     /// Kept for the retries of one post; cleared when the comment changes.
     pub idempotency_key: Option<String>,
     pub remember: bool,
+    /// The author asks to be told of replies by e-mail (sent only if the challenge offers it).
+    pub notify: bool,
     /// Whether the draft and remembered details were read from storage: until then, the
     /// empty form must not overwrite them.
     pub restored: bool,
@@ -235,6 +237,7 @@ impl Default for Form {
             submission: Submission::Editing,
             idempotency_key: None,
             remember: false,
+            notify: false,
             restored: false,
         }
     }
@@ -380,6 +383,7 @@ pub enum Action {
     /// earlier visit.
     Restore { draft: Option<StoredDraft>, identity: Option<StoredIdentity> },
     SetRemember(bool),
+    SetNotify(bool),
     /// Sends the form. `fresh_key` is used unless a retry keeps the previous one.
     Submit { now: f64, fresh_key: String },
     Posted(Result<Comment, PostError>),
@@ -544,6 +548,7 @@ impl WidgetState {
                 form.restored = true;
             }
             Action::SetRemember(remember) => self.form.remember = remember,
+            Action::SetNotify(notify) => self.form.notify = notify,
             Action::Submit { now, fresh_key } => self.submit(now, fresh_key),
             Action::Posted(result) => self.posted(result),
             Action::Interactive { now } => {
@@ -679,6 +684,7 @@ impl WidgetState {
             challenge: challenge.clone(),
             answer: form.answer.trim().to_owned(),
             proof,
+            notify: form.notify && challenge.notify,
             idempotency_key: form.idempotency_key.get_or_insert(fresh_key).clone(),
         }));
         self.post_attempt += 1;
@@ -729,7 +735,7 @@ mod tests {
     }
 
     fn signed(seed: u64) -> Challenge {
-        Challenge { seed, signed: Some(Signature { expires: "2030-01-01T00:00:00Z".into(), signature: "ab".into() }), pow: None }
+        Challenge { seed, signed: Some(Signature { expires: "2030-01-01T00:00:00Z".into(), signature: "ab".into() }), pow: None, notify: false }
     }
 
     /// A signed challenge that asks for proof of work too.
@@ -963,6 +969,19 @@ mod tests {
         assert_eq!(rendered_roots(ready(&state)).len(), 60, "the rest of that page");
         let state = state.reduce(Action::LoadMore);
         assert_eq!((rendered_roots(ready(&state)).len(), state.more_attempt), (60, 1), "nothing more to show or ask for");
+    }
+
+    #[test]
+    fn reply_notifications_are_asked_for_only_when_the_challenge_offers_them() {
+        let offered = Challenge { notify: true, ..signed(7) };
+        let asked = |challenge: Challenge, notify: bool| {
+            let state = ready_to_send(challenge).reduce(Action::SetNotify(notify));
+            sending(&submit(state, 10_000.0, "k")).notify
+        };
+        assert!(asked(offered.clone(), true));
+        assert!(!asked(offered, false), "off by default, and when unticked");
+        assert!(!asked(signed(7), true), "a server that sends no mail is not asked");
+        assert!(!WidgetState::default().form.notify);
     }
 
     #[test]

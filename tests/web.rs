@@ -690,6 +690,41 @@ async fn a_comment_is_posted_once_and_appears_in_place() {
     assert_eq!(platform.load("article-widget:draft:nouvel-ordre-mondial"), None, "the draft is gone once confirmed");
 }
 
+/// A server that sends mail says so in its challenge: the form offers reply notifications,
+/// off until ticked, and the post asks for them; a server that sends none is not asked.
+#[wasm_bindgen_test]
+async fn reply_notifications_are_offered_by_a_server_that_sends_mail_and_asked_for_when_ticked() {
+    let posted = |offered: bool, tick: bool| async move {
+        let fake = FakeTransport::seeded(page(&[], 0));
+        if offered {
+            let challenge = json!({"seed": CAPTCHA_SEED.to_string(), "expires": "2030-01-01T00:00:00Z", "signature": "ab", "notify": true});
+            fake.answer(CAPTCHA, 200, &challenge.to_string());
+        }
+        let stored = comment("10", None, "Marie Curie", "Prévenez-moi.", "2024-10-11T15:00:05Z");
+        fake.answer(&format!("POST {COMMENTS}"), 201, &stored.to_string());
+        let platform = FakePlatform::new();
+        let (_widget, root) = mount(fake.clone(), platform.clone(), "fr");
+        fill_form(&root, "Prévenez-moi.").await;
+        let checkbox = root.query_selector("form [name=notify]").unwrap();
+        assert_eq!(checkbox.is_some(), offered);
+        if let Some(checkbox) = checkbox {
+            assert!(!checkbox.dyn_ref::<HtmlInputElement>().unwrap().checked(), "off by default");
+            assert_eq!(texts(&root, "label[for$=-notify]"), ["Me prévenir par e-mail des réponses"]);
+            if tick {
+                click(&checkbox);
+            }
+        }
+        platform.advance(5_000.0);
+        submit(&root).await;
+        find(&root, ".aw-form__status[data-state=ok]").await;
+        let body: Value = serde_json::from_str(fake.posts()[0].body.as_deref().unwrap()).unwrap();
+        body.get("notify").cloned()
+    };
+    assert_eq!(posted(true, true).await, Some(json!(true)));
+    assert_eq!(posted(true, false).await, None);
+    assert_eq!(posted(false, false).await, None);
+}
+
 #[wasm_bindgen_test]
 async fn a_failed_post_keeps_the_text_and_its_retry_reuses_the_key() {
     let fake = FakeTransport::seeded(page(&[], 0));

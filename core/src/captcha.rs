@@ -42,12 +42,15 @@ pub enum Term {
 
 /// A puzzle's seed, with the server's signature when a server issued it. Without one, the
 /// widget made the seed itself and only the browser checks the answer. A server may also ask
-/// for proof of work (`pow`), which the widget solves and sends with the answer.
+/// for proof of work (`pow`), which the widget solves and sends with the answer, and say that
+/// it can tell authors of replies by e-mail (`notify`), which the form then offers.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Challenge {
     pub seed: u64,
     pub signed: Option<Signature>,
     pub pow: Option<crate::pow::Challenge>,
+    /// The server tells a comment's author of its replies by e-mail, when asked (`notify`).
+    pub notify: bool,
 }
 
 /// What a server signs; sent back unchanged with the answer.
@@ -60,7 +63,7 @@ pub struct Signature {
 
 impl Challenge {
     pub fn local(seed: u64) -> Challenge {
-        Challenge { seed, signed: None, pow: None }
+        Challenge { seed, signed: None, pow: None, notify: false }
     }
 
     pub fn puzzle(&self) -> Puzzle {

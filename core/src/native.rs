@@ -170,9 +170,11 @@ pub fn decode_comment(body: &str) -> std::result::Result<Decoded<Comment>, Probl
 }
 
 /// Decodes `GET /captcha`: the signed puzzle, and the proof of work when the server asks for
-/// it (`pow`, in ALTCHA's format: a bad one fails the challenge, naming its field).
+/// it (`pow`, in ALTCHA's format: a bad one fails the challenge, naming its field), and whether
+/// it offers reply notifications by e-mail (`notify`; a value that is not a boolean is left
+/// out with a warning: none offered).
 pub fn decode_challenge(body: &str) -> std::result::Result<Decoded<Challenge>, Problem> {
-    json::decode(body, |root, _| {
+    json::decode(body, |root, warnings| {
         root.object()?;
         // The expiry goes back to the server as it was written; it must still be a date.
         let expires = root.get("expires");
@@ -181,6 +183,7 @@ pub fn decode_challenge(body: &str) -> std::result::Result<Decoded<Challenge>, P
             seed: root.get("seed").decimal_string()?,
             signed: Some(Signature { expires: expires.non_blank_text()?, signature: root.get("signature").non_blank_text()? }),
             pow: root.get("pow").optional(pow::challenge)?,
+            notify: warnings.optional(root.get("notify").optional(|notify| notify.bool_or(false))).unwrap_or(false),
         })
     })
 }
@@ -209,8 +212,9 @@ pub fn decode_error(body: &str) -> Option<ApiError> {
 
 /// The body of `POST /articles/{id}/comments`. A challenge the widget made itself is not
 /// sent: only a server's signed one means anything to a server. `altcha` is the proof of
-/// work's payload ([`pow::Challenge::payload`]), a top-level member when the server asked for one.
-pub fn encode_new_comment(comment: &ValidComment, parent: Option<&str>, challenge: &Challenge, answer: &str, altcha: Option<&str>) -> String {
+/// work's payload ([`pow::Challenge::payload`]), a top-level member when the server asked for one;
+/// `"notify": true` when the author asks to be told of replies, absent otherwise.
+pub fn encode_new_comment(comment: &ValidComment, parent: Option<&str>, challenge: &Challenge, answer: &str, altcha: Option<&str>, notify: bool) -> String {
     let captcha = challenge.signed.as_ref().map(|signed| {
         let captcha = Value::object([
             ("seed", Value::from(challenge.seed.to_string())),
@@ -228,7 +232,8 @@ pub fn encode_new_comment(comment: &ValidComment, parent: Option<&str>, challeng
         ("parent", Value::from(parent)),
     ];
     let altcha = altcha.map(|payload| ("altcha", Value::from(payload)));
-    Value::object(members.into_iter().chain(captcha).chain(altcha)).to_string()
+    let notify = notify.then_some(("notify", Value::Bool(true)));
+    Value::object(members.into_iter().chain(captcha).chain(altcha).chain(notify)).to_string()
 }
 
 fn comment(node: &Node, warnings: &mut Warnings) -> Result<Comment> {

@@ -356,9 +356,33 @@ fn the_proof_of_works_payload_is_a_top_level_altcha_member_of_the_post() {
     let challenge = decode_challenge(CHALLENGE_WITH_POW).unwrap().value;
     let draft = CommentDraft { name: "Marie".into(), email: "m@example.org".into(), website: String::new(), body: "Bonjour".into() };
     let comment = validate(&draft).unwrap();
-    let body: Value = serde_json::from_str(&encode_new_comment(&comment, None, &challenge, "9", Some("eyJh"))).unwrap();
+    let body: Value = serde_json::from_str(&encode_new_comment(&comment, None, &challenge, "9", Some("eyJh"), false)).unwrap();
     assert_eq!(body["altcha"], json!("eyJh"));
     assert_eq!(body["captcha"]["answer"], json!("9"));
-    let body: Value = serde_json::from_str(&encode_new_comment(&comment, None, &challenge, "9", None)).unwrap();
+    let body: Value = serde_json::from_str(&encode_new_comment(&comment, None, &challenge, "9", None, false)).unwrap();
     assert!(body.get("altcha").is_none(), "no member without proof of work");
+    assert!(body.get("notify").is_none(), "no member unless asked");
+}
+
+#[test]
+fn a_challenge_says_whether_replies_can_be_notified_by_email_and_a_post_asks_for_it() {
+    use article_widget_core::comment::{validate, CommentDraft};
+    use article_widget_core::native::{decode_challenge, encode_new_comment};
+    let member = |value: Value| {
+        let mut challenge: Value = serde_json::from_str(CHALLENGE_WITH_POW).unwrap();
+        challenge["notify"] = value;
+        challenge.to_string()
+    };
+    let offered = member(json!(true));
+    let challenge = decode_challenge(&offered).unwrap();
+    assert!(challenge.value.notify && challenge.warnings.is_empty());
+    assert!(!decode_challenge(CHALLENGE_WITH_POW).unwrap().value.notify, "absent: not offered");
+    // Not a boolean: not offered, with a warning, and the challenge still serves.
+    let bad = decode_challenge(&member(json!("yes"))).unwrap();
+    assert!(!bad.value.notify && bad.value.pow.is_some());
+    assert_eq!(bad.warnings.len(), 1);
+    let draft = CommentDraft { name: "Marie".into(), email: "m@example.org".into(), website: String::new(), body: "Bonjour".into() };
+    let comment = validate(&draft).unwrap();
+    let body: Value = serde_json::from_str(&encode_new_comment(&comment, None, &challenge.value, "9", None, true)).unwrap();
+    assert_eq!(body["notify"], json!(true));
 }

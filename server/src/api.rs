@@ -32,6 +32,7 @@ use crate::feed;
 use crate::fragment::{self, Fragments};
 use crate::fragment_cache::FragmentCache;
 use crate::hold::Candidate;
+use crate::mail::{self, Mail};
 use crate::pow::ProofOfWork;
 use crate::rate_limit::RateLimiter;
 use crate::ssi::{self, Pages};
@@ -75,6 +76,8 @@ pub struct AppState {
     pub fragments: Arc<FragmentCache>,
     /// The admin API's keys and limits.
     pub moderation: Moderation,
+    /// Reply notifications and held comments' notices, when `--smtp-url` sends mail.
+    pub mail: Option<Arc<Mail>>,
 }
 
 /// The API's routes, as nested under `/api`, without the rate limit: what browsers get, and
@@ -102,12 +105,17 @@ pub fn router(
     cors_origins: Vec<HeaderValue>,
     static_folder: Option<PathBuf>,
 ) -> Router {
+    let mail = state.mail.clone();
     let api = api_routes(state.clone()).layer(middleware::from_fn_with_state(state.clone(), rate_limit));
     let fragment = Router::new().route("/fragment", get(fragment::endpoint)).with_state(fragments);
     // The admin API is not under the readers' limits (a moderator's day is many requests);
     // signing in has a limit of its own.
     let admin = admin::routes(state.clone());
     let app = Router::new().nest("/api/admin", admin).nest("/api", api).merge(fragment.clone());
+    let app = match mail {
+        Some(mail) => app.merge(mail::pages::routes(mail)),
+        None => app,
+    };
     let app = match static_folder {
         // A file's brotli or gzip sibling (`app.wasm.br`, `app.wasm.gz`), written at build
         // time, is sent to a browser that accepts it, as a CDN would.
@@ -283,6 +291,9 @@ struct PostedComment {
     /// The trap: a form field hidden from people, which bots that fill every field fill.
     #[serde(default)]
     fax: Option<String>,
+    /// The author asks to be told of replies by e-mail (taken when the server sends mail).
+    #[serde(default)]
+    notify: bool,
 }
 
 impl PostedComment {
@@ -309,7 +320,7 @@ async fn post_comment(
         .ok_or(ApiError::InvalidIdempotencyKey)?
         .to_owned();
     let fingerprint = posted.fingerprint(&article);
-    let PostedComment { name, email, website, body, parent, captcha: proof, altcha, fax } = posted;
+    let PostedComment { name, email, website, body, parent, captcha: proof, altcha, fax, notify } = posted;
     let draft = CommentDraft { name, email, website: website.unwrap_or_default(), body };
     // The core reports every problem, in form order; the error has room for the first.
     let valid = validate(&draft).map_err(|errors| match errors.first() {
@@ -370,8 +381,9 @@ async fn post_comment(
     let status = if screening.rules.holds(&held) { CommentStatus::Pending } else { CommentStatus::Published };
     // The article's fragments go once the comment is stored, so that the next shows it.
     let stale = article.clone();
+    let mail = state.mail.clone();
     let outcome = blocking(move || {
-        store.post(&NewComment {
+        let new = NewComment {
             article: &article,
             parent: parent.as_deref(),
             author: &valid.name,
@@ -385,6 +397,10 @@ async fn post_comment(
             captcha,
             pow: pow.as_ref(),
             client_prefix: Some(&client_prefix),
+        };
+        store.post_then(&new, |transaction, comment| match &mail {
+            Some(mail) => mail.on_posted(transaction, &article, &valid.email, comment, notify),
+            None => Ok(()),
         })
     })
     .await?;
@@ -393,6 +409,9 @@ async fn post_comment(
         Posted::Replayed(comment) => (StatusCode::OK, comment),
     };
     state.fragments.forget_article(&stale);
+    if let Some(mail) = &state.mail {
+        mail.wake();
+    }
     Ok((status, Json(comment_json(&comment))).into_response())
 }
 
@@ -425,6 +444,10 @@ async fn captcha(State(state): State<Arc<AppState>>) -> Result<Response, ApiErro
         })
         .await?;
         answer["pow"] = pow;
+    }
+    // The widget offers reply notifications only when this server sends mail.
+    if state.mail.is_some() {
+        answer["notify"] = Value::Bool(true);
     }
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(answer)).into_response())
 }

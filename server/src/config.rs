@@ -10,6 +10,7 @@ use article_widget_core::pow::Algorithm;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::client::{parse_proxy, Clients, Prefix};
+use crate::mail::options::MailOptions;
 use crate::pow::Difficulty;
 use crate::transport::Limits;
 use crate::upstream::{parse_upstream, Upstream};
@@ -278,6 +279,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub fragments: FragmentOptions,
+
+    #[command(flatten)]
+    pub mail: MailOptions,
 }
 
 /// A layer against spam, on or off.

@@ -13,6 +13,7 @@ pub mod feed;
 pub mod fragment;
 pub mod fragment_cache;
 pub mod hold;
+pub mod mail;
 pub mod pow;
 pub mod rate_limit;
 pub mod ssi;
@@ -38,6 +39,7 @@ use crate::config::{ServeArgs, Switch};
 use crate::content::Content;
 use crate::fragment::Fragments;
 use crate::fragment_cache::FragmentCache;
+use crate::mail::Mail;
 use crate::pow::ProofOfWork;
 use crate::rate_limit::RateLimiter;
 use crate::store::Store;
@@ -66,6 +68,9 @@ fn open_store(path: &Path, configured: Option<String>) -> Result<(Store, String)
 pub struct Site {
     pub app: axum::Router,
     pub fragments: Arc<Fragments>,
+    /// The mail, when `--smtp-url` sends it: its queue is sent by a server, not by the
+    /// `fragment` subcommand.
+    pub mail: Option<Arc<Mail>>,
 }
 
 impl Site {
@@ -77,10 +82,15 @@ impl Site {
         let difficulty = config.pow_difficulty()?;
         let (database, configured) = (config.database.clone(), config.captcha_secret()?);
         let (store, secret) = tokio::task::spawn_blocking(move || open_store(&database, configured)).await??;
+        let store = Arc::new(store);
+        let mail = match config.mail.settings(config.public_url.as_ref(), config.article_url.as_ref())? {
+            Some(settings) => Some(Arc::new(Mail::new(settings, &secret, store.clone(), clock.clone())?)),
+            None => None,
+        };
         let cache = Arc::new(FragmentCache::new(fragment::CACHE_ENTRIES));
         let state = Arc::new(AppState {
             content: Content::new(config.content.folder.clone()),
-            store: Arc::new(store),
+            store,
             signer: Signer::new(&secret, config.captcha_min_seconds),
             check_captcha: config.captcha == Switch::On,
             check_trap: config.trap == Switch::On,
@@ -95,12 +105,13 @@ impl Site {
             article_url: config.article_url.clone(),
             fragments: cache.clone(),
             moderation: Moderation::new(&secret, config.secure_cookies == Switch::On),
+            mail: mail.clone(),
         });
         let in_process = api::api_routes(state.clone());
         let runtime = tokio::runtime::Handle::current();
         let fragments = Arc::new(Fragments::new(&config.fragments, in_process, cache, clock, runtime)?);
         let app = api::router(state, fragments.clone(), config.cors_origins.clone(), config.static_folder.clone());
-        Ok(Site { app, fragments })
+        Ok(Site { app, fragments, mail })
     }
 }
 
@@ -113,7 +124,10 @@ pub struct Server {
 impl Server {
     /// Opens the site ([`Site::open`]) and binds the listening socket.
     pub async fn bind(config: &ServeArgs, clock: Arc<Clock>) -> Result<Server, Box<dyn Error + Send + Sync>> {
-        let Site { app, .. } = Site::open(config, clock).await?;
+        let Site { app, mail, .. } = Site::open(config, clock).await?;
+        if let Some(mail) = mail {
+            tokio::spawn(mail.run());
+        }
         let listener =
             TcpListener::bind(config.listen).await.map_err(|error| format!("listening on {}: {error}", config.listen))?;
         Ok(Server { listener, app })

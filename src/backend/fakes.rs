@@ -72,9 +72,10 @@ pub(super) fn new_comment() -> NewComment {
     NewComment {
         comment,
         parent: Some("7".into()),
-        challenge: Challenge { seed: 42, signed: Some(Signature { expires: "2024-10-11T15:10:00Z".into(), signature: "ab".into() }), pow: None },
+        challenge: Challenge { seed: 42, signed: Some(Signature { expires: "2024-10-11T15:10:00Z".into(), signature: "ab".into() }), pow: None, notify: false },
         answer: "huit".into(),
         proof: None,
+        notify: false,
         idempotency_key: "k".repeat(22),
     }
 }

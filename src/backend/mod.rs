@@ -62,6 +62,8 @@ pub struct NewComment {
     pub challenge: Challenge,
     pub answer: String,
     pub proof: Option<String>,
+    /// The author asks to be told of replies by e-mail (offered when the challenge says so).
+    pub notify: bool,
     pub idempotency_key: String,
 }
 

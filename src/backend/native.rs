@@ -100,7 +100,7 @@ impl Backend for NativeBackend {
                 ("Content-Type".to_owned(), "application/json".to_owned()),
                 ("Idempotency-Key".to_owned(), new.idempotency_key.clone()),
             ],
-            body: Some(native::encode_new_comment(&new.comment, new.parent.as_deref(), &new.challenge, &new.answer, new.proof.as_deref())),
+            body: Some(native::encode_new_comment(&new.comment, new.parent.as_deref(), &new.challenge, &new.answer, new.proof.as_deref(), new.notify)),
         };
         post(self.transport.clone(), request, Box::new(native::decode_comment), Box::new(native::decode_error))
     }
@@ -196,6 +196,11 @@ mod tests {
         backend.post_comment(NewComment { proof: Some("eyJj".into()), ..new_comment() }).await.unwrap();
         let body: serde_json::Value = serde_json::from_str(transport.sent.borrow()[0].body.as_deref().unwrap()).unwrap();
         assert_eq!(body["altcha"], "eyJj", "the payload, a top-level member");
+        assert!(body.get("notify").is_none(), "not asked for");
+        let (backend, transport) = crate::backend::fakes::backend(&[(COMMENTS, response(201, stored))]);
+        backend.post_comment(NewComment { notify: true, ..new_comment() }).await.unwrap();
+        let body: serde_json::Value = serde_json::from_str(transport.sent.borrow()[0].body.as_deref().unwrap()).unwrap();
+        assert_eq!(body["notify"], true, "asked for reply notifications");
     }
 
     #[tokio::test]

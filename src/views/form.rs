@@ -140,6 +140,13 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
             dispatcher.dispatch(Action::SetRemember(event.target_unchecked_into::<HtmlInputElement>().checked()))
         })
     };
+    let notify = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |event: Event| {
+            dispatcher.dispatch(Action::SetNotify(event.target_unchecked_into::<HtmlInputElement>().checked()))
+        })
+    };
+    let offers_notify = matches!(&form.challenge, Remote::Ready(challenge) if challenge.notify);
     let forget = {
         let dispatcher = state.dispatcher();
         Callback::from(move |_| dispatcher.dispatch(Action::SetRemember(false)))
@@ -232,6 +239,13 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                 <label for={id("trap")}>{ "Fax" }</label>
                 <input id={id("trap")} name="fax" type="text" tabindex="-1" autocomplete="off" value={form.trap.clone()} oninput={edit(Input::Trap)} />
             </div>
+            // Offered only by a server that sends mail (its challenge says so).
+            if offers_notify {
+                <div class="aw-field aw-field--checkbox">
+                    <input id={id("notify")} name="notify" type="checkbox" checked={form.notify} onchange={notify} />
+                    <label for={id("notify")}>{ m.notify_replies }</label>
+                </div>
+            }
             <div class="aw-field aw-field--checkbox">
                 <input id={id("remember")} type="checkbox" checked={form.remember} onchange={remember} />
                 <label for={id("remember")}>{ m.remember_me }</label>

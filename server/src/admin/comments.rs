@@ -90,6 +90,10 @@ pub(super) async fn set_status(
     if before == PUBLISHED || after.status == PUBLISHED {
         state.fragments.forget_article(&after.article);
     }
+    // A reply held for moderation tells its parent's author once it is approved.
+    if let (Some(mail), true) = (state.mail.clone(), before != PUBLISHED && after.status == PUBLISHED) {
+        blocking(move || Ok(mail.notify_reply(comment)?)).await?;
+    }
     Ok(Json(comment_json(&after)))
 }
 

@@ -268,6 +268,16 @@ impl Store {
     /// Writes a comment, or answers the one already written under its idempotency key, and
     /// uses up its challenges (captcha, proof of work): all or nothing.
     pub fn post(&self, new: &NewComment) -> Result<Posted, ApiError> {
+        self.post_then(new, |_, _| Ok(()))
+    }
+
+    /// [`Store::post`], and `then` with a comment it created, in the same transaction (the
+    /// mail it calls for: `crate::mail::Mail::on_posted`).
+    pub fn post_then(
+        &self,
+        new: &NewComment,
+        then: impl FnOnce(&Transaction, &Comment) -> rusqlite::Result<()>,
+    ) -> Result<Posted, ApiError> {
         let mut writer = lock(&self.writer);
         let transaction = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if let Some(comment) = earlier(&transaction, new.article, new.idempotency_key, new.fingerprint)? {
@@ -300,6 +310,7 @@ impl Store {
             ],
         )?;
         let comment = load(&transaction, transaction.last_insert_rowid())?;
+        then(&transaction, &comment)?;
         transaction.commit()?;
         Ok(Posted::Created(comment))
     }

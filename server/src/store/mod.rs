@@ -14,6 +14,7 @@ mod edits;
 mod feed;
 mod moderation;
 mod moderators;
+pub mod mail;
 mod schema;
 
 pub use comments::{Cursor, MoreReplies, NewComment, Order, Page, Posted, Replies, REPLIES_PER_PAGE, REPLIES_PER_ROOT};

@@ -204,11 +204,58 @@ INSERT INTO settings (name, value)
     VALUES ('hold_rules', '{\"hold\":\"rules\",\"max_links\":2,\"first_time_authors\":false,\"words\":[]}');
 ";
 
+/// Version 5, e-mail: reply notifications and the queue of messages to send.
+const MAIL: &str = "
+-- An address known to the mail, by its keyed hash (`mail::Keys::address`): confirmed once
+-- its owner followed a confirmation link; a confirmation sent lately is not sent again.
+CREATE TABLE mail_addresses (
+    key TEXT PRIMARY KEY,
+    -- Unix seconds; NULL while not confirmed (or since unsubscribed).
+    confirmed INTEGER,
+    -- Unix seconds of the last confirmation queued.
+    confirmation_sent INTEGER,
+    -- Unix seconds: a moderator's address that unsubscribed from held comments' notices.
+    held_unsubscribed INTEGER
+);
+-- A comment whose author asked to be told of its replies, at the comment's own address.
+CREATE TABLE mail_subscriptions (
+    comment_id INTEGER PRIMARY KEY REFERENCES comments (id),
+    address_key TEXT NOT NULL,
+    created INTEGER NOT NULL
+);
+CREATE INDEX mail_subscriptions_by_address ON mail_subscriptions (address_key);
+-- Messages to send, each whole as it goes out (its Message-ID in it), so that a message sent
+-- again after a crash is the same message.
+CREATE TABLE mail_outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    message_id TEXT NOT NULL UNIQUE,
+    -- What caused it ('reply:42', 'held:42:KEY'), once: NULL for confirmations.
+    cause TEXT UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('confirmation', 'reply', 'held')),
+    sender TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    recipient_key TEXT NOT NULL,
+    -- The RFC 5322 message; NULL once sent.
+    message BLOB,
+    -- 'sending': claimed by a sender until next_attempt (its lease).
+    status TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed')),
+    -- Unix milliseconds.
+    created INTEGER NOT NULL,
+    next_attempt INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
+);
+CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt) WHERE status IN ('queued', 'sending');
+";
+
+/// The schema's version this server writes.
+pub(super) const LATEST: i64 = 5;
+
 /// Brings the database to the latest version, in one transaction: `MIGRATIONS[n]` takes it
 /// from version `n` to `n + 1`. Several servers starting at once on one file take turns
 /// (`BEGIN IMMEDIATE`), and each finds the version the last one left.
 pub(super) fn migrate(connection: &mut Connection) -> rusqlite::Result<()> {
-    const MIGRATIONS: [fn(&Transaction) -> rusqlite::Result<()>; 4] = [
+    const MIGRATIONS: [fn(&Transaction) -> rusqlite::Result<()>; LATEST as usize] = [
         |transaction| {
             transaction.execute_batch(SCHEMA)?;
             seed(transaction)
@@ -216,6 +263,7 @@ pub(super) fn migrate(connection: &mut Connection) -> rusqlite::Result<()> {
         |transaction| transaction.execute_batch(USED_POW),
         |transaction| transaction.execute_batch(MODERATION),
         |transaction| transaction.execute_batch(MODERATORS),
+        |transaction| transaction.execute_batch(MAIL),
     ];
     // Rebuilding a table that others (and itself) refer to needs foreign keys off, which
     // SQLite only allows outside a transaction; they are checked before the commit.
@@ -308,7 +356,7 @@ mod tests {
         drop(store);
         // Opened again, nothing is migrated twice; an expired challenge goes at the next use.
         let store = Store::open(&path).unwrap();
-        assert_eq!(version(&store), 4);
+        assert_eq!(version(&store), LATEST);
         let later = Spent { signature: "cd".repeat(32), expires: 3_000 };
         let mut writer = lock(&store.writer);
         let transaction = writer.transaction().unwrap();
@@ -328,7 +376,7 @@ mod tests {
             connection.execute("DELETE FROM comments WHERE id = 4", []).unwrap();
         }
         let store = Store::open(&path).unwrap();
-        assert_eq!(version(&store), 4);
+        assert_eq!(version(&store), LATEST);
         let writer = lock(&store.writer);
         let parents: Vec<(i64, Option<i64>)> = writer
             .prepare("SELECT id, parent_id FROM comments ORDER BY id")
@@ -360,7 +408,7 @@ mod tests {
         let path = folder.path().join("comments.sqlite3");
         database_of_version(&path, 3);
         let store = Store::open(&path).unwrap();
-        assert_eq!(version(&store), 4);
+        assert_eq!(version(&store), LATEST);
         assert_eq!(store.page(SEED_ARTICLE, Order::Oldest, 100, None).unwrap().total, SEED.len() as i64);
         assert_eq!(store.hold_rules().unwrap(), crate::hold::HoldRules::default());
         let writer = lock(&store.writer);
@@ -381,7 +429,7 @@ mod tests {
         database_of_version(&path, 2);
         connect(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
         let error = Store::open(&path).err().unwrap().to_string();
-        assert!(error.contains("version 99, newer than this server's 4"), "{error}");
+        assert!(error.contains(&format!("version 99, newer than this server's {LATEST}")), "{error}");
         let version: i64 = connect(&path).unwrap().query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
         assert_eq!(version, 99);
     }

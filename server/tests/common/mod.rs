@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod admin;
+pub mod smtp;
 pub mod upstream;
 
 use std::io;
