@@ -4,15 +4,18 @@
 #   /            the standalone demo (the seed article, its related stories, its comments)
 #   /publisher/  a publisher's page: hostile CSS, strict CSP, two widgets, dark mode
 #   /api/        the native JSON API, with its data in a SQLite file that survives restarts
+#   /moderation/ the moderation page (moderators: `article-widget-server --database
+#                "$AW_CACHE/demo.sqlite3" moderator add NAME`, README "The moderation page")
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/setup.sh
 port="${PORT:-8080}"
 scripts/package.sh
-trunk build
+scripts/site.sh
 node scripts/precompress.mjs dist
 cargo build --offline --release -p article-widget-server
 echo "[demo] standalone demo: http://127.0.0.1:$port/"
 echo "[demo] publisher page:  http://127.0.0.1:$port/publisher/"
+echo "[demo] moderation page: http://127.0.0.1:$port/moderation/"
 exec target/release/article-widget-server --listen "127.0.0.1:$port" \
   --content www/demo-api/articles --static dist --database "$AW_CACHE/demo.sqlite3"

@@ -91,7 +91,7 @@ pub fn QueuePage(props: &Props) -> Html {
             { unready(locale, &state.queue.list, retry) }
             if let Some(list) = list {
                 if list.comments.is_empty() {
-                    <p>{ m.no_comments }</p>
+                    <p class="mod-empty">{ m.no_comments }</p>
                 } else {
                     <ol class="mod-comments">
                         { for list.comments.iter().map(|c| comment::view(ctx, c)) }
