@@ -16,6 +16,7 @@ pub mod json;
 pub mod locale;
 #[cfg(feature = "mappings")]
 pub mod mapping;
+#[cfg(feature = "moderation")]
 pub mod moderation;
 pub mod native;
 pub mod pow;
