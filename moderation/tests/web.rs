@@ -257,3 +257,34 @@ async fn a_session_that_ended_brings_the_sign_in_back_with_the_reason() {
     assert!(find(&root, ".mod-comment").is_none());
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn searching_asks_for_the_text_author_and_article_and_more_goes_on_from_the_cursor() {
+    let mut first = list(json!([held_comment()]), 1, 40);
+    first["next"] = json!("c/2");
+    let mut older = held_comment();
+    older["id"] = json!("11");
+    older["author"] = json!("Dominique");
+    let searched = "GET /api/admin/comments?status=pending&q=liens%20%C3%A9t%C3%A9&author=camille&article=nouvel-ordre-mondial";
+    let fake = FakeAdmin::with(&[
+        (SESSION, 200, signed_in()),
+        (PENDING, 200, list(json!([]), 1, 40)),
+        (searched, 200, first),
+        (&format!("{searched}&before=c%2F2"), 200, list(json!([older]), 1, 40)),
+    ]);
+    let root = mount(&fake);
+    until("the empty queue", || find(&root, ".mod-empty")).await;
+    for (field, value) in [("#mod-q", "liens été"), ("#mod-author", "camille"), ("#mod-article", "nouvel-ordre-mondial")] {
+        find(&root, field).unwrap().unchecked_into::<HtmlInputElement>().set_value(value);
+    }
+    click(&root, ".mod-search button[type=submit]");
+    until("the search's answer", || find(&root, "#mod-comment-12")).await;
+    click(&root, ".mod-more");
+    until("the next page", || find(&root, "#mod-comment-11")).await;
+    let ids: Vec<String> = (0..2).map(|i| root.query_selector_all(".mod-comment").unwrap().item(i).unwrap().unchecked_into::<Element>().id()).collect();
+    assert_eq!(ids, ["mod-comment-12", "mod-comment-11"], "the next page after the first");
+    assert!(find(&root, ".mod-more").is_none(), "no more after the last page");
+    // The search stays in its fields for the next one.
+    assert_eq!(find(&root, "#mod-q").unwrap().unchecked_into::<HtmlInputElement>().value(), "liens été");
+    root.remove();
+}
