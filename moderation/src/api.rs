@@ -90,11 +90,14 @@ impl Api {
         Api { transport }
     }
 
-    /// The moderator's session, if the browser has one: `None` when signed out.
+    /// The moderator's session, if the browser has one: `None` when signed out. Any other
+    /// refusal says that the server has no moderation API here (a `404` is not an item gone).
     pub async fn session(&self) -> Result<Option<Session>, Failure> {
-        match self.read("GET", format!("{API_ROOT}/session"), None, None, contract::decode_session).await {
+        let url = format!("{API_ROOT}/session");
+        match self.read("GET", url.clone(), None, None, contract::decode_session).await {
             Ok(session) => Ok(Some(session)),
             Err(failure) if failure.ends_session() => Ok(None),
+            Err(Failure::Refused { status, .. }) => Err(Failure::Failed(LoadError { url, problem: Problem::Status { status } })),
             Err(failure) => Err(failure),
         }
     }

@@ -288,3 +288,11 @@ async fn searching_asks_for_the_text_author_and_article_and_more_goes_on_from_th
     assert_eq!(find(&root, "#mod-q").unwrap().unchecked_into::<HtmlInputElement>().value(), "liens été");
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_server_without_the_admin_api_is_named_as_such() {
+    let fake = FakeAdmin::with(&[(SESSION, 404, error("not_found"))]);
+    let root = mount(&fake);
+    text_becomes(&root, "#mod-sign-in-error", "Échec : Le serveur a répondu avec le code 404 : ressource introuvable.").await;
+    root.remove();
+}
