@@ -24,6 +24,7 @@ cargo clippy --offline --workspace --all-targets -- -D warnings
 cargo clippy --offline --target wasm32-unknown-unknown --all-targets -- -D warnings
 cargo clippy --offline --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
 cargo clippy --offline --target wasm32-unknown-unknown -p pow-worker -- -D warnings
+cargo clippy --offline --target wasm32-unknown-unknown -p article-widget-moderation --all-targets -- -D warnings
 cargo clippy --offline -p article-widget-core --lib --no-default-features -- -D warnings
 
 step "native tests: core, backend adapter, reducer, server-side rendering, reference server"
@@ -56,8 +57,10 @@ step "browser tests: wasm-bindgen-test in headless Chromium"
 # The proof-of-work solver the tests' widgets load from the package's folder (pkg/pow-worker/).
 scripts/pow-worker.sh
 cargo test --offline --target wasm32-unknown-unknown --test web
+# The moderation page, on a fake of the admin API.
+cargo test --offline --target wasm32-unknown-unknown -p article-widget-moderation --test web
 
-step "release builds (npm package, trunk demo) and size budget"
+step "release builds (npm package, trunk demo, moderation page) and size budgets"
 # The package build's scripts on their fixture first: a fault there is then named as such.
 node --test --test-reporter=spec scripts/
 scripts/package.sh
@@ -65,7 +68,10 @@ scripts/package.sh
 # widget with a mapping loads instead.
 scripts/size-check.sh pkg
 BUDGET_GZIP_BYTES=232062 scripts/size-check.sh pkg/mappings
-trunk build
+# The demo and the moderation page, into dist/ (the end-to-end tests' static folder). The
+# moderation page is the moderators' download alone, never a reader's: its own budget.
+scripts/site.sh
+BUDGET_GZIP_BYTES=128000 scripts/size-check.sh dist/moderation
 
 step "end-to-end: whole journeys in chromium against the reference server and a real WordPress"
 cargo build --offline -p article-widget-server

@@ -16,6 +16,8 @@ pub mod json;
 pub mod locale;
 #[cfg(feature = "mappings")]
 pub mod mapping;
+#[cfg(feature = "moderation")]
+pub mod moderation;
 pub mod native;
 pub mod pow;
 pub mod schema_org;
