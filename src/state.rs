@@ -748,6 +748,7 @@ mod tests {
             website: None,
             body: "Bonjour".into(),
             created: DateTime::parse_rfc3339("2024-10-11T15:00:00Z").unwrap(),
+            edited: None,
             status,
         }
     }

@@ -235,13 +235,19 @@ fn comment(node: &Node, warnings: &mut Warnings) -> Result<Comment> {
     node.object()?;
     let status = node.get("status");
     let status = status.text().ok().and_then(CommentStatus::from_code).ok_or_else(|| status.invalid(Expected::CommentStatus))?;
+    // A placeholder of a deleted comment has neither author nor text.
+    let author = match status {
+        CommentStatus::Deleted => node.get("author").optional_text()?.unwrap_or_default(),
+        _ => node.get("author").non_blank_text()?,
+    };
     Ok(Comment {
         id: node.get("id").non_blank_text()?,
         parent: warnings.optional(node.get("parent").optional_text()),
-        author: node.get("author").non_blank_text()?,
+        author,
         website: warnings.optional(node.get("website").optional(Node::url)),
         body: node.get("body").text()?.to_owned(),
         created: node.get("created").datetime()?,
+        edited: warnings.optional(node.get("edited").optional(Node::datetime)),
         status,
     })
 }

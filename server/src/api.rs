@@ -8,12 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use article_widget_core::comment::{validate, Comment, CommentDraft, CommentStatus};
+use article_widget_core::datetime::DateTime;
 use article_widget_core::url::SafeUrl;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, patch};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -21,7 +22,9 @@ use sha2::{Digest, Sha256};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
+use crate::author_secret::{self, AuthorSecrets};
 use crate::captcha::{CaptchaError, Proof, Signer};
+use crate::own_comments;
 use crate::pow::{PowError, Spent};
 use crate::client::{Clients, Prefix};
 use crate::clock::Clock;
@@ -67,6 +70,9 @@ pub struct AppState {
     pub clients: Clients,
     /// Rendered fragments, of which a posted comment makes its article's stale.
     pub fragments: Arc<FragmentCache>,
+    /// The secrets that let commenters change their comments, and for how long they may.
+    pub author_secrets: AuthorSecrets,
+    pub edit_window_seconds: i64,
 }
 
 /// The API's routes, as nested under `/api`, without the rate limit: what browsers get, and
@@ -77,6 +83,7 @@ pub fn api_routes(state: Arc<AppState>) -> Router {
         .route("/articles/{id}/related", get(related))
         .route("/articles/{id}/comments", get(comments).post(post_comment))
         .route("/articles/{id}/comments/{root}/replies", get(replies))
+        .route("/articles/{id}/comments/{comment}", patch(own_comments::edit).delete(own_comments::delete))
         .route("/captcha", get(captcha))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
@@ -111,8 +118,8 @@ pub fn router(
         app.layer(
             CorsLayer::new()
                 .allow_origin(AllowOrigin::list(cors_origins))
-                .allow_methods([Method::GET, Method::POST])
-                .allow_headers([header::CONTENT_TYPE, IDEMPOTENCY_KEY])
+                .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+                .allow_headers([header::CONTENT_TYPE, IDEMPOTENCY_KEY, own_comments::COMMENT_SECRET])
                 .expose_headers([header::RETRY_AFTER])
                 .max_age(Duration::from_secs(3600)),
         )
@@ -122,11 +129,11 @@ pub fn router(
 /// axum's extractors, answering in the API's error shape when they refuse a request.
 #[derive(FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]
-struct ApiJson<T>(T);
+pub(crate) struct ApiJson<T>(pub(crate) T);
 
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
-struct ApiPath<T>(T);
+pub(crate) struct ApiPath<T>(pub(crate) T);
 
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
@@ -139,7 +146,9 @@ async fn rate_limit(
     next: Next,
 ) -> Response {
     let client = state.clients.key(peer.ip(), request.headers());
-    let limiter = if request.method() == Method::POST { &state.posts } else { &state.reads };
+    // Changing a comment counts as posting one.
+    let writes = [Method::POST, Method::PATCH, Method::DELETE].contains(request.method());
+    let limiter = if writes { &state.posts } else { &state.reads };
     match limiter.check(client, state.clock.now_millis()) {
         Ok(()) => next.run(request).await,
         Err(retry_after_seconds) => ApiError::RateLimited { retry_after_seconds, limit: Limit::Client }.into_response(),
@@ -147,7 +156,7 @@ async fn rate_limit(
 }
 
 /// Blocking SQLite work, off the async workers.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(work).await.map_err(|error| ApiError::Internal(format!("database task: {error}")))?
@@ -240,7 +249,7 @@ async fn replies(
 }
 
 /// A comment as the API shows it: never its e-mail address.
-fn comment_json(comment: &Comment) -> Value {
+pub(crate) fn comment_json(comment: &Comment) -> Value {
     json!({
         "id": comment.id,
         "parent": comment.parent,
@@ -248,6 +257,7 @@ fn comment_json(comment: &Comment) -> Value {
         "website": comment.website.as_ref().map(SafeUrl::as_str),
         "body": comment.body,
         "created": comment.created.to_string(),
+        "edited": comment.edited.map(|edited| edited.to_string()),
         "status": comment.status.code(),
     })
 }
@@ -309,7 +319,7 @@ async fn post_comment(
     let (replay_article, replay_key, replay_fingerprint) = (article.clone(), idempotency_key.clone(), fingerprint.clone());
     let earlier = blocking(move || store.earlier(&replay_article, &replay_key, &replay_fingerprint)).await?;
     if let Some(comment) = earlier {
-        return Ok((StatusCode::OK, Json(comment_json(&comment))).into_response());
+        return Ok((StatusCode::OK, Json(posted_json(&state, &comment, &fingerprint))).into_response());
     }
     if state.check_trap && fax.is_some_and(|fax| !fax.is_empty()) {
         return Err(ApiError::TrapFilled);
@@ -349,7 +359,11 @@ async fn post_comment(
     };
     // The article's fragments go once the comment is stored, so that the next shows it.
     let stale = article.clone();
+    let secrets = state.clone();
+    let stored_fingerprint = fingerprint.clone();
     let outcome = blocking(move || {
+        let fingerprint = stored_fingerprint;
+        let secret_hash = |id| author_secret::hash(&secrets.author_secrets.secret(id, &fingerprint));
         store.post(&NewComment {
             article: &article,
             parent: parent.as_deref(),
@@ -363,6 +377,7 @@ async fn post_comment(
             fingerprint: &fingerprint,
             captcha,
             pow: pow.as_ref(),
+            secret_hash: &secret_hash,
         })
     })
     .await?;
@@ -371,7 +386,19 @@ async fn post_comment(
         Posted::Replayed(comment) => (StatusCode::OK, comment),
     };
     state.fragments.forget_article(&stale);
-    Ok((status, Json(comment_json(&comment))).into_response())
+    Ok((status, Json(posted_json(&state, &comment, &fingerprint))).into_response())
+}
+
+/// A posted comment as its author gets it: with the secret that lets them change it, the
+/// same for a retry of the post ([`crate::author_secret`]), and until when they may.
+fn posted_json(state: &AppState, comment: &Comment, fingerprint: &str) -> Value {
+    let mut answer = comment_json(comment);
+    if let Ok(id) = comment.id.parse() {
+        answer["secret"] = json!(state.author_secrets.secret(id, fingerprint));
+        let until = comment.created.unix_seconds() + state.edit_window_seconds;
+        answer["editable_until"] = json!(DateTime::from_unix_seconds(until).to_string());
+    }
+    answer
 }
 
 /// The proof of work's challenge, unless a post already used it.

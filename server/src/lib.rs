@@ -2,12 +2,14 @@
 //! SQLite, a signed captcha; the API is `docs/openapi.yaml`.
 
 pub mod api;
+pub mod author_secret;
 pub mod captcha;
 pub mod client;
 pub mod clock;
 pub mod config;
 pub mod content;
 pub mod error;
+mod own_comments;
 pub mod fragment;
 pub mod fragment_cache;
 pub mod pow;
@@ -33,6 +35,7 @@ use crate::clock::Clock;
 use crate::config::{ServeArgs, Switch};
 use crate::content::Content;
 use crate::fragment::Fragments;
+use crate::author_secret::AuthorSecrets;
 use crate::fragment_cache::FragmentCache;
 use crate::pow::ProofOfWork;
 use crate::rate_limit::RateLimiter;
@@ -88,6 +91,8 @@ impl Site {
             article_keys: RandomState::new(),
             clients,
             fragments: cache.clone(),
+            author_secrets: AuthorSecrets::new(&secret),
+            edit_window_seconds: i64::from(config.edit_window_minutes) * 60,
         });
         let in_process = api::api_routes(state.clone());
         let runtime = tokio::runtime::Handle::current();

@@ -17,6 +17,17 @@ pub struct Edit<'a> {
     pub body: Option<&'a str>,
 }
 
+/// What its author's request to change a comment is judged on.
+pub struct Authorship {
+    pub deleted: bool,
+    /// `None` for a comment posted without a secret (the seed, an import) or deleted.
+    pub secret_hash: Option<String>,
+    /// Unix seconds.
+    pub created: i64,
+    /// Whether any reply was posted to it, whatever became of the reply.
+    pub answered: bool,
+}
+
 impl Store {
     /// Changes the comment `id` and marks it edited at `now`; `None` when there is no such
     /// comment, or it was deleted (a placeholder has nothing to edit).
@@ -54,6 +65,21 @@ impl Store {
             [id],
         )?;
         Ok(changed == 1)
+    }
+
+    /// What decides whether the author of the comment `id` of `article` may still change
+    /// it; `None` when the article has no such comment.
+    pub fn authorship(&self, article: &str, id: i64) -> Result<Option<Authorship>, ApiError> {
+        let reader = lock(&self.reader);
+        Ok(reader
+            .query_row(
+                "SELECT status = 'deleted', secret_hash, created,
+                        EXISTS (SELECT 1 FROM comments AS reply WHERE reply.parent_id = comments.id)
+                 FROM comments WHERE id = ?1 AND article_id = ?2",
+                params![id, article],
+                |row| Ok(Authorship { deleted: row.get(0)?, secret_hash: row.get(1)?, created: row.get(2)?, answered: row.get(3)? }),
+            )
+            .optional()?)
     }
 
     /// The status of the comment `id`, if there is one (`published`, `pending`, `rejected`,
@@ -113,6 +139,8 @@ mod tests {
         assert_eq!(erased, (String::new(), String::new(), None, String::new()));
         assert!(store.edit_comment(1, Edit { body: Some("x"), ..Edit::default() }, 0).unwrap().is_none());
         let page = store.page("nouvel-ordre-mondial", Order::Oldest, 100, None).unwrap();
-        assert!(page.comments.iter().all(|comment| comment.id != "1"), "not published any more");
+        let placeholder = page.comments.iter().find(|comment| comment.id == "1").expect("kept for its reply");
+        assert_eq!((placeholder.status.code(), placeholder.author.as_str()), ("deleted", ""));
+        assert_eq!(page.total, 3, "a placeholder is not counted");
     }
 }

@@ -11,7 +11,7 @@ mod edits;
 mod schema;
 
 pub use comments::{Cursor, MoreReplies, NewComment, Order, Page, Posted, Replies, REPLIES_PER_PAGE, REPLIES_PER_ROOT};
-pub use edits::Edit;
+pub use edits::{Authorship, Edit};
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
