@@ -54,6 +54,28 @@ impl CommentStatus {
     }
 }
 
+/// What the author of a comment just posted may do with it: the secret that lets them
+/// edit or delete it (which only they hold), until when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ownership {
+    pub secret: String,
+    pub editable_until: DateTime,
+}
+
+/// A comment as its post's answer gives it: with its author's [`Ownership`] when the
+/// backend lets authors change their comments.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PostedComment {
+    pub comment: Comment,
+    pub ownership: Option<Ownership>,
+}
+
+impl From<Comment> for PostedComment {
+    fn from(comment: Comment) -> Self {
+        PostedComment { comment, ownership: None }
+    }
+}
+
 /// One page of a thread, as a backend sends it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CommentPage {

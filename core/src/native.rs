@@ -9,7 +9,7 @@
 
 use crate::article::{Article, Author, Block, HeadingLevel, Image, Inline, RelatedStory};
 use crate::captcha::{Challenge, Signature};
-use crate::comment::{Comment, CommentPage, CommentStatus, MoreReplies, ValidComment};
+use crate::comment::{Comment, CommentPage, CommentStatus, MoreReplies, Ownership, PostedComment, ValidComment};
 use crate::error::{Expected, Problem, Record, ShapeError};
 use crate::json::{self, Decoded, Node, Value, Warnings};
 use crate::pow;
@@ -164,9 +164,28 @@ fn more_replies(node: &Node) -> Result<MoreReplies> {
     })
 }
 
-/// Decodes the answer to `POST /articles/{id}/comments`: the comment as stored.
+/// Decodes a comment: the answer to `PATCH /articles/{id}/comments/{comment}`.
 pub fn decode_comment(body: &str) -> std::result::Result<Decoded<Comment>, Problem> {
     json::decode(body, comment)
+}
+
+/// Decodes the answer to `POST /articles/{id}/comments`: the comment as stored, with the
+/// secret that lets its author change it (`secret`, `editable_until`), when the server
+/// gives one; a bad one costs only itself.
+pub fn decode_posted_comment(body: &str) -> std::result::Result<Decoded<PostedComment>, Problem> {
+    json::decode(body, |root, warnings| {
+        let comment = comment(root, warnings)?;
+        let ownership = |node: &Node| -> Result<Ownership> {
+            Ok(Ownership { secret: node.get("secret").non_blank_text()?, editable_until: node.get("editable_until").datetime()? })
+        };
+        let ownership = warnings.optional(root.get("secret").optional(|_| ownership(root)));
+        Ok(PostedComment { comment, ownership })
+    })
+}
+
+/// The body of `PATCH /articles/{id}/comments/{comment}`: the new text, with the secret.
+pub fn encode_comment_edit(secret: &str, body: &str) -> String {
+    Value::object([("secret", Value::from(secret)), ("body", Value::from(body))]).to_string()
 }
 
 /// Decodes `GET /captcha`: the signed puzzle, and the proof of work when the server asks for

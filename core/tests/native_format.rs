@@ -344,6 +344,16 @@ fn an_edited_comment_carries_its_time_and_a_deleted_one_is_a_placeholder_without
         "created": "2024-10-11T15:00:00Z", "edited": null, "status": "deleted"});
     let comment = decode_comment(&placeholder.to_string()).unwrap().value;
     assert_eq!((comment.status, comment.author.as_str(), comment.body.as_str()), (CommentStatus::Deleted, "", ""));
+    // A post's answer carries its author's secret and until when it serves.
+    use article_widget_core::native::decode_posted_comment;
+    let posted = json!({"id": "3", "parent": null, "author": "A", "body": "b", "created": "2024-10-11T15:00:00Z",
+        "edited": null, "status": "published", "secret": "ab12", "editable_until": "2024-10-11T15:15:00Z"});
+    let ownership = decode_posted_comment(&posted.to_string()).unwrap().value.ownership.unwrap();
+    assert_eq!((ownership.secret.as_str(), ownership.editable_until.to_string().as_str()), ("ab12", "2024-10-11T15:15:00Z"));
+    let unsure = decode_posted_comment(&with(posted.clone(), "/editable_until", json!(15))).unwrap();
+    assert_eq!((unsure.value.ownership, unsure.value.comment.id.as_str(), unsure.warnings.len()), (None, "3", 1));
+    let plain = decode_posted_comment(&without(posted, "/secret")).unwrap();
+    assert_eq!((plain.value.ownership, plain.warnings.len()), (None, 0));
     // Only a placeholder goes without its author.
     let error = shape_error(decode_comment(&with(placeholder, "/status", json!("published"))));
     assert_eq!((error.path.as_str(), error.expected), ("/author", Expected::NonBlankText));

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use article_widget_core::article::{Article, RelatedStory};
 use article_widget_core::captcha::Challenge;
-use article_widget_core::comment::{Comment, CommentPage};
+use article_widget_core::comment::{CommentPage, PostedComment};
 use article_widget_core::error::{LoadError, PostError, Problem};
 use article_widget_core::json::Decoded;
 use article_widget_core::mapping::{Mapping, Provided};
@@ -169,7 +169,7 @@ impl Backend for MappedBackend {
         None
     }
 
-    fn post_comment(&self, new: NewComment) -> LocalFuture<Result<Comment, PostError>> {
+    fn post_comment(&self, new: NewComment) -> LocalFuture<Result<PostedComment, PostError>> {
         let values = self.values();
         let values = borrowed(&values);
         let url = self.mapping.post_comment_url(&self.base, &values);
@@ -191,7 +191,7 @@ impl Backend for MappedBackend {
         post(
             self.transport.clone(),
             request,
-            Box::new(move |body| for_comment.decode_posted_comment(body).unwrap_or(Err(NOT_IN_MAPPING))),
+            Box::new(move |body| Ok(for_comment.decode_posted_comment(body).unwrap_or(Err(NOT_IN_MAPPING))?.map(PostedComment::from))),
             Box::new(move |body| for_error.decode_error(body)),
         )
     }
@@ -327,7 +327,9 @@ mod tests {
     #[tokio::test]
     async fn a_comment_is_posted_as_wordpress_wants_it_and_a_held_one_is_pending() {
         let (backend, transport) = wordpress(&[(WP_POST_COMMENT, response(201, WP_COMMENT_CREATED))]);
-        let stored = backend.post_comment(new_comment()).await.unwrap();
+        let posted = backend.post_comment(new_comment()).await.unwrap();
+        assert_eq!((posted.ownership, backend.own_comments_scope()), (None, None), "a mapped API lets no author change a comment");
+        let stored = posted.comment;
         assert_eq!((stored.id.as_str(), stored.parent.as_deref(), stored.status), ("991", Some("982"), CommentStatus::Pending));
 
         let sent = transport.sent.borrow()[0].clone();
