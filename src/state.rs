@@ -103,7 +103,8 @@ impl Thread {
     /// The comment `id` edited (`Some`), or deleted: a placeholder in its place while a
     /// reply needs it there, else gone; the count follows.
     fn change(&mut self, id: &str, edited: Option<Comment>) {
-        let answered = self.comments.iter().any(|comment| comment.parent.as_deref() == Some(id));
+        let answered = self.comments.iter().any(|comment| comment.parent.as_deref() == Some(id))
+            || self.more_replies.iter().any(|more| more.root == id);
         let mut counted = false;
         let comments = self.comments.iter().filter_map(|comment| {
             if comment.id != id {
@@ -637,7 +638,8 @@ impl WidgetState {
                 }
             }
             Action::StartChange { id, delete } => {
-                let busy = self.change.as_ref().is_some_and(|change| change.sending);
+                // An edit under way keeps its text until the reader saves or cancels it.
+                let busy = self.change.as_ref().is_some_and(|change| change.sending || matches!(change.kind, ChangeKind::Edit(_)));
                 let Some(comment) = self.own.iter().any(|own| own.id == id).then(|| self.comment(&id)).flatten() else { return };
                 if !busy {
                     let kind = if delete { ChangeKind::Delete } else { ChangeKind::Edit(comment.body.clone()) };
@@ -1345,6 +1347,8 @@ mod tests {
         assert_eq!(other.change, None, "only the reader's own comments");
         let editing = state.clone().reduce(Action::StartChange { id: "1".into(), delete: false });
         assert_eq!(editing.change.as_ref().map(|change| &change.kind), Some(&ChangeKind::Edit("Bonjour".into())));
+        let elsewhere = editing.clone().reduce(Action::StartChange { id: "3".into(), delete: true });
+        assert_eq!(elsewhere.change, editing.change, "an edit under way is not dropped for another change");
         let ended = editing.reduce(Action::OwnWindowsChecked { now: 100 });
         assert!(ended.own.is_empty(), "the buttons go");
         assert!(ended.change.is_some(), "an edit under way keeps its text");
