@@ -34,20 +34,22 @@ async function post(server, body) {
   await form.locator("button[type=submit]").click();
   await page.locator("article-widget .aw-form__status[data-state=ok]").waitFor();
   const posted = await (await answer).json();
-  return { page, seen, posted, comment: page.locator("article-widget .aw-comment", { hasText: body }), close: () => context.close() };
+  return { page, seen, posted, comment: page.locator(`article-widget #aw-comment-${posted.id}`), close: () => context.close() };
 }
 
 test("a commenter edits within the window, sees « modifié » after a reload, and the buttons go when it ends", async () => {
   const server = await startServer();
   try {
     const { page, seen, comment, close } = await post(server, "Premier jet, avec une faute.");
+    // The box stands in place of the text: the comment is found by its id.
     await comment.getByRole("button", { name: "Modifier votre commentaire" }).click();
     const box = comment.getByRole("textbox", { name: "Modifier votre commentaire" });
     assert.equal(await box.inputValue(), "Premier jet, avec une faute.");
     await box.fill("Premier jet, corrigé.");
     await comment.getByRole("button", { name: "Enregistrer" }).click();
-    const edited = page.locator("article-widget .aw-comment", { hasText: "Premier jet, corrigé." });
+    const edited = comment;
     await edited.locator(".aw-comment__edited").waitFor();
+    assert.equal(await edited.locator(".aw-comment__body").innerText(), "Premier jet, corrigé.");
 
     await page.reload();
     await page.locator("article-widget .aw-comments").scrollIntoViewIfNeeded();
