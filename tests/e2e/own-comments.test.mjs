@@ -4,7 +4,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { launchBrowser, solve, startServer, watch } from "./harness.mjs";
+import { AxeBuilder, launchBrowser, solve, startServer, watch } from "./harness.mjs";
 
 let browser;
 
@@ -45,6 +45,12 @@ test("a commenter edits within the window, sees « modifié » after a reload, a
     await comment.getByRole("button", { name: "Modifier votre commentaire" }).click();
     const box = comment.getByRole("textbox", { name: "Modifier votre commentaire" });
     assert.equal(await box.inputValue(), "Premier jet, avec une faute.");
+    assert.equal(await box.evaluate((element) => element.getRootNode().activeElement === element), true, "the focus is in the box");
+    const axe = async (what) => {
+      const results = await new AxeBuilder({ page }).include("article-widget").analyze();
+      assert.deepEqual(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), [], `axe, ${what}`);
+    };
+    await axe("the edit box open");
     await box.fill("Premier jet, corrigé.");
     await comment.getByRole("button", { name: "Enregistrer" }).click();
     const edited = comment;
@@ -57,6 +63,10 @@ test("a commenter edits within the window, sees « modifié » after a reload, a
     assert.equal(await edited.locator(".aw-comment__edited").innerText(), "modifié");
     assert.match(await edited.locator(".aw-comment__edited").getAttribute("title"), /^Modifié le /);
     assert.equal(await edited.getByRole("button", { name: "Modifier votre commentaire" }).count(), 1, "still the reader's, still in time");
+    await edited.getByRole("button", { name: "Supprimer votre commentaire" }).click();
+    await edited.getByText("Supprimer ce commentaire ?").waitFor();
+    await axe("a deletion asked for");
+    await edited.getByRole("button", { name: "Annuler" }).click();
 
     await page.clock.fastForward(15 * 60 * 1000);
     await edited.locator(".aw-own").waitFor({ state: "detached" });
