@@ -71,19 +71,12 @@ pub(super) fn use_own_comment_effects(props: &WidgetProps, state: &UseReducerHan
     });
 }
 
-#[derive(Properties, PartialEq)]
-pub(super) struct OwnControlsProps {
-    pub comment: AttrValue,
-    pub dispatcher: UseReducerDispatcher<WidgetState>,
-    pub locale: Locale,
-}
-
-/// "Edit" and "Delete" under the reader's own comment, while its window lasts.
-#[function_component]
-pub(super) fn OwnControls(props: &OwnControlsProps) -> Html {
-    let m = props.locale.messages();
+/// "Edit" and "Delete" under the reader's own comment, while its window lasts: a function,
+/// not a component, as it holds no state of its own.
+fn own_controls(comment: &str, dispatcher: &UseReducerDispatcher<WidgetState>, locale: Locale) -> Html {
+    let m = locale.messages();
     let start = |delete: bool| {
-        let (dispatcher, id) = (props.dispatcher.clone(), props.comment.to_string());
+        let (dispatcher, id) = (dispatcher.clone(), comment.to_owned());
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::StartChange { id: id.clone(), delete }))
     };
     html! {
@@ -182,6 +175,6 @@ pub(super) fn own_parts(comment: &Comment, own: &[OwnComment], change: Option<&C
         let view = html! { <ChangeView change={change.clone()} comment={id} dispatcher={dispatcher.clone()} {locale} /> };
         return (Html::default(), Some(view));
     }
-    let controls = own.iter().any(|own| own.id == comment.id).then(|| html! { <OwnControls comment={id} dispatcher={dispatcher.clone()} {locale} /> });
+    let controls = own.iter().any(|own| own.id == comment.id).then(|| own_controls(&comment.id, dispatcher, locale));
     (controls.unwrap_or_default(), None)
 }
