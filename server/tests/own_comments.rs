@@ -197,3 +197,23 @@ fn edits_and_deletions_count_against_the_clients_posts() {
     edit(&server, &posted["id"], secret(&posted), "Troisième.").error(429, "rate_limited");
     delete(&server, &posted["id"], Some(secret(&posted))).error(429, "rate_limited");
 }
+
+/// The article's fragments, kept a while, are forgotten after an edit or a deletion, as
+/// after a post: the next one shows the change.
+#[test]
+fn an_edit_and_a_deletion_drop_the_articles_fragments() {
+    let site = Site::new();
+    let server = start(&site);
+    let fragment = || {
+        let reply = server.get("/fragment?article=nouvel-ordre-mondial&comments=eager");
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.body
+    };
+    let posted = post(&server, "Premier jet.", None);
+    assert!(fragment().contains("Premier jet."));
+    assert_eq!(edit(&server, &posted["id"], secret(&posted), "Version corrigée.").status, 200);
+    let edited = fragment();
+    assert!(edited.contains("Version corrigée.") && !edited.contains("Premier jet."));
+    assert_eq!(delete(&server, &posted["id"], Some(secret(&posted))).status, 204);
+    assert!(!fragment().contains("Version corrigée."));
+}
