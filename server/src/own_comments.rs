@@ -31,13 +31,17 @@ pub(crate) async fn edit(
     ApiPath((article, id)): ApiPath<(String, String)>,
     ApiJson(CommentEdit { secret, body }): ApiJson<CommentEdit>,
 ) -> Result<Response, ApiError> {
-    let id = allowed(&state, &article, &id, Some(&secret), Change::Edit).await?;
+    state.content.has_article(&article).await?;
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
     // Checked by the rules of a post's text, the widget's.
     let body = validate_body(&body).map_err(|problem| ApiError::from(FieldError { field: Field::Body, problem }))?;
-    let (store, now) = (state.store.clone(), state.clock.now_seconds());
-    let edited = blocking(move || store.edit_comment(id, Edit { body: Some(&body), ..Edit::default() }, now))
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let (store, now, window, owner) = (state.store.clone(), state.clock.now_seconds(), state.edit_window_seconds, article.clone());
+    let edited = blocking(move || {
+        let allowed = |authorship| judge(authorship, Some(&secret), Change::Edit, now, window);
+        store.edit_own(&owner, id, Edit { body: Some(&body), ..Edit::default() }, now, allowed)
+    })
+    .await?
+    .ok_or(ApiError::NotFound)?;
     state.fragments.forget_article(&article);
     Ok(Json(comment_json(&edited)).into_response())
 }
@@ -48,8 +52,12 @@ pub(crate) async fn delete(
     ApiPath((article, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    state.content.has_article(&article).await?;
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
     let secret = headers.get(COMMENT_SECRET).and_then(|value| value.to_str().ok());
-    let id = allowed(&state, &article, &id, secret, Change::Delete).await?;
+    let (store, owner) = (state.store.clone(), article.clone());
+    let authorship = blocking(move || store.authorship(&owner, id)).await?;
+    judge(authorship, secret, Change::Delete, state.clock.now_seconds(), state.edit_window_seconds)?;
     let store = state.store.clone();
     if !blocking(move || store.delete_comment(id)).await? {
         return Err(ApiError::NotFound);
@@ -64,14 +72,10 @@ enum Change {
     Delete,
 }
 
-/// The comment's id if its author may make this change now: the article's, not deleted
+/// Whether its author may make this change now: a comment of the article, not deleted
 /// (404), its secret given (403), within the window (409 `edit_window_closed`), and for an
 /// edit, not answered yet (409 `has_replies`: its replies answer what it said).
-async fn allowed(state: &AppState, article: &str, id: &str, secret: Option<&str>, change: Change) -> Result<i64, ApiError> {
-    state.content.has_article(article).await?;
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
-    let (store, owner) = (state.store.clone(), article.to_owned());
-    let authorship = blocking(move || store.authorship(&owner, id)).await?;
+fn judge(authorship: Option<Authorship>, secret: Option<&str>, change: Change, now: i64, window: i64) -> Result<(), ApiError> {
     let Some(Authorship { deleted: false, secret_hash, created, answered }) = authorship else {
         return Err(ApiError::NotFound);
     };
@@ -79,11 +83,11 @@ async fn allowed(state: &AppState, article: &str, id: &str, secret: Option<&str>
         (Some(secret), Some(hash)) if author_secret::matches(secret, &hash) => {}
         _ => return Err(ApiError::SecretMismatch),
     }
-    if state.clock.now_seconds() >= created + state.edit_window_seconds {
+    if now >= created + window {
         return Err(ApiError::EditWindowClosed);
     }
     if change == Change::Edit && answered {
         return Err(ApiError::HasReplies);
     }
-    Ok(id)
+    Ok(())
 }

@@ -2,7 +2,7 @@
 //! moderator's. Who may do which is decided by the caller; this is what each does.
 
 use article_widget_core::comment::Comment;
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::comments::load;
 use super::{lock, Store};
@@ -32,8 +32,33 @@ impl Store {
     /// Changes the comment `id` and marks it edited at `now`; `None` when there is no such
     /// comment, or it was deleted (a placeholder has nothing to edit).
     pub fn edit_comment(&self, id: i64, edit: Edit, now: i64) -> Result<Option<Comment>, ApiError> {
+        self.edit_if(id, edit, now, |_| Ok(()))
+    }
+
+    /// Edits the comment `id` of `article` as [`Store::edit_comment`] does, if `allowed`
+    /// accepts its [`Authorship`], read in the same transaction as the edit: a reply posted
+    /// meanwhile is seen.
+    pub fn edit_own(
+        &self,
+        article: &str,
+        id: i64,
+        edit: Edit,
+        now: i64,
+        allowed: impl FnOnce(Option<Authorship>) -> Result<(), ApiError>,
+    ) -> Result<Option<Comment>, ApiError> {
+        self.edit_if(id, edit, now, |transaction| allowed(authorship(transaction, article, id)?))
+    }
+
+    fn edit_if(
+        &self,
+        id: i64,
+        edit: Edit,
+        now: i64,
+        allowed: impl FnOnce(&Transaction) -> Result<(), ApiError>,
+    ) -> Result<Option<Comment>, ApiError> {
         let mut writer = lock(&self.writer);
         let transaction = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        allowed(&transaction)?;
         let changed = transaction.execute(
             "UPDATE comments
              SET author = coalesce(?2, author),
@@ -70,16 +95,7 @@ impl Store {
     /// What decides whether the author of the comment `id` of `article` may still change
     /// it; `None` when the article has no such comment.
     pub fn authorship(&self, article: &str, id: i64) -> Result<Option<Authorship>, ApiError> {
-        let reader = lock(&self.reader);
-        Ok(reader
-            .query_row(
-                "SELECT status = 'deleted', secret_hash, created,
-                        EXISTS (SELECT 1 FROM comments AS reply WHERE reply.parent_id = comments.id)
-                 FROM comments WHERE id = ?1 AND article_id = ?2",
-                params![id, article],
-                |row| Ok(Authorship { deleted: row.get(0)?, secret_hash: row.get(1)?, created: row.get(2)?, answered: row.get(3)? }),
-            )
-            .optional()?)
+        Ok(authorship(&lock(&self.reader), article, id)?)
     }
 
     /// The status of the comment `id`, if there is one (`published`, `pending`, `rejected`,
@@ -95,6 +111,18 @@ impl Store {
             )
             .optional()?)
     }
+}
+
+fn authorship(connection: &Connection, article: &str, id: i64) -> rusqlite::Result<Option<Authorship>> {
+    connection
+        .query_row(
+            "SELECT status = 'deleted', secret_hash, created,
+                    EXISTS (SELECT 1 FROM comments AS reply WHERE reply.parent_id = comments.id)
+             FROM comments WHERE id = ?1 AND article_id = ?2",
+            params![id, article],
+            |row| Ok(Authorship { deleted: row.get(0)?, secret_hash: row.get(1)?, created: row.get(2)?, answered: row.get(3)? }),
+        )
+        .optional()
 }
 
 #[cfg(test)]
