@@ -743,6 +743,7 @@ async fn an_own_comment_is_edited_in_place_within_its_window_and_its_buttons_go_
     let mark = find(&root, "#aw-comment-10 .aw-comment__edited").await;
     assert_eq!((mark.text_content().unwrap(), mark.get_attribute("title").unwrap()), ("modifié".into(), "Modifié le 11 octobre 2024 à 15 h 02".into()));
     assert_eq!(texts(&root, "#aw-comment-10 .aw-comment__body"), ["Version corrigée."]);
+    eventually("the focus back on Edit", || focused(&root).and_then(|element| element.text_content()).as_deref() == Some("Modifier")).await;
     let patch = fake.sent.borrow().iter().find(|request| request.method == Method::Patch).cloned().unwrap();
     assert_eq!(patch.body.as_deref(), Some(r#"{"secret":"s3cr3t","body":"Version corrigée."}"#));
 
@@ -784,6 +785,7 @@ async fn a_refused_edit_keeps_the_text_and_a_deletion_leaves_a_placeholder_for_i
     }))
     .await;
     click(&cancel);
+    eventually("the focus back on Edit", || focused(&root).and_then(|element| element.text_content()).as_deref() == Some("Edit")).await;
     let delete = until(|| root.inner_html(), || root.query_selector_all("#aw-comment-1 .aw-own button").ok().and_then(|buttons| buttons.item(1)))
         .await
         .dyn_into::<Element>()

@@ -4,11 +4,12 @@
 
 use article_widget_core::comment::Comment;
 use article_widget_core::locale::Locale;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::hooks::{nothing_to_undo, use_effect_on};
+use super::hooks::{nothing_to_undo, use_effect_on, CleanUp};
 use super::WidgetProps;
 use crate::state::{Action, Change, ChangeKind, OwnComment, WidgetState};
 use crate::storage;
@@ -97,19 +98,31 @@ pub(super) struct ChangeViewProps {
 
 /// The change under way to the reader's own comment: its text in an edit box (in place of
 /// the text), or the question whether to delete it. Focus goes to the box, or to "Cancel"
-/// (the safe answer), when it opens; a refusal is said beside it, the text kept.
+/// (the safe answer), when it opens, and back to "Edit" when it closes; a refusal is said
+/// beside it, the text kept.
 #[function_component]
 pub(super) fn ChangeView(props: &ChangeViewProps) -> Html {
     let ChangeViewProps { change, comment, dispatcher, locale } = props;
     let m = locale.messages();
     let first = use_node_ref();
     use_effect_on(matches!(change.kind, ChangeKind::Delete), {
-        let first = first.clone();
-        move || {
-            if let Some(element) = first.cast::<web_sys::HtmlElement>() {
-                let _ = element.focus();
-            }
-            nothing_to_undo()
+        let (first, comment) = (first.clone(), comment.clone());
+        move || -> CleanUp {
+            let Some(element) = first.cast::<web_sys::HtmlElement>() else { return nothing_to_undo() };
+            let _ = element.focus();
+            // Once the change is over (saved, cancelled), the focus goes back to the
+            // comment's "Edit", rendered anew after this clean-up; a deleted comment has none.
+            let root = element.get_root_node();
+            Box::new(move || {
+                spawn_local(async move {
+                    let edit = root.dyn_into::<web_sys::ShadowRoot>().ok().and_then(|root| {
+                        root.query_selector(&format!("#aw-comment-{comment} .aw-own button")).ok().flatten()
+                    });
+                    if let Some(edit) = edit.and_then(|edit| edit.dyn_into::<web_sys::HtmlElement>().ok()) {
+                        let _ = edit.focus();
+                    }
+                });
+            })
         }
     });
     let action = |action: fn() -> Action| {
