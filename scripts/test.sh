@@ -64,7 +64,7 @@ scripts/package.sh
 # What most pages load: the entry and the build for the widget's own API; then the build a
 # widget with a mapping loads instead.
 scripts/size-check.sh pkg
-BUDGET_GZIP_BYTES=240772 scripts/size-check.sh pkg/mappings
+BUDGET_GZIP_BYTES=241115 scripts/size-check.sh pkg/mappings
 trunk build
 
 step "end-to-end: whole journeys in chromium against the reference server and a real WordPress"
