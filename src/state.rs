@@ -24,13 +24,16 @@
 //!   "show more" that reveals threads received already asks for nothing, so the next page's
 //!   attempt is counted only when a page is asked for;
 //! - the replies a page cut are fetched for one thread at a time, and an answer asked for a
-//!   thread since replaced is dropped ([`WidgetState::replies_attempt`]), as pages are.
+//!   thread since replaced is dropped ([`WidgetState::replies_attempt`]), as pages are;
+//! - the reader's own comments may be changed only while their window lasts
+//!   ([`WidgetState::own`], dropped when it ends), one change at a time, and the text of an
+//!   edit leaves the edit box only when the backend confirmed it.
 
 use std::rc::Rc;
 
 use article_widget_core::article::{Article, RelatedStory};
 use article_widget_core::captcha::Challenge;
-use article_widget_core::comment::{validate, Comment, CommentDraft, CommentPage, CommentStatus, Field, FieldError, FieldProblem, MoreReplies};
+use article_widget_core::comment::{validate, validate_body, Comment, CommentDraft, CommentPage, CommentStatus, Field, FieldError, FieldProblem, MoreReplies, Ownership, PostedComment};
 use article_widget_core::error::{CaptchaRefusal, LoadError, PostError};
 use article_widget_core::thread;
 use yew::Reducible;
@@ -95,6 +98,35 @@ impl Thread {
         known.sort_unstable();
         let fresh: Vec<Rc<Comment>> = comments.into_iter().filter(|c| known.binary_search(&c.id.as_str()).is_err()).map(Rc::new).collect();
         self.comments = self.comments.iter().cloned().chain(fresh).collect();
+    }
+
+    /// The comment `id` edited (`Some`), or deleted: a placeholder in its place while a
+    /// reply needs it there, else gone; the count follows.
+    fn change(&mut self, id: &str, edited: Option<Comment>) {
+        let answered = self.comments.iter().any(|comment| comment.parent.as_deref() == Some(id))
+            || self.more_replies.iter().any(|more| more.root == id);
+        let mut counted = false;
+        let comments = self.comments.iter().filter_map(|comment| {
+            if comment.id != id {
+                return Some(comment.clone());
+            }
+            counted = comment.status == CommentStatus::Published;
+            match &edited {
+                Some(edited) => Some(Rc::new(edited.clone())),
+                None if answered => Some(Rc::new(Comment {
+                    author: String::new(),
+                    website: None,
+                    body: String::new(),
+                    status: CommentStatus::Deleted,
+                    ..(**comment).clone()
+                })),
+                None => None,
+            }
+        });
+        self.comments = comments.collect();
+        if edited.is_none() && counted {
+            self.total = self.total.saturating_sub(1);
+        }
     }
 
     /// How many top-level threads the comments received make.
@@ -264,6 +296,11 @@ pub struct WidgetState {
     pub replies: RepliesLoading,
     /// The reader's own comments held for moderation, shown to them alone.
     pub own_pending: Vec<Comment>,
+    /// The reader's comments they may still change, each until its window ends: kept in
+    /// storage, shown with "Edit" and "Delete" once the widget runs.
+    pub own: Rc<[OwnComment]>,
+    /// The change to one of them under way, if any.
+    pub change: Option<Change>,
     pub form: Form,
     /// Bumped to (re)load a section: the effects that load depend on these.
     pub article_attempt: u32,
@@ -273,6 +310,8 @@ pub struct WidgetState {
     pub replies_attempt: u32,
     pub challenge_attempt: u32,
     pub post_attempt: u32,
+    /// Bumped to send [`WidgetState::change`].
+    pub change_attempt: u32,
     /// Bumped at each search for a proof of work started (and at each new question, which
     /// cancels one): the effect that solves depends on it.
     pub proof_attempt: u32,
@@ -303,6 +342,8 @@ impl WidgetState {
             more: More::Idle,
             replies: RepliesLoading::Idle,
             own_pending: Vec::new(),
+            own: Rc::new([]),
+            change: None,
             form: Form::default(),
             article_attempt: 0,
             related_attempt: 0,
@@ -311,6 +352,7 @@ impl WidgetState {
             replies_attempt: 0,
             challenge_attempt: 0,
             post_attempt: 0,
+            change_attempt: 0,
             proof_attempt: 0,
             interactive: true,
             revision: 0,
@@ -331,6 +373,30 @@ impl WidgetState {
         state.interactive = false;
         state
     }
+}
+
+/// A comment the reader posted and may still change: its id and its [`Ownership`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnComment {
+    pub id: String,
+    pub ownership: Ownership,
+}
+
+/// A change to one of the reader's own comments: its text in an edit box, or its deletion
+/// awaiting the reader's confirmation; then on its way, or refused.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    pub id: String,
+    pub kind: ChangeKind,
+    pub sending: bool,
+    pub error: Option<Rc<PostError>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// The text being edited.
+    Edit(String),
+    Delete,
 }
 
 /// The part of a draft kept in storage while the reader types.
@@ -386,7 +452,21 @@ pub enum Action {
     SetNotify(bool),
     /// Sends the form. `fresh_key` is used unless a retry keeps the previous one.
     Submit { now: f64, fresh_key: String },
-    Posted(Result<Comment, PostError>),
+    Posted(Result<PostedComment, PostError>),
+    /// The reader's own comments that storage held (their windows not yet ended at `now`,
+    /// unix seconds).
+    OwnRestored { own: Vec<OwnComment>, now: i64 },
+    /// The windows ended by `now` (unix seconds) are over: their comments' buttons go.
+    OwnWindowsChecked { now: i64 },
+    /// "Edit" or "Delete" on the reader's own comment.
+    StartChange { id: String, delete: bool },
+    /// The edit box's text.
+    ChangeText(String),
+    CancelChange,
+    /// "Save" or "Yes, delete".
+    SendChange,
+    /// The backend's answer: the comment edited, or `None` once deleted.
+    Changed(Result<Option<Comment>, PostError>),
     /// The widget runs in the browser (a server's markup was taken over), at `now` (unix
     /// seconds): relative dates count from it, rather than from when the server rendered.
     Interactive { now: i64 },
@@ -551,6 +631,50 @@ impl WidgetState {
             Action::SetNotify(notify) => self.form.notify = notify,
             Action::Submit { now, fresh_key } => self.submit(now, fresh_key),
             Action::Posted(result) => self.posted(result),
+            Action::OwnRestored { own, now } => {
+                // A comment posted meanwhile is kept too.
+                let kept: Vec<OwnComment> = self.own.iter().filter(|posted| !own.iter().any(|restored| restored.id == posted.id)).cloned().collect();
+                self.own = own.into_iter().chain(kept).collect();
+                self.apply(Action::OwnWindowsChecked { now });
+            }
+            Action::OwnWindowsChecked { now } => {
+                if self.own.iter().any(|own| own.ownership.editable_until.unix_seconds() <= now) {
+                    self.own = self.own.iter().filter(|own| own.ownership.editable_until.unix_seconds() > now).cloned().collect();
+                }
+            }
+            Action::StartChange { id, delete } => {
+                // An edit under way keeps its text until the reader saves or cancels it.
+                let busy = self.change.as_ref().is_some_and(|change| change.sending || matches!(change.kind, ChangeKind::Edit(_)));
+                let Some(comment) = self.own.iter().any(|own| own.id == id).then(|| self.comment(&id)).flatten() else { return };
+                if !busy {
+                    let kind = if delete { ChangeKind::Delete } else { ChangeKind::Edit(comment.body.clone()) };
+                    self.change = Some(Change { id, kind, sending: false, error: None });
+                }
+            }
+            Action::ChangeText(text) => {
+                if let Some(Change { kind: ChangeKind::Edit(body), sending: false, .. }) = &mut self.change {
+                    *body = text;
+                }
+            }
+            Action::CancelChange => {
+                if self.change.as_ref().is_some_and(|change| !change.sending) {
+                    self.change = None;
+                }
+            }
+            Action::SendChange => {
+                let Some(change) = self.change.as_mut().filter(|change| !change.sending) else { return };
+                if let ChangeKind::Edit(body) = &change.kind {
+                    if let Err(problem) = validate_body(body) {
+                        let error = PostError::Fields(vec![FieldError { field: Field::Body, problem }]);
+                        change.error = Some(Rc::new(error));
+                        return;
+                    }
+                }
+                change.sending = true;
+                change.error = None;
+                self.change_attempt += 1;
+            }
+            Action::Changed(result) => self.changed(result),
             Action::Interactive { now } => {
                 self.interactive = true;
                 if let Remote::Ready(thread) = &mut self.thread {
@@ -690,9 +814,46 @@ impl WidgetState {
         self.post_attempt += 1;
     }
 
-    fn posted(&mut self, result: Result<Comment, PostError>) {
+    /// The comment with this id among those received or held for the reader.
+    fn comment(&self, id: &str) -> Option<&Comment> {
+        let received = match &self.thread {
+            Remote::Ready(thread) => thread.comments.iter().find(|comment| comment.id == id).map(|comment| &**comment),
+            _ => None,
+        };
+        received.or_else(|| self.own_pending.iter().find(|comment| comment.id == id))
+    }
+
+    fn changed(&mut self, result: Result<Option<Comment>, PostError>) {
+        let Some(change) = self.change.take().filter(|change| change.sending) else { return };
         match result {
-            Ok(comment) => {
+            Ok(edited) => {
+                let id = change.id.as_str();
+                if edited.is_none() {
+                    self.own = self.own.iter().filter(|own| own.id != id).cloned().collect();
+                }
+                self.own_pending.retain_mut(|comment| match &edited {
+                    Some(edited) if comment.id == id => {
+                        *comment = edited.clone();
+                        true
+                    }
+                    _ => comment.id != id,
+                });
+                if let Remote::Ready(thread) = &mut self.thread {
+                    thread.change(id, edited);
+                }
+            }
+            Err(error) => self.change = Some(Change { sending: false, error: Some(Rc::new(error)), ..change }),
+        }
+    }
+
+    fn posted(&mut self, result: Result<PostedComment, PostError>) {
+        match result {
+            Ok(PostedComment { comment, ownership }) => {
+                if let Some(ownership) = ownership {
+                    let own = OwnComment { id: comment.id.clone(), ownership };
+                    let others: Vec<OwnComment> = self.own.iter().filter(|kept| kept.id != own.id).cloned().collect();
+                    self.own = others.into_iter().chain([own]).collect();
+                }
                 let pending = comment.status == CommentStatus::Pending;
                 if pending {
                     self.own_pending.push(comment);
@@ -728,7 +889,7 @@ mod tests {
     use super::*;
     use article_widget_core::captcha::Signature;
     use article_widget_core::datetime::DateTime;
-    use article_widget_core::error::Problem;
+    use article_widget_core::error::{EditRefusal, Problem};
 
     fn error() -> LoadError {
         LoadError { url: "https://x/a".into(), problem: Problem::Status { status: 500 } }
@@ -754,6 +915,7 @@ mod tests {
             website: None,
             body: "Bonjour".into(),
             created: DateTime::parse_rfc3339("2024-10-11T15:00:00Z").unwrap(),
+            edited: None,
             status,
         }
     }
@@ -865,14 +1027,14 @@ mod tests {
     #[test]
     fn a_confirmed_comment_joins_the_thread_or_waits_for_moderation() {
         let sent = submit(ready_to_send(signed(7)), 10_000.0, "k1");
-        let published = sent.clone().reduce(Action::Posted(Ok(comment("1", CommentStatus::Published))));
+        let published = sent.clone().reduce(Action::Posted(Ok(comment("1", CommentStatus::Published).into())));
         let Remote::Ready(thread) = &published.thread else { panic!() };
         assert_eq!((thread.comments.len(), thread.total), (1, 1));
         assert_eq!(published.form.submission, Submission::Sent { pending: false });
         assert_eq!((published.form.draft.body.as_str(), published.form.draft.name.as_str()), ("", "Marie"));
         assert_eq!((published.form.idempotency_key.clone(), published.challenge_attempt), (None, 1));
 
-        let held = sent.reduce(Action::Posted(Ok(comment("2", CommentStatus::Pending))));
+        let held = sent.reduce(Action::Posted(Ok(comment("2", CommentStatus::Pending).into())));
         assert_eq!(held.own_pending.len(), 1);
         assert!(matches!(&held.thread, Remote::Ready(t) if t.comments.is_empty()));
         assert_eq!(held.form.submission, Submission::Sent { pending: true });
@@ -988,13 +1150,13 @@ mod tests {
     fn a_comment_posted_while_threads_are_hidden_is_shown_after_those_shown() {
         let sent = |state: Rc<WidgetState>| submit(state.reduce(Action::ChallengeLoaded { result: Ok(signed(7)), shown_at: 0.0 }), 10_000.0, "k");
         let mut state = ready_to_send(signed(7)).reduce(Action::ThreadLoaded { attempt: 0, result: Ok(thread_page(90, None)), now: 0 });
-        state = sent(state).reduce(Action::Posted(Ok(comment("new", CommentStatus::Published))));
+        state = sent(state).reduce(Action::Posted(Ok(comment("new", CommentStatus::Published).into())));
         let roots = rendered_roots(ready(&state));
         assert_eq!((roots.len(), roots[19].as_str(), roots[20].as_str()), (21, "28", "new"), "a new thread, shown");
         assert_eq!(thread::build(&ready(&state).comments)[21].comment.id, "30", "before the hidden ones");
 
         let reply = Comment { parent: Some("0".into()), ..comment("reply", CommentStatus::Published) };
-        state = sent(state).reduce(Action::Posted(Ok(reply)));
+        state = sent(state).reduce(Action::Posted(Ok(reply.into())));
         let threads = thread::build(&ready(&state).comments);
         assert_eq!((ready(&state).shown, threads[0].replies.last().map(|r| r.comment.id.as_str())), (21, Some("reply")));
     }
@@ -1184,5 +1346,67 @@ mod tests {
         assert_eq!((sending(&sent).comment.body.as_str(), sending(&sent).idempotency_key.as_str()), ("Bonjour !", "k1"));
         let emptied = waiting.reduce(Action::Edit(Input::Body, String::new())).reduce(Action::ProofFound { attempt, payload: "p".into() });
         assert!(matches!(&emptied.form.submission, Submission::Failed(error) if matches!(**error, PostError::Fields(_))));
+    }
+
+    fn own(id: &str, until: i64) -> OwnComment {
+        let ownership = Ownership { secret: format!("secret of {id}"), editable_until: DateTime::from_unix_seconds(until) };
+        OwnComment { id: id.into(), ownership }
+    }
+
+    /// Comments 0 to 5, 2 a reply to 1 and 5 to 4; the reader's own are 1 and 3, until 100.
+    fn with_own() -> Rc<WidgetState> {
+        loaded(thread_page(6, None)).reduce(Action::OwnRestored { own: vec![own("1", 100), own("3", 100), own("gone", 10)], now: 50 })
+    }
+
+    #[test]
+    fn own_comments_offer_their_change_until_their_window_ends() {
+        let state = with_own();
+        assert_eq!(state.own.iter().map(|own| own.id.as_str()).collect::<Vec<_>>(), ["1", "3"], "an ended window is dropped");
+        let other = state.clone().reduce(Action::StartChange { id: "0".into(), delete: false });
+        assert_eq!(other.change, None, "only the reader's own comments");
+        let editing = state.clone().reduce(Action::StartChange { id: "1".into(), delete: false });
+        assert_eq!(editing.change.as_ref().map(|change| &change.kind), Some(&ChangeKind::Edit("Bonjour".into())));
+        let elsewhere = editing.clone().reduce(Action::StartChange { id: "3".into(), delete: true });
+        assert_eq!(elsewhere.change, editing.change, "an edit under way is not dropped for another change");
+        let ended = editing.reduce(Action::OwnWindowsChecked { now: 100 });
+        assert!(ended.own.is_empty(), "the buttons go");
+        assert!(ended.change.is_some(), "an edit under way keeps its text");
+        let posted = PostedComment { comment: comment("9", CommentStatus::Published), ownership: Some(own("9", 200).ownership) };
+        let sent = submit(ready_to_send(signed(7)), 10_000.0, "k1").reduce(Action::Posted(Ok(posted)));
+        assert_eq!(sent.own.iter().map(|own| own.id.as_str()).collect::<Vec<_>>(), ["9"]);
+    }
+
+    #[test]
+    fn an_edit_replaces_the_text_once_confirmed_and_keeps_it_when_refused() {
+        let editing = with_own().reduce(Action::StartChange { id: "1".into(), delete: false }).reduce(Action::ChangeText("  ".into()));
+        let invalid = editing.clone().reduce(Action::SendChange);
+        let change = invalid.change.as_ref().unwrap();
+        assert!(!change.sending && matches!(change.error.as_deref(), Some(PostError::Fields(_))), "checked before it goes");
+        let sending = editing.reduce(Action::ChangeText("Corrigé".into())).reduce(Action::SendChange);
+        assert_eq!((sending.change_attempt, sending.change.as_ref().unwrap().sending), (1, true));
+        let refused = sending.clone().reduce(Action::Changed(Err(PostError::Edit(EditRefusal::HasReplies))));
+        let change = refused.change.as_ref().unwrap();
+        assert_eq!((&change.kind, change.sending), (&ChangeKind::Edit("Corrigé".into()), false), "the text is kept");
+        let edited = Comment { body: "Corrigé".into(), edited: Some(DateTime::from_unix_seconds(60)), ..comment("1", CommentStatus::Published) };
+        let done = sending.reduce(Action::Changed(Ok(Some(edited.clone()))));
+        assert_eq!((done.change.clone(), ready(&done).comments.iter().find(|c| c.id == "1").map(|c| (**c).clone())), (None, Some(edited)));
+    }
+
+    #[test]
+    fn a_deletion_leaves_a_placeholder_while_a_reply_needs_it_and_the_count_follows() {
+        let delete = |state: Rc<WidgetState>, id: &str| {
+            let asked = state.reduce(Action::StartChange { id: id.into(), delete: true });
+            assert_eq!(asked.change.as_ref().map(|change| &change.kind), Some(&ChangeKind::Delete), "asks first");
+            asked.reduce(Action::SendChange).reduce(Action::Changed(Ok(None)))
+        };
+        let answered = delete(with_own(), "1");
+        let thread = ready(&answered);
+        let placeholder = thread.comments.iter().find(|c| c.id == "1").expect("kept for its reply 2");
+        assert_eq!((placeholder.status, placeholder.author.as_str(), placeholder.body.as_str()), (CommentStatus::Deleted, "", ""));
+        assert_eq!(thread.total, 5);
+        assert_eq!(answered.own.iter().map(|own| own.id.as_str()).collect::<Vec<_>>(), ["3"]);
+        let alone = delete(answered, "3");
+        assert!(ready(&alone).comments.iter().all(|c| c.id != "3"), "nothing to keep it for");
+        assert_eq!(ready(&alone).total, 4);
     }
 }

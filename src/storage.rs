@@ -1,10 +1,13 @@
 //! What the widget keeps in the reader's storage, and in what shape: the draft per article
-//! while typing, and, when asked, the reader's details. Unreadable stored data is ignored.
+//! while typing, when asked the reader's details, and the secrets of the reader's own
+//! comments while they may change them. Unreadable stored data is ignored.
 
+use article_widget_core::comment::Ownership;
+use article_widget_core::datetime::DateTime;
 use article_widget_core::json::{self, Value};
 
 use crate::platform::Platform;
-use crate::state::{StoredDraft, StoredIdentity};
+use crate::state::{OwnComment, StoredDraft, StoredIdentity};
 
 fn draft_key(article: &str) -> String {
     format!("article-widget:draft:{article}")
@@ -47,6 +50,40 @@ pub fn save_identity(platform: &dyn Platform, identity: Option<&StoredIdentity>)
     }
 }
 
+/// Per backend and article: `scope` is the backend's (its comments URL, which names the
+/// article), and each entry names its comment.
+fn own_key(scope: &str) -> String {
+    format!("article-widget:own:{scope}")
+}
+
+/// The reader's own comments kept for `scope`: `[{"id", "secret", "until"}]`; an entry
+/// that cannot be read is left out.
+pub fn load_own(platform: &dyn Platform, scope: &str) -> Vec<OwnComment> {
+    let Some(value) = platform.load(&own_key(scope)).and_then(|text| json::parse(&text).ok()) else { return Vec::new() };
+    let entry = |entry: &Value| {
+        let text = |name| entry.get(name)?.as_str();
+        let ownership = Ownership { secret: text("secret")?.to_owned(), editable_until: DateTime::parse_rfc3339(text("until")?)? };
+        Some(OwnComment { id: text("id")?.to_owned(), ownership })
+    };
+    value.as_array().map(|entries| entries.iter().filter_map(entry).collect()).unwrap_or_default()
+}
+
+/// Keeps the reader's own comments for `scope`, or forgets the key when none is left.
+pub fn save_own(platform: &dyn Platform, scope: &str, own: &[OwnComment]) {
+    if own.is_empty() {
+        platform.remove(&own_key(scope));
+        return;
+    }
+    let entries = own.iter().map(|OwnComment { id, ownership }| {
+        Value::object([
+            ("id", Value::from(id.as_str())),
+            ("secret", Value::from(ownership.secret.as_str())),
+            ("until", Value::from(ownership.editable_until.to_string())),
+        ])
+    });
+    platform.save(&own_key(scope), &Value::Array(entries.collect()).to_string());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,6 +123,20 @@ mod tests {
         assert_eq!(load_draft(&platform, "b"), None);
         save_draft(&platform, "a", &StoredDraft { body: "  ".into(), reply_to: None });
         assert_eq!(load_draft(&platform, "a"), None);
+    }
+
+    #[test]
+    fn own_comments_are_kept_per_backend_and_bad_entries_left_out() {
+        let platform = MemoryPlatform::default();
+        let until = DateTime::parse_rfc3339("2024-10-11T15:15:00Z").unwrap();
+        let own = vec![OwnComment { id: "7".into(), ownership: Ownership { secret: "ab".into(), editable_until: until } }];
+        save_own(&platform, "/api/articles/a/comments", &own);
+        assert_eq!(load_own(&platform, "/api/articles/a/comments"), own);
+        assert_eq!(load_own(&platform, "/api/articles/b/comments"), []);
+        platform.save(&own_key("x"), r#"[{"id": "1", "secret": "s", "until": "soon"}, {"id": "2", "secret": "s", "until": "2024-10-11T15:15:00Z"}]"#);
+        assert_eq!(load_own(&platform, "x").iter().map(|own| own.id.as_str()).collect::<Vec<_>>(), ["2"]);
+        save_own(&platform, "/api/articles/a/comments", &[]);
+        assert_eq!(platform.load(&own_key("/api/articles/a/comments")), None);
     }
 
     #[test]

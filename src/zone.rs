@@ -74,13 +74,12 @@ impl Zone {
 
     pub fn show_comment(&self, mut comment: Comment) -> Comment {
         comment.created = self.show(comment.created);
+        comment.edited = comment.edited.map(|at| self.show(at));
         comment
     }
 
     pub fn show_page(&self, mut page: CommentPage) -> CommentPage {
-        for comment in &mut page.comments {
-            comment.created = self.show(comment.created);
-        }
+        page.comments = page.comments.into_iter().map(|comment| self.show_comment(comment)).collect();
         page
     }
 }

@@ -142,6 +142,69 @@ async fn related_stories_are_a_labelled_navigation() {
 /// Answers the article and a page of comments whose names carry a right-to-left override.
 struct HostileNames;
 
+/// Answers the article and a thread with an edited comment and a deleted one kept for its
+/// reply.
+struct EditedAndDeleted;
+
+const EDITED_AND_DELETED: &str = r#"{"total": 2, "comments": [
+    {"id": "1", "author": "Eve", "created": "2024-10-11T15:00:00Z", "edited": "2024-10-11T15:09:00Z", "status": "published", "body": "Corrigé."},
+    {"id": "2", "author": "", "body": "", "created": "2024-10-11T15:10:00Z", "edited": null, "status": "deleted"},
+    {"id": "3", "parent": "2", "author": "Léa", "created": "2024-10-11T15:20:00Z", "status": "published", "body": "Réponse."}
+], "next": null}"#;
+
+impl Transport for EditedAndDeleted {
+    fn send(&self, request: HttpRequest) -> LocalFuture<Result<(String, HttpResponse), LoadError>> {
+        let body = if request.url.contains("/comments") { EDITED_AND_DELETED } else { SEED };
+        let response = HttpResponse { status: 200, body: body.into(), headers: Vec::new() };
+        Box::pin(async move { Ok((request.url, response)) })
+    }
+}
+
+/// The whole widget as a server renders it, from `transport`'s answers, in `lang`.
+async fn widget_html(transport: Rc<dyn Transport>, lang: &str) -> String {
+    use article_widget::prerender::{record, take_over};
+    use article_widget::views::{Mount, MountProps, WidgetProps};
+    let config = format!(r#"{{"article": "nouvel-ordre-mondial", "lang": "{lang}", "timezone": "+00:00"}}"#);
+    let config = Config::from_json(&config, |_| None).unwrap();
+    let answers = record(&config, transport.clone(), 1_728_662_400_000.0).await.unwrap();
+    let platform: Rc<dyn Platform> = Rc::new(Server);
+    let zone = Rc::new(Zone::new(config.timezone.clone(), platform.clone()));
+    let (backend, first) = take_over(&config, answers, transport, &zone);
+    let widget = WidgetProps {
+        services: article_widget::platform::Services { backend, platform, zone },
+        locale: if lang == "fr" { Locale::Fr } else { Locale::En },
+        article: "nouvel-ordre-mondial".into(),
+        id_prefix: "aw".into(),
+        comments_loading: Default::default(),
+        on_event: Default::default(),
+        first_render: first.map(Rc::new),
+    };
+    LocalServerRenderer::<Mount>::with_props(MountProps { widget: Some(widget) }).hydratable(false).render().await
+}
+
+/// An edited comment says so after its date, the time of the edit in its title; a deleted
+/// one kept for its reply says so in place of its author and text, its reply below it, and
+/// cannot be answered. No "Edit" or "Delete": they depend on the reader's storage, which a
+/// server has not.
+#[tokio::test]
+async fn an_edited_comment_and_a_deleted_placeholder_render_on_a_server() {
+    let html = widget_html(Rc::new(EditedAndDeleted), "fr").await;
+    for expected in [
+        r#"il y a 1 heure</time><time datetime="2024-10-11T15:09:00Z" title="Modifié le 11 octobre 2024 à 15 h 09" class="aw-comment__edited">modifié</time>"#,
+        r#"<article data-state="deleted" id="aw-comment-2" class="aw-comment"><p class="aw-comment__deleted">Commentaire supprimé</p></article><ol class="aw-thread aw-thread--replies">"#,
+        "<bdi class=\"aw-comment__author\">Léa</bdi>",
+    ] {
+        assert!(html.contains(expected), "missing {expected:?} in\n{html}");
+    }
+    let placeholder = &html[html.find("aw-comment-2").unwrap()..html.find("aw-comment-3").unwrap()];
+    assert!(!placeholder.contains("Répondre"), "a placeholder cannot be answered: {placeholder}");
+    assert_eq!(html.matches("modifié").count(), 1, "the comments never edited say nothing: {html}");
+    assert!(!html.contains("Modifier") && !html.contains("Supprimer"), "{html}");
+    let english = widget_html(Rc::new(EditedAndDeleted), "en").await;
+    assert!(english.contains(r#"title="Edited October 11, 2024, 3:09 PM" class="aw-comment__edited">edited</time>"#), "{english}");
+    assert!(english.contains(">Comment deleted</p>"), "{english}");
+}
+
 const RTL_COMMENTS: &str = r#"{"total": 5, "comments": [
     {"id": "1", "author": "\u202eEve", "created": "2024-10-11T15:00:00Z", "status": "published", "body": "\u202eBonjour"},
     {"id": "2", "parent": "1", "author": "Marc", "website": "https://marc.example/", "created": "2024-10-11T15:30:00Z", "status": "published", "body": "Réponse."},

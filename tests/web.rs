@@ -116,6 +116,8 @@ impl Transport for FakeTransport {
         let route = match request.method {
             Method::Get => request.url.clone(),
             Method::Post => format!("POST {}", request.url),
+            Method::Patch => format!("PATCH {}", request.url),
+            Method::Delete => format!("DELETE {}", request.url),
         };
         let answer = self.answers.borrow().get(&route).cloned();
         self.sent.borrow_mut().push(request);
@@ -723,6 +725,121 @@ async fn reply_notifications_are_offered_by_a_server_that_sends_mail_and_asked_f
     assert_eq!(posted(true, true).await, Some(json!(true)));
     assert_eq!(posted(true, false).await, None);
     assert_eq!(posted(false, false).await, None);
+}
+
+/// Where the widget keeps the secrets of the reader's own comments on this backend.
+const OWN: &str = "article-widget:own:/api/articles/nouvel-ordre-mondial/comments";
+
+/// Sets the text of a `<textarea>` and tells the widget, as typing does.
+fn type_into_area(area: &Element, text: &str) {
+    area.dyn_ref::<HtmlTextAreaElement>().unwrap().set_value(text);
+    let init = InputEventInit::new();
+    init.set_bubbles(true);
+    area.dispatch_event(&InputEvent::new_with_event_init_dict("input", &init).unwrap()).unwrap();
+}
+
+/// The element that has the focus inside the widget's shadow root.
+fn focused(root: &Element) -> Option<Element> {
+    root.get_root_node().dyn_into::<web_sys::ShadowRoot>().unwrap().active_element()
+}
+
+/// The reader posts, edits their comment in place within the window (the text in a box with
+/// Save and Cancel, focused), sees « modifié », and the buttons go when the window ends, on
+/// the platform's clock.
+#[wasm_bindgen_test]
+async fn an_own_comment_is_edited_in_place_within_its_window_and_its_buttons_go_when_it_ends() {
+    let fake = FakeTransport::seeded(page(&[], 0));
+    let mut stored = comment("10", None, "Marie Curie", "Premier jet.", "2024-10-11T15:00:05Z");
+    stored["secret"] = json!("s3cr3t");
+    stored["editable_until"] = json!("2024-10-11T15:15:05Z");
+    fake.answer(&format!("POST {COMMENTS}"), 201, &stored.to_string());
+    let platform = FakePlatform::new();
+    let (_widget, root) = mount(fake.clone(), platform.clone(), "fr");
+    fill_form(&root, "Premier jet.").await;
+    platform.advance(5_000.0);
+    submit(&root).await;
+    find(&root, ".aw-form__status[data-state=ok]").await;
+    assert_eq!(texts(&root, "#aw-comment-10 .aw-own button"), ["Modifier", "Supprimer"]);
+    assert_eq!(attributes(&root, "#aw-comment-10 .aw-own button", "aria-label"), ["Modifier votre commentaire", "Supprimer votre commentaire"]);
+    let kept = platform.load(OWN).expect("the secret is kept in storage");
+    assert!(kept.contains("s3cr3t") && kept.contains("2024-10-11T15:15:05Z"), "{kept}");
+
+    click(&find(&root, "#aw-comment-10 .aw-own button").await);
+    let area = find(&root, "#aw-comment-10 textarea").await;
+    assert_eq!(area.dyn_ref::<HtmlTextAreaElement>().unwrap().value(), "Premier jet.");
+    rendered().await;
+    assert_eq!(focused(&root).map(|element| element.id()), Some(area.id()), "the box has the focus");
+    assert_eq!(texts(&root, "#aw-comment-10 .aw-comment__body"), Vec::<String>::new(), "the box stands in place of the text");
+    type_into_area(&area, "Version corrigée.");
+    let mut edited = comment("10", None, "Marie Curie", "Version corrigée.", "2024-10-11T15:00:05Z");
+    edited["edited"] = json!("2024-10-11T15:02:00Z");
+    fake.answer(&format!("PATCH {COMMENTS}/10"), 200, &edited.to_string());
+    click(&find(&root, "#aw-comment-10 button[type=submit]").await);
+    let mark = find(&root, "#aw-comment-10 .aw-comment__edited").await;
+    assert_eq!((mark.text_content().unwrap(), mark.get_attribute("title").unwrap()), ("modifié".into(), "Modifié le 11 octobre 2024 à 15 h 02".into()));
+    assert_eq!(texts(&root, "#aw-comment-10 .aw-comment__body"), ["Version corrigée."]);
+    eventually("the focus back on Edit", || focused(&root).and_then(|element| element.text_content()).as_deref() == Some("Modifier")).await;
+    let patch = fake.sent.borrow().iter().find(|request| request.method == Method::Patch).cloned().unwrap();
+    assert_eq!(patch.body.as_deref(), Some(r#"{"secret":"s3cr3t","body":"Version corrigée."}"#));
+
+    platform.advance(15.0 * 60.0 * 1000.0 - 1.0);
+    rendered().await;
+    assert_eq!(texts(&root, "#aw-comment-10 .aw-own button").len(), 2, "a millisecond before the end");
+    platform.advance(1.0);
+    eventually("the buttons to go", || texts(&root, ".aw-own button").is_empty()).await;
+    eventually("nothing left to keep", || platform.load(OWN).is_none()).await;
+}
+
+/// A refused edit says why beside the box, which keeps the text; a deletion is asked for
+/// inline (the focus on "Cancel"), then leaves a placeholder above the comment's reply.
+#[wasm_bindgen_test]
+async fn a_refused_edit_keeps_the_text_and_a_deletion_leaves_a_placeholder_for_its_reply() {
+    let thread = page(
+        &[
+            comment("1", None, "Marie Curie", "Une question ?", "2024-10-11T14:58:00Z"),
+            comment("2", Some("1"), "Ada", "Une réponse.", "2024-10-11T14:59:00Z"),
+        ],
+        2,
+    );
+    let fake = FakeTransport::seeded(thread);
+    let platform = FakePlatform::new();
+    platform.save(OWN, r#"[{"id": "1", "secret": "s1", "until": "2024-10-11T15:13:00Z"}, {"id": "0", "secret": "s0", "until": "2024-10-11T14:00:00Z"}]"#);
+    let (_widget, root) = mount(fake.clone(), platform.clone(), "en");
+    click(&find(&root, "#aw-comment-1 .aw-own button").await);
+    assert!(texts(&root, "#aw-comment-2 .aw-own button").is_empty(), "only the reader's own comment");
+    let area = find(&root, "#aw-comment-1 textarea").await;
+    type_into_area(&area, "Another question?");
+    fake.answer(&format!("PATCH {COMMENTS}/1"), 409, r#"{"error": {"code": "has_replies", "message": "m"}}"#);
+    click(&find(&root, "#aw-comment-1 button[type=submit]").await);
+    let error = find(&root, "#aw-comment-1 [role=alert]").await;
+    assert_eq!(error.text_content().unwrap(), "Someone has replied to this comment: it can no longer be edited, only deleted. Your text is kept.");
+    assert_eq!(area.dyn_ref::<HtmlTextAreaElement>().unwrap().value(), "Another question?");
+
+    let cancel = until(|| root.inner_html(), || root.query_selector_all("#aw-comment-1 button").ok().and_then(|buttons| {
+        (0..buttons.length()).map(|i| buttons.item(i).unwrap().dyn_into::<Element>().unwrap()).find(|b| b.text_content().as_deref() == Some("Cancel"))
+    }))
+    .await;
+    click(&cancel);
+    eventually("the focus back on Edit", || focused(&root).and_then(|element| element.text_content()).as_deref() == Some("Edit")).await;
+    let delete = until(|| root.inner_html(), || root.query_selector_all("#aw-comment-1 .aw-own button").ok().and_then(|buttons| buttons.item(1)))
+        .await
+        .dyn_into::<Element>()
+        .unwrap();
+    assert_eq!(delete.text_content().unwrap(), "Delete");
+    click(&delete);
+    let question = find(&root, "#aw-comment-1 [role=group] p").await;
+    assert_eq!(question.text_content().unwrap(), "Delete this comment?");
+    rendered().await;
+    assert_eq!(focused(&root).and_then(|element| element.text_content()).as_deref(), Some("Cancel"), "the safe answer has the focus");
+    fake.answer(&format!("DELETE {COMMENTS}/1"), 204, "");
+    click(&find(&root, "#aw-comment-1 [role=group] .aw-form__actions button").await);
+    find(&root, "#aw-comment-1[data-state=deleted]").await;
+    assert_eq!(texts(&root, "#aw-comment-1"), ["Comment deleted"]);
+    assert_eq!(texts(&root, ".aw-thread--replies .aw-comment__body"), ["Une réponse."], "its reply stays below it");
+    assert_eq!(texts(&root, ".aw-comments__heading"), ["1 comment"]);
+    let delete = fake.sent.borrow().iter().find(|request| request.method == Method::Delete).cloned().unwrap();
+    assert_eq!(delete.headers, [("X-Comment-Secret".to_owned(), "s1".to_owned())]);
+    eventually("the deleted comment's secret to go, and the ended window's", || platform.load(OWN).is_none()).await;
 }
 
 #[wasm_bindgen_test]

@@ -26,6 +26,7 @@ fn comments(count: usize) -> Vec<Comment> {
             website: None,
             body: "Un commentaire, avec un lien https://example.org/source et deux lignes.\nFin.".into(),
             created,
+            edited: None,
             status: CommentStatus::Published,
         })
         .collect()

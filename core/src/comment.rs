@@ -20,6 +20,8 @@ pub struct Comment {
     /// Plain text; line breaks are the author's.
     pub body: String,
     pub created: DateTime,
+    /// When its author (or a moderator) last changed it; `None` if never.
+    pub edited: Option<DateTime>,
     pub status: CommentStatus,
 }
 
@@ -28,6 +30,9 @@ pub enum CommentStatus {
     Published,
     /// Held for moderation: shown to its author only.
     Pending,
+    /// Deleted by its author, kept as a placeholder (no author, no text) so that its
+    /// replies keep their place in the thread.
+    Deleted,
 }
 
 impl CommentStatus {
@@ -35,6 +40,7 @@ impl CommentStatus {
         match self {
             CommentStatus::Published => "published",
             CommentStatus::Pending => "pending",
+            CommentStatus::Deleted => "deleted",
         }
     }
 
@@ -42,8 +48,31 @@ impl CommentStatus {
         match code {
             "published" => Some(CommentStatus::Published),
             "pending" => Some(CommentStatus::Pending),
+            "deleted" => Some(CommentStatus::Deleted),
             _ => None,
         }
+    }
+}
+
+/// What the author of a comment just posted may do with it: the secret that lets them
+/// edit or delete it (which only they hold), until when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ownership {
+    pub secret: String,
+    pub editable_until: DateTime,
+}
+
+/// A comment as its post's answer gives it: with its author's [`Ownership`] when the
+/// backend lets authors change their comments.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PostedComment {
+    pub comment: Comment,
+    pub ownership: Option<Ownership>,
+}
+
+impl From<Comment> for PostedComment {
+    fn from(comment: Comment) -> Self {
+        PostedComment { comment, ownership: None }
     }
 }
 
@@ -169,13 +198,23 @@ pub fn validate(draft: &CommentDraft) -> Result<ValidComment, Vec<FieldError>> {
             too_long(website, WEBSITE_MAX_CHARS).or(safe_website.is_none().then_some(FieldProblem::InvalidWebsite)),
         );
     }
-    // The body keeps its inner line breaks; only its ends are trimmed.
-    let body = draft.body.trim();
-    check(Field::Body, text_problem(body, BODY_MAX_CHARS, |c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')));
+    let body = validate_body(&draft.body);
+    check(Field::Body, body.as_ref().err().copied());
     if errors.is_empty() {
-        Ok(ValidComment { name: name.to_owned(), email: email.to_owned(), website: safe_website, body: body.to_owned() })
+        let body = body.unwrap_or_default();
+        Ok(ValidComment { name: name.to_owned(), email: email.to_owned(), website: safe_website, body })
     } else {
         Err(errors)
+    }
+}
+
+/// A comment's text as posted or edited: trimmed at its ends (it keeps its inner line
+/// breaks), or its first problem.
+pub fn validate_body(body: &str) -> Result<String, FieldProblem> {
+    let body = body.trim();
+    match text_problem(body, BODY_MAX_CHARS, |c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        Some(problem) => Err(problem),
+        None => Ok(body.to_owned()),
     }
 }
 

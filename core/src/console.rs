@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use crate::error::{CaptchaRefusal, Found, LeftOut, LoadError, PostError, Problem, Record, ShapeError, Warning};
+use crate::error::{CaptchaRefusal, EditRefusal, Found, LeftOut, LoadError, PostError, Problem, Record, ShapeError, Warning};
 use crate::locale::Locale;
 
 /// In English, as the English reader's table words it.
@@ -82,6 +82,11 @@ impl fmt::Display for PostError {
                 CaptchaRefusal::Wrong => "captcha refused: wrong answer",
                 CaptchaRefusal::Stale => "captcha refused: expired, used or unsigned challenge",
                 CaptchaRefusal::TooFast => "captcha refused: answered too fast",
+            }),
+            PostError::Edit(refusal) => f.write_str(match refusal {
+                EditRefusal::WindowClosed => "change refused: the time to edit or delete the comment is over",
+                EditRefusal::HasReplies => "edit refused: the comment has replies",
+                EditRefusal::NotYours => "change refused: the secret kept is not the comment's, or the comment is gone",
             }),
             PostError::RateLimited { retry_after_seconds: Some(seconds) } => write!(f, "rate limited; retry after {seconds} s"),
             PostError::RateLimited { retry_after_seconds: None } => f.write_str("rate limited"),

@@ -145,10 +145,22 @@ pub enum PostError {
     Captcha(CaptchaRefusal),
     /// Too many posts in a short time.
     RateLimited { retry_after_seconds: Option<u64> },
+    /// A change to the reader's own comment that the server no longer allows.
+    Edit(EditRefusal),
     /// The server refused the comment for a reason of its own, in its words.
     Refused { status: u16, code: String, message: String },
     /// No answer, a server error, or an answer that cannot be read.
     Failed(LoadError),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EditRefusal {
+    /// Past the time its author had to edit or delete it.
+    WindowClosed,
+    /// Someone answered it: it may be deleted, not edited.
+    HasReplies,
+    /// The secret kept with it is not (or no longer) the comment's, or it is gone.
+    NotYours,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 
 use crate::comment::{FieldError, FieldProblem};
 use crate::datetime::DateTime;
-use crate::error::{CaptchaRefusal, Expected, Found, LoadError, PostError, Problem};
+use crate::error::{CaptchaRefusal, EditRefusal, Expected, Found, LoadError, PostError, Problem};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Locale {
@@ -196,6 +196,9 @@ impl Locale {
                 fill(m.post_rate_limited_for, &[("seconds", &seconds.to_string())])
             }
             PostError::RateLimited { retry_after_seconds: None } => m.post_rate_limited.to_owned(),
+            PostError::Edit(EditRefusal::WindowClosed) => m.edit_window_closed.to_owned(),
+            PostError::Edit(EditRefusal::HasReplies) => m.edit_has_replies.to_owned(),
+            PostError::Edit(EditRefusal::NotYours) => m.edit_not_yours.to_owned(),
             PostError::Refused { message, .. } => fill(m.post_refused, &[("message", message)]),
             PostError::Failed(error) => fill(m.post_failed, &[("reason", &self.describe(error))]),
         }
@@ -384,6 +387,24 @@ pub struct Messages {
     pub form_heading: &'static str,
     pub reply_heading: &'static str,
     pub cancel_reply: &'static str,
+    /// After the date of a comment its author changed; `edited_at` its title, `{date}`.
+    pub edited: &'static str,
+    pub edited_at: &'static str,
+    /// In place of the author and text of a deleted comment kept for its replies.
+    pub comment_deleted: &'static str,
+    /// The author's own comment, while they may change it.
+    pub edit: &'static str,
+    pub edit_label: &'static str,
+    pub delete: &'static str,
+    pub delete_label: &'static str,
+    pub delete_confirm: &'static str,
+    pub delete_yes: &'static str,
+    pub cancel: &'static str,
+    pub save: &'static str,
+    pub saving: &'static str,
+    pub edit_window_closed: &'static str,
+    pub edit_has_replies: &'static str,
+    pub edit_not_yours: &'static str,
     pub required: &'static str,
     pub optional: &'static str,
     pub label_name: &'static str,
@@ -525,6 +546,21 @@ static FR: Messages = Messages {
     form_heading: "Laisser un commentaire",
     reply_heading: "Répondre à {author}",
     cancel_reply: "Annuler la réponse",
+    edited: "modifié",
+    edited_at: "Modifié le {date}",
+    comment_deleted: "Commentaire supprimé",
+    edit: "Modifier",
+    edit_label: "Modifier votre commentaire",
+    delete: "Supprimer",
+    delete_label: "Supprimer votre commentaire",
+    delete_confirm: "Supprimer ce commentaire ?",
+    delete_yes: "Oui, supprimer",
+    cancel: "Annuler",
+    save: "Enregistrer",
+    saving: "Enregistrement…",
+    edit_window_closed: "Le délai pour modifier ou supprimer ce commentaire est passé. Votre texte est conservé.",
+    edit_has_replies: "Quelqu’un a répondu à ce commentaire : il ne peut plus être modifié, seulement supprimé. Votre texte est conservé.",
+    edit_not_yours: "Ce commentaire ne peut plus être modifié depuis ce navigateur. Votre texte est conservé.",
     required: "obligatoire",
     optional: "facultatif",
     label_name: "Nom",
@@ -663,6 +699,21 @@ static EN: Messages = Messages {
     form_heading: "Leave a comment",
     reply_heading: "Reply to {author}",
     cancel_reply: "Cancel reply",
+    edited: "edited",
+    edited_at: "Edited {date}",
+    comment_deleted: "Comment deleted",
+    edit: "Edit",
+    edit_label: "Edit your comment",
+    delete: "Delete",
+    delete_label: "Delete your comment",
+    delete_confirm: "Delete this comment?",
+    delete_yes: "Yes, delete",
+    cancel: "Cancel",
+    save: "Save",
+    saving: "Saving…",
+    edit_window_closed: "The time to edit or delete this comment is over. Your text is kept.",
+    edit_has_replies: "Someone has replied to this comment: it can no longer be edited, only deleted. Your text is kept.",
+    edit_not_yours: "This comment can no longer be changed from this browser. Your text is kept.",
     required: "required",
     optional: "optional",
     label_name: "Name",
@@ -763,6 +814,9 @@ mod tests {
             PostError::RateLimited { retry_after_seconds: None },
             PostError::Refused { status: 409, code: "duplicate".into(), message: "Duplicate comment.".into() },
             PostError::Failed(LoadError { url: "u".into(), problem: Problem::Timeout { seconds: 15 } }),
+            PostError::Edit(EditRefusal::WindowClosed),
+            PostError::Edit(EditRefusal::HasReplies),
+            PostError::Edit(EditRefusal::NotYours),
         ];
         for error in &errors[1..] {
             for (locale, kept) in [(Locale::Fr, "texte est conservé"), (Locale::En, "text is kept")] {

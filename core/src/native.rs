@@ -9,7 +9,7 @@
 
 use crate::article::{Article, Author, Block, HeadingLevel, Image, Inline, RelatedStory};
 use crate::captcha::{Challenge, Signature};
-use crate::comment::{Comment, CommentPage, CommentStatus, MoreReplies, ValidComment};
+use crate::comment::{Comment, CommentPage, CommentStatus, MoreReplies, Ownership, PostedComment, ValidComment};
 use crate::error::{Expected, Problem, Record, ShapeError};
 use crate::json::{self, Decoded, Node, Value, Warnings};
 use crate::pow;
@@ -164,9 +164,28 @@ fn more_replies(node: &Node) -> Result<MoreReplies> {
     })
 }
 
-/// Decodes the answer to `POST /articles/{id}/comments`: the comment as stored.
+/// Decodes a comment: the answer to `PATCH /articles/{id}/comments/{comment}`.
 pub fn decode_comment(body: &str) -> std::result::Result<Decoded<Comment>, Problem> {
     json::decode(body, comment)
+}
+
+/// Decodes the answer to `POST /articles/{id}/comments`: the comment as stored, with the
+/// secret that lets its author change it (`secret`, `editable_until`), when the server
+/// gives one; a bad one costs only itself.
+pub fn decode_posted_comment(body: &str) -> std::result::Result<Decoded<PostedComment>, Problem> {
+    json::decode(body, |root, warnings| {
+        let comment = comment(root, warnings)?;
+        let ownership = |node: &Node| -> Result<Ownership> {
+            Ok(Ownership { secret: node.get("secret").non_blank_text()?, editable_until: node.get("editable_until").datetime()? })
+        };
+        let ownership = warnings.optional(root.get("secret").optional(|_| ownership(root)));
+        Ok(PostedComment { comment, ownership })
+    })
+}
+
+/// The body of `PATCH /articles/{id}/comments/{comment}`: the new text, with the secret.
+pub fn encode_comment_edit(secret: &str, body: &str) -> String {
+    Value::object([("secret", Value::from(secret)), ("body", Value::from(body))]).to_string()
 }
 
 /// Decodes `GET /captcha`: the signed puzzle, and the proof of work when the server asks for
@@ -240,13 +259,19 @@ fn comment(node: &Node, warnings: &mut Warnings) -> Result<Comment> {
     node.object()?;
     let status = node.get("status");
     let status = status.text().ok().and_then(CommentStatus::from_code).ok_or_else(|| status.invalid(Expected::CommentStatus))?;
+    // A placeholder of a deleted comment has neither author nor text.
+    let author = match status {
+        CommentStatus::Deleted => node.get("author").optional_text()?.unwrap_or_default(),
+        _ => node.get("author").non_blank_text()?,
+    };
     Ok(Comment {
         id: node.get("id").non_blank_text()?,
         parent: warnings.optional(node.get("parent").optional_text()),
-        author: node.get("author").non_blank_text()?,
+        author,
         website: warnings.optional(node.get("website").optional(Node::url)),
         body: node.get("body").text()?.to_owned(),
         created: node.get("created").datetime()?,
+        edited: warnings.optional(node.get("edited").optional(Node::datetime)),
         status,
     })
 }

@@ -157,6 +157,7 @@ mod tests {
             website: None,
             body: String::new(),
             created: DateTime::parse_rfc3339(&format!("2024-10-11T15:{minute:02}:00Z")).unwrap(),
+            edited: None,
             status: CommentStatus::Published,
         }
     }

@@ -324,6 +324,27 @@ fn statuses_ids_and_matches_may_be_numbers() {
     }
 }
 
+/// Isso writes a comment's last change in `modified` (Unix seconds, or null) and keeps a
+/// deleted comment with replies as `mode: 4`: `edited` and `deleted` show them.
+#[test]
+fn an_edited_time_and_deleted_placeholders_are_read_by_their_fields() {
+    let mapping = parse(&[
+        ("/comments/list", json!("/replies")),
+        ("/comments/fields/status", json!({"at": "/mode", "pending": [2], "deleted": [4]})),
+        ("/comments/fields/edited", json!({"at": "/modified", "date": "unix_seconds"})),
+    ]);
+    let comment = |id: u64, mode: u64, modified: Value| json!({"id": id, "text": "t", "date": 0, "mode": mode, "modified": modified});
+    let body = json!({"replies": [comment(1, 1, json!(1_796_613_700.5)), comment(2, 4, json!(null)), comment(3, 2, json!("soon"))]});
+    let decoded = mapping.decode_comment_page(&body.to_string(), &[], None).unwrap().unwrap();
+    let outline: Vec<(&str, CommentStatus, Option<i64>)> =
+        decoded.value.comments.iter().map(|c| (c.id.as_str(), c.status, c.edited.map(|d| d.unix_seconds()))).collect();
+    assert_eq!(
+        outline,
+        [("1", CommentStatus::Published, Some(1_796_613_700)), ("2", CommentStatus::Deleted, None), ("3", CommentStatus::Pending, None)]
+    );
+    assert_eq!(decoded.warnings.len(), 1, "a time that cannot be read costs only itself");
+}
+
 #[test]
 fn body_templates_fill_placeholders_and_leave_absent_ones_out() {
     let mapping = parse(&[(

@@ -320,10 +320,43 @@ fn a_comment_of_unknown_status_is_refused_with_its_path() {
             .to_string()
     };
     assert!(decode_comment(&comment(json!("pending"))).is_ok());
-    for (status, found) in [(json!("deleted"), Found::Value("\"deleted\"".into())), (json!(1), Found::Value("1".into()))] {
+    for (status, found) in [(json!("spam"), Found::Value("\"spam\"".into())), (json!(1), Found::Value("1".into()))] {
         let error = shape_error(decode_comment(&comment(status)));
         assert_eq!((error.path.as_str(), error.expected, error.found), ("/status", Expected::CommentStatus, found));
     }
+}
+
+#[test]
+fn an_edited_comment_carries_its_time_and_a_deleted_one_is_a_placeholder_without_author() {
+    use article_widget_core::comment::CommentStatus;
+    use article_widget_core::native::decode_comment;
+    let edited = json!({"id": "1", "parent": null, "author": "A", "body": "b", "created": "2024-10-11T15:00:00Z",
+        "edited": "2024-10-11T15:09:30Z", "status": "published"});
+    let comment = decode_comment(&edited.to_string()).unwrap();
+    assert_eq!(comment.value.edited.map(|date| date.to_string()).as_deref(), Some("2024-10-11T15:09:30Z"));
+    assert!(comment.warnings.is_empty());
+    let never = decode_comment(&with(edited.clone(), "/edited", Value::Null)).unwrap();
+    assert_eq!((never.value.edited, never.warnings.len()), (None, 0));
+    // A bad time costs only itself.
+    let bad = decode_comment(&with(edited, "/edited", json!("yesterday"))).unwrap();
+    assert_eq!((bad.value.edited, bad.warnings.len()), (None, 1));
+    let placeholder = json!({"id": "2", "parent": null, "author": "", "body": "", "website": null,
+        "created": "2024-10-11T15:00:00Z", "edited": null, "status": "deleted"});
+    let comment = decode_comment(&placeholder.to_string()).unwrap().value;
+    assert_eq!((comment.status, comment.author.as_str(), comment.body.as_str()), (CommentStatus::Deleted, "", ""));
+    // A post's answer carries its author's secret and until when it serves.
+    use article_widget_core::native::decode_posted_comment;
+    let posted = json!({"id": "3", "parent": null, "author": "A", "body": "b", "created": "2024-10-11T15:00:00Z",
+        "edited": null, "status": "published", "secret": "ab12", "editable_until": "2024-10-11T15:15:00Z"});
+    let ownership = decode_posted_comment(&posted.to_string()).unwrap().value.ownership.unwrap();
+    assert_eq!((ownership.secret.as_str(), ownership.editable_until.to_string().as_str()), ("ab12", "2024-10-11T15:15:00Z"));
+    let unsure = decode_posted_comment(&with(posted.clone(), "/editable_until", json!(15))).unwrap();
+    assert_eq!((unsure.value.ownership, unsure.value.comment.id.as_str(), unsure.warnings.len()), (None, "3", 1));
+    let plain = decode_posted_comment(&without(posted, "/secret")).unwrap();
+    assert_eq!((plain.value.ownership, plain.warnings.len()), (None, 0));
+    // Only a placeholder goes without its author.
+    let error = shape_error(decode_comment(&with(placeholder, "/status", json!("published"))));
+    assert_eq!((error.path.as_str(), error.expected), ("/author", Expected::NonBlankText));
 }
 
 /// The captcha answer of a server that asks for proof of work too (ALTCHA's format).

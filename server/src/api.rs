@@ -8,12 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use article_widget_core::comment::{validate, Comment, CommentDraft, CommentStatus};
+use article_widget_core::datetime::DateTime;
 use article_widget_core::url::SafeUrl;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, patch};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -22,7 +23,9 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
 use crate::admin::{self, Moderation};
+use crate::author_secret::{self, AuthorSecrets};
 use crate::captcha::{CaptchaError, Proof, Signer};
+use crate::own_comments;
 use crate::pow::{PowError, Spent};
 use crate::client::{Clients, Prefix};
 use crate::clock::Clock;
@@ -78,6 +81,9 @@ pub struct AppState {
     pub moderation: Moderation,
     /// Reply notifications and held comments' notices, when `--smtp-url` sends mail.
     pub mail: Option<Arc<Mail>>,
+    /// The secrets that let commenters change their comments, and for how long they may.
+    pub author_secrets: AuthorSecrets,
+    pub edit_window_seconds: i64,
 }
 
 /// The API's routes, as nested under `/api`, without the rate limit: what browsers get, and
@@ -90,6 +96,7 @@ pub fn api_routes(state: Arc<AppState>) -> Router {
         .route("/articles/{id}/comments/{root}/replies", get(replies))
         .route("/articles/{id}/comments.atom", get(feed::article_feed))
         .route("/comments.atom", get(feed::site_feed))
+        .route("/articles/{id}/comments/{comment}", patch(own_comments::edit).delete(own_comments::delete))
         .route("/captcha", get(captcha))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
@@ -132,8 +139,8 @@ pub fn router(
         app.layer(
             CorsLayer::new()
                 .allow_origin(AllowOrigin::list(cors_origins))
-                .allow_methods([Method::GET, Method::POST])
-                .allow_headers([header::CONTENT_TYPE, IDEMPOTENCY_KEY])
+                .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+                .allow_headers([header::CONTENT_TYPE, IDEMPOTENCY_KEY, own_comments::COMMENT_SECRET])
                 .expose_headers([header::RETRY_AFTER])
                 .max_age(Duration::from_secs(3600)),
         )
@@ -160,7 +167,9 @@ async fn rate_limit(
     next: Next,
 ) -> Response {
     let client = state.clients.key(peer.ip(), request.headers());
-    let limiter = if request.method() == Method::POST { &state.posts } else { &state.reads };
+    // Changing a comment counts as posting one.
+    let writes = [Method::POST, Method::PATCH, Method::DELETE].contains(request.method());
+    let limiter = if writes { &state.posts } else { &state.reads };
     match limiter.check(client, state.clock.now_millis()) {
         Ok(()) => next.run(request).await,
         Err(retry_after_seconds) => ApiError::RateLimited { retry_after_seconds, limit: Limit::Client }.into_response(),
@@ -261,7 +270,7 @@ async fn replies(
 }
 
 /// A comment as the API shows it: never its e-mail address.
-fn comment_json(comment: &Comment) -> Value {
+pub(crate) fn comment_json(comment: &Comment) -> Value {
     json!({
         "id": comment.id,
         "parent": comment.parent,
@@ -269,6 +278,7 @@ fn comment_json(comment: &Comment) -> Value {
         "website": comment.website.as_ref().map(SafeUrl::as_str),
         "body": comment.body,
         "created": comment.created.to_string(),
+        "edited": comment.edited.map(|edited| edited.to_string()),
         "status": comment.status.code(),
     })
 }
@@ -334,7 +344,7 @@ async fn post_comment(
     let (replay_article, replay_key, replay_fingerprint) = (article.clone(), idempotency_key.clone(), fingerprint.clone());
     let earlier = blocking(move || store.earlier(&replay_article, &replay_key, &replay_fingerprint)).await?;
     if let Some(comment) = earlier {
-        return Ok((StatusCode::OK, Json(comment_json(&comment))).into_response());
+        return Ok((StatusCode::OK, Json(posted_json(&state, &comment, &fingerprint))).into_response());
     }
     // Before the proof of work and the captcha, which a banned author's post does not use up.
     let client = state.clients.address(peer.ip(), &headers);
@@ -382,7 +392,11 @@ async fn post_comment(
     // The article's fragments go once the comment is stored, so that the next shows it.
     let stale = article.clone();
     let mail = state.mail.clone();
+    let secrets = state.clone();
+    let stored_fingerprint = fingerprint.clone();
     let outcome = blocking(move || {
+        let fingerprint = stored_fingerprint;
+        let secret_hash = |id| author_secret::hash(&secrets.author_secrets.secret(id, &fingerprint));
         let new = NewComment {
             article: &article,
             parent: parent.as_deref(),
@@ -397,6 +411,7 @@ async fn post_comment(
             captcha,
             pow: pow.as_ref(),
             client_prefix: Some(&client_prefix),
+            secret_hash: &secret_hash,
         };
         store.post_then(&new, |transaction, comment| match &mail {
             Some(mail) => mail.on_posted(transaction, &article, &valid.email, comment, notify),
@@ -412,7 +427,19 @@ async fn post_comment(
     if let Some(mail) = &state.mail {
         mail.wake();
     }
-    Ok((status, Json(comment_json(&comment))).into_response())
+    Ok((status, Json(posted_json(&state, &comment, &fingerprint))).into_response())
+}
+
+/// A posted comment as its author gets it: with the secret that lets them change it, the
+/// same for a retry of the post ([`crate::author_secret`]), and until when they may.
+fn posted_json(state: &AppState, comment: &Comment, fingerprint: &str) -> Value {
+    let mut answer = comment_json(comment);
+    if let Ok(id) = comment.id.parse() {
+        answer["secret"] = json!(state.author_secrets.secret(id, fingerprint));
+        let until = comment.created.unix_seconds() + state.edit_window_seconds;
+        answer["editable_until"] = json!(DateTime::from_unix_seconds(until).to_string());
+    }
+    answer
 }
 
 /// The proof of work's challenge, unless a post already used it.

@@ -227,6 +227,11 @@ pub struct ServeArgs {
     #[arg(long, env = "ARTICLE_WIDGET_ARTICLE_POSTS_PER_MINUTE", value_name = "N", default_value_t = 20)]
     pub article_posts_per_minute: u32,
 
+    /// Minutes a commenter may edit or delete their comment after posting it, with the
+    /// secret its post answered (0: never).
+    #[arg(long, env = "ARTICLE_WIDGET_EDIT_WINDOW_MINUTES", value_name = "MINUTES", default_value_t = 15)]
+    pub edit_window_minutes: u32,
+
     /// API reads that one client (its prefix) may make per minute (0: no limit).
     #[arg(long, env = "ARTICLE_WIDGET_READS_PER_MINUTE", value_name = "N", default_value_t = 120)]
     pub reads_per_minute: u32,

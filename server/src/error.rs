@@ -30,6 +30,12 @@ pub enum ApiError {
     Pow(PowError),
     /// The new comment's trap field (`fax`), hidden from people, was filled.
     TrapFilled,
+    /// A comment's author secret is missing or is not this comment's.
+    SecretMismatch,
+    /// Past the time its author had to edit or delete a comment.
+    EditWindowClosed,
+    /// A comment that someone answered cannot be edited any more.
+    HasReplies,
     /// Over a limit per minute: the client's (its network prefix) or the article's.
     RateLimited { retry_after_seconds: u64, limit: Limit },
     /// The admin API without a valid session (no cookie, an unknown, ended or expired one).
@@ -59,7 +65,8 @@ impl ApiError {
             | ApiError::InvalidQuery(_)
             | ApiError::InvalidParameter { .. }
             | ApiError::InvalidIdempotencyKey => StatusCode::BAD_REQUEST,
-            ApiError::IdempotencyConflict => StatusCode::CONFLICT,
+            ApiError::IdempotencyConflict | ApiError::EditWindowClosed | ApiError::HasReplies => StatusCode::CONFLICT,
+            ApiError::SecretMismatch => StatusCode::FORBIDDEN,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Captcha(_) | ApiError::Pow(_) | ApiError::TrapFilled => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -83,6 +90,9 @@ impl ApiError {
             ApiError::Captcha(error) => error.code(),
             ApiError::Pow(error) => error.code(),
             ApiError::TrapFilled => "trap_filled",
+            ApiError::SecretMismatch => "secret_mismatch",
+            ApiError::EditWindowClosed => "edit_window_closed",
+            ApiError::HasReplies => "has_replies",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::SignedOut => "signed_out",
             ApiError::BadCredentials => "bad_credentials",
@@ -110,6 +120,9 @@ impl ApiError {
             ApiError::Captcha(error) => error.message().into(),
             ApiError::Pow(error) => error.message().into(),
             ApiError::TrapFilled => "fax is a trap, hidden from people: a comment that fills it is taken for a robot's".into(),
+            ApiError::SecretMismatch => "the secret is missing or is not this comment's".into(),
+            ApiError::EditWindowClosed => "the time to edit or delete this comment is over".into(),
+            ApiError::HasReplies => "this comment has replies: it can be deleted, not edited".into(),
             ApiError::RateLimited { retry_after_seconds, limit: Limit::Client } => {
                 format!("too many requests from this network; retry in {retry_after_seconds} s")
             }

@@ -125,7 +125,7 @@ struct Feed<'a> {
 
 impl Feed<'_> {
     fn to_xml(&self) -> String {
-        let updated = self.entries.iter().map(|entry| entry.edited.unwrap_or(entry.comment.created.unix_seconds())).max();
+        let updated = self.entries.iter().map(|entry| entry.comment.edited.unwrap_or(entry.comment.created).unix_seconds()).max();
         // A feed without entries is as old as the epoch: nothing in it changed since.
         let updated = DateTime::from_unix_seconds(updated.unwrap_or(0));
         let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
@@ -144,13 +144,13 @@ impl Feed<'_> {
     }
 
     fn entry(&self, entry: &FeedComment) -> String {
-        let FeedComment { article, comment, edited } = entry;
+        let FeedComment { article, comment } = entry;
         let info = self.articles.get(article);
         let title = match (self.site_wide, info) {
             (true, Some(info)) => format!("{} sur « {} »", comment.author, info.headline),
             _ => comment.author.clone(),
         };
-        let updated = DateTime::from_unix_seconds(edited.unwrap_or(comment.created.unix_seconds()));
+        let updated = comment.edited.unwrap_or(comment.created);
         let mut xml = String::from("<entry>\n");
         // The feed's address and the comment's id: unique, and the same at every reading.
         // The same in both feeds, and at every reading.

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod author_secret;
 pub mod captcha;
 pub mod client;
 pub mod clock;
@@ -10,6 +11,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod feed;
+mod own_comments;
 pub mod fragment;
 pub mod fragment_cache;
 pub mod hold;
@@ -38,6 +40,7 @@ use crate::clock::Clock;
 use crate::config::{ServeArgs, Switch};
 use crate::content::Content;
 use crate::fragment::Fragments;
+use crate::author_secret::AuthorSecrets;
 use crate::fragment_cache::FragmentCache;
 use crate::mail::Mail;
 use crate::pow::ProofOfWork;
@@ -106,6 +109,8 @@ impl Site {
             fragments: cache.clone(),
             moderation: Moderation::new(&secret, config.secure_cookies == Switch::On),
             mail: mail.clone(),
+            author_secrets: AuthorSecrets::new(&secret),
+            edit_window_seconds: i64::from(config.edit_window_minutes) * 60,
         });
         let in_process = api::api_routes(state.clone());
         let runtime = tokio::runtime::Handle::current();

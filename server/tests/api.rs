@@ -309,7 +309,12 @@ fn a_posted_comment_is_durable_across_a_restart() {
     let key = key();
     let created = server.post(COMMENTS, &key, &request.to_string());
     assert_eq!(created.status, 201, "{}", created.body);
-    let comment = created.json();
+    let posted = created.json();
+    // What its author alone gets: the secret that lets them change it, and until when.
+    let mut comment = posted.clone();
+    for only_the_author in ["secret", "editable_until"] {
+        assert!(comment.as_object_mut().unwrap().remove(only_the_author).is_some_and(|value| value.is_string()));
+    }
     assert_eq!(comment["author"], "Élise");
     assert_eq!(comment["body"], "Première ligne.\nSeconde ligne.");
     assert_eq!(comment["website"], "https://elise.example/");
@@ -331,7 +336,7 @@ fn a_posted_comment_is_durable_across_a_restart() {
     assert_eq!(replied.json()["parent"], comment["id"]);
     // And a retry after the restart is still recognised.
     let again = server.post(COMMENTS, &key, &request.to_string());
-    assert_eq!((again.status, again.json()), (200, comment));
+    assert_eq!((again.status, again.json()), (200, posted), "the same comment, the same secret");
 }
 
 #[test]

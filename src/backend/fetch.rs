@@ -89,6 +89,8 @@ impl Transport for FetchTransport {
                 init.set_method(match request.method {
                     Method::Get => "GET",
                     Method::Post => "POST",
+                    Method::Patch => "PATCH",
+                    Method::Delete => "DELETE",
                 });
                 init.set_signal(Some(&controller.signal()));
                 let headers = Headers::new()?;

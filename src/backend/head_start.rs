@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use article_widget_core::article::{Article, RelatedStory};
 use article_widget_core::captcha::Challenge;
-use article_widget_core::comment::{Comment, CommentPage};
+use article_widget_core::comment::{Comment, CommentPage, PostedComment};
 use article_widget_core::error::{LoadError, PostError};
 use yew::platform::pinned::oneshot;
 
@@ -75,8 +75,20 @@ impl Backend for HeadStart {
         self.inner.challenge(seed)
     }
 
-    fn post_comment(&self, comment: NewComment) -> LocalFuture<Result<Comment, PostError>> {
+    fn post_comment(&self, comment: NewComment) -> LocalFuture<Result<PostedComment, PostError>> {
         self.inner.post_comment(comment)
+    }
+
+    fn own_comments_scope(&self) -> Option<&str> {
+        self.inner.own_comments_scope()
+    }
+
+    fn edit_comment(&self, id: &str, secret: &str, body: &str) -> LocalFuture<Result<Comment, PostError>> {
+        self.inner.edit_comment(id, secret, body)
+    }
+
+    fn delete_comment(&self, id: &str, secret: &str) -> LocalFuture<Result<(), PostError>> {
+        self.inner.delete_comment(id, secret)
     }
 }
 

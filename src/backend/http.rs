@@ -11,6 +11,8 @@ pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 pub enum Method {
     Get,
     Post,
+    Patch,
+    Delete,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

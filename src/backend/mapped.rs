@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use article_widget_core::article::{Article, RelatedStory};
 use article_widget_core::captcha::Challenge;
-use article_widget_core::comment::{Comment, CommentPage};
+use article_widget_core::comment::{CommentPage, PostedComment};
 use article_widget_core::error::{CaptchaRefusal, LoadError, PostError, Problem};
 use article_widget_core::json::Decoded;
 use article_widget_core::mapping::{Mapping, Provided};
@@ -175,7 +175,7 @@ impl Backend for MappedBackend {
         }))
     }
 
-    fn post_comment(&self, new: NewComment) -> LocalFuture<Result<Comment, PostError>> {
+    fn post_comment(&self, new: NewComment) -> LocalFuture<Result<PostedComment, PostError>> {
         // First, so that no value the article provides under these names replaces them.
         let proof = new.proof.iter().map(|payload| ("altcha".to_owned(), payload.clone()));
         let key = ("idempotency_key".to_owned(), new.idempotency_key.clone());
@@ -195,7 +195,7 @@ impl Backend for MappedBackend {
         let sent = post(
             self.transport.clone(),
             request,
-            Box::new(move |body| for_comment.decode_posted_comment(body).unwrap_or(Err(NOT_IN_MAPPING))),
+            Box::new(move |body| Ok(for_comment.decode_posted_comment(body).unwrap_or(Err(NOT_IN_MAPPING))?.map(PostedComment::from))),
             Box::new(move |body| for_error.decode_error(body)),
         );
         Box::pin(async move {
@@ -339,7 +339,9 @@ mod tests {
     #[tokio::test]
     async fn a_comment_is_posted_as_wordpress_wants_it_and_a_held_one_is_pending() {
         let (backend, transport) = wordpress(&[(WP_POST_COMMENT, response(201, WP_COMMENT_CREATED))]);
-        let stored = backend.post_comment(new_comment()).await.unwrap();
+        let posted = backend.post_comment(new_comment()).await.unwrap();
+        assert_eq!((posted.ownership, backend.own_comments_scope()), (None, None), "a mapped API lets no author change a comment");
+        let stored = posted.comment;
         assert_eq!((stored.id.as_str(), stored.parent.as_deref(), stored.status), ("991", Some("982"), CommentStatus::Pending));
 
         let sent = transport.sent.borrow()[0].clone();
@@ -464,7 +466,7 @@ mod tests {
         let stored = r#"{"id":"9","parent":"7","author":"Marie","website":null,"body":"Bonjour","created":"2024-10-11T15:00:00Z","status":"published"}"#;
         let (backend, transport) = reference(&[(REFERENCE_POST, response(201, stored))]);
         let comment = backend.post_comment(NewComment { proof: Some("eyJj".into()), ..new_comment() }).await.unwrap();
-        assert_eq!(comment.id, "9");
+        assert_eq!(comment.comment.id, "9");
         let sent = transport.sent.borrow()[0].clone();
         assert_eq!(sent.headers, [("Content-Type".to_owned(), "application/json".to_owned()), ("Idempotency-Key".to_owned(), "k".repeat(22))]);
         let body: Value = serde_json::from_str(sent.body.as_deref().unwrap()).unwrap();

@@ -27,7 +27,7 @@ use std::rc::Rc;
 
 use article_widget_core::article::{Article, RelatedStory};
 use article_widget_core::captcha::Challenge;
-use article_widget_core::comment::{Comment, CommentPage, ValidComment};
+use article_widget_core::comment::{Comment, CommentPage, PostedComment, ValidComment};
 use article_widget_core::error::{LoadError, PostError};
 
 use crate::config::{Api, Config};
@@ -88,7 +88,31 @@ pub trait Backend {
     /// makes its own of `seed` and checks the answer itself). An API whose mapping asks for
     /// a proof of work gives the widget's own question of `seed` with its challenge.
     fn challenge(&self, seed: u64) -> Option<LocalFuture<Result<Challenge, LoadError>>>;
-    fn post_comment(&self, comment: NewComment) -> LocalFuture<Result<Comment, PostError>>;
+    /// The comment as stored, with the secret that lets its author change it when the
+    /// backend gives one.
+    fn post_comment(&self, comment: NewComment) -> LocalFuture<Result<PostedComment, PostError>>;
+    /// Where the secrets of the reader's own comments are kept apart from other backends'
+    /// and articles' (its comments URL), when the author of a comment may edit or delete it
+    /// here with the secret its post answered: the widget's own API, not a mapped one.
+    fn own_comments_scope(&self) -> Option<&str> {
+        None
+    }
+    /// The comment `id` with its text replaced; asked for only of a backend with an
+    /// [`own_comments_scope`](Backend::own_comments_scope).
+    fn edit_comment(&self, id: &str, secret: &str, body: &str) -> LocalFuture<Result<Comment, PostError>> {
+        let _ = (id, secret, body);
+        not_offered()
+    }
+    /// Deletes the comment `id`; the same.
+    fn delete_comment(&self, id: &str, secret: &str) -> LocalFuture<Result<(), PostError>> {
+        let _ = (id, secret);
+        not_offered()
+    }
+}
+
+/// What a backend that does not let authors change their comments answers, should it be asked.
+fn not_offered<T: 'static>() -> LocalFuture<Result<T, PostError>> {
+    Box::pin(async { Err(PostError::Edit(article_widget_core::error::EditRefusal::NotYours)) })
 }
 
 /// The backend a configuration names, sending through `transport`.

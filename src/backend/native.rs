@@ -5,7 +5,8 @@ use std::rc::Rc;
 
 use article_widget_core::article::{Article, RelatedStory};
 use article_widget_core::captcha::Challenge;
-use article_widget_core::comment::{Comment, CommentPage};
+use article_widget_core::comment::{Comment, CommentPage, PostedComment};
+use article_widget_core::json::Decoded;
 use article_widget_core::error::{LoadError, PostError};
 use article_widget_core::native;
 use article_widget_core::url::{expand_template, percent_encode, with_query};
@@ -73,13 +74,7 @@ impl Backend for NativeBackend {
 
     /// `{comments URL}/{root}/replies`, its query kept after the path.
     fn replies(&self, root: &str, cursor: Option<String>) -> LocalFuture<Result<CommentPage, LoadError>> {
-        let comments = self.comments_url.as_deref().unwrap_or_default();
-        let (path, query) = comments.split_once('?').map_or((comments, None), |(path, query)| (path, Some(query)));
-        let url = format!("{}/{}/replies", path.trim_end_matches('/'), percent_encode(root));
-        let url = match query {
-            Some(query) => format!("{url}?{query}"),
-            None => url,
-        };
+        let url = below_comments(self.comments_url.as_deref().unwrap_or_default(), &format!("{}/replies", percent_encode(root)));
         let request = HttpRequest::get(match cursor.as_deref() {
             Some(cursor) => with_query(&url, &[("cursor", cursor)]),
             None => url,
@@ -92,7 +87,7 @@ impl Backend for NativeBackend {
         Some(load(self.transport.clone(), request, Box::new(|r| native::decode_challenge(&r.body))))
     }
 
-    fn post_comment(&self, new: NewComment) -> LocalFuture<Result<Comment, PostError>> {
+    fn post_comment(&self, new: NewComment) -> LocalFuture<Result<PostedComment, PostError>> {
         let request = HttpRequest {
             method: Method::Post,
             url: self.comments_url.clone().unwrap_or_default(),
@@ -102,7 +97,49 @@ impl Backend for NativeBackend {
             ],
             body: Some(native::encode_new_comment(&new.comment, new.parent.as_deref(), &new.challenge, &new.answer, new.proof.as_deref(), new.notify)),
         };
+        post(self.transport.clone(), request, Box::new(native::decode_posted_comment), Box::new(native::decode_error))
+    }
+
+    fn own_comments_scope(&self) -> Option<&str> {
+        self.comments_url.as_deref()
+    }
+
+    fn edit_comment(&self, id: &str, secret: &str, body: &str) -> LocalFuture<Result<Comment, PostError>> {
+        let request = HttpRequest {
+            method: Method::Patch,
+            url: self.comment_url(id),
+            headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+            body: Some(native::encode_comment_edit(secret, body)),
+        };
         post(self.transport.clone(), request, Box::new(native::decode_comment), Box::new(native::decode_error))
+    }
+
+    /// The secret in `X-Comment-Secret`: a `DELETE` has no body.
+    fn delete_comment(&self, id: &str, secret: &str) -> LocalFuture<Result<(), PostError>> {
+        let request = HttpRequest {
+            method: Method::Delete,
+            url: self.comment_url(id),
+            headers: vec![("X-Comment-Secret".to_owned(), secret.to_owned())],
+            body: None,
+        };
+        post(self.transport.clone(), request, Box::new(|_| Ok(Decoded { value: (), warnings: Vec::new() })), Box::new(native::decode_error))
+    }
+}
+
+impl NativeBackend {
+    /// `{comments URL}/{id}`, the comments URL's query kept after the path.
+    fn comment_url(&self, id: &str) -> String {
+        below_comments(self.comments_url.as_deref().unwrap_or_default(), &percent_encode(id))
+    }
+}
+
+/// `{comments URL}/{path}`, its query kept after the path.
+fn below_comments(comments: &str, path: &str) -> String {
+    let (base, query) = comments.split_once('?').map_or((comments, None), |(base, query)| (base, Some(query)));
+    let url = format!("{}/{path}", base.trim_end_matches('/'));
+    match query {
+        Some(query) => format!("{url}?{query}"),
+        None => url,
     }
 }
 
@@ -111,10 +148,40 @@ mod tests {
     use super::*;
     use crate::backend::fakes::{backend, new_comment, response, with_headers, ARTICLE};
     use article_widget_core::comment::CommentStatus;
-    use article_widget_core::error::{CaptchaRefusal, Expected, Found, Problem, ShapeError};
+    use article_widget_core::error::{CaptchaRefusal, EditRefusal, Expected, Found, Problem, ShapeError};
 
     const MINIMAL: &str = r#"{"id":"a b","headline":"H","published":"2024-01-01T00:00:00Z","body":[]}"#;
     const COMMENTS: &str = "/api/a%20b/comments";
+
+    /// An edit is a PATCH of the comment's URL with the secret and the text; a deletion a
+    /// DELETE with the secret in `X-Comment-Secret`; their refusals say why.
+    #[tokio::test]
+    async fn an_authors_edit_and_deletion_carry_the_secret_and_their_refusals_say_why() {
+        let edited = r#"{"id":"9","parent":null,"author":"Marie","body":"Corrigé","created":"2024-10-11T15:00:00Z","edited":"2024-10-11T15:05:00Z","status":"published"}"#;
+        let (native, transport) = backend(&[(&format!("{COMMENTS}/9"), response(200, edited))]);
+        assert_eq!(native.own_comments_scope(), Some(COMMENTS));
+        let comment = native.edit_comment("9", "s3cr3t", "Corrigé").await.unwrap();
+        assert_eq!((comment.body.as_str(), comment.edited.map(|at| at.unix_seconds() - comment.created.unix_seconds())), ("Corrigé", Some(300)));
+        let sent = transport.sent.borrow()[0].clone();
+        assert_eq!((sent.method, sent.url.as_str()), (Method::Patch, "/api/a%20b/comments/9"));
+        assert_eq!(sent.body.as_deref(), Some(r#"{"secret":"s3cr3t","body":"Corrigé"}"#));
+
+        let (native, transport) = backend(&[(&format!("{COMMENTS}/9"), response(204, ""))]);
+        assert_eq!(native.delete_comment("9", "s3cr3t").await, Ok(()));
+        let sent = transport.sent.borrow()[0].clone();
+        assert_eq!((sent.method, sent.body.clone()), (Method::Delete, None));
+        assert_eq!(sent.headers, [("X-Comment-Secret".to_owned(), "s3cr3t".to_owned())]);
+
+        for (status, code, refusal) in [
+            (409, "edit_window_closed", EditRefusal::WindowClosed),
+            (409, "has_replies", EditRefusal::HasReplies),
+            (403, "secret_mismatch", EditRefusal::NotYours),
+        ] {
+            let error = format!(r#"{{"error": {{"code": "{code}", "message": "m"}}}}"#);
+            let (native, _) = backend(&[(&format!("{COMMENTS}/9"), response(status, &error))]);
+            assert_eq!(native.edit_comment("9", "s", "b").await, Err(PostError::Edit(refusal)));
+        }
+    }
 
     #[tokio::test]
     async fn each_load_failure_names_the_absolute_url_and_the_problem() {
@@ -181,7 +248,7 @@ mod tests {
     async fn a_post_sends_json_with_its_idempotency_key_and_reads_the_comment_back() {
         let stored = r#"{"id":"9","parent":"7","author":"Marie","website":null,"body":"Bonjour","created":"2024-10-11T15:00:00Z","status":"pending"}"#;
         let (backend, transport) = backend(&[(COMMENTS, response(201, stored))]);
-        let comment = backend.post_comment(new_comment()).await.unwrap();
+        let comment = backend.post_comment(new_comment()).await.unwrap().comment;
         assert_eq!((comment.id.as_str(), comment.status), ("9", CommentStatus::Pending));
         let sent = transport.sent.borrow()[0].clone();
         assert_eq!(sent.method, Method::Post);

@@ -2,7 +2,7 @@
 //! (`docs/openapi.yaml`) and of WordPress, whose mapping reads its errors into the same
 //! [`ApiError`].
 
-use article_widget_core::error::{CaptchaRefusal, LoadError, PostError, Problem};
+use article_widget_core::error::{CaptchaRefusal, EditRefusal, LoadError, PostError, Problem};
 use article_widget_core::native::ApiError;
 
 use super::HttpResponse;
@@ -18,6 +18,10 @@ pub(super) fn refusal(url: String, response: &HttpResponse, error: Option<ApiErr
         (422, Some(code)) if code == "too_fast" || code == "trap_filled" => PostError::Captcha(CaptchaRefusal::TooFast),
         // A proof of work missing, wrong, expired or used already: a new challenge, solved anew.
         (422, Some(code)) if code.starts_with("captcha_") || code.starts_with("pow_") => PostError::Captcha(CaptchaRefusal::Stale),
+        // A change to the reader's own comment (`docs/openapi.yaml`).
+        (403, Some(code)) if code == "secret_mismatch" => PostError::Edit(EditRefusal::NotYours),
+        (409, Some(code)) if code == "edit_window_closed" => PostError::Edit(EditRefusal::WindowClosed),
+        (409, Some(code)) if code == "has_replies" => PostError::Edit(EditRefusal::HasReplies),
         (429, _) => rate_limited,
         // WordPress answers a flood with 400.
         (_, Some(code)) if code == "comment_flood" => rate_limited,

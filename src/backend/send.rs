@@ -4,7 +4,6 @@
 
 use std::rc::Rc;
 
-use article_widget_core::comment::Comment;
 use article_widget_core::error::{LoadError, PostError, Problem, Warning};
 use article_widget_core::json::Decoded;
 use article_widget_core::native::ApiError;
@@ -17,14 +16,14 @@ use super::{HttpRequest, HttpResponse, LocalFuture, Transport};
 /// publisher's readers download every copy.
 pub(super) type Decoder<In, Out> = Box<dyn FnOnce(&In) -> Out>;
 
-/// Sends a new comment and reads the answer with an API's decoders; a failure is also
-/// reported.
-pub(super) fn post(
+/// Sends a new comment (or a change to one) and reads the answer with an API's decoders; a
+/// failure is also reported.
+pub(super) fn post<T: 'static>(
     transport: Rc<dyn Transport>,
     request: HttpRequest,
-    decode_comment: Decoder<str, Result<Decoded<Comment>, Problem>>,
+    decode_comment: Decoder<str, Result<Decoded<T>, Problem>>,
     decode_error: Decoder<str, Option<ApiError>>,
-) -> LocalFuture<Result<Comment, PostError>> {
+) -> LocalFuture<Result<T, PostError>> {
     Box::pin(async move {
         let result = match transport.send(request).await {
             Err(error) => Err(PostError::Failed(error)),

@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use article_widget_core::comment::Comment;
+use article_widget_core::comment::{Comment, CommentStatus};
 use article_widget_core::error::LoadError;
 use article_widget_core::locale::{fill, isolate, Locale};
 use article_widget_core::thread::{self, Entry, Segment};
@@ -15,11 +15,12 @@ use yew::prelude::*;
 
 use super::form::CommentForm;
 use super::hooks::use_effect_on;
+use super::own::own_parts;
 use super::StateHandle;
 use super::status::{error_block, placeholder};
 use crate::backend::Order;
 use crate::platform::Services;
-use crate::state::{Action, More, Remote, RepliesLoading, Section, Thread, WidgetState};
+use crate::state::{Action, Change, More, OwnComment, Remote, RepliesLoading, Section, Thread, WidgetState};
 
 #[derive(Properties, PartialEq)]
 pub struct CommentsSectionProps {
@@ -84,8 +85,9 @@ pub fn CommentsSection(props: &CommentsSectionProps) -> Html {
             { body }
             if !state.own_pending.is_empty() {
                 <ul class="aw-thread aw-thread--pending">
-                    { for state.own_pending.iter().map(|comment| html! {
-                        <li>{ comment_view(comment, *locale, None, None, None, true) }</li>
+                    { for state.own_pending.iter().map(|comment| {
+                        let own = own_parts(comment, &state.own, state.change.as_ref(), &state.dispatcher(), *locale);
+                        html! { <li>{ comment_view(comment, *locale, None, None, None, true, own) }</li> }
                     }) }
                 </ul>
             }
@@ -204,7 +206,7 @@ fn ThreadView(props: &ThreadViewProps) -> Html {
                 <ol class="aw-thread">
                     { for entries.iter().take(thread.shown).map(|entry| html! {
                         <EntryView key={entry.comment.id.clone()} entry={entry.clone()} dispatcher={state.dispatcher()}
-                            locale={*locale} now={thread.now} open={*open}
+                            locale={*locale} now={thread.now} open={*open} own={state.own.clone()} change={state.change.clone()}
                             form_slot={form_slot.as_ref().filter(|(target, _)| entry.find(target).is_some()).cloned()}
                             replies_left={replies_left(&entry.comment.id)} />
                     }) }
@@ -285,6 +287,9 @@ struct EntryViewProps {
     locale: Locale,
     now: i64,
     open: bool,
+    /// The reader's own comments they may change, and the change under way.
+    own: Rc<[OwnComment]>,
+    change: Option<Change>,
     /// The reply form, for the entry that holds the comment it answers, and that comment's id.
     form_slot: Option<(String, Html)>,
     /// The replies its page cut, if it did: "show more replies" after those shown.
@@ -293,28 +298,45 @@ struct EntryViewProps {
 
 #[function_component]
 fn EntryView(props: &EntryViewProps) -> Html {
-    let EntryViewProps { entry, dispatcher, locale, now, open, form_slot, replies_left } = props;
+    let EntryViewProps { entry, dispatcher, locale, now, open, own, change, form_slot, replies_left } = props;
     let more = replies_left.as_ref().map(|left| {
         let (root, dispatcher) = (entry.comment.id.clone(), dispatcher.clone());
         let onclick = Callback::from(move |_| dispatcher.dispatch(Action::LoadReplies(root.clone())));
         let failed = left.failed.as_deref().map(|error| (locale.messages().replies_failed, error));
         more_block(*locale, failed, left.loading, locale.more_replies(left.count), onclick)
     });
-    entry_html(entry, dispatcher, *locale, *now, *open, form_slot, more.unwrap_or_default())
+    let reader = Reader { own, change: change.as_ref(), dispatcher, locale: *locale, now: *now, open: *open, form_slot };
+    entry_html(entry, &reader, more.unwrap_or_default())
+}
+
+/// What a thread's entries are rendered for: the reader's own comments and change, whether
+/// they can answer, the reply form's place.
+struct Reader<'a> {
+    own: &'a [OwnComment],
+    change: Option<&'a Change>,
+    dispatcher: &'a UseReducerDispatcher<WidgetState>,
+    locale: Locale,
+    now: i64,
+    open: bool,
+    form_slot: &'a Option<(String, Html)>,
 }
 
 /// A comment and its replies, then `more` (a top-level comment's "show more replies").
-fn entry_html(entry: &OwnedEntry, dispatcher: &UseReducerDispatcher<WidgetState>, locale: Locale, now: i64, open: bool, form_slot: &Option<(String, Html)>, more: Html) -> Html {
+fn entry_html(entry: &OwnedEntry, reader: &Reader, more: Html) -> Html {
+    let Reader { dispatcher, locale, now, open, form_slot, .. } = *reader;
     let (id, for_reply) = (entry.comment.id.clone(), dispatcher.clone());
+    // A placeholder cannot be answered: its comment is gone.
+    let open = open && entry.comment.status != CommentStatus::Deleted;
     let on_reply = open.then(|| Callback::from(move |_| for_reply.dispatch(Action::ReplyTo(Some(id.clone())))));
+    let own = own_parts(&entry.comment, reader.own, reader.change, dispatcher, locale);
     let form_here = form_slot.as_ref().filter(|(target, _)| *target == entry.comment.id).map(|(_, form)| form.clone());
     html! {
         <li class="aw-thread__item" key={entry.comment.id.clone()}>
-            { comment_view(&entry.comment, locale, Some(now), entry.in_reply_to.as_deref(), on_reply, false) }
+            { comment_view(&entry.comment, locale, Some(now), entry.in_reply_to.as_deref(), on_reply, false, own) }
             { form_here.unwrap_or_default() }
             if !entry.replies.is_empty() {
                 <ol class="aw-thread aw-thread--replies">
-                    { for entry.replies.iter().map(|reply| entry_html(reply, dispatcher, locale, now, open, form_slot, Html::default())) }
+                    { for entry.replies.iter().map(|reply| entry_html(reply, reader, Html::default())) }
                 </ol>
             }
             { more }
@@ -323,7 +345,9 @@ fn entry_html(entry: &OwnedEntry, dispatcher: &UseReducerDispatcher<WidgetState>
 }
 
 /// One comment. `now` is the moment relative dates count from (`None`: absolute dates);
-/// `in_reply_to` names the author answered when the nesting no longer shows it.
+/// `in_reply_to` names the author answered when the nesting no longer shows it; `own`, the
+/// reader's controls of their own comment and the change under way ([`own_parts`]). A
+/// deleted comment kept for its replies says so in place of its author and text.
 fn comment_view(
     comment: &Comment,
     locale: Locale,
@@ -331,8 +355,20 @@ fn comment_view(
     in_reply_to: Option<&str>,
     on_reply: Option<Callback<MouseEvent>>,
     pending: bool,
+    (controls, change): (Html, Option<Html>),
 ) -> Html {
     let m = locale.messages();
+    if comment.status == CommentStatus::Deleted {
+        return html! {
+            <article class="aw-comment" data-state="deleted" id={format!("aw-comment-{}", comment.id)}>
+                <p class="aw-comment__deleted">{ m.comment_deleted }</p>
+            </article>
+        };
+    }
+    let edited = comment.edited.as_ref().map(|edited| {
+        let title = fill(m.edited_at, &[("date", &locale.format_datetime(edited))]);
+        html! { <time class="aw-comment__edited" datetime={edited.to_string()} {title}>{ m.edited }</time> }
+    });
     let absolute = locale.format_datetime(&comment.created);
     let shown = now.and_then(|now| locale.relative_time(&comment.created, now)).unwrap_or_else(|| absolute.clone());
     // Each name in a bidi isolate: a right-to-left override in it cannot reorder the date
@@ -346,6 +382,7 @@ fn comment_view(
             <header class="aw-comment__header">
                 { author }
                 <time class="aw-comment__date" datetime={comment.created.to_string()} title={absolute}>{ shown }</time>
+                { edited.unwrap_or_default() }
                 if let Some(author) = in_reply_to {
                     <span class="aw-comment__context">{ fill(m.in_reply_to, &[("author", &isolate(author))]) }</span>
                 }
@@ -353,7 +390,12 @@ fn comment_view(
             if pending {
                 <p class="aw-comment__pending">{ m.awaiting_moderation }</p>
             }
-            <p class="aw-comment__body">{ comment_text(&comment.body) }</p>
+            if let Some(change) = change {
+                { change }
+            } else {
+                <p class="aw-comment__body">{ comment_text(&comment.body) }</p>
+            }
+            { controls }
             if let Some(on_reply) = on_reply {
                 <button type="button" class="aw-link-button" onclick={on_reply}
                     aria-label={fill(m.reply_to, &[("author", &comment.author)])}>{ m.reply }</button>

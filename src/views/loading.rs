@@ -6,7 +6,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use article_widget_core::captcha::Challenge;
-use article_widget_core::comment::CommentPage;
+use article_widget_core::comment::{CommentPage, PostedComment};
 use article_widget_core::error::LoadError;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -189,11 +189,11 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
             let post = backend.post_comment((*comment).clone());
             spawn_local(async move {
                 let result = post.await;
-                if let Ok(comment) = &result {
-                    let pending = comment.status == article_widget_core::comment::CommentStatus::Pending;
-                    on_event.emit(WidgetEvent::CommentPosted { id: comment.id.clone(), pending });
+                if let Ok(posted) = &result {
+                    let pending = posted.comment.status == article_widget_core::comment::CommentStatus::Pending;
+                    on_event.emit(WidgetEvent::CommentPosted { id: posted.comment.id.clone(), pending });
                 }
-                dispatcher.dispatch(Action::Posted(result.map(|comment| zone.show_comment(comment))));
+                dispatcher.dispatch(Action::Posted(result.map(|posted| PostedComment { comment: zone.show_comment(posted.comment), ..posted })));
             });
         }
         nothing_to_undo()

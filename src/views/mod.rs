@@ -3,14 +3,16 @@
 //!
 //! One job a file: the root components (`widget.rs`), the requests they make
 //! (`loading.rs`), the form kept in storage (`storage_sync.rs`), the effect hooks every
-//! component uses (`hooks.rs`), the state as components receive it (`state_handle.rs`), and
-//! one file a part of the page (article, related, comments, form, status).
+//! component uses (`hooks.rs`), the state as components receive it (`state_handle.rs`), the
+//! reader's own comments, their storage, window and changes (`own.rs`), and one file a part
+//! of the page (article, related, comments, form, status).
 
 mod article;
 mod comments;
 mod form;
 mod hooks;
 mod loading;
+mod own;
 mod related;
 mod state_handle;
 mod status;

@@ -7,6 +7,7 @@ use article_widget_core::locale::Locale;
 use yew::prelude::*;
 
 use super::loading::use_loading_effects;
+use super::own::use_own_comment_effects;
 use super::status::{error_block, placeholder};
 use super::storage_sync::use_storage_effects;
 use super::{ArticleView, CommentsSection, RelatedList, StateHandle};
@@ -73,6 +74,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
     });
     use_loading_effects(props, &state);
     use_storage_effects(props, &state);
+    use_own_comment_effects(props, &state);
 
     let locale = props.locale;
     if state.quiet_start && matches!(state.article, Remote::Loading) {

@@ -171,12 +171,18 @@ impl Located<'_, '_> {
             .collect())
     }
 
-    /// Pending when the value is one of those the field names pending, whatever its type
-    /// (WordPress's `"hold"`, Isso's `2`); else published.
+    /// Pending or deleted when the value is one of those the field names so, whatever its
+    /// type (WordPress's `"hold"`, Isso's `2` and `4`); else published.
     fn status(&self) -> CommentStatus {
-        let value = self.node.value();
-        let pending = value.is_some_and(|value| self.source.pending.iter().any(|pending| same_value(value, pending)));
-        if pending { CommentStatus::Pending } else { CommentStatus::Published }
+        let Some(value) = self.node.value() else { return CommentStatus::Published };
+        let among = |values: &[Value]| values.iter().any(|listed| same_value(value, listed));
+        if among(&self.source.pending) {
+            CommentStatus::Pending
+        } else if among(&self.source.deleted) {
+            CommentStatus::Deleted
+        } else {
+            CommentStatus::Published
+        }
     }
 }
 
@@ -389,6 +395,7 @@ impl CommentFields {
             website: optional(&self.website, node, warnings, Located::url),
             body: self.body.at(node).text()?.unwrap_or_default(),
             created: self.created.at(node).required_date()?,
+            edited: optional(&self.edited, node, warnings, Located::date),
             status: self.status.as_ref().map_or(CommentStatus::Published, |field| field.at(node).status()),
         })
     }

@@ -298,6 +298,8 @@ struct CommentFields {
     website: Option<Field>,
     body: Field,
     created: Field,
+    /// When the comment was last changed (Isso's `modified`); WordPress's API has none.
+    edited: Option<Field>,
     status: Option<Field>,
 }
 
@@ -377,6 +379,9 @@ struct Source {
     /// Status values of a comment held for moderation: scalars, such as WordPress's
     /// `"hold"` or Isso's `2`.
     pending: Vec<Value>,
+    /// Status values of a comment deleted and kept for its replies, shown as a placeholder
+    /// (Isso's `4`).
+    deleted: Vec<Value>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -17,7 +17,7 @@ const TEXT: &[&str] = &["html"];
 const DATE: &[&str] = &["date"];
 const PLAIN: &[&str] = &[];
 const ID: &[&str] = &["none"];
-const STATUS: &[&str] = &["pending"];
+const STATUS: &[&str] = &["pending", "deleted"];
 
 /// Refuses any key of `node` (an object) that is not `known`.
 fn known_keys(node: &Node, known: &[&str]) -> Result<()> {
@@ -137,7 +137,7 @@ fn related_endpoint(node: &Node) -> Result<RelatedEndpoint> {
 fn comments_endpoint(node: &Node) -> Result<CommentsEndpoint> {
     known_keys(node, &["url", "list", "replies", "exclude", "fields", "total", "paging", "post"])?;
     let fields = node.get("fields");
-    known_keys(&fields, &["id", "parent", "author", "website", "body", "created", "status"])?;
+    known_keys(&fields, &["id", "parent", "author", "website", "body", "created", "edited", "status"])?;
     let optional = |name, options| fields.get(name).optional(|f| field(f, options));
     Ok(CommentsEndpoint {
         urls: templates(&node.get("url"))?,
@@ -151,6 +151,7 @@ fn comments_endpoint(node: &Node) -> Result<CommentsEndpoint> {
             website: optional("website", PLAIN)?,
             body: field(&fields.get("body"), TEXT)?,
             created: field(&fields.get("created"), DATE)?,
+            edited: optional("edited", DATE)?,
             status: optional("status", STATUS)?,
         },
         total: node.get("total").optional(count)?,
@@ -264,7 +265,7 @@ fn count(node: &Node) -> Result<Count> {
 }
 
 fn source(node: &Node, options: &[&str]) -> Result<Source> {
-    let plain = |at| Source { at, utc: None, html: false, date: DateFormat::Auto, none: Vec::new(), pending: Vec::new() };
+    let plain = |at| Source { at, utc: None, html: false, date: DateFormat::Auto, none: Vec::new(), pending: Vec::new(), deleted: Vec::new() };
     match node.value() {
         Some(Value::String(_)) => return Ok(plain(pointer(node)?)),
         Some(Value::Object(_)) => {}
@@ -290,6 +291,7 @@ fn source(node: &Node, options: &[&str]) -> Result<Source> {
         },
         none: node.get("none").optional(|n| n.list(scalar))?.unwrap_or_default(),
         pending: node.get("pending").optional(|p| p.list(scalar))?.unwrap_or_default(),
+        deleted: node.get("deleted").optional(|d| d.list(scalar))?.unwrap_or_default(),
         ..plain(at)
     })
 }

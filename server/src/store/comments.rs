@@ -1,6 +1,6 @@
 //! Comments: the pages of a thread, the replies of one comment, and posting.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use article_widget_core::comment::{Comment, CommentStatus};
 use article_widget_core::datetime::DateTime;
@@ -13,15 +13,28 @@ use crate::captcha::Genuine;
 use crate::error::ApiError;
 use crate::pow::Spent;
 
-pub(super) const COMMENT_COLUMNS: &str = "id, parent_id, author, website, body, created, status";
+pub(super) const COMMENT_COLUMNS: &str = "id, parent_id, author, website, body, created, status, edited";
 
-/// `thread`: the comment `?1` and its published replies, at any depth.
+/// `thread`: the comment `?1` and its published replies, at any depth, through the
+/// placeholders of deleted ones.
 const BELOW_COMMENT: &str = "WITH RECURSIVE thread (id) AS (
     SELECT ?1
     UNION ALL
     SELECT comments.id FROM comments JOIN thread ON comments.parent_id = thread.id
-    WHERE comments.status = 'published'
+    WHERE comments.status IN ('published', 'deleted')
 )";
+
+/// Of the placeholders `?1` (a JSON array of ids), those with a published reply, directly
+/// or through other placeholders: the ones a thread shows. Placeholders are few, so the walk
+/// goes through them alone, each asking the index of parents for a published reply.
+const SHOWN_PLACEHOLDERS: &str = "WITH RECURSIVE below (top, id) AS (
+    SELECT value, value FROM json_each(?1)
+    UNION ALL
+    SELECT below.top, comments.id FROM comments JOIN below ON comments.parent_id = below.id
+    WHERE comments.status = 'deleted'
+)
+SELECT DISTINCT top FROM below
+WHERE EXISTS (SELECT 1 FROM comments WHERE parent_id = below.id AND status = 'published')";
 
 /// [`COMMENT_COLUMNS`] of the `comments` table, in a query that joins others.
 fn qualified_columns() -> String {
@@ -113,6 +126,8 @@ pub struct NewComment<'a> {
     pub pow: Option<&'a Spent>,
     /// The address prefix it came from (`Prefix`'s text), for bans by prefix.
     pub client_prefix: Option<&'a str>,
+    /// The hash of the secret that lets its author change the comment, from its id.
+    pub secret_hash: &'a dyn Fn(i64) -> String,
 }
 
 pub enum Posted {
@@ -138,7 +153,7 @@ impl Store {
         let mut roots = transaction
             .prepare_cached(&format!(
                 "SELECT {COMMENT_COLUMNS} FROM comments
-                 WHERE article_id = ?1 AND parent_id IS NULL AND status = 'published'
+                 WHERE article_id = ?1 AND parent_id IS NULL AND status IN ('published', 'deleted')
                    AND (?2 IS NULL OR (created, id) {comparison} (?2, ?3))
                  ORDER BY created {direction}, id {direction} LIMIT ?4"
             ))?
@@ -163,7 +178,7 @@ impl Store {
                  SELECT value, value FROM json_each(?1)
                  UNION ALL
                  SELECT comments.id, thread.root FROM comments JOIN thread ON comments.parent_id = thread.id
-                 WHERE comments.status = 'published'
+                 WHERE comments.status IN ('published', 'deleted')
              )
              SELECT * FROM (
                  SELECT {}, thread.root,
@@ -180,17 +195,25 @@ impl Store {
         while let Some(row) = rows.next()? {
             let cursor = Cursor { created: row.get(5)?, id: row.get(0)? };
             let reply = readable(cursor.id, comment_from_row(row))?;
-            let first = replies.entry(row.get(7)?).or_default();
-            first.count = row.get(9)?;
+            let first = replies.entry(row.get(8)?).or_default();
+            first.count = row.get(10)?;
             first.kept.push((cursor, reply));
         }
+        drop(rows);
+        drop(statement);
+        let mut roots = roots
+            .into_iter()
+            .map(|(cursor, root)| Ok((cursor, readable(cursor.id, root)?)))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let read = roots.iter_mut().map(|(_, root)| root);
+        hide_unanswered_placeholders(&transaction, read.chain(replies.values_mut().flat_map(|first| first.kept.iter_mut().map(|(_, reply)| reply))))?;
         let mut comments = Vec::new();
         let mut more_replies = Vec::new();
         let mut budget = REPLIES_PER_PAGE;
         for (cursor, root) in roots {
             // The replies of a root left out are still shown: the widget puts a reply
             // whose parent it does not have among the top-level comments.
-            comments.extend(readable(cursor.id, root)?);
+            comments.extend(root);
             let FirstReplies { count, mut kept } = replies.remove(&cursor.id).unwrap_or_default();
             kept.truncate(budget);
             budget -= kept.len();
@@ -216,7 +239,7 @@ impl Store {
         let transaction = reader.transaction()?;
         let published = transaction
             .query_row(
-                "SELECT 1 FROM comments WHERE id = ?1 AND article_id = ?2 AND status = 'published'",
+                "SELECT 1 FROM comments WHERE id = ?1 AND article_id = ?2 AND status IN ('published', 'deleted')",
                 params![root, article],
                 |_| Ok(()),
             )
@@ -227,7 +250,7 @@ impl Store {
         let mut statement = transaction.prepare_cached(&format!(
             "{BELOW_COMMENT}
              SELECT * FROM (
-                 SELECT {}, count(*) OVER () AS replies
+                 SELECT {}, sum(comments.status = 'published') OVER () AS replies
                  FROM thread JOIN comments ON comments.id = thread.id
                  WHERE comments.id != ?1
              )
@@ -239,7 +262,7 @@ impl Store {
             statement.query(params![root, after.map(|c| c.created), after.map(|c| c.id), i64::from(limit) + 1])?;
         let (mut total, mut kept) = (None, Vec::new());
         while let Some(row) = rows.next()? {
-            total = Some(row.get(7)?);
+            total = Some(row.get(8)?);
             kept.push((Cursor { created: row.get(5)?, id: row.get(0)? }, comment_from_row(row)));
         }
         drop(rows);
@@ -254,15 +277,22 @@ impl Store {
             Some(total) => total,
             // Past the last reply: counted on their own.
             None => {
-                transaction
-                    .query_row(&format!("{BELOW_COMMENT} SELECT count(*) - 1 FROM thread"), [root], |row| row.get(0))?
+                transaction.query_row(
+                    &format!(
+                        "{BELOW_COMMENT} SELECT count(*) FROM thread JOIN comments ON comments.id = thread.id
+                         WHERE thread.id != ?1 AND comments.status = 'published'"
+                    ),
+                    [root],
+                    |row| row.get(0),
+                )?
             }
         };
-        let mut comments = Vec::new();
-        for (cursor, reply) in kept {
-            comments.extend(readable(cursor.id, reply)?);
-        }
-        Ok(Some(Replies { total, comments, next }))
+        let mut comments = kept
+            .into_iter()
+            .map(|(cursor, reply)| readable(cursor.id, reply))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        hide_unanswered_placeholders(&transaction, comments.iter_mut())?;
+        Ok(Some(Replies { total, comments: comments.into_iter().flatten().collect(), next }))
     }
 
     /// Writes a comment, or answers the one already written under its idempotency key, and
@@ -309,7 +339,9 @@ impl Store {
                 new.client_prefix
             ],
         )?;
-        let comment = load(&transaction, transaction.last_insert_rowid())?;
+        let id = transaction.last_insert_rowid();
+        transaction.execute("UPDATE comments SET secret_hash = ?2 WHERE id = ?1", params![id, (new.secret_hash)(id)])?;
+        let comment = load(&transaction, id)?;
         then(&transaction, &comment)?;
         transaction.commit()?;
         Ok(Posted::Created(comment))
@@ -364,6 +396,30 @@ pub(super) fn load(transaction: &Transaction, id: i64) -> rusqlite::Result<Comme
     transaction.query_row(&format!("SELECT {COMMENT_COLUMNS} FROM comments WHERE id = ?1"), [id], comment_from_row)
 }
 
+/// Leaves out (`None`) the placeholders of deleted comments that no published reply is
+/// below: a thread keeps a placeholder only for the shape its replies need.
+fn hide_unanswered_placeholders<'c>(
+    transaction: &Transaction,
+    comments: impl Iterator<Item = &'c mut Option<Comment>>,
+) -> rusqlite::Result<()> {
+    let mut placeholders: Vec<&mut Option<Comment>> =
+        comments.filter(|comment| comment.as_ref().is_some_and(|c| c.status == CommentStatus::Deleted)).collect();
+    if placeholders.is_empty() {
+        return Ok(());
+    }
+    let ids = placeholders.iter().filter_map(|comment| comment.as_ref().map(|c| c.id.as_str())).collect::<Vec<_>>();
+    let shown: HashSet<i64> = transaction
+        .prepare_cached(SHOWN_PLACEHOLDERS)?
+        .query_map([format!("[{}]", ids.join(","))], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for placeholder in &mut placeholders {
+        if placeholder.as_ref().is_some_and(|c| !c.id.parse().is_ok_and(|id| shown.contains(&id))) {
+            **placeholder = None;
+        }
+    }
+    Ok(())
+}
+
 /// A comment from the `COMMENT_COLUMNS` that start a row.
 pub(super) fn comment_from_row(row: &Row) -> rusqlite::Result<Comment> {
     let id: i64 = row.get(0)?;
@@ -375,6 +431,7 @@ pub(super) fn comment_from_row(row: &Row) -> rusqlite::Result<Comment> {
         website: row.get::<_, Option<String>>(3)?.and_then(|website| safe_website(id, &website)),
         body: row.get(4)?,
         created: DateTime::from_unix_seconds(row.get(5)?),
+        edited: row.get::<_, Option<i64>>(7)?.map(DateTime::from_unix_seconds),
         status: CommentStatus::from_code(&status)
             .ok_or_else(|| rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, status.into()))?,
     })

@@ -2,7 +2,7 @@
 //! moderator's. Who may do which is decided by the caller; this is what each does.
 
 use article_widget_core::comment::Comment;
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::comments::load;
 use super::{lock, Store};
@@ -17,12 +17,48 @@ pub struct Edit<'a> {
     pub body: Option<&'a str>,
 }
 
+/// What its author's request to change a comment is judged on.
+pub struct Authorship {
+    pub deleted: bool,
+    /// `None` for a comment posted without a secret (the seed, an import) or deleted.
+    pub secret_hash: Option<String>,
+    /// Unix seconds.
+    pub created: i64,
+    /// Whether any reply was posted to it, whatever became of the reply.
+    pub answered: bool,
+}
+
 impl Store {
     /// Changes the comment `id` and marks it edited at `now`; `None` when there is no such
     /// comment, or it was deleted (a placeholder has nothing to edit).
     pub fn edit_comment(&self, id: i64, edit: Edit, now: i64) -> Result<Option<Comment>, ApiError> {
+        self.edit_if(id, edit, now, |_| Ok(()))
+    }
+
+    /// Edits the comment `id` of `article` as [`Store::edit_comment`] does, if `allowed`
+    /// accepts its [`Authorship`], read in the same transaction as the edit: a reply posted
+    /// meanwhile is seen.
+    pub fn edit_own(
+        &self,
+        article: &str,
+        id: i64,
+        edit: Edit,
+        now: i64,
+        allowed: impl FnOnce(Option<Authorship>) -> Result<(), ApiError>,
+    ) -> Result<Option<Comment>, ApiError> {
+        self.edit_if(id, edit, now, |transaction| allowed(authorship(transaction, article, id)?))
+    }
+
+    fn edit_if(
+        &self,
+        id: i64,
+        edit: Edit,
+        now: i64,
+        allowed: impl FnOnce(&Transaction) -> Result<(), ApiError>,
+    ) -> Result<Option<Comment>, ApiError> {
         let mut writer = lock(&self.writer);
         let transaction = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        allowed(&transaction)?;
         if !edit_in(&transaction, id, edit, now)? {
             return Ok(None);
         }
@@ -39,6 +75,12 @@ impl Store {
     pub fn delete_comment(&self, id: i64) -> Result<bool, ApiError> {
         let writer = lock(&self.writer);
         Ok(delete_in(&writer, id)?)
+    }
+
+    /// What decides whether the author of the comment `id` of `article` may still change
+    /// it; `None` when the article has no such comment.
+    pub fn authorship(&self, article: &str, id: i64) -> Result<Option<Authorship>, ApiError> {
+        Ok(authorship(&lock(&self.reader), article, id)?)
     }
 
     /// The status of the comment `id`, if there is one (`published`, `pending`, `rejected`,
@@ -80,6 +122,18 @@ pub(super) fn delete_in(connection: &Connection, id: i64) -> rusqlite::Result<bo
         [id],
     )?;
     Ok(changed == 1)
+}
+
+fn authorship(connection: &Connection, article: &str, id: i64) -> rusqlite::Result<Option<Authorship>> {
+    connection
+        .query_row(
+            "SELECT status = 'deleted', secret_hash, created,
+                    EXISTS (SELECT 1 FROM comments AS reply WHERE reply.parent_id = comments.id)
+             FROM comments WHERE id = ?1 AND article_id = ?2",
+            params![id, article],
+            |row| Ok(Authorship { deleted: row.get(0)?, secret_hash: row.get(1)?, created: row.get(2)?, answered: row.get(3)? }),
+        )
+        .optional()
 }
 
 #[cfg(test)]
@@ -124,6 +178,8 @@ mod tests {
         assert_eq!(erased, (String::new(), String::new(), None, String::new()));
         assert!(store.edit_comment(1, Edit { body: Some("x"), ..Edit::default() }, 0).unwrap().is_none());
         let page = store.page("nouvel-ordre-mondial", Order::Oldest, 100, None).unwrap();
-        assert!(page.comments.iter().all(|comment| comment.id != "1"), "not published any more");
+        let placeholder = page.comments.iter().find(|comment| comment.id == "1").expect("kept for its reply");
+        assert_eq!((placeholder.status.code(), placeholder.author.as_str()), ("deleted", ""));
+        assert_eq!(page.total, 3, "a placeholder is not counted");
     }
 }

@@ -7,12 +7,10 @@ use super::comments::{comment_from_row, readable, COMMENT_COLUMNS};
 use super::{lock, Store};
 use crate::error::ApiError;
 
-/// A comment as a feed shows it: with its article and the time of its last edit.
+/// A comment as a feed shows it: with its article.
 pub struct FeedComment {
     pub article: String,
     pub comment: Comment,
-    /// Unix seconds of the last edit, if any.
-    pub edited: Option<i64>,
 }
 
 impl Store {
@@ -27,7 +25,7 @@ impl Store {
             None => ("INDEXED BY comments_by_time", "?1 IS NULL AND"),
         };
         let mut statement = reader.prepare_cached(&format!(
-            "SELECT {COMMENT_COLUMNS}, article_id, edited FROM comments {index}
+            "SELECT {COMMENT_COLUMNS}, article_id FROM comments {index}
              WHERE {filter} status = 'published'
              ORDER BY created DESC, id DESC LIMIT ?2"
         ))?;
@@ -36,7 +34,7 @@ impl Store {
         while let Some(row) = rows.next()? {
             let id: i64 = row.get(0)?;
             if let Some(comment) = readable(id, comment_from_row(row))? {
-                latest.push(FeedComment { article: row.get(7)?, comment, edited: row.get(8)? });
+                latest.push(FeedComment { article: row.get(8)?, comment });
             }
         }
         Ok(latest)
@@ -62,7 +60,8 @@ mod tests {
                 .unwrap();
         }
         let all = store.latest(None, 3).unwrap();
-        let seen: Vec<_> = all.iter().map(|c| (c.article.as_str(), c.comment.id.as_str(), c.edited)).collect();
+        let seen: Vec<_> =
+            all.iter().map(|c| (c.article.as_str(), c.comment.id.as_str(), c.comment.edited.map(|e| e.unix_seconds()))).collect();
         assert_eq!(seen, [("autre", "5", Some(1_900_000_500)), ("nouvel-ordre-mondial", "4", None), ("nouvel-ordre-mondial", "3", None)]);
         let one: Vec<_> = store.latest(Some("nouvel-ordre-mondial"), 10).unwrap().into_iter().map(|c| c.comment.id).collect();
         assert_eq!(one, ["4", "3", "2", "1"]);

@@ -18,7 +18,7 @@ pub mod mail;
 mod schema;
 
 pub use comments::{Cursor, MoreReplies, NewComment, Order, Page, Posted, Replies, REPLIES_PER_PAGE, REPLIES_PER_ROOT};
-pub use edits::Edit;
+pub use edits::{Authorship, Edit};
 pub use feed::FeedComment;
 pub use audit::{Action, Actor, AuditEntry};
 pub use bans::{Ban, BanTarget, NewBan, Screening};
