@@ -1666,6 +1666,36 @@ async fn the_proof_of_work_is_searched_in_a_worker_from_the_first_focus_and_post
     assert!(!loaded.iter().any(|url| url.ends_with(".wasm") && url.contains("pow-worker")), "{loaded:?}");
 }
 
+/// A PBKDF2 challenge: the worker derives its keys with WebCrypto (the test page is a
+/// secure context), the solver's wasm checks them.
+fn pbkdf2_pow() -> Value {
+    json!({"algorithm": "PBKDF2/SHA-256", "cost": 100, "keyLength": 16, "keyPrefix": "00", "nonce": "0123456789abcdef", "salt": "a1"})
+}
+
+#[wasm_bindgen_test]
+async fn a_pbkdf2_proof_is_derived_by_webcrypto_in_the_worker_and_is_the_first_counter_that_answers() {
+    use article_widget::core::pow::{self, solve};
+    use_the_packages_solver();
+    let fake = seeded_with_pow(pbkdf2_pow());
+    let platform = FakePlatform::new();
+    let (_widget, root) = mount(fake.clone(), platform.clone(), "fr");
+    find(&root, "form [name=captcha]").await;
+    focus_form(&root);
+    fill_form(&root, "Très éclairant.").await;
+    platform.advance(5_000.0);
+    submit(&root).await;
+    find(&root, ".aw-form__status[data-state=ok]").await;
+    let posts = fake.posts();
+    assert_proof_answers(&posts[0], &pbkdf2_pow());
+    // The counters are handed out in order and their keys checked as they come: the answer
+    // is the first, as the solver's own search finds it.
+    let body: Value = serde_json::from_str(posts[0].body.as_deref().unwrap()).unwrap();
+    let payload: Value = serde_json::from_slice(&pow::base64_decode(body["altcha"].as_str().unwrap()).unwrap()).unwrap();
+    let task = pow::decode_challenge(&payload["challenge"].to_string()).unwrap().task;
+    let solve::Search::Found(first) = solve::search(&task, 0, 100_000) else { panic!("1 in 256 keys start with 00") };
+    assert_eq!(payload["solution"]["counter"], u64::from(first.counter));
+}
+
 #[wasm_bindgen_test]
 async fn a_bad_proof_of_work_is_named_on_screen_and_the_form_waits_for_a_new_question() {
     let fake = FakeTransport::seeded(page(&[], 0));

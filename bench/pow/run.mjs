@@ -7,6 +7,8 @@
 // medians and min–max. Expects pkg/pow-worker/ (scripts/pow-worker.sh) and the tools of
 // scripts/setup.sh.
 //   AW_BENCH_RUNS=5   runs per challenge and solver
+//   AW_BENCH_POW=SHA-256:1:50000,PBKDF2/SHA-256:1000:100   the challenges (algorithm:cost:counter)
+//   AW_BENCH_PLACES=worker   only the worker (or "page's thread"); AW_BENCH_RATES=4   only the slowed CPU
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { readFile } from "node:fs/promises";
@@ -23,14 +25,18 @@ const pbkdf2 = await import(require.resolve("altcha-lib/algorithms/pbkdf2"));
 // The ES modules a browser imports (require.resolve gives the CommonJS build).
 const altchaDist = dirname(require.resolve("altcha-lib")).replace(/\/cjs\//, "/esm/");
 
-// Deterministic challenges: the answer is the given counter (its key's first half is the prefix).
-const cases = [
-  { name: "SHA-256, 5,000 counters", algorithm: "SHA-256", cost: 1, counter: 5_000, deriveKey: sha.deriveKey },
-  { name: "SHA-256, 50,000 counters", algorithm: "SHA-256", cost: 1, counter: 50_000, deriveKey: sha.deriveKey },
-  { name: "SHA-256, 200,000 counters", algorithm: "SHA-256", cost: 1, counter: 200_000, deriveKey: sha.deriveKey },
-  { name: "PBKDF2/SHA-256 cost 1,000, 100 counters", algorithm: "PBKDF2/SHA-256", cost: 1_000, counter: 100, deriveKey: pbkdf2.deriveKey },
-  { name: "PBKDF2/SHA-256 cost 1,000, 1,000 counters", algorithm: "PBKDF2/SHA-256", cost: 1_000, counter: 1_000, deriveKey: pbkdf2.deriveKey },
-];
+// Deterministic challenges: the answer is the given counter (its key's first half is the
+// prefix). AW_BENCH_POW picks others: "ALGORITHM:COST:COUNTER,…".
+const defaultCases = "SHA-256:1:5000,SHA-256:1:50000,SHA-256:1:200000,PBKDF2/SHA-256:1000:100,PBKDF2/SHA-256:1000:1000";
+const cases = (process.env.AW_BENCH_POW ?? defaultCases).split(",").map((spec) => {
+  const [algorithm, cost, counter] = spec.split(":");
+  const number = (n) => Number(n).toLocaleString("en");
+  const name = algorithm === "SHA-256" && cost === "1"
+    ? `SHA-256, ${number(counter)} counters`
+    : `${algorithm} cost ${number(cost)}, ${number(counter)} counters`;
+  const deriveKey = algorithm === "SHA-256" ? sha.deriveKey : pbkdf2.deriveKey;
+  return { name, algorithm, cost: Number(cost), counter: Number(counter), deriveKey };
+});
 for (const c of cases) {
   const { deriveKey, name, ...options } = c;
   c.challenge = await lib.createChallenge({ ...options, deriveKey, hmacSignatureSecret: "bench", expiresAt: 4102444800 });
@@ -67,9 +73,10 @@ const rows = [];
 const places = [
   { name: "worker", widget: "solveWithWidget", altcha: "solveWithAltcha" },
   { name: "page's thread", widget: "solveWithWidgetOnPage", altcha: "solveWithAltchaOnPage" },
-];
+].filter((place) => !process.env.AW_BENCH_PLACES || process.env.AW_BENCH_PLACES.split(",").includes(place.name));
+const rates = (process.env.AW_BENCH_RATES ?? "1,4").split(",").map(Number);
 for (const place of places) {
-  for (const rate of [1, 4]) {
+  for (const rate of rates) {
     await cdp.send("Emulation.setCPUThrottlingRate", { rate });
     for (const c of cases) {
       const times = { widget: [], altcha: [] };

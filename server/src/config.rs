@@ -256,24 +256,26 @@ pub struct ServeArgs {
     #[arg(long, env = "ARTICLE_WIDGET_POW", value_name = "ON|OFF", default_value = "on")]
     pub pow: Switch,
 
-    /// The proof of work's key derivation: SHA-256 or PBKDF2/SHA-256.
-    #[arg(long, env = "ARTICLE_WIDGET_POW_ALGORITHM", value_name = "ALGORITHM", default_value = "SHA-256",
+    /// The proof of work's key derivation: SHA-256 or PBKDF2/SHA-256. PBKDF2 by default: the
+    /// widget derives its keys with the browser's WebCrypto, native code, so a bot's native
+    /// solver has no lead on a reader's browser but its cores (server/README.md, "Difficulty").
+    #[arg(long, env = "ARTICLE_WIDGET_POW_ALGORITHM", value_name = "ALGORITHM", default_value = "PBKDF2/SHA-256",
           value_parser = parse_algorithm)]
     pub pow_algorithm: Algorithm,
 
     /// SHA-256 rounds or PBKDF2 iterations per counter a solver tries.
-    #[arg(long, env = "ARTICLE_WIDGET_POW_COST", value_name = "N", default_value_t = 1,
+    #[arg(long, env = "ARTICLE_WIDGET_POW_COST", value_name = "N", default_value_t = 5_000,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub pow_cost: u32,
 
     /// The least counter the server picks: a solver tries at least this many keys.
-    #[arg(long, env = "ARTICLE_WIDGET_POW_COUNTER_MIN", value_name = "N", default_value_t = 50_000)]
+    #[arg(long, env = "ARTICLE_WIDGET_POW_COUNTER_MIN", value_name = "N", default_value_t = 200)]
     pub pow_counter_min: u32,
 
-    /// The greatest counter the server picks (at random, from the least to it). The defaults
-    /// of the difficulty (SHA-256, cost 1, counters 50,000 to 100,000) are provisional, until
-    /// the widget's solver is measured on phones.
-    #[arg(long, env = "ARTICLE_WIDGET_POW_COUNTER_MAX", value_name = "N", default_value_t = 100_000)]
+    /// The greatest counter the server picks (at random, from the least to it). The default
+    /// difficulty (PBKDF2/SHA-256, cost 5,000, counters 200 to 600) costs a phone's browser
+    /// about 1.5 s in the widget's worker, and a native solver more (server/README.md).
+    #[arg(long, env = "ARTICLE_WIDGET_POW_COUNTER_MAX", value_name = "N", default_value_t = 600)]
     pub pow_counter_max: u32,
 
     /// On: the moderators' session cookie is Secure on every answer, for a server reached
@@ -496,13 +498,10 @@ mod tests {
         let difficulty = |args: &[&str]| Cli::try_parse_from([&["x"], args].concat()).map(|cli| cli.serve.pow_difficulty());
         assert_eq!(
             difficulty(&[]).unwrap(),
-            Ok(Some(Difficulty { algorithm: Algorithm::Sha256, cost: 1, counters: 50_000..=100_000 }))
+            Ok(Some(Difficulty { algorithm: Algorithm::Pbkdf2Sha256, cost: 5_000, counters: 200..=600 }))
         );
-        let hard = ["--pow-algorithm", "PBKDF2/SHA-256", "--pow-cost", "1000", "--pow-counter-min", "5", "--pow-counter-max", "5"];
-        assert_eq!(
-            difficulty(&hard).unwrap(),
-            Ok(Some(Difficulty { algorithm: Algorithm::Pbkdf2Sha256, cost: 1000, counters: 5..=5 }))
-        );
+        let other = ["--pow-algorithm", "SHA-256", "--pow-cost", "1000", "--pow-counter-min", "5", "--pow-counter-max", "5"];
+        assert_eq!(difficulty(&other).unwrap(), Ok(Some(Difficulty { algorithm: Algorithm::Sha256, cost: 1000, counters: 5..=5 })));
         assert_eq!(difficulty(&["--pow", "off"]).unwrap(), Ok(None));
         assert!(difficulty(&["--pow-counter-min", "10", "--pow-counter-max", "9"]).unwrap().unwrap_err().contains("above"));
         for bad in [["--pow-algorithm", "ARGON2ID"], ["--pow-cost", "0"], ["--pow", "maybe"]] {

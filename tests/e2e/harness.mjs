@@ -31,17 +31,21 @@ async function freePort() {
  * given, with a fresh database, no rate limits and no minimum time before a captcha's
  * answer (the server's own tests check it; the widget's minimum passes on Playwright's
  * clock, which cannot move the server's), and with the proof of work, which the widget
- * solves, unless `pow` is false; resolves when it listens. `args` are further command-line
- * options.
+ * solves, unless `pow` is false: of `difficulty`, by default SHA-256 over 50,000 to 100,000
+ * counters, tens of milliseconds for the widget, rather than the server's default, which
+ * costs a reader's browser a second or so at each post. Resolves when it listens. `args`
+ * are further command-line options.
  */
-export async function startServer({ content = join(root, "www/demo-api/articles"), staticFolder = join(root, "dist"), pow = true, args = [] } = {}) {
+const QUICK_POW = ["--pow-algorithm", "SHA-256", "--pow-cost", "1", "--pow-counter-min", "50000", "--pow-counter-max", "100000"];
+
+export async function startServer({ content = join(root, "www/demo-api/articles"), staticFolder = join(root, "dist"), pow = true, difficulty = QUICK_POW, args = [] } = {}) {
   const port = await freePort();
   const database = join(mkdtempSync(join(tmpdir(), "aw-e2e-")), "comments.sqlite3");
   const server = spawn(
     process.env.AW_SERVER_BIN ?? join(root, "target/debug/article-widget-server"),
     ["--listen", `127.0.0.1:${port}`, "--content", content, "--static", staticFolder,
       "--database", database, "--reads-per-minute", "0", "--posts-per-minute", "0", "--article-posts-per-minute", "0",
-      "--captcha-min-seconds", "0", ...(pow ? [] : ["--pow", "off"]), ...args],
+      "--captcha-min-seconds", "0", ...(pow ? difficulty : ["--pow", "off"]), ...args],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   await new Promise((resolve, reject) => {
