@@ -40,6 +40,9 @@ command -v brotli >/dev/null || apt_packages+=(brotli)
 command -v npm >/dev/null || apt_packages+=(nodejs npm)
 # libfuzzer-sys (fuzz/) compiles libFuzzer, which is C++.
 command -v c++ >/dev/null || apt_packages+=(g++)
+# A real SMTP server for the mail tests (server/tests/common/aiosmtpd.rs), run by Debian's
+# own interpreter, which sees Debian's Python packages.
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || apt_packages+=(python3-aiosmtpd)
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   log "apt: ${apt_packages[*]}"
   as_root apt-get update -qq

@@ -1,5 +1,6 @@
 //! E-mail over real SMTP: the server sends to a sink on a loopback port (`common/smtp.rs`)
-//! with its own SMTP client. The confirmation, the reply notice and the held comment's
+//! with its own SMTP client, and to a real SMTP server, Debian's aiosmtpd
+//! (`common/aiosmtpd.rs`). The confirmation, the reply notice and the held comment's
 //! notice with their headers; the links' pages (a GET changes nothing, a POST does); an
 //! outage and a restart, after which each message arrives once, the clock moved past the
 //! retries' delays rather than waited for.
@@ -12,6 +13,7 @@ use article_widget_server::config::Cli;
 use article_widget_server::Site as ServerSite;
 use clap::Parser;
 use common::admin::{add_moderator, signed_in};
+use common::aiosmtpd::{free_port, Aiosmtpd};
 use common::smtp::{Mode, Received, Sink};
 use common::{key, Site, TestServer, ARTICLE, COMMENTS};
 use serde_json::json;
@@ -21,10 +23,10 @@ const BOB: &str = "bob@example.org";
 const MODERATOR: &str = "moderator@news.example";
 const PUBLIC: &str = "http://comments.news.example";
 
-fn mail_options(sink: &Sink) -> Vec<(&'static str, String)> {
+fn mail_options(smtp_url: String) -> Vec<(&'static str, String)> {
     vec![
         ("--captcha", "off".into()),
-        ("--smtp-url", sink.url()),
+        ("--smtp-url", smtp_url),
         ("--mail-from", "News comments <comments@news.example>".into()),
         ("--public-url", PUBLIC.into()),
         ("--article-url", "https://news.example/articles/{id}".into()),
@@ -33,7 +35,11 @@ fn mail_options(sink: &Sink) -> Vec<(&'static str, String)> {
 }
 
 fn start(site: &Site, sink: &Sink) -> TestServer {
-    let options = mail_options(sink);
+    start_at(site, sink.url())
+}
+
+fn start_at(site: &Site, smtp_url: String) -> TestServer {
+    let options = mail_options(smtp_url);
     let options: Vec<(&str, &str)> = options.iter().map(|(name, value)| (*name, value.as_str())).collect();
     site.start(&options)
 }
@@ -260,6 +266,34 @@ fn an_outage_then_its_end_delivers_each_message_once() {
     assert_eq!(sink.received().len(), 3, "{:#?}", sink.received());
 }
 
+/// Against a real SMTP server, absent at first: the confirmation waits in the queue, then
+/// arrives once the server is up, once, with its headers as aiosmtpd filed them; its link
+/// confirms, and the reply's notice follows.
+#[test]
+fn a_real_smtp_server_started_late_gets_each_message_once() {
+    let port = free_port();
+    let site = Site::new();
+    let server = start_at(&site, format!("smtp://127.0.0.1:{port}"));
+    let first = post(&server, "Alice", ALICE, "Prévenez-moi.", None, true);
+    wait_queued(&site, 1, 1);
+    let smtp = Aiosmtpd::start(port);
+    site.clock.advance(Duration::from_secs(61));
+    let confirmation = smtp.wait_for(ALICE, 1).remove(0);
+    assert_headers(&confirmation, ALICE, "Confirm your address for reply notifications");
+    assert!(confirmation.text().contains("Hello Alice,"), "{}", confirmation.text());
+    let confirmed = server.request("POST", &path_of(&confirmation, "confirm"), &[], "");
+    assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+    post(&server, "Bob", BOB, "Une réponse, ligne assez longue pour être coupée en quoted-printable par l’expéditeur.", Some(&first), false);
+    let notice = smtp.wait_for(ALICE, 2).into_iter().find(|message| message.header("Message-ID") != confirmation.header("Message-ID")).unwrap();
+    assert_headers(&notice, ALICE, "Bob replied to your comment");
+    assert!(notice.text().contains("ligne assez longue pour être coupée en quoted-printable par l’expéditeur."), "{}", notice.text());
+    // Hours later, nothing was sent twice: the moderator's notice marks the point.
+    site.clock.advance(Duration::from_secs(24 * 3600));
+    post(&server, "Spammeur", "spam@example.org", "https://a.example https://b.example https://c.example", None, false);
+    smtp.wait_for(MODERATOR, 1);
+    assert_eq!(smtp.received().len(), 3, "{:#?}", smtp.received());
+}
+
 #[test]
 fn mail_queued_when_the_server_stopped_is_sent_after_its_restart() {
     let sink = Sink::start();
@@ -284,7 +318,7 @@ fn mail_settings_are_checked_at_start() {
     let site = Site::new();
     let config = |drop: &str, extra: &[(&str, &str)]| {
         let mut args = vec!["article-widget-server".to_owned()];
-        for (name, value) in mail_options(&sink).into_iter().filter(|(name, _)| *name != drop) {
+        for (name, value) in mail_options(sink.url()).into_iter().filter(|(name, _)| *name != drop) {
             args.extend([name.to_owned(), value]);
         }
         for (name, value) in extra {
@@ -313,7 +347,7 @@ fn mail_settings_are_checked_at_start() {
 fn the_links_pages_are_outside_the_rate_limits() {
     let sink = Sink::start();
     let site = Site::new();
-    let mut options = mail_options(&sink);
+    let mut options = mail_options(sink.url());
     options.extend([("--posts-per-minute", "1".into()), ("--reads-per-minute", "1".into())]);
     let options: Vec<(&str, &str)> = options.iter().map(|(name, value)| (*name, value.as_str())).collect();
     let server = site.start(&options);

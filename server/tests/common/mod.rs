@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod admin;
+pub mod aiosmtpd;
 pub mod smtp;
 pub mod upstream;
 
