@@ -71,7 +71,7 @@ BUDGET_GZIP_BYTES=245010 scripts/size-check.sh pkg/mappings
 # The demo and the moderation page, into dist/ (the end-to-end tests' static folder). The
 # moderation page is the moderators' download alone, never a reader's: its own budget.
 scripts/site.sh
-BUDGET_GZIP_BYTES=128000 scripts/size-check.sh dist/moderation
+BUDGET_GZIP_BYTES=128440 scripts/size-check.sh dist/moderation
 
 step "end-to-end: whole journeys in chromium against the reference server and a real WordPress"
 cargo build --offline -p article-widget-server
