@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use article_widget_core::comment::{validate, CommentDraft};
+use article_widget_core::moderation::AuditAction;
 use article_widget_core::url::SafeUrl;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -17,7 +18,7 @@ use super::{id, page_limit, time, SignedIn};
 use crate::api::{blocking, ApiJson, ApiPath, ApiQuery, AppState};
 use crate::error::ApiError;
 use crate::hold::link_count;
-use crate::store::{Action, AdminComment, AdminCursor, Edit, Search, STATUSES};
+use crate::store::{AdminComment, AdminCursor, Edit, Search, STATUSES};
 
 const DEFAULT_LIMIT: u32 = 50;
 const PUBLISHED: &str = "published";
@@ -76,9 +77,9 @@ pub(super) async fn set_status(
 ) -> Result<Json<Value>, ApiError> {
     let comment = id(&comment)?;
     let action = match status.as_str() {
-        PUBLISHED => Action::Approve,
-        "rejected" => Action::Reject,
-        "spam" => Action::Spam,
+        PUBLISHED => AuditAction::Approve,
+        "rejected" => AuditAction::Reject,
+        "spam" => AuditAction::Spam,
         _ => {
             return Err(ApiError::InvalidField { field: "status", message: "must be published, rejected or spam".into() })
         }

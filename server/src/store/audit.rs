@@ -1,6 +1,7 @@
 //! The audit log: one entry per moderator's action, written in the transaction of the action
 //! itself, so that no change is made without its entry, nor an entry without its change.
 
+use article_widget_core::moderation::AuditAction;
 use rusqlite::{params, Connection};
 
 use super::{lock, Store};
@@ -11,38 +12,6 @@ use crate::error::ApiError;
 pub struct Actor<'a> {
     pub name: &'a str,
     pub now: i64,
-}
-
-/// An action of the admin API, as the audit log names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    Approve,
-    Reject,
-    Spam,
-    Edit,
-    Delete,
-    Ban,
-    Unban,
-    Settings,
-    SignIn,
-    SignOut,
-}
-
-impl Action {
-    pub fn code(self) -> &'static str {
-        match self {
-            Action::Approve => "approve",
-            Action::Reject => "reject",
-            Action::Spam => "spam",
-            Action::Edit => "edit",
-            Action::Delete => "delete",
-            Action::Ban => "ban",
-            Action::Unban => "unban",
-            Action::Settings => "settings",
-            Action::SignIn => "sign_in",
-            Action::SignOut => "sign_out",
-        }
-    }
 }
 
 /// An entry as read back, newest first.
@@ -59,7 +28,7 @@ pub struct AuditEntry {
 pub(super) fn record(
     connection: &Connection,
     actor: Actor,
-    action: Action,
+    action: AuditAction,
     comment: Option<i64>,
     detail: &str,
 ) -> rusqlite::Result<()> {

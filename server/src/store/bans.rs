@@ -4,9 +4,10 @@
 use std::net::IpAddr;
 
 use article_widget_core::datetime::DateTime;
+use article_widget_core::moderation::AuditAction;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use super::audit::{record, Action, Actor};
+use super::audit::{record, Actor};
 use super::{lock, Store};
 use crate::client::{parse_proxy, Prefix};
 use crate::error::ApiError;
@@ -65,7 +66,7 @@ impl Store {
         )?;
         let id = transaction.last_insert_rowid();
         let until = ban.until.map_or("forever".to_owned(), |until| format!("until {}", DateTime::from_unix_seconds(until)));
-        record(&transaction, actor, Action::Ban, ban.comment, &format!("ban {id}: {kind} {label}, {until}"))?;
+        record(&transaction, actor, AuditAction::Ban, ban.comment, &format!("ban {id}: {kind} {label}, {until}"))?;
         let ban = load_ban(&transaction, id)?;
         transaction.commit()?;
         Ok(ban)
@@ -82,7 +83,7 @@ impl Store {
             return Ok(false);
         };
         transaction.execute("DELETE FROM bans WHERE id = ?1", [id])?;
-        record(&transaction, actor, Action::Unban, None, &format!("ban {id}: {} {}", ban.kind, ban.label))?;
+        record(&transaction, actor, AuditAction::Unban, None, &format!("ban {id}: {} {}", ban.kind, ban.label))?;
         transaction.commit()?;
         Ok(true)
     }

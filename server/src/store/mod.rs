@@ -20,7 +20,7 @@ mod schema;
 pub use comments::{Cursor, MoreReplies, NewComment, Order, Page, Posted, Replies, REPLIES_PER_PAGE, REPLIES_PER_ROOT};
 pub use edits::{Authorship, Edit};
 pub use feed::FeedComment;
-pub use audit::{Action, Actor, AuditEntry};
+pub use audit::{Actor, AuditEntry};
 pub use bans::{Ban, BanTarget, NewBan, Screening};
 pub use moderation::{AdminComment, AdminCursor, AdminPage, Search, STATUSES};
 pub use moderators::{Credentials, ModeratorRow, Session, SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS};

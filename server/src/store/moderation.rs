@@ -1,10 +1,11 @@
 //! What moderators see and do to comments: every status, searched and paged; a status set,
 //! an edit, a deletion, each with its audit entry in its transaction; the held-comment rules.
 
+use article_widget_core::moderation::AuditAction;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
-use super::audit::{record, Action, Actor};
+use super::audit::{record, Actor};
 use super::bans::hold_rules;
 use super::edits::{delete_in, edit_in, Edit};
 use super::{lock, Store};
@@ -165,7 +166,7 @@ impl Store {
         &self,
         id: i64,
         status: &str,
-        action: Action,
+        action: AuditAction,
         actor: Actor,
     ) -> Result<Option<(String, AdminComment)>, ApiError> {
         let mut writer = lock(&self.writer);
@@ -198,7 +199,7 @@ impl Store {
         ];
         let fields: Vec<&str> = changed.iter().filter(|(_, changed)| *changed).map(|(field, _)| *field).collect();
         let detail = if fields.is_empty() { "nothing changed".to_owned() } else { fields.join(", ") };
-        record(&transaction, actor, Action::Edit, Some(id), &detail)?;
+        record(&transaction, actor, AuditAction::Edit, Some(id), &detail)?;
         transaction.commit()?;
         Ok(Some(after))
     }
@@ -213,7 +214,7 @@ impl Store {
         if !delete_in(&transaction, id)? {
             return Err(ApiError::CommentDeleted);
         }
-        record(&transaction, actor, Action::Delete, Some(id), &format!("was {}", before.status))?;
+        record(&transaction, actor, AuditAction::Delete, Some(id), &format!("was {}", before.status))?;
         transaction.commit()?;
         Ok(Some(before))
     }
@@ -232,7 +233,7 @@ impl Store {
              ON CONFLICT (name) DO UPDATE SET value = excluded.value",
             [&text],
         )?;
-        record(&transaction, actor, Action::Settings, None, &text)?;
+        record(&transaction, actor, AuditAction::Settings, None, &text)?;
         transaction.commit()?;
         Ok(())
     }

@@ -2,9 +2,10 @@
 //! of its cookie's token; it ends after `SESSION_IDLE_SECONDS` unused or
 //! `SESSION_MAX_SECONDS` in all, whichever comes first.
 
+use article_widget_core::moderation::AuditAction;
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
-use super::audit::{record, Action, Actor};
+use super::audit::{record, Actor};
 use super::{lock, Store};
 use crate::error::ApiError;
 
@@ -104,7 +105,7 @@ impl Store {
             "INSERT INTO sessions (token_hash, moderator_id, csrf, created, last_seen) VALUES (?1, ?2, ?3, ?4, ?4)",
             params![token_hash, id, csrf, actor.now],
         )?;
-        record(&transaction, actor, Action::SignIn, None, "")?;
+        record(&transaction, actor, AuditAction::SignIn, None, "")?;
         transaction.commit()?;
         Ok(())
     }
@@ -136,7 +137,7 @@ impl Store {
         let mut writer = lock(&self.writer);
         let transaction = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
         transaction.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
-        record(&transaction, actor, Action::SignOut, None, "")?;
+        record(&transaction, actor, AuditAction::SignOut, None, "")?;
         transaction.commit()?;
         Ok(())
     }
