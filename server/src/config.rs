@@ -274,7 +274,8 @@ pub struct ServeArgs {
 
     /// The greatest counter the server picks (at random, from the least to it). The default
     /// difficulty (PBKDF2/SHA-256, cost 5,000, counters 200 to 600) costs a phone's browser
-    /// about 1.5 s in the widget's worker, and a native solver more (server/README.md).
+    /// about 1.2 s in the widget's worker, and the spam bot's native solver two to three
+    /// times what it costs the same machine's browser (server/README.md, "Difficulty").
     #[arg(long, env = "ARTICLE_WIDGET_POW_COUNTER_MAX", value_name = "N", default_value_t = 600)]
     pub pow_counter_max: u32,
 
