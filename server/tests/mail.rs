@@ -69,7 +69,7 @@ fn path_of(message: &Received, route: &str) -> String {
 fn assert_headers(message: &Received, to: &str, subject: &str) {
     assert_eq!(message.header("From").as_deref(), Some("\"News comments\" <comments@news.example>"));
     assert_eq!(message.header("To").as_deref(), Some(to));
-    assert_eq!(message.header("Subject").as_deref(), Some(subject));
+    assert_eq!(message.decoded_header("Subject").as_deref(), Some(subject));
     assert_eq!(message.mail_from, "comments@news.example");
     assert_eq!(message.rcpt_to, [to]);
     let id = message.header("Message-ID").expect("a Message-ID");
@@ -268,6 +268,41 @@ fn an_outage_then_its_end_delivers_each_message_once() {
     assert_eq!(sink.received().len(), 3, "{:#?}", sink.received());
 }
 
+/// In the site's language (`--mail-language fr`): the messages, their subjects encoded as
+/// RFC 2047 asks, and the pages their links open.
+#[test]
+fn the_messages_and_their_pages_speak_the_sites_language() {
+    let sink = Sink::start();
+    let site = Site::new();
+    let mut options = mail_options(sink.url());
+    options.push(("--mail-language", "fr".into()));
+    let options: Vec<(&str, &str)> = options.iter().map(|(name, value)| (*name, value.as_str())).collect();
+    let server = site.start(&options);
+    let first = post(&server, "Alice", ALICE, "Prévenez-moi.", None, true);
+    let confirmation = sink.wait_for(ALICE, 1).remove(0);
+    assert_headers(&confirmation, ALICE, "Confirmez votre adresse pour être prévenu des réponses");
+    let text = confirmation.text();
+    assert!(text.contains("Bonjour Alice,\n\nVous avez demandé à être prévenu"), "{text}");
+    assert!(text.contains("Vous recevez ce message parce que cette adresse a demandé à être prévenue des réponses"), "{text}");
+    let confirm = path_of(&confirmation, "confirm");
+    let page = server.get(&confirm);
+    assert!(page.body.contains("<html lang=\"fr\">") && page.body.contains(">Confirmer</button>"), "{}", page.body);
+    let confirmed = server.request("POST", &confirm, &[], "");
+    assert!(confirmed.body.contains("<h1>Adresse confirmée</h1>"), "{}", confirmed.body);
+    post(&server, "Zoé", BOB, "Une réponse.", Some(&first), false);
+    let notice = sink.wait_for(ALICE, 2).remove(1);
+    assert_headers(&notice, ALICE, "Zoé a répondu à votre commentaire");
+    assert!(notice.text().contains("Zoé a répondu à votre commentaire sur\nhttps://news.example/articles/"), "{}", notice.text());
+    let held = held(&server, &sink);
+    assert_headers(&held, MODERATOR, "Un commentaire de Spammeur attend la modération");
+    assert!(held.text().contains("Pour le modérer : http://comments.news.example/moderation/"), "{}", held.text());
+    let unsubscribe = server.get(&path_of(&notice, "unsubscribe"));
+    assert!(unsubscribe.body.contains("<title>Se désabonner</title>"), "{}", unsubscribe.body);
+    let invalid = server.get("/api/confirm?token=x");
+    assert_eq!(invalid.status, 400);
+    assert!(invalid.body.contains("Lien non valable"), "{}", invalid.body);
+}
+
 /// Against a real SMTP server, absent at first: the confirmation waits in the queue, then
 /// arrives once the server is up, once, with its headers as aiosmtpd filed them; its link
 /// confirms, and the reply's notice follows.
@@ -341,6 +376,8 @@ fn mail_settings_are_checked_at_start() {
     assert!(no_id.err().unwrap().to_string().contains("{id}"));
     assert!(refusal("--smtp-url", &[]).contains("--notify-held needs --smtp-url"));
     assert!(config("--mail-from", &[("--mail-from", "not an address")]).is_err());
+    let german = config("", &[("--mail-language", "de")]).err().unwrap().to_string();
+    assert!(german.contains("de is not a language the messages are written in: fr or en"), "{german}");
 }
 
 /// Mail providers post one-click unsubscribes for many readers from the same addresses: the

@@ -12,6 +12,7 @@ use lettre::message::{Mailbox, SinglePart};
 use lettre::{Address, Message};
 
 use super::keys::{Action, Keys};
+use super::words::Words;
 use crate::store::mail::{MailKind, Outgoing};
 
 /// How long a confirmation link works.
@@ -25,6 +26,7 @@ pub struct Writer {
     pub public_url: String,
     /// An article's page, `{id}` standing for its id.
     pub article_url: String,
+    pub words: &'static Words,
 }
 
 /// A message to write: to whom, about what.
@@ -50,19 +52,12 @@ impl Writer {
     pub fn confirmation(&self, to: &str, author: &str, article: &str, now: i64) -> Result<Outgoing, String> {
         let address = self.keys.address(to);
         let confirm = self.link("confirm", Action::Confirm, &address, now + CONFIRMATION_LIFETIME_SECONDS);
-        let text = format!(
-            "Hello {author},\n\n\
-             You asked to be told by e-mail when someone replies to your comment on\n{article}\n\n\
-             To confirm this address, open this link and press the button on its page (within 7 days):\n{confirm}\n\n\
-             Until you do, nothing else is sent to this address. If you did not ask for this, ignore\n\
-             this message.\n",
-            article = self.article_link(article),
-        );
+        let text = (self.words.confirmation)(author, &self.article_link(article), &confirm);
         self.write(Draft {
             kind: MailKind::Confirmation,
             cause: None,
             to,
-            subject: "Confirm your address for reply notifications".into(),
+            subject: self.words.confirmation_subject.into(),
             text,
             unsubscribe: Action::UnsubscribeReplies,
         })
@@ -70,15 +65,12 @@ impl Writer {
 
     /// Tells a subscriber of a reply to their comment.
     pub fn reply(&self, to: &str, reply_id: i64, author: &str, body: &str, article: &str) -> Result<Outgoing, String> {
-        let text = format!(
-            "{author} replied to your comment on\n{link}\n\n{body}\n\nRead it and answer on the page:\n{link}\n",
-            link = self.article_link(article),
-        );
+        let text = (self.words.reply)(author, &self.article_link(article), body);
         self.write(Draft {
             kind: MailKind::Reply,
             cause: Some(format!("reply:{reply_id}")),
             to,
-            subject: format!("{author} replied to your comment"),
+            subject: (self.words.reply_subject)(author),
             text,
             unsubscribe: Action::UnsubscribeReplies,
         })
@@ -87,18 +79,12 @@ impl Writer {
     /// Tells a moderator of a comment held for moderation.
     pub fn held(&self, to: &str, comment_id: i64, author: &str, body: &str, article: &str) -> Result<Outgoing, String> {
         let address = self.keys.address(to);
-        let text = format!(
-            "A comment by {author} on {article} is held for moderation (comment {comment_id}):\n\n{body}\n\n\
-             The article: {link}\n\
-             To moderate it: {moderation}/moderation/\n",
-            link = self.article_link(article),
-            moderation = self.public_url,
-        );
+        let text = (self.words.held)(author, article, comment_id, body, &self.article_link(article), &self.public_url);
         self.write(Draft {
             kind: MailKind::Held,
             cause: Some(format!("held:{comment_id}:{address}")),
             to,
-            subject: format!("A comment by {author} awaits moderation"),
+            subject: (self.words.held_subject)(author),
             text,
             unsubscribe: Action::UnsubscribeHeld,
         })
@@ -108,14 +94,11 @@ impl Writer {
         let to: Address = draft.to.parse().map_err(|error| format!("address {}: {error}", draft.to))?;
         let address = self.keys.address(draft.to);
         let unsubscribe = self.link("unsubscribe", draft.unsubscribe, &address, 0);
-        let text = format!(
-            "{}\n-- \nYou get this message because {}.\nUnsubscribe (one click, on the page): {unsubscribe}\n",
-            draft.text,
-            match draft.kind {
-                MailKind::Held => "this address is told of held comments",
-                MailKind::Confirmation | MailKind::Reply => "this address asked to be told of replies to a comment",
-            }
-        );
+        let because = match draft.kind {
+            MailKind::Held => self.words.because_held,
+            MailKind::Confirmation | MailKind::Reply => self.words.because_replies,
+        };
+        let text = format!("{}\n{}", draft.text, (self.words.footer)(because, &unsubscribe));
         let mut random = [0u8; 16];
         getrandom::fill(&mut random).map_err(|error| format!("random Message-ID: {error}"))?;
         let message_id = format!("<{}@{}>", crate::hex(&random), self.from.email.domain());

@@ -12,10 +12,12 @@ mod message;
 pub mod options;
 pub mod pages;
 mod sender;
+mod words;
 
 use std::sync::Arc;
 
 use article_widget_core::comment::{Comment, CommentStatus};
+use article_widget_core::locale::Locale;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{Address, AsyncSmtpTransport, Tokio1Executor};
 use rusqlite::Transaction;
@@ -24,6 +26,7 @@ use tokio::sync::Notify;
 pub use keys::{Action, Keys, Token, TokenError};
 use message::Writer;
 use options::MailSettings;
+use words::Words;
 
 use crate::clock::Clock;
 use crate::store::mail::{self as queue, Standing};
@@ -31,6 +34,7 @@ use crate::store::Store;
 
 pub struct Mail {
     writer: Writer,
+    language: Locale,
     notify_held: Vec<Address>,
     transport: AsyncSmtpTransport<Tokio1Executor>,
     store: Arc<Store>,
@@ -53,7 +57,9 @@ impl Mail {
                 keys: Keys::new(captcha_secret),
                 public_url: settings.public_url,
                 article_url: settings.article_url,
+                words: words::words(settings.language),
             },
+            language: settings.language,
             notify_held: settings.notify_held,
             transport: transport.build(),
             store,
@@ -70,6 +76,11 @@ impl Mail {
     /// Has the sender look at the queue now, after a commit that queued messages.
     pub fn wake(&self) {
         self.wake.notify_one();
+    }
+
+    /// The language of the messages and of their links' pages, and its words.
+    pub fn language(&self) -> (Locale, &'static Words) {
+        (self.language, self.writer.words)
     }
 
     pub fn keys(&self) -> &Keys {
@@ -171,6 +182,7 @@ mod tests {
                 public_url: "https://comments.news.example".into(),
                 article_url: "https://news.example/{id}".into(),
                 notify_held: Vec::new(),
+                language: Locale::Fr,
             };
             Mail::new(settings, "secret", store.clone(), Arc::default())
         };

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use article_widget_core::locale::Locale;
 use clap::Args;
 use lettre::message::Mailbox;
 use lettre::Address;
@@ -31,6 +32,15 @@ pub struct MailOptions {
     /// in the environment variable.
     #[arg(long = "notify-held", env = "ARTICLE_WIDGET_NOTIFY_HELD", value_name = "EMAIL", value_delimiter = ' ')]
     pub notify_held: Vec<Address>,
+
+    /// The language of the messages and of the pages their links open: fr or en, as the
+    /// site's readers read.
+    #[arg(long, env = "ARTICLE_WIDGET_MAIL_LANGUAGE", value_name = "LANG", default_value = "en", value_parser = parse_language)]
+    pub mail_language: Locale,
+}
+
+fn parse_language(tag: &str) -> Result<Locale, String> {
+    Locale::from_tag(tag).ok_or_else(|| format!("{tag} is not a language the messages are written in: fr or en"))
 }
 
 /// The settings checked: everything the messages need, present and well formed.
@@ -43,6 +53,7 @@ pub struct MailSettings {
     pub public_url: String,
     pub article_url: String,
     pub notify_held: Vec<Address>,
+    pub language: Locale,
 }
 
 impl MailOptions {
@@ -85,6 +96,7 @@ impl MailOptions {
             public_url: public_url.trim_end_matches('/').to_owned(),
             article_url,
             notify_held: self.notify_held.clone(),
+            language: self.mail_language,
         }))
     }
 }

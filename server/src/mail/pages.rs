@@ -33,21 +33,21 @@ struct TokenQuery {
 async fn show_unsubscribe(State(mail): State<Arc<Mail>>, ApiQuery(query): ApiQuery<TokenQuery>) -> Response {
     match checked(&mail, &query.token, &[Action::UnsubscribeReplies, Action::UnsubscribeHeld]) {
         Ok(token) => {
-            let what = match token.action {
-                Action::UnsubscribeHeld => "notices of comments held for moderation",
-                _ => "e-mail about replies to your comments",
+            let words = mail.language().1;
+            let page = match token.action {
+                Action::UnsubscribeHeld => words.unsubscribe_held,
+                _ => words.unsubscribe_replies,
             };
-            let text = format!("Stop {what} at this address?");
-            button_page(StatusCode::OK, "Unsubscribe", &text, "unsubscribe", &query.token, "Unsubscribe")
+            button_page(&mail, StatusCode::OK, page, "unsubscribe", &query.token, words.unsubscribe_button)
         }
-        Err(error) => refused(error),
+        Err(error) => refused(&mail, error),
     }
 }
 
 async fn unsubscribe(State(mail): State<Arc<Mail>>, ApiQuery(query): ApiQuery<TokenQuery>) -> Response {
     let token = match checked(&mail, &query.token, &[Action::UnsubscribeReplies, Action::UnsubscribeHeld]) {
         Ok(token) => token,
-        Err(error) => return refused(error),
+        Err(error) => return refused(&mail, error),
     };
     let (store, now) = (mail.store.clone(), mail.clock.now_seconds());
     let done = tokio::task::spawn_blocking(move || match token.action {
@@ -56,37 +56,34 @@ async fn unsubscribe(State(mail): State<Arc<Mail>>, ApiQuery(query): ApiQuery<To
     })
     .await;
     match done {
-        Ok(Ok(())) => page(StatusCode::OK, "Unsubscribed", "This address will get no more of these messages."),
-        Ok(Err(error)) => failed(&error.to_string()),
-        Err(error) => failed(&error.to_string()),
+        Ok(Ok(())) => page(&mail, StatusCode::OK, mail.language().1.unsubscribed),
+        Ok(Err(error)) => failed(&mail, &error.to_string()),
+        Err(error) => failed(&mail, &error.to_string()),
     }
 }
 
 async fn show_confirm(State(mail): State<Arc<Mail>>, ApiQuery(query): ApiQuery<TokenQuery>) -> Response {
     match checked(&mail, &query.token, &[Action::Confirm]) {
-        Ok(_) => button_page(
-            StatusCode::OK,
-            "Confirm your address",
-            "Get an e-mail when someone replies to your comments?",
-            "confirm",
-            &query.token,
-            "Confirm",
-        ),
-        Err(error) => refused(error),
+        Ok(_) => {
+            let words = mail.language().1;
+            button_page(&mail, StatusCode::OK, words.confirm, "confirm", &query.token, words.confirm_button)
+        }
+        Err(error) => refused(&mail, error),
     }
 }
 
 async fn confirm(State(mail): State<Arc<Mail>>, ApiQuery(query): ApiQuery<TokenQuery>) -> Response {
     let token = match checked(&mail, &query.token, &[Action::Confirm]) {
         Ok(token) => token,
-        Err(error) => return refused(error),
+        Err(error) => return refused(&mail, error),
     };
     let (store, now) = (mail.store.clone(), mail.clock.now_seconds());
+    let words = mail.language().1;
     match tokio::task::spawn_blocking(move || store.confirm_address(&token.address, now)).await {
-        Ok(Ok(true)) => page(StatusCode::OK, "Confirmed", "You will get an e-mail when someone replies to your comments."),
-        Ok(Ok(false)) => page(StatusCode::NOT_FOUND, "Unknown address", "This address asked for nothing here."),
-        Ok(Err(error)) => failed(&error.to_string()),
-        Err(error) => failed(&error.to_string()),
+        Ok(Ok(true)) => page(&mail, StatusCode::OK, words.confirmed),
+        Ok(Ok(false)) => page(&mail, StatusCode::NOT_FOUND, words.unknown_address),
+        Ok(Err(error)) => failed(&mail, &error.to_string()),
+        Err(error) => failed(&mail, &error.to_string()),
     }
 }
 
@@ -99,47 +96,43 @@ fn checked(mail: &Mail, token: &str, actions: &[Action]) -> Result<Token, TokenE
 }
 
 /// The page that says why a link does nothing.
-fn refused(error: TokenError) -> Response {
+fn refused(mail: &Mail, error: TokenError) -> Response {
+    let words = mail.language().1;
     match error {
-        TokenError::Invalid => page(
-            StatusCode::BAD_REQUEST,
-            "Link not valid",
-            "This link is not one of ours, or was cut: open it whole from the message.",
-        ),
-        TokenError::Expired => page(
-            StatusCode::GONE,
-            "Link expired",
-            "This confirmation link has expired. Ask again for notifications with your next comment.",
-        ),
+        TokenError::Invalid => page(mail, StatusCode::BAD_REQUEST, words.link_invalid),
+        TokenError::Expired => page(mail, StatusCode::GONE, words.link_expired),
     }
 }
 
-fn failed(error: &str) -> Response {
+fn failed(mail: &Mail, error: &str) -> Response {
     eprintln!("error: mail link: {error}");
-    page(StatusCode::INTERNAL_SERVER_ERROR, "Not done", "Something went wrong on our side; try again later.")
+    page(mail, StatusCode::INTERNAL_SERVER_ERROR, mail.language().1.failed)
 }
 
 /// A page whose button posts to the same link.
-fn button_page(status: StatusCode, title: &str, text: &str, path: &str, token: &str, button: &str) -> Response {
+fn button_page(mail: &Mail, status: StatusCode, words: (&str, &str), path: &str, token: &str, button: &str) -> Response {
     let form = format!(
         "<form method=\"post\" action=\"{path}?token={token}\">\
          <input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">\
          <button type=\"submit\">{button}</button></form>",
         token = escape(token),
+        button = escape(button),
     );
-    html(status, title, text, &form)
+    html(mail, status, words, &form)
 }
 
-fn page(status: StatusCode, title: &str, text: &str) -> Response {
-    html(status, title, text, "")
+/// A page of a title and a text, in the messages' language.
+fn page(mail: &Mail, status: StatusCode, words: (&str, &str)) -> Response {
+    html(mail, status, words, "")
 }
 
-fn html(status: StatusCode, title: &str, text: &str, form: &str) -> Response {
+fn html(mail: &Mail, status: StatusCode, (title, text): (&str, &str), form: &str) -> Response {
     let body = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"robots\" content=\"noindex\"><title>{title}</title></head>\
          <body><main><h1>{title}</h1><p>{text}</p>{form}</main></body></html>",
+        lang = mail.language().0.tag(),
         title = escape(title),
         text = escape(text),
     );

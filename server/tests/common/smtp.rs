@@ -37,6 +37,41 @@ impl Received {
         })
     }
 
+    /// A header's value, its RFC 2047 encoded words (`=?utf-8?b?…?=`, as lettre writes a
+    /// subject that is not ASCII) decoded, as a mail client shows it.
+    pub fn decoded_header(&self, name: &str) -> Option<String> {
+        use base64::Engine;
+        let mut decoded = String::new();
+        let mut after_word = false;
+        for token in self.header(name)?.split(' ') {
+            let word = token.strip_prefix("=?").and_then(|rest| rest.strip_suffix("?=")).and_then(|rest| {
+                let (charset, rest) = rest.split_once('?')?;
+                let data = rest.strip_prefix("b?").or_else(|| rest.strip_prefix("B?"))?;
+                assert!(charset.eq_ignore_ascii_case("utf-8"), "{charset}");
+                let bytes = base64::engine::general_purpose::STANDARD.decode(data).expect("base64");
+                Some(String::from_utf8(bytes).expect("UTF-8"))
+            });
+            match word {
+                // Encoded words next to each other join with no space between them.
+                Some(word) => {
+                    if !after_word && !decoded.is_empty() {
+                        decoded.push(' ');
+                    }
+                    decoded.push_str(&word);
+                    after_word = true;
+                }
+                None => {
+                    if !decoded.is_empty() {
+                        decoded.push(' ');
+                    }
+                    decoded.push_str(token);
+                    after_word = false;
+                }
+            }
+        }
+        Some(decoded)
+    }
+
     /// The body, quoted-printable decoded.
     pub fn text(&self) -> String {
         let (_, body) = self.data.split_once("\r\n\r\n").unwrap_or_default();
