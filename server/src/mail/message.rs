@@ -5,6 +5,7 @@
 
 use std::time::SystemTime;
 
+use article_widget_core::locale::Locale;
 use article_widget_core::url::percent_encode;
 
 use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
@@ -12,7 +13,7 @@ use lettre::message::{Mailbox, SinglePart};
 use lettre::{Address, Message};
 
 use super::keys::{Action, Keys};
-use super::words::Words;
+use super::words::{words, Words};
 use crate::store::mail::{MailKind, Outgoing};
 
 /// How long a confirmation link works.
@@ -26,7 +27,8 @@ pub struct Writer {
     pub public_url: String,
     /// An article's page, `{id}` standing for its id.
     pub article_url: String,
-    pub words: &'static Words,
+    /// The messages' language (`--mail-language`).
+    pub language: Locale,
 }
 
 /// A message to write: to whom, about what.
@@ -40,6 +42,10 @@ struct Draft<'a> {
 }
 
 impl Writer {
+    pub fn words(&self) -> &'static Words {
+        words(self.language)
+    }
+
     pub fn article_link(&self, article: &str) -> String {
         self.article_url.replace("{id}", &percent_encode(article))
     }
@@ -52,12 +58,12 @@ impl Writer {
     pub fn confirmation(&self, to: &str, author: &str, article: &str, now: i64) -> Result<Outgoing, String> {
         let address = self.keys.address(to);
         let confirm = self.link("confirm", Action::Confirm, &address, now + CONFIRMATION_LIFETIME_SECONDS);
-        let text = (self.words.confirmation)(author, &self.article_link(article), &confirm);
+        let text = (self.words().confirmation)(author, &self.article_link(article), &confirm);
         self.write(Draft {
             kind: MailKind::Confirmation,
             cause: None,
             to,
-            subject: self.words.confirmation_subject.into(),
+            subject: self.words().confirmation_subject.into(),
             text,
             unsubscribe: Action::UnsubscribeReplies,
         })
@@ -65,12 +71,12 @@ impl Writer {
 
     /// Tells a subscriber of a reply to their comment.
     pub fn reply(&self, to: &str, reply_id: i64, author: &str, body: &str, article: &str) -> Result<Outgoing, String> {
-        let text = (self.words.reply)(author, &self.article_link(article), body);
+        let text = (self.words().reply)(author, &self.article_link(article), body);
         self.write(Draft {
             kind: MailKind::Reply,
             cause: Some(format!("reply:{reply_id}")),
             to,
-            subject: (self.words.reply_subject)(author),
+            subject: (self.words().reply_subject)(author),
             text,
             unsubscribe: Action::UnsubscribeReplies,
         })
@@ -79,12 +85,12 @@ impl Writer {
     /// Tells a moderator of a comment held for moderation.
     pub fn held(&self, to: &str, comment_id: i64, author: &str, body: &str, article: &str) -> Result<Outgoing, String> {
         let address = self.keys.address(to);
-        let text = (self.words.held)(author, article, comment_id, body, &self.article_link(article), &self.public_url);
+        let text = (self.words().held)(author, article, comment_id, body, &self.article_link(article), &self.public_url);
         self.write(Draft {
             kind: MailKind::Held,
             cause: Some(format!("held:{comment_id}:{address}")),
             to,
-            subject: (self.words.held_subject)(author),
+            subject: (self.words().held_subject)(author),
             text,
             unsubscribe: Action::UnsubscribeHeld,
         })
@@ -95,10 +101,10 @@ impl Writer {
         let address = self.keys.address(draft.to);
         let unsubscribe = self.link("unsubscribe", draft.unsubscribe, &address, 0);
         let because = match draft.kind {
-            MailKind::Held => self.words.because_held,
-            MailKind::Confirmation | MailKind::Reply => self.words.because_replies,
+            MailKind::Held => self.words().because_held,
+            MailKind::Confirmation | MailKind::Reply => self.words().because_replies,
         };
-        let text = format!("{}\n{}", draft.text, (self.words.footer)(because, &unsubscribe));
+        let text = format!("{}\n{}", draft.text, (self.words().footer)(because, &unsubscribe));
         let mut random = [0u8; 16];
         getrandom::fill(&mut random).map_err(|error| format!("random Message-ID: {error}"))?;
         let message_id = format!("<{}@{}>", crate::hex(&random), self.from.email.domain());

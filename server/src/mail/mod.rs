@@ -34,7 +34,6 @@ use crate::store::Store;
 
 pub struct Mail {
     writer: Writer,
-    language: Locale,
     notify_held: Vec<Address>,
     transport: AsyncSmtpTransport<Tokio1Executor>,
     store: Arc<Store>,
@@ -57,9 +56,8 @@ impl Mail {
                 keys: Keys::new(captcha_secret),
                 public_url: settings.public_url,
                 article_url: settings.article_url,
-                words: words::words(settings.language),
+                language: settings.language,
             },
-            language: settings.language,
             notify_held: settings.notify_held,
             transport: transport.build(),
             store,
@@ -80,7 +78,7 @@ impl Mail {
 
     /// The language of the messages and of their links' pages, and its words.
     pub fn language(&self) -> (Locale, &'static Words) {
-        (self.language, self.writer.words)
+        (self.writer.language, self.writer.words())
     }
 
     pub fn keys(&self) -> &Keys {
