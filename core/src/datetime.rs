@@ -31,6 +31,11 @@ pub struct DateTime {
     pub site_offset: bool,
 }
 
+/// How far apart a local time and its UTC time may be read: WordPress reads the clock once
+/// for a comment's `date` and again for its `date_gmt`, so the two can straddle a second
+/// (seen on Debian's WordPress: `18:13:07` and `17:13:06`, which is UTC+1, not UTC+1:00:01).
+pub const CLOCK_READINGS_APART_SECONDS: i64 = 2;
+
 impl DateTime {
     /// Parses RFC 3339 (`2024-10-11T14:05:00+02:00`, `…Z`, optional fraction of a second;
     /// a space or lowercase `t`/`z` are accepted as RFC 3339 allows).
@@ -90,12 +95,15 @@ impl DateTime {
 
     /// The moment `utc` at the site's offset, which is how far the local time `local` is from
     /// it: WordPress's `date` and `date_gmt`. Only `local`'s civil fields are read (it is
-    /// written without offset). `None` when they are not a whole number of minutes apart, or
-    /// a day or more.
+    /// written without offset). `None` when they are more than
+    /// [`CLOCK_READINGS_APART_SECONDS`] off a whole number of minutes apart, or a day or more.
     pub fn from_local_and_utc(local: &DateTime, utc: &DateTime) -> Option<DateTime> {
         let local_seconds = DateTime { offset_minutes: 0, ..*local }.unix_seconds();
         let difference = local_seconds - utc.unix_seconds();
-        let minutes = i16::try_from(difference / 60).ok().filter(|m| difference % 60 == 0 && m.abs() <= MAX_OFFSET_MINUTES)?;
+        let nearest = (difference + 30).div_euclid(60);
+        let minutes = i16::try_from(nearest)
+            .ok()
+            .filter(|m| (difference - nearest * 60).abs() <= CLOCK_READINGS_APART_SECONDS && m.abs() <= MAX_OFFSET_MINUTES)?;
         Some(DateTime { site_offset: true, ..utc.at_offset(minutes) })
     }
 
@@ -296,6 +304,10 @@ mod tests {
             ("2024-10-11T17:50:00", "2024-10-11T12:05:00", Some("2024-10-11T17:50:00+05:45")),
             ("2025-01-01T00:30:00", "2024-12-31T23:30:00", Some("2025-01-01T00:30:00+01:00")),
             ("2024-10-11T12:05:00", "2024-10-11T12:05:00", Some("2024-10-11T12:05:00Z")),
+            // Read a second apart, either way (a real WordPress's comment): the moment is UTC's.
+            ("2026-12-07T18:13:07", "2026-12-07T17:13:06", Some("2026-12-07T18:13:06+01:00")),
+            ("2024-10-11T14:04:59", "2024-10-11T12:05:00", Some("2024-10-11T14:05:00+02:00")),
+            ("2024-10-11T14:05:10", "2024-10-11T12:05:00", None),
             ("2024-10-11T14:05:30", "2024-10-11T12:05:00", None),
             ("2024-10-12T12:05:00", "2024-10-11T12:05:00", None),
         ];
