@@ -1626,6 +1626,23 @@ fn focus_form(root: &Element) {
     field.dispatch_event(&web_sys::Event::new_with_event_init_dict("focusin", &init).unwrap()).unwrap();
 }
 
+/// A reader who comes to the form, writes and posts, the server asking for a proof of work
+/// of `parameters`, searched for by the package's solver: the posts the server received once
+/// the widget says the comment is in.
+async fn post_with_pows_solver(parameters: Value) -> Vec<HttpRequest> {
+    use_the_packages_solver();
+    let fake = seeded_with_pow(parameters);
+    let platform = FakePlatform::new();
+    let (_widget, root) = mount(fake.clone(), platform.clone(), "fr");
+    find(&root, "form [name=captcha]").await;
+    focus_form(&root);
+    fill_form(&root, "Très éclairant.").await;
+    platform.advance(5_000.0);
+    submit(&root).await;
+    find(&root, ".aw-form__status[data-state=ok]").await;
+    fake.posts()
+}
+
 /// Checks the post's `altcha` member: ALTCHA's payload for `parameters`, as sent, with an
 /// answer the solver's own check accepts.
 fn assert_proof_answers(post: &HttpRequest, parameters: &Value) {
@@ -1646,19 +1663,9 @@ fn assert_proof_answers(post: &HttpRequest, parameters: &Value) {
 
 #[wasm_bindgen_test]
 async fn the_proof_of_work_is_searched_in_a_worker_from_the_first_focus_and_posted() {
-    use_the_packages_solver();
     let performance = web_sys::window().unwrap().performance().unwrap();
     performance.clear_resource_timings();
-    let fake = seeded_with_pow(quick_pow());
-    let platform = FakePlatform::new();
-    let (_widget, root) = mount(fake.clone(), platform.clone(), "fr");
-    find(&root, "form [name=captcha]").await;
-    focus_form(&root);
-    fill_form(&root, "Très éclairant.").await;
-    platform.advance(5_000.0);
-    submit(&root).await;
-    find(&root, ".aw-form__status[data-state=ok]").await;
-    let posts = fake.posts();
+    let posts = post_with_pows_solver(quick_pow()).await;
     assert_eq!(posts.len(), 1);
     assert_proof_answers(&posts[0], &quick_pow());
     // The solver's wasm was loaded by the worker, not by the page (as the fallback does).
@@ -1675,17 +1682,7 @@ fn pbkdf2_pow() -> Value {
 #[wasm_bindgen_test]
 async fn a_pbkdf2_proof_is_derived_by_webcrypto_in_the_worker_and_is_the_first_counter_that_answers() {
     use article_widget::core::pow::{self, solve};
-    use_the_packages_solver();
-    let fake = seeded_with_pow(pbkdf2_pow());
-    let platform = FakePlatform::new();
-    let (_widget, root) = mount(fake.clone(), platform.clone(), "fr");
-    find(&root, "form [name=captcha]").await;
-    focus_form(&root);
-    fill_form(&root, "Très éclairant.").await;
-    platform.advance(5_000.0);
-    submit(&root).await;
-    find(&root, ".aw-form__status[data-state=ok]").await;
-    let posts = fake.posts();
+    let posts = post_with_pows_solver(pbkdf2_pow()).await;
     assert_proof_answers(&posts[0], &pbkdf2_pow());
     // The counters are handed out in order and their keys checked as they come: the answer
     // is the first, as the solver's own search finds it.
