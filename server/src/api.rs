@@ -25,8 +25,6 @@ use tower_http::services::ServeDir;
 use crate::admin::{self, Moderation};
 use crate::author_secret::{self, AuthorSecrets};
 use crate::captcha::{CaptchaError, Proof, Signer};
-use crate::own_comments;
-use crate::pow::{PowError, Spent};
 use crate::client::{Clients, Prefix};
 use crate::clock::Clock;
 use crate::content::Content;
@@ -36,10 +34,12 @@ use crate::fragment::{self, Fragments};
 use crate::fragment_cache::FragmentCache;
 use crate::hold::Candidate;
 use crate::mail::{self, Mail};
+use crate::own_comments;
 use crate::pow::ProofOfWork;
+use crate::pow::{PowError, Spent};
 use crate::rate_limit::RateLimiter;
 use crate::ssi::{self, Pages};
-use crate::store::{Cursor, NewComment, Order, Posted, Store};
+use crate::store::{Cursor, NewComment, Order, PostMail, Posted, Storage};
 
 /// Request bodies above this are refused with 413 `too_large`.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -51,7 +51,7 @@ const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 
 pub struct AppState {
     pub content: Content,
-    pub store: Arc<Store>,
+    pub store: Arc<dyn Storage>,
     pub signer: Signer,
     /// Whether posts' captcha answers are checked (`--captcha`; challenges are issued either
     /// way, as the widget asks its question) and their trap field (`--trap`).
@@ -213,15 +213,18 @@ impl PageQuery {
         };
         let limit = match self.limit.as_deref() {
             None => default,
-            Some(text) => text.parse().ok().filter(|limit| (1..=MAX_PAGE).contains(limit)).ok_or_else(|| {
-                ApiError::InvalidQuery(format!("limit must be an integer from 1 to {MAX_PAGE}"))
-            })?,
+            Some(text) => text
+                .parse()
+                .ok()
+                .filter(|limit| (1..=MAX_PAGE).contains(limit))
+                .ok_or_else(|| ApiError::InvalidQuery(format!("limit must be an integer from 1 to {MAX_PAGE}")))?,
         };
         let cursor = match self.cursor.as_deref() {
             None => None,
-            Some(text) => Some(Cursor::decode(text).ok_or_else(|| {
-                ApiError::InvalidQuery("cursor must be the next of a previous page".into())
-            })?),
+            Some(text) => Some(
+                Cursor::decode(text)
+                    .ok_or_else(|| ApiError::InvalidQuery("cursor must be the next of a previous page".into()))?,
+            ),
         };
         Ok((order, limit, cursor))
     }
@@ -234,8 +237,7 @@ async fn comments(
 ) -> Result<Json<Value>, ApiError> {
     state.content.has_article(&id).await?;
     let (order, limit, after) = query.parse(DEFAULT_PAGE)?;
-    let store = state.store.clone();
-    let page = blocking(move || Ok(store.page(&id, order, limit, after)?)).await?;
+    let page = state.store.page(&id, order, limit, after).await?;
     let more_replies = page.more_replies.iter().map(|more| {
         json!({ "root": more.root.to_string(), "count": more.count, "cursor": more.after.map(|cursor| cursor.encode()) })
     });
@@ -260,8 +262,7 @@ async fn replies(
     }
     let (_, limit, after) = query.parse(DEFAULT_REPLIES_PAGE)?;
     let root: i64 = root.parse().map_err(|_| ApiError::NotFound)?;
-    let store = state.store.clone();
-    let replies = blocking(move || Ok(store.replies(&id, root, limit, after)?)).await?.ok_or(ApiError::NotFound)?;
+    let replies = state.store.replies(&id, root, limit, after).await?.ok_or(ApiError::NotFound)?;
     Ok(Json(json!({
         "total": replies.total,
         "comments": replies.comments.iter().map(comment_json).collect::<Vec<_>>(),
@@ -337,21 +338,18 @@ async fn post_comment(
         Some(first) => ApiError::from(*first),
         None => ApiError::Internal("validation failed without a reason".into()),
     })?;
-    let store = state.store.clone();
     // Before the proof of work and the captcha: a retry of a stored post, whose answer was
     // lost, gets the stored comment even though its challenges have expired or were used by
     // that very post.
-    let (replay_article, replay_key, replay_fingerprint) = (article.clone(), idempotency_key.clone(), fingerprint.clone());
-    let earlier = blocking(move || store.earlier(&replay_article, &replay_key, &replay_fingerprint)).await?;
+    let earlier = state.store.earlier(&article, &idempotency_key, &fingerprint).await?;
     if let Some(comment) = earlier {
         return Ok((StatusCode::OK, Json(posted_json(&state, &comment, &fingerprint))).into_response());
     }
     // Before the proof of work and the captcha, which a banned author's post does not use up.
     let client = state.clients.address(peer.ip(), &headers);
     let client_prefix = state.clients.key(peer.ip(), &headers).to_string();
-    let (store, email, email_hash, now) =
-        (state.store.clone(), valid.email.clone(), state.moderation.email_hash(&valid.email), state.clock.now_seconds());
-    let screening = blocking(move || store.screen(&email, &email_hash, client, now)).await?;
+    let email_hash = state.moderation.email_hash(&valid.email);
+    let screening = state.store.screen(&valid.email, &email_hash, client, state.clock.now_seconds()).await?;
     if screening.banned {
         return Err(ApiError::Banned);
     }
@@ -374,14 +372,12 @@ async fn post_comment(
             let captcha = state.signer.verify(&proof, now)?;
             if !captcha.accepts(&proof.answer) {
                 // Used up, so that one challenge cannot be answered by trying every number.
-                let store = state.store.clone();
-                blocking(move || store.use_captcha(captcha, pow.as_ref(), now)).await?;
+                state.store.use_captcha(captcha, pow.as_ref(), now).await?;
                 return Err(CaptchaError::Wrong.into());
             }
             Some(captcha)
         }
     };
-    let store = state.store.clone();
     // Counted once a post would be stored: refusals above cost the article nothing.
     let article_key = state.article_keys.hash_one(&article);
     if let Err(retry_after_seconds) = state.article_posts.check(article_key, state.clock.now_millis()) {
@@ -389,41 +385,31 @@ async fn post_comment(
     }
     let held = Candidate { name: &valid.name, body: &valid.body, known_author: screening.known_author };
     let status = if screening.rules.holds(&held) { CommentStatus::Pending } else { CommentStatus::Published };
-    // The article's fragments go once the comment is stored, so that the next shows it.
-    let stale = article.clone();
-    let mail = state.mail.clone();
-    let secrets = state.clone();
-    let stored_fingerprint = fingerprint.clone();
-    let outcome = blocking(move || {
-        let fingerprint = stored_fingerprint;
-        let secret_hash = |id| author_secret::hash(&secrets.author_secrets.secret(id, &fingerprint));
-        let new = NewComment {
-            article: &article,
-            parent: parent.as_deref(),
-            author: &valid.name,
-            email: &valid.email,
-            website: valid.website.as_ref().map(SafeUrl::as_str),
-            body: &valid.body,
-            status,
-            created: now,
-            idempotency_key: &idempotency_key,
-            fingerprint: &fingerprint,
-            captcha,
-            pow: pow.as_ref(),
-            client_prefix: Some(&client_prefix),
-            secret_hash: &secret_hash,
-        };
-        store.post_then(&new, |transaction, comment| match &mail {
-            Some(mail) => mail.on_posted(transaction, &article, &valid.email, comment, notify),
-            None => Ok(()),
-        })
-    })
-    .await?;
+    let secret_hash = |id| author_secret::hash(&state.author_secrets.secret(id, &fingerprint));
+    let new = NewComment {
+        article: &article,
+        parent: parent.as_deref(),
+        author: &valid.name,
+        email: &valid.email,
+        website: valid.website.as_ref().map(SafeUrl::as_str),
+        body: &valid.body,
+        status,
+        created: now,
+        idempotency_key: &idempotency_key,
+        fingerprint: &fingerprint,
+        captcha,
+        pow: pow.as_ref(),
+        client_prefix: Some(&client_prefix),
+        secret_hash: &secret_hash,
+    };
+    let mail = state.mail.as_deref().map(|mail| PostMail { mail, email: &valid.email, notify });
+    let outcome = state.store.post(&new, mail).await?;
     let (status, comment) = match outcome {
         Posted::Created(comment) => (StatusCode::CREATED, comment),
         Posted::Replayed(comment) => (StatusCode::OK, comment),
     };
-    state.fragments.forget_article(&stale);
+    // The article's fragments go once the comment is stored, so that the next shows it.
+    state.fragments.forget_article(&article);
     if let Some(mail) = &state.mail {
         mail.wake();
     }
@@ -444,12 +430,10 @@ fn posted_json(state: &AppState, comment: &Comment, fingerprint: &str) -> Value 
 
 /// The proof of work's challenge, unless a post already used it.
 async fn unused_pow(state: &AppState, spent: Spent) -> Result<Spent, ApiError> {
-    let store = state.store.clone();
-    blocking(move || match store.pow_used(&spent)? {
+    match state.store.pow_used(&spent).await? {
         true => Err(PowError::Replayed.into()),
         false => Ok(spent),
-    })
-    .await
+    }
 }
 
 /// `^[A-Za-z0-9_-]{16,64}$`: long enough to be unguessable, short enough to index.
@@ -461,7 +445,8 @@ async fn captcha(State(state): State<Arc<AppState>>) -> Result<Response, ApiErro
     let seed = getrandom::u64().map_err(|error| ApiError::Internal(format!("random seed: {error}")))?;
     let now = state.clock.now_seconds();
     let challenge = state.signer.issue(seed, now);
-    let mut answer = serde_json::to_value(&challenge).map_err(|error| ApiError::Internal(format!("challenge: {error}")))?;
+    let mut answer =
+        serde_json::to_value(&challenge).map_err(|error| ApiError::Internal(format!("challenge: {error}")))?;
     if let Some(pow) = state.pow.clone() {
         // One key derivation, which a PBKDF2 of high cost makes long: off the async workers.
         let pow = blocking(move || {

@@ -104,6 +104,14 @@ impl ApiError {
         }
     }
 
+    /// What the server's log says of it: an internal error's details, else its message.
+    pub fn detail(&self) -> String {
+        match self {
+            ApiError::Internal(detail) => detail.clone(),
+            _ => self.message(),
+        }
+    }
+
     /// What the error says, in English, as the JSON's `message`.
     pub fn message(&self) -> String {
         match self {
@@ -226,11 +234,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
         if status.is_server_error() {
-            let detail = match &self {
-                ApiError::Internal(detail) => detail.clone(),
-                _ => self.message(),
-            };
-            eprintln!("error: {detail}");
+            eprintln!("error: {}", self.detail());
         }
         let mut error = json!({ "code": self.code(), "message": self.message() });
         if let Some(field) = self.field() {

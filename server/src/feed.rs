@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::api::{blocking, ApiPath, AppState};
+use crate::api::{ApiPath, AppState};
 use crate::error::ApiError;
 use crate::fragment::{matches_etag, strong_etag};
 use crate::store::FeedComment;
@@ -34,9 +34,7 @@ pub(crate) async fn article_feed(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let info = article_info(&state, &id).await?;
-    let store = state.store.clone();
-    let article = id.clone();
-    let entries = blocking(move || store.latest(Some(&article), ENTRIES)).await?;
+    let entries = state.store.latest(Some(&id), ENTRIES).await?;
     let base = base_url(&state, &headers)?;
     let feed = Feed {
         id: format!("{base}/api/articles/{id}/comments.atom"),
@@ -51,8 +49,7 @@ pub(crate) async fn article_feed(
 }
 
 pub(crate) async fn site_feed(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let store = state.store.clone();
-    let entries = blocking(move || store.latest(None, ENTRIES)).await?;
+    let entries = state.store.latest(None, ENTRIES).await?;
     let mut articles = HashMap::new();
     for entry in &entries {
         if !articles.contains_key(&entry.article) {
@@ -78,9 +75,8 @@ pub(crate) async fn site_feed(State(state): State<Arc<AppState>>, headers: Heade
 
 async fn article_info(state: &AppState, id: &str) -> Result<ArticleInfo, ApiError> {
     let text = state.content.article(id).await?;
-    let article = decode_article(&text)
-        .map_err(|problem| ApiError::Internal(format!("article {id}: {problem}")))?
-        .value;
+    let article =
+        decode_article(&text).map_err(|problem| ApiError::Internal(format!("article {id}: {problem}")))?.value;
     let url = state.article_url.as_ref().and_then(|template| SafeUrl::parse(&template.replace("{id}", id)));
     Ok(ArticleInfo { headline: article.headline, url })
 }
@@ -101,10 +97,7 @@ fn base_url(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
 
 fn answer(headers: &HeaderMap, xml: String) -> Response {
     let etag = strong_etag(xml.as_bytes());
-    let cache = [
-        (header::ETAG, etag.clone()),
-        (header::CACHE_CONTROL, format!("public, max-age={MAX_AGE_SECONDS}")),
-    ];
+    let cache = [(header::ETAG, etag.clone()), (header::CACHE_CONTROL, format!("public, max-age={MAX_AGE_SECONDS}"))];
     if matches_etag(headers, &etag) {
         return (StatusCode::NOT_MODIFIED, cache).into_response();
     }
@@ -125,10 +118,12 @@ struct Feed<'a> {
 
 impl Feed<'_> {
     fn to_xml(&self) -> String {
-        let updated = self.entries.iter().map(|entry| entry.comment.edited.unwrap_or(entry.comment.created).unix_seconds()).max();
+        let updated =
+            self.entries.iter().map(|entry| entry.comment.edited.unwrap_or(entry.comment.created).unix_seconds()).max();
         // A feed without entries is as old as the epoch: nothing in it changed since.
         let updated = DateTime::from_unix_seconds(updated.unwrap_or(0));
-        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+        let mut xml =
+            String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
         xml += &format!("<id>{}</id>\n", text(&self.id));
         xml += &format!("<title>{}</title>\n", text(&self.title));
         xml += &format!("<updated>{updated}</updated>\n");
@@ -154,7 +149,8 @@ impl Feed<'_> {
         let mut xml = String::from("<entry>\n");
         // The feed's address and the comment's id: unique, and the same at every reading.
         // The same in both feeds, and at every reading.
-        xml += &format!("<id>{}/api/articles/{}/comments/{}</id>\n", text(&self.base), text(article), text(&comment.id));
+        xml +=
+            &format!("<id>{}/api/articles/{}/comments/{}</id>\n", text(&self.base), text(article), text(&comment.id));
         xml += &format!("<title>{}</title>\n", text(&title));
         xml += &format!("<author><name>{}</name>", text(&comment.author));
         if let Some(website) = &comment.website {
@@ -163,7 +159,11 @@ impl Feed<'_> {
         xml += "</author>\n";
         xml += &format!("<published>{}</published>\n<updated>{updated}</updated>\n", comment.created);
         if let Some(url) = info.and_then(|info| info.url.as_ref()) {
-            xml += &format!("<link rel=\"alternate\" type=\"text/html\" href=\"{}#aw-comment-{}\"/>\n", text(url.as_str()), text(&comment.id));
+            xml += &format!(
+                "<link rel=\"alternate\" type=\"text/html\" href=\"{}#aw-comment-{}\"/>\n",
+                text(url.as_str()),
+                text(&comment.id)
+            );
         }
         xml += &format!("<content type=\"text\">{}</content>\n</entry>\n", text(&comment.body));
         xml

@@ -11,11 +11,11 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod feed;
-mod own_comments;
 pub mod fragment;
 pub mod fragment_cache;
 pub mod hold;
 pub mod mail;
+mod own_comments;
 pub mod pow;
 pub mod rate_limit;
 pub mod ssi;
@@ -35,17 +35,17 @@ use tokio::net::TcpListener;
 
 use crate::admin::Moderation;
 use crate::api::AppState;
+use crate::author_secret::AuthorSecrets;
 use crate::captcha::Signer;
 use crate::clock::Clock;
 use crate::config::{ServeArgs, Switch};
 use crate::content::Content;
 use crate::fragment::Fragments;
-use crate::author_secret::AuthorSecrets;
 use crate::fragment_cache::FragmentCache;
 use crate::mail::Mail;
 use crate::pow::ProofOfWork;
 use crate::rate_limit::RateLimiter;
-use crate::store::Store;
+use crate::store::{SqliteStore, Storage};
 
 /// Lowercase hex, as signatures and fingerprints are written.
 pub(crate) fn hex(bytes: &[u8]) -> String {
@@ -53,14 +53,18 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 }
 
 /// The database, and the captcha secret: the one configured, else the one stored at first start.
-fn open_store(path: &Path, configured: Option<String>) -> Result<(Store, String), Box<dyn Error + Send + Sync>> {
-    let store = Store::open(path).map_err(|error| format!("database {}: {error}", path.display()))?;
+async fn open_store(
+    path: &Path,
+    configured: Option<String>,
+) -> Result<(Arc<dyn Storage>, String), Box<dyn Error + Send + Sync>> {
+    let opened = tokio::task::block_in_place(|| SqliteStore::open(path));
+    let store: Arc<dyn Storage> = Arc::new(opened.map_err(|error| format!("database {}: {error}", path.display()))?);
     let secret = match configured {
         Some(secret) => secret,
         None => {
             let mut fresh = [0u8; 32];
             getrandom::fill(&mut fresh)?;
-            store.captcha_secret(hex(&fresh))?
+            store.captcha_secret(hex(&fresh)).await.map_err(|error| error.detail())?
         }
     };
     Ok((store, secret))
@@ -83,9 +87,7 @@ impl Site {
         config.check_private_files()?;
         let clients = config.clients()?;
         let difficulty = config.pow_difficulty()?;
-        let (database, configured) = (config.database.clone(), config.captcha_secret()?);
-        let (store, secret) = tokio::task::spawn_blocking(move || open_store(&database, configured)).await??;
-        let store = Arc::new(store);
+        let (store, secret) = open_store(&config.database, config.captcha_secret()?).await?;
         let mail = match config.mail.settings(config.public_url.as_ref(), config.article_url.as_ref())? {
             Some(settings) => Some(Arc::new(Mail::new(settings, &secret, store.clone(), clock.clone())?)),
             None => None,
@@ -133,8 +135,9 @@ impl Server {
         if let Some(mail) = mail {
             tokio::spawn(mail.run());
         }
-        let listener =
-            TcpListener::bind(config.listen).await.map_err(|error| format!("listening on {}: {error}", config.listen))?;
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|error| format!("listening on {}: {error}", config.listen))?;
         Ok(Server { listener, app })
     }
 

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 
-use crate::api::{blocking, comment_json, ApiJson, ApiPath, AppState};
+use crate::api::{comment_json, ApiJson, ApiPath, AppState};
 use crate::author_secret;
 use crate::error::ApiError;
 use crate::store::{Authorship, Edit};
@@ -35,13 +35,10 @@ pub(crate) async fn edit(
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
     // Checked by the rules of a post's text, the widget's.
     let body = validate_body(&body).map_err(|problem| ApiError::from(FieldError { field: Field::Body, problem }))?;
-    let (store, now, window, owner) = (state.store.clone(), state.clock.now_seconds(), state.edit_window_seconds, article.clone());
-    let edited = blocking(move || {
-        let allowed = |authorship| judge(authorship, Some(&secret), Change::Edit, now, window);
-        store.edit_own(&owner, id, Edit { body: Some(&body), ..Edit::default() }, now, allowed)
-    })
-    .await?
-    .ok_or(ApiError::NotFound)?;
+    let (now, window) = (state.clock.now_seconds(), state.edit_window_seconds);
+    let allowed = |authorship| judge(authorship, Some(&secret), Change::Edit, now, window);
+    let edit = Edit { body: Some(&body), ..Edit::default() };
+    let edited = state.store.edit_own(&article, id, edit, now, &allowed).await?.ok_or(ApiError::NotFound)?;
     state.fragments.forget_article(&article);
     Ok(Json(comment_json(&edited)).into_response())
 }
@@ -55,11 +52,9 @@ pub(crate) async fn delete(
     state.content.has_article(&article).await?;
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
     let secret = headers.get(COMMENT_SECRET).and_then(|value| value.to_str().ok());
-    let (store, owner) = (state.store.clone(), article.clone());
-    let authorship = blocking(move || store.authorship(&owner, id)).await?;
+    let authorship = state.store.authorship(&article, id).await?;
     judge(authorship, secret, Change::Delete, state.clock.now_seconds(), state.edit_window_seconds)?;
-    let store = state.store.clone();
-    if !blocking(move || store.delete_comment(id)).await? {
+    if !state.store.delete_comment(id).await? {
         return Err(ApiError::NotFound);
     }
     state.fragments.forget_article(&article);
@@ -75,7 +70,13 @@ enum Change {
 /// Whether its author may make this change now: a comment of the article, not deleted
 /// (404), its secret given (403), within the window (409 `edit_window_closed`), and for an
 /// edit, not answered yet (409 `has_replies`: its replies answer what it said).
-fn judge(authorship: Option<Authorship>, secret: Option<&str>, change: Change, now: i64, window: i64) -> Result<(), ApiError> {
+fn judge(
+    authorship: Option<Authorship>,
+    secret: Option<&str>,
+    change: Change,
+    now: i64,
+    window: i64,
+) -> Result<(), ApiError> {
     let Some(Authorship { deleted: false, secret_hash, created, answered }) = authorship else {
         return Err(ApiError::NotFound);
     };

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{page_limit, time};
-use crate::api::{blocking, ApiQuery, AppState};
+use crate::api::{ApiQuery, AppState};
 use crate::error::ApiError;
 
 const DEFAULT_LIMIT: u32 = 50;
@@ -31,8 +31,7 @@ pub(super) async fn list(
                 .map_err(|_| ApiError::InvalidQuery("before must be the next of a previous page".into()))?,
         ),
     };
-    let store = state.store.clone();
-    let (entries, more) = blocking(move || store.audit(before, limit)).await?;
+    let (entries, more) = state.store.audit(before, limit).await?;
     let next = entries.last().filter(|_| more).map(|entry| entry.id.to_string());
     let entries: Vec<Value> = entries
         .iter()

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{id, time, SignedIn};
-use crate::api::{blocking, ApiJson, ApiPath, AppState};
+use crate::api::{ApiJson, ApiPath, AppState};
 use crate::client::parse_proxy;
 use crate::error::ApiError;
 use crate::store::{Ban, BanTarget, NewBan};
@@ -21,8 +21,7 @@ use crate::store::{Ban, BanTarget, NewBan};
 const MAX_REASON_CHARS: usize = 500;
 
 pub(super) async fn list(State(state): State<Arc<AppState>>) -> Result<Json<Value>, ApiError> {
-    let (store, now) = (state.store.clone(), state.clock.now_seconds());
-    let bans = blocking(move || store.bans(now)).await?;
+    let bans = state.store.bans(state.clock.now_seconds()).await?;
     Ok(Json(json!({ "bans": bans.iter().map(ban_json).collect::<Vec<_>>() })))
 }
 
@@ -57,27 +56,32 @@ pub(super) async fn add(
     };
     let reason = request.reason.unwrap_or_default().trim().to_owned();
     if reason.chars().count() > MAX_REASON_CHARS {
-        return Err(ApiError::InvalidField { field: "reason", message: format!("is over {MAX_REASON_CHARS} characters") });
+        return Err(ApiError::InvalidField {
+            field: "reason",
+            message: format!("is over {MAX_REASON_CHARS} characters"),
+        });
     }
     // What the ban is on: given, or the comment's.
     let from_comment = match request.comment.as_deref() {
         None => None,
         Some(comment) => {
             let comment = comment.parse().map_err(|_| refused("comment", "is not a comment's id"))?;
-            let store = state.store.clone();
-            Some(blocking(move || store.admin_comment(comment)).await?.ok_or_else(|| refused("comment", "is no comment"))?)
+            Some(state.store.admin_comment(comment).await?.ok_or_else(|| refused("comment", "is no comment"))?)
         }
     };
     let target = match (request.kind.as_str(), request.email, request.prefix, &from_comment) {
         ("email", Some(email), None, None) => email_target(&state, &email)?,
         ("email", None, None, Some(comment)) => email_target(&state, &comment.email)
             .map_err(|_| refused("comment", "has no e-mail address (it was deleted)"))?,
-        ("prefix", None, Some(prefix), None) => {
-            BanTarget::Prefix(parse_proxy(&prefix).map_err(|error| ApiError::InvalidField { field: "prefix", message: error })?)
-        }
+        ("prefix", None, Some(prefix), None) => BanTarget::Prefix(
+            parse_proxy(&prefix).map_err(|error| ApiError::InvalidField { field: "prefix", message: error })?,
+        ),
         ("prefix", None, None, Some(comment)) => {
-            let prefix = comment.client_prefix.as_deref().ok_or_else(|| refused("comment", "has no known address prefix"))?;
-            BanTarget::Prefix(parse_proxy(prefix).map_err(|error| ApiError::Internal(format!("stored prefix: {error}")))?)
+            let prefix =
+                comment.client_prefix.as_deref().ok_or_else(|| refused("comment", "has no known address prefix"))?;
+            BanTarget::Prefix(
+                parse_proxy(prefix).map_err(|error| ApiError::Internal(format!("stored prefix: {error}")))?,
+            )
         }
         ("email" | "prefix", ..) => {
             return Err(ApiError::InvalidJson(format!(
@@ -87,11 +91,8 @@ pub(super) async fn add(
         }
         _ => return Err(refused("kind", "must be email or prefix")),
     };
-    let (store, comment) = (state.store.clone(), from_comment.map(|comment| comment.id));
-    let ban = blocking(move || {
-        store.add_ban(&NewBan { target, until, reason: &reason, comment }, signed_in.actor(&state))
-    })
-    .await?;
+    let comment = from_comment.map(|comment| comment.id);
+    let ban = state.store.add_ban(&NewBan { target, until, reason: &reason, comment }, signed_in.actor(&state)).await?;
     Ok((StatusCode::CREATED, Json(ban_json(&ban))).into_response())
 }
 
@@ -101,8 +102,7 @@ pub(super) async fn remove(
     ApiPath(ban): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let ban = id(&ban)?;
-    let store = state.store.clone();
-    match blocking(move || store.remove_ban(ban, signed_in.actor(&state))).await? {
+    match state.store.remove_ban(ban, signed_in.actor(&state)).await? {
         true => Ok(StatusCode::NO_CONTENT.into_response()),
         false => Err(ApiError::NotFound),
     }

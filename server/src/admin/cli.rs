@@ -8,37 +8,51 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use super::password;
 use super::session::MAX_NAME_CHARS;
 use crate::config::{ModeratorAction, ModeratorArgs, PasswordArgs};
-use crate::store::Store;
+use crate::store::{SqliteStore, Storage};
 
 pub fn run(args: &ModeratorArgs) -> Result<(), String> {
-    let store = Store::open(&args.database).map_err(|error| format!("database {}: {error}", args.database.display()))?;
+    let runtime = tokio::runtime::Runtime::new().map_err(|error| error.to_string())?;
+    runtime.block_on(moderators(args))
+}
+
+async fn moderators(args: &ModeratorArgs) -> Result<(), String> {
+    let store =
+        SqliteStore::open(&args.database).map_err(|error| format!("database {}: {error}", args.database.display()))?;
+    let store: &dyn Storage = &store;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs() as i64);
     let failed = |error: crate::error::ApiError| error.message();
     match &args.action {
         ModeratorAction::Add(PasswordArgs { name, password_file }) => {
             check_name(name)?;
             let hash = password::hash(&new_password(password_file.as_deref())?)?;
-            if !store.add_moderator(name, &hash, now).map_err(failed)? {
-                return Err(format!("there is a moderator {name} already: `moderator passwd {name}` changes their password"));
+            if !store.add_moderator(name, &hash, now).await.map_err(failed)? {
+                return Err(format!(
+                    "there is a moderator {name} already: `moderator passwd {name}` changes their password"
+                ));
             }
             println!("added moderator {name}");
         }
         ModeratorAction::Passwd(PasswordArgs { name, password_file }) => {
             let hash = password::hash(&new_password(password_file.as_deref())?)?;
-            if !store.set_password(name, &hash).map_err(failed)? {
+            if !store.set_password(name, &hash).await.map_err(failed)? {
                 return Err(format!("there is no moderator {name}"));
             }
             println!("changed the password of {name}; their sessions are ended");
         }
         ModeratorAction::Remove { name } => {
-            if !store.remove_moderator(name).map_err(failed)? {
+            if !store.remove_moderator(name).await.map_err(failed)? {
                 return Err(format!("there is no moderator {name}"));
             }
             println!("removed moderator {name}");
         }
         ModeratorAction::List => {
-            for moderator in store.moderators(now).map_err(failed)? {
-                println!("{}\tadded {}\t{} open sessions", moderator.name, super::time(moderator.created), moderator.sessions);
+            for moderator in store.moderators(now).await.map_err(failed)? {
+                println!(
+                    "{}\tadded {}\t{} open sessions",
+                    moderator.name,
+                    super::time(moderator.created),
+                    moderator.sessions
+                );
             }
         }
     }
@@ -99,13 +113,15 @@ mod tests {
         std::fs::write(&file, "correct horse battery\n").unwrap();
         run(&args(ModeratorAction::Add(with_file("anne")))).unwrap();
         assert!(run(&args(ModeratorAction::Add(with_file("anne")))).unwrap_err().contains("already"));
-        let store = Store::open(&database).unwrap();
+        let store = SqliteStore::open(&database).unwrap();
         let stored = store.credentials("anne").unwrap().unwrap().password_hash;
         assert!(password::verify("correct horse battery", &stored), "the line, without its line ending");
         std::fs::write(&file, "staple battery horse\n").unwrap();
         run(&args(ModeratorAction::Passwd(with_file("anne")))).unwrap();
         let changed = store.credentials("anne").unwrap().unwrap().password_hash;
-        assert!(password::verify("staple battery horse", &changed) && !password::verify("correct horse battery", &changed));
+        assert!(
+            password::verify("staple battery horse", &changed) && !password::verify("correct horse battery", &changed)
+        );
         assert!(run(&args(ModeratorAction::Passwd(with_file("bob")))).unwrap_err().contains("no moderator bob"));
         assert!(run(&args(ModeratorAction::Add(with_file("a b")))).unwrap_err().contains("not a moderator's name"));
         run(&args(ModeratorAction::List)).unwrap();

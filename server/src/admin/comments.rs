@@ -15,7 +15,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{json, Value};
 
 use super::{id, page_limit, time, SignedIn};
-use crate::api::{blocking, ApiJson, ApiPath, ApiQuery, AppState};
+use crate::api::{ApiJson, ApiPath, ApiQuery, AppState};
 use crate::error::ApiError;
 use crate::hold::link_count;
 use crate::store::{AdminComment, AdminCursor, Edit, Search, STATUSES};
@@ -52,8 +52,7 @@ pub(super) async fn list(
                 .ok_or_else(|| ApiError::InvalidQuery("before must be the next of a previous page".into()))?,
         ),
     };
-    let store = state.store.clone();
-    let page = blocking(move || store.admin_comments(&search, limit, before)).await?;
+    let page = state.store.admin_comments(&search, limit, before).await?;
     let counts: serde_json::Map<String, Value> =
         STATUSES.iter().zip(page.counts).map(|(status, count)| ((*status).to_owned(), json!(count))).collect();
     Ok(Json(json!({
@@ -81,19 +80,20 @@ pub(super) async fn set_status(
         "rejected" => AuditAction::Reject,
         "spam" => AuditAction::Spam,
         _ => {
-            return Err(ApiError::InvalidField { field: "status", message: "must be published, rejected or spam".into() })
+            return Err(ApiError::InvalidField {
+                field: "status",
+                message: "must be published, rejected or spam".into(),
+            })
         }
     };
-    let (store, worker_state) = (state.store.clone(), state.clone());
-    let changed =
-        blocking(move || store.set_status(comment, &status, action, signed_in.actor(&worker_state))).await?;
+    let changed = state.store.set_status(comment, &status, action, signed_in.actor(&state)).await?;
     let (before, after) = changed.ok_or(ApiError::NotFound)?;
     if before == PUBLISHED || after.status == PUBLISHED {
         state.fragments.forget_article(&after.article);
     }
     // A reply held for moderation tells its parent's author once it is approved.
-    if let (Some(mail), true) = (state.mail.clone(), before != PUBLISHED && after.status == PUBLISHED) {
-        blocking(move || Ok(mail.notify_reply(comment)?)).await?;
+    if let (Some(mail), true) = (&state.mail, before != PUBLISHED && after.status == PUBLISHED) {
+        mail.notify_reply(comment).await?;
     }
     Ok(Json(comment_json(&after)))
 }
@@ -120,8 +120,7 @@ pub(super) async fn edit(
     ApiJson(edit): ApiJson<CommentEdit>,
 ) -> Result<Json<Value>, ApiError> {
     let comment = id(&comment)?;
-    let store = state.store.clone();
-    let current = blocking(move || store.admin_comment(comment)).await?.ok_or(ApiError::NotFound)?;
+    let current = state.store.admin_comment(comment).await?.ok_or(ApiError::NotFound)?;
     if current.status == "deleted" {
         return Err(ApiError::CommentDeleted);
     }
@@ -141,17 +140,13 @@ pub(super) async fn edit(
         Some(first) => ApiError::from(*first),
         None => ApiError::Internal("validation failed without a reason".into()),
     })?;
-    let (store, worker_state) = (state.store.clone(), state.clone());
-    let edited = blocking(move || {
-        let change = Edit {
-            author: edit.author.is_some().then_some(valid.name.as_str()),
-            website: edit.website.is_some().then_some(valid.website.as_ref().map(SafeUrl::as_str)),
-            body: edit.body.is_some().then_some(valid.body.as_str()),
-        };
-        store.moderate_edit(comment, change, signed_in.actor(&worker_state))
-    })
-    .await?
-    .ok_or(ApiError::NotFound)?;
+    let change = Edit {
+        author: edit.author.is_some().then_some(valid.name.as_str()),
+        website: edit.website.is_some().then_some(valid.website.as_ref().map(SafeUrl::as_str)),
+        body: edit.body.is_some().then_some(valid.body.as_str()),
+    };
+    let edited =
+        state.store.moderate_edit(comment, change, signed_in.actor(&state)).await?.ok_or(ApiError::NotFound)?;
     if edited.status == PUBLISHED {
         state.fragments.forget_article(&edited.article);
     }
@@ -164,10 +159,7 @@ pub(super) async fn delete(
     ApiPath(comment): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let comment = id(&comment)?;
-    let (store, worker_state) = (state.store.clone(), state.clone());
-    let deleted = blocking(move || store.moderate_delete(comment, signed_in.actor(&worker_state)))
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let deleted = state.store.moderate_delete(comment, signed_in.actor(&state)).await?.ok_or(ApiError::NotFound)?;
     if deleted.status == PUBLISHED {
         state.fragments.forget_article(&deleted.article);
     }

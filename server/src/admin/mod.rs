@@ -24,7 +24,7 @@ use axum::Router;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::api::{blocking, AppState, BODY_LIMIT};
+use crate::api::{AppState, BODY_LIMIT};
 use crate::error::ApiError;
 use crate::store::Actor;
 
@@ -97,13 +97,13 @@ pub fn routes(state: Arc<AppState>) -> Router {
 /// A session, and for a change its CSRF token, or the request goes no further.
 async fn guard(State(state): State<Arc<AppState>>, mut request: Request, next: Next) -> Response {
     let Some(token_hash) = session::token_hash(request.headers()) else { return ApiError::SignedOut.into_response() };
-    let (store, now, hash) = (state.store.clone(), state.clock.now_seconds(), token_hash.clone());
-    let session = match blocking(move || store.session(&hash, now)).await {
+    let session = match state.store.session(&token_hash, state.clock.now_seconds()).await {
         Ok(Some(session)) => session,
         Ok(None) => return ApiError::SignedOut.into_response(),
         Err(error) => return error.into_response(),
     };
-    if !matches!(*request.method(), Method::GET | Method::HEAD) && !session::csrf_matches(request.headers(), &session.csrf)
+    if !matches!(*request.method(), Method::GET | Method::HEAD)
+        && !session::csrf_matches(request.headers(), &session.csrf)
     {
         return ApiError::Csrf.into_response();
     }

@@ -46,27 +46,27 @@ pub(super) async fn sign_in(
     if let Err(retry_after_seconds) = limit.check(prefix, &name, state.clock.now_millis()) {
         return Err(ApiError::RateLimited { retry_after_seconds, limit: Limit::SignIn });
     }
-    let (store, now, moderator) = (state.store.clone(), state.clock.now_seconds(), name.clone());
-    let opened = blocking(move || {
-        let credentials = store.credentials(&moderator)?;
-        let verified = match &credentials {
-            Some(found) => password::verify(&password, &found.password_hash),
+    let credentials = state.store.credentials(&name).await?;
+    let stored = credentials.as_ref().map(|found| found.password_hash.clone());
+    // Argon2 takes tens of milliseconds of CPU: off the async workers.
+    let verified = blocking(move || {
+        Ok(match stored {
+            Some(stored) => password::verify(&password, &stored),
             // As long as a wrong password takes.
             None => {
                 password::verify_nobody(&password);
                 false
             }
-        };
-        let Some(credentials) = credentials.filter(|_| verified) else { return Ok(None) };
-        let (token, csrf) = (random_token()?, random_token()?);
-        store.open_session(credentials.id, &hash(&token), &csrf, Actor { name: &moderator, now })?;
-        Ok(Some((token, csrf)))
+        })
     })
     .await?;
-    let Some((token, csrf)) = opened else {
+    let Some(credentials) = credentials.filter(|_| verified) else {
         limit.fail(prefix, &name, state.clock.now_millis());
         return Err(ApiError::BadCredentials);
     };
+    let (token, csrf) = (random_token()?, random_token()?);
+    let actor = Actor { name: &name, now: state.clock.now_seconds() };
+    state.store.open_session(credentials.id, &hash(&token), &csrf, actor).await?;
     let cookie = format!("{COOKIE}={token}; {COOKIE_ATTRIBUTES}{}", secure(&state, peer.ip(), &headers));
     Ok(with_cookie(cookie, Json(json!({ "name": name, "csrf": csrf })).into_response()))
 }
@@ -81,8 +81,8 @@ pub(super) async fn sign_out(
     headers: HeaderMap,
     Extension(signed_in): Extension<SignedIn>,
 ) -> Result<Response, ApiError> {
-    let (store, now) = (state.store.clone(), state.clock.now_seconds());
-    blocking(move || store.close_session(&signed_in.token_hash, Actor { name: &signed_in.name, now })).await?;
+    let actor = Actor { name: &signed_in.name, now: state.clock.now_seconds() };
+    state.store.close_session(&signed_in.token_hash, actor).await?;
     let cookie = format!("{COOKIE}=; Max-Age=0; {COOKIE_ATTRIBUTES}{}", secure(&state, peer.ip(), &headers));
     Ok(with_cookie(cookie, StatusCode::NO_CONTENT.into_response()))
 }
@@ -106,7 +106,11 @@ pub(super) fn csrf_matches(headers: &HeaderMap, csrf: &str) -> bool {
 /// `; Secure` when the cookie should only travel over HTTPS: always with
 /// `--secure-cookies`, else when a trusted proxy says the request came over HTTPS.
 fn secure(state: &AppState, peer: IpAddr, headers: &HeaderMap) -> &'static str {
-    if state.moderation.secure_cookies || forwarded_https(&state.clients, peer, headers) { "; Secure" } else { "" }
+    if state.moderation.secure_cookies || forwarded_https(&state.clients, peer, headers) {
+        "; Secure"
+    } else {
+        ""
+    }
 }
 
 /// Whether the peer is a trusted proxy whose `X-Forwarded-Proto` (its last entry: the one it

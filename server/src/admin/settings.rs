@@ -6,13 +6,12 @@ use axum::extract::State;
 use axum::{Extension, Json};
 
 use super::SignedIn;
-use crate::api::{blocking, ApiJson, AppState};
+use crate::api::{ApiJson, AppState};
 use crate::error::ApiError;
 use crate::hold::HoldRules;
 
 pub(super) async fn get(State(state): State<Arc<AppState>>) -> Result<Json<HoldRules>, ApiError> {
-    let store = state.store.clone();
-    Ok(Json(blocking(move || store.hold_rules()).await?))
+    Ok(Json(state.store.hold_rules().await?))
 }
 
 pub(super) async fn put(
@@ -21,7 +20,6 @@ pub(super) async fn put(
     ApiJson(rules): ApiJson<HoldRules>,
 ) -> Result<Json<HoldRules>, ApiError> {
     let rules = rules.checked()?;
-    let (store, stored) = (state.store.clone(), rules.clone());
-    blocking(move || store.set_hold_rules(&stored, signed_in.actor(&state))).await?;
+    state.store.set_hold_rules(&rules, signed_in.actor(&state)).await?;
     Ok(Json(rules))
 }

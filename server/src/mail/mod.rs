@@ -20,7 +20,6 @@ use article_widget_core::comment::{Comment, CommentStatus};
 use article_widget_core::locale::Locale;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{Address, AsyncSmtpTransport, Tokio1Executor};
-use rusqlite::Transaction;
 use tokio::sync::Notify;
 
 pub use keys::{Action, Keys, Token, TokenError};
@@ -29,21 +28,27 @@ use options::MailSettings;
 use words::Words;
 
 use crate::clock::Clock;
-use crate::store::mail::{self as queue, Standing};
-use crate::store::Store;
+use crate::error::ApiError;
+use crate::store::mail::{MailTables, Outgoing, Standing};
+use crate::store::Storage;
 
 pub struct Mail {
     writer: Writer,
     notify_held: Vec<Address>,
     transport: AsyncSmtpTransport<Tokio1Executor>,
-    store: Arc<Store>,
+    store: Arc<dyn Storage>,
     clock: Arc<Clock>,
     /// Woken when a message is queued, so that it goes at once.
     wake: Notify,
 }
 
 impl Mail {
-    pub fn new(settings: MailSettings, captcha_secret: &str, store: Arc<Store>, clock: Arc<Clock>) -> Result<Mail, String> {
+    pub fn new(
+        settings: MailSettings,
+        captcha_secret: &str,
+        store: Arc<dyn Storage>,
+        clock: Arc<Clock>,
+    ) -> Result<Mail, String> {
         let mut transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.smtp_url)
             .map_err(|error| format!("--smtp-url {}: {error}", settings.smtp_url))?
             .timeout(Some(sender::SMTP_TIMEOUT));
@@ -89,33 +94,33 @@ impl Mail {
     /// (`notify`) and, unless the address is confirmed, a confirmation; for a published
     /// reply, the notice to the author of the comment answered; for a held comment, the
     /// moderators' notices.
-    pub fn on_posted(
+    pub async fn on_posted(
         &self,
-        transaction: &Transaction,
+        tables: &mut impl MailTables,
         article: &str,
         email: &str,
         comment: &Comment,
         notify: bool,
-    ) -> rusqlite::Result<()> {
+    ) -> Result<(), ApiError> {
         let Ok(id) = comment.id.parse::<i64>() else { return Ok(()) };
         let now = self.clock.now_seconds();
         if notify {
             let address = self.writer.keys.address(email);
-            if queue::subscribe(transaction, id, &address, now)? == Standing::ConfirmationDue {
+            if tables.subscribe(id, &address, now).await? == Standing::ConfirmationDue {
                 let confirmation = self.writer.confirmation(email, &comment.author, article, now);
-                if self.queue(transaction, confirmation)? {
-                    queue::confirmation_queued(transaction, &address, now)?;
+                if self.queue(tables, confirmation).await? {
+                    tables.confirmation_queued(&address, now).await?;
                 }
             }
         }
         match comment.status {
-            CommentStatus::Published if comment.parent.is_some() => self.enqueue_reply_notice(transaction, id),
+            CommentStatus::Published if comment.parent.is_some() => self.enqueue_reply_notice(tables, id).await,
             CommentStatus::Pending => {
                 for moderator in &self.notify_held {
                     let moderator = moderator.to_string();
-                    if !queue::held_unsubscribed(transaction, &self.writer.keys.address(&moderator))? {
+                    if !tables.held_unsubscribed(&self.writer.keys.address(&moderator)).await? {
                         let notice = self.writer.held(&moderator, id, &comment.author, &comment.body, article);
-                        self.queue(transaction, notice)?;
+                        self.queue(tables, notice).await?;
                     }
                 }
                 Ok(())
@@ -127,15 +132,15 @@ impl Mail {
     /// Queues, in its own transaction, the notice a published reply calls for, if any: for
     /// a reply held for moderation, when it is approved. Each reply is notified once, however
     /// often this is called.
-    pub fn notify_reply(&self, comment_id: i64) -> rusqlite::Result<()> {
-        self.store.write(|transaction| self.enqueue_reply_notice(transaction, comment_id))?;
+    pub async fn notify_reply(&self, comment_id: i64) -> Result<(), ApiError> {
+        self.store.notify_reply(self, comment_id).await?;
         self.wake();
         Ok(())
     }
 
     /// [`Mail::notify_reply`] within a transaction of the caller's.
-    pub fn enqueue_reply_notice(&self, transaction: &Transaction, comment_id: i64) -> rusqlite::Result<()> {
-        let Some(notice) = queue::reply_notice(transaction, comment_id)? else { return Ok(()) };
+    pub async fn enqueue_reply_notice(&self, tables: &mut impl MailTables, comment_id: i64) -> Result<(), ApiError> {
+        let Some(notice) = tables.reply_notice(comment_id).await? else { return Ok(()) };
         // Nobody is told of their own reply; an address changed since it subscribed is not
         // the one that confirmed.
         let keys = &self.writer.keys;
@@ -146,14 +151,14 @@ impl Mail {
         }
         let message =
             self.writer.reply(&notice.subscriber_email, comment_id, &notice.author, &notice.body, &notice.article);
-        self.queue(transaction, message).map(|_| ())
+        self.queue(tables, message).await.map(|_| ())
     }
 
     /// Queues a message; one that cannot be written (an address SMTP cannot take) is logged
     /// and left out, without failing what caused it.
-    fn queue(&self, transaction: &Transaction, message: Result<queue::Outgoing, String>) -> rusqlite::Result<bool> {
+    async fn queue(&self, tables: &mut impl MailTables, message: Result<Outgoing, String>) -> Result<bool, ApiError> {
         match message {
-            Ok(message) => queue::enqueue(transaction, &message, self.clock.now_millis()),
+            Ok(message) => tables.enqueue(&message, self.clock.now_millis()).await,
             Err(error) => {
                 eprintln!("warning: mail not queued: {error}");
                 Ok(false)
@@ -165,13 +170,14 @@ impl Mail {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::SqliteStore;
 
     /// TLS from the start and STARTTLS build their rustls configuration when the server
     /// starts (with its ring provider); no connection is made until a message is sent.
     #[tokio::test]
     async fn each_kind_of_smtp_url_is_taken_and_another_refused() {
         let folder = tempfile::tempdir().unwrap();
-        let store = Arc::new(Store::open(&folder.path().join("comments.sqlite3")).unwrap());
+        let store: Arc<dyn Storage> = Arc::new(SqliteStore::open(&folder.path().join("comments.sqlite3")).unwrap());
         let mail = |url: &str| {
             let settings = MailSettings {
                 smtp_url: url.into(),

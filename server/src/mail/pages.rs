@@ -49,16 +49,13 @@ async fn unsubscribe(State(mail): State<Arc<Mail>>, ApiQuery(query): ApiQuery<To
         Ok(token) => token,
         Err(error) => return refused(&mail, error),
     };
-    let (store, now) = (mail.store.clone(), mail.clock.now_seconds());
-    let done = tokio::task::spawn_blocking(move || match token.action {
-        Action::UnsubscribeHeld => store.unsubscribe_held(&token.address, now),
-        _ => store.unsubscribe_replies(&token.address),
-    })
-    .await;
+    let done = match token.action {
+        Action::UnsubscribeHeld => mail.store.unsubscribe_held(&token.address, mail.clock.now_seconds()).await,
+        _ => mail.store.unsubscribe_replies(&token.address).await,
+    };
     match done {
-        Ok(Ok(())) => page(&mail, StatusCode::OK, mail.language().1.unsubscribed),
-        Ok(Err(error)) => failed(&mail, &error.to_string()),
-        Err(error) => failed(&mail, &error.to_string()),
+        Ok(()) => page(&mail, StatusCode::OK, mail.language().1.unsubscribed),
+        Err(error) => failed(&mail, &error.detail()),
     }
 }
 
@@ -77,13 +74,11 @@ async fn confirm(State(mail): State<Arc<Mail>>, ApiQuery(query): ApiQuery<TokenQ
         Ok(token) => token,
         Err(error) => return refused(&mail, error),
     };
-    let (store, now) = (mail.store.clone(), mail.clock.now_seconds());
     let words = mail.language().1;
-    match tokio::task::spawn_blocking(move || store.confirm_address(&token.address, now)).await {
-        Ok(Ok(true)) => page(&mail, StatusCode::OK, words.confirmed),
-        Ok(Ok(false)) => page(&mail, StatusCode::NOT_FOUND, words.unknown_address),
-        Ok(Err(error)) => failed(&mail, &error.to_string()),
-        Err(error) => failed(&mail, &error.to_string()),
+    match mail.store.confirm_address(&token.address, mail.clock.now_seconds()).await {
+        Ok(true) => page(&mail, StatusCode::OK, words.confirmed),
+        Ok(false) => page(&mail, StatusCode::NOT_FOUND, words.unknown_address),
+        Err(error) => failed(&mail, &error.detail()),
     }
 }
 
@@ -110,7 +105,14 @@ fn failed(mail: &Mail, error: &str) -> Response {
 }
 
 /// A page whose button posts to the same link.
-fn button_page(mail: &Mail, status: StatusCode, words: (&str, &str), path: &str, token: &str, button: &str) -> Response {
+fn button_page(
+    mail: &Mail,
+    status: StatusCode,
+    words: (&str, &str),
+    path: &str,
+    token: &str,
+    button: &str,
+) -> Response {
     let form = format!(
         "<form method=\"post\" action=\"{path}?token={token}\">\
          <input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">\

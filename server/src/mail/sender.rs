@@ -28,23 +28,16 @@ const POLL: Duration = Duration::from_secs(1);
 
 pub(super) async fn run(mail: Arc<Mail>) {
     loop {
-        let store = mail.store.clone();
-        let now = mail.clock.now_millis();
-        let claimed = tokio::task::spawn_blocking(move || store.claim_mail(now, LEASE_MILLIS)).await;
-        match claimed {
-            Ok(Ok(Some(claimed))) => send(&mail, claimed).await,
-            Ok(Ok(None)) => {
+        match mail.store.claim_mail(mail.clock.now_millis(), LEASE_MILLIS).await {
+            Ok(Some(claimed)) => send(&mail, claimed).await,
+            Ok(None) => {
                 tokio::select! {
                     () = mail.wake.notified() => {}
                     () = tokio::time::sleep(POLL) => {}
                 }
             }
-            Ok(Err(error)) => {
-                eprintln!("error: mail queue: {error}");
-                tokio::time::sleep(POLL).await;
-            }
             Err(error) => {
-                eprintln!("error: mail queue task: {error}");
+                eprintln!("error: mail queue: {}", error.detail());
                 tokio::time::sleep(POLL).await;
             }
         }
@@ -65,10 +58,10 @@ async fn send(mail: &Mail, claimed: Claimed) {
         }),
         Err(error) => Err((error, true)),
     };
-    let store = mail.store.clone();
+    let store = &mail.store;
     let now = mail.clock.now_millis();
-    let settled = tokio::task::spawn_blocking(move || match result {
-        Ok(()) => store.mail_sent(&claimed),
+    let settled = match result {
+        Ok(()) => store.mail_sent(&claimed).await,
         Err((error, permanent)) => {
             let retry = now + backoff(claimed.attempts);
             if permanent || retry - claimed.created > GIVE_UP_MILLIS {
@@ -76,7 +69,7 @@ async fn send(mail: &Mail, claimed: Claimed) {
                     "error: mail {} to {} given up after {} attempts: {error}",
                     claimed.id, claimed.recipient, claimed.attempts
                 );
-                store.mail_failed(&claimed, &error)
+                store.mail_failed(&claimed, &error).await
             } else {
                 eprintln!(
                     "warning: mail {} to {} not sent (attempt {}): {error}; tried again in {} s",
@@ -85,21 +78,19 @@ async fn send(mail: &Mail, claimed: Claimed) {
                     claimed.attempts,
                     (retry - now) / 1000
                 );
-                store.mail_retry(&claimed, retry, &error)
+                store.mail_retry(&claimed, retry, &error).await
             }
         }
-    })
-    .await;
-    match settled {
-        Ok(Ok(())) => {}
-        Ok(Err(error)) => eprintln!("error: mail queue: {error}"),
-        Err(error) => eprintln!("error: mail queue task: {error}"),
+    };
+    if let Err(error) = settled {
+        eprintln!("error: mail queue: {}", error.detail());
     }
 }
 
 fn envelope(claimed: &Claimed) -> Result<Envelope, String> {
     let address = |text: &str| text.parse::<Address>().map_err(|error| format!("address {text}: {error}"));
-    Envelope::new(Some(address(&claimed.sender)?), vec![address(&claimed.recipient)?]).map_err(|error| error.to_string())
+    Envelope::new(Some(address(&claimed.sender)?), vec![address(&claimed.recipient)?])
+        .map_err(|error| error.to_string())
 }
 
 #[cfg(test)]

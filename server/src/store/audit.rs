@@ -4,7 +4,7 @@
 use article_widget_core::moderation::AuditAction;
 use rusqlite::{params, Connection};
 
-use super::{lock, Store};
+use super::{lock, SqliteStore};
 use crate::error::ApiError;
 
 /// Who acts, and when (Unix seconds).
@@ -39,7 +39,7 @@ pub(super) fn record(
     Ok(())
 }
 
-impl Store {
+impl SqliteStore {
     /// Up to `limit` entries before the entry `before` (from the newest when `None`), newest
     /// first, and whether there are more.
     pub fn audit(&self, before: Option<i64>, limit: u32) -> Result<(Vec<AuditEntry>, bool), ApiError> {

@@ -8,7 +8,7 @@ use article_widget_core::moderation::AuditAction;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::audit::{record, Actor};
-use super::{lock, Store};
+use super::{lock, SqliteStore};
 use crate::client::{parse_proxy, Prefix};
 use crate::error::ApiError;
 use crate::hold::HoldRules;
@@ -51,7 +51,7 @@ pub struct Screening {
 
 const BAN_COLUMNS: &str = "id, kind, label, until, reason, created, moderator";
 
-impl Store {
+impl SqliteStore {
     pub fn add_ban(&self, ban: &NewBan, actor: Actor) -> Result<Ban, ApiError> {
         let mut writer = lock(&self.writer);
         let transaction = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -2,12 +2,12 @@
 
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 
-use super::{lock, Store};
+use super::{lock, SqliteStore};
 use crate::captcha::{CaptchaError, Genuine};
 use crate::error::ApiError;
 use crate::pow::{PowError, Spent};
 
-impl Store {
+impl SqliteStore {
     /// Uses up a challenge that was answered wrongly, so that it cannot be guessed again,
     /// with the proof of work that came with it, so that each guess costs one.
     pub fn use_captcha(&self, captcha: Genuine, pow: Option<&Spent>, now: i64) -> Result<(), ApiError> {
@@ -22,7 +22,7 @@ impl Store {
     }
 
     /// Whether a proof of work's challenge was used: a read, so that a replay is refused
-    /// before the captcha is looked at; [`Store::post`] checks again as it writes.
+    /// before the captcha is looked at; [`SqliteStore::post`] checks again as it writes.
     pub fn pow_used(&self, pow: &Spent) -> Result<bool, ApiError> {
         let reader = lock(&self.reader);
         let used =

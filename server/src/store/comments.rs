@@ -8,7 +8,7 @@ use article_widget_core::url::SafeUrl;
 use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior};
 
 use super::challenges::{use_captcha, use_pow};
-use super::{lock, Store};
+use super::{lock, SqliteStore};
 use crate::captcha::Genuine;
 use crate::error::ApiError;
 use crate::pow::Spent;
@@ -127,7 +127,7 @@ pub struct NewComment<'a> {
     /// The address prefix it came from (`Prefix`'s text), for bans by prefix.
     pub client_prefix: Option<&'a str>,
     /// The hash of the secret that lets its author change the comment, from its id.
-    pub secret_hash: &'a dyn Fn(i64) -> String,
+    pub secret_hash: &'a (dyn Fn(i64) -> String + Sync),
 }
 
 pub enum Posted {
@@ -136,7 +136,7 @@ pub enum Posted {
     Replayed(Comment),
 }
 
-impl Store {
+impl SqliteStore {
     pub fn page(&self, article: &str, order: Order, limit: u32, after: Option<Cursor>) -> rusqlite::Result<Page> {
         let mut reader = lock(&self.reader);
         // One read transaction: the total and the page are of the same moment.
@@ -301,12 +301,12 @@ impl Store {
         self.post_then(new, |_, _| Ok(()))
     }
 
-    /// [`Store::post`], and `then` with a comment it created, in the same transaction (the
+    /// [`SqliteStore::post`], and `then` with a comment it created, in the same transaction (the
     /// mail it calls for: `crate::mail::Mail::on_posted`).
     pub fn post_then(
         &self,
         new: &NewComment,
-        then: impl FnOnce(&Transaction, &Comment) -> rusqlite::Result<()>,
+        then: impl FnOnce(&Transaction, &Comment) -> Result<(), ApiError>,
     ) -> Result<Posted, ApiError> {
         let mut writer = lock(&self.writer);
         let transaction = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;

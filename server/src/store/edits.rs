@@ -5,7 +5,7 @@ use article_widget_core::comment::Comment;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::comments::load;
-use super::{lock, Store};
+use super::{lock, SqliteStore};
 use crate::error::ApiError;
 
 /// What an edit changes; `None` leaves a field as it is.
@@ -28,14 +28,14 @@ pub struct Authorship {
     pub answered: bool,
 }
 
-impl Store {
+impl SqliteStore {
     /// Changes the comment `id` and marks it edited at `now`; `None` when there is no such
     /// comment, or it was deleted (a placeholder has nothing to edit).
     pub fn edit_comment(&self, id: i64, edit: Edit, now: i64) -> Result<Option<Comment>, ApiError> {
         self.edit_if(id, edit, now, |_| Ok(()))
     }
 
-    /// Edits the comment `id` of `article` as [`Store::edit_comment`] does, if `allowed`
+    /// Edits the comment `id` of `article` as [`SqliteStore::edit_comment`] does, if `allowed`
     /// accepts its [`Authorship`], read in the same transaction as the edit: a reply posted
     /// meanwhile is seen.
     pub fn edit_own(
@@ -98,7 +98,7 @@ impl Store {
     }
 }
 
-/// [`Store::edit_comment`]'s change, in a transaction of the caller's; `false` when there is
+/// [`SqliteStore::edit_comment`]'s change, in a transaction of the caller's; `false` when there is
 /// no such comment, or it was deleted.
 pub(super) fn edit_in(connection: &Connection, id: i64, edit: Edit, now: i64) -> rusqlite::Result<bool> {
     let changed = connection.execute(
@@ -113,7 +113,7 @@ pub(super) fn edit_in(connection: &Connection, id: i64, edit: Edit, now: i64) ->
     Ok(changed == 1)
 }
 
-/// [`Store::delete_comment`]'s change, in a transaction of the caller's.
+/// [`SqliteStore::delete_comment`]'s change, in a transaction of the caller's.
 pub(super) fn delete_in(connection: &Connection, id: i64) -> rusqlite::Result<bool> {
     let changed = connection.execute(
         "UPDATE comments
@@ -139,11 +139,11 @@ fn authorship(connection: &Connection, article: &str, id: i64) -> rusqlite::Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Order, Store};
+    use crate::store::{Order, SqliteStore};
 
-    fn seeded() -> (tempfile::TempDir, Store) {
+    fn seeded() -> (tempfile::TempDir, SqliteStore) {
         let folder = tempfile::tempdir().unwrap();
-        let store = Store::open(&folder.path().join("comments.sqlite3")).unwrap();
+        let store = SqliteStore::open(&folder.path().join("comments.sqlite3")).unwrap();
         (folder, store)
     }
 

@@ -4,7 +4,7 @@ use article_widget_core::comment::Comment;
 use rusqlite::params;
 
 use super::comments::{comment_from_row, readable, COMMENT_COLUMNS};
-use super::{lock, Store};
+use super::{lock, SqliteStore};
 use crate::error::ApiError;
 
 /// A comment as a feed shows it: with its article.
@@ -13,7 +13,7 @@ pub struct FeedComment {
     pub comment: Comment,
 }
 
-impl Store {
+impl SqliteStore {
     /// Up to `limit` published comments, newest first: of `article`, or of every article.
     pub fn latest(&self, article: Option<&str>, limit: u32) -> Result<Vec<FeedComment>, ApiError> {
         let reader = lock(&self.reader);
@@ -48,7 +48,7 @@ mod tests {
     #[test]
     fn the_newest_published_first_of_one_article_or_all() {
         let folder = tempfile::tempdir().unwrap();
-        let store = Store::open(&folder.path().join("comments.sqlite3")).unwrap();
+        let store = SqliteStore::open(&folder.path().join("comments.sqlite3")).unwrap();
         {
             let writer = lock(&store.writer);
             writer

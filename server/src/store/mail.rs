@@ -1,11 +1,15 @@
 //! The mail's tables: the addresses known (confirmed or not, by their keyed hash), the
 //! comments whose authors asked to be told of replies, and the outbox the sender works
-//! through. What a post causes is written in the post's own transaction (the functions on a
-//! `Transaction`); the sender and the links of the messages use the `Store` methods.
+//! through. What a post causes is written in the post's own transaction, through
+//! [`MailTables`], which each database implements; the sender and the links of the messages
+//! use the [`super::Storage`] methods.
 
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use std::future::{ready, Future};
 
-use super::{lock, Store};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+
+use super::{lock, SqliteStore};
+use crate::error::ApiError;
 
 /// What a message is, for the outbox and for what an unsubscribe cancels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,9 +83,74 @@ pub struct Claimed {
     pub created: i64,
 }
 
-/// Queues a message; `false` when its cause had already queued one.
-pub fn enqueue(transaction: &Transaction, out: &Outgoing, now_millis: i64) -> rusqlite::Result<bool> {
-    let added = transaction.execute(
+/// The mail's tables within a write transaction of either database: what a post or an
+/// approval queues is written with what caused it, or not at all.
+pub trait MailTables {
+    /// Queues a message; `false` when its cause had already queued one.
+    fn enqueue(&mut self, out: &Outgoing, now_millis: i64) -> impl Future<Output = Result<bool, ApiError>> + Send;
+    /// Records that the author of `comment` (at the address of key `address`) asks to be
+    /// told of its replies, and says whether the address is confirmed.
+    fn subscribe(
+        &mut self,
+        comment: i64,
+        address: &str,
+        now: i64,
+    ) -> impl Future<Output = Result<Standing, ApiError>> + Send;
+    fn confirmation_queued(&mut self, address: &str, now: i64) -> impl Future<Output = Result<(), ApiError>> + Send;
+    /// The notice the comment `reply` calls for: `None` unless it is a published reply to a
+    /// published comment whose author subscribed and confirmed the address.
+    fn reply_notice(&mut self, reply: i64) -> impl Future<Output = Result<Option<ReplyNotice>, ApiError>> + Send;
+    /// Whether a moderator's address unsubscribed from held comments' notices.
+    fn held_unsubscribed(&mut self, address: &str) -> impl Future<Output = Result<bool, ApiError>> + Send;
+}
+
+/// The standing of an address from its row: confirmed, or when a confirmation last went.
+pub fn standing(confirmed: Option<i64>, confirmation_sent: Option<i64>, now: i64) -> Standing {
+    match (confirmed, confirmation_sent) {
+        (Some(_), _) => Standing::Confirmed,
+        (None, Some(sent)) if now - sent < CONFIRMATION_INTERVAL_SECONDS => Standing::ConfirmationSent,
+        (None, _) => Standing::ConfirmationDue,
+    }
+}
+
+/// SQLite's [`MailTables`]: each answer is ready once its statement ran.
+pub struct SqliteMailTables<'t>(pub &'t Connection);
+
+impl MailTables for SqliteMailTables<'_> {
+    fn enqueue(&mut self, out: &Outgoing, now_millis: i64) -> impl Future<Output = Result<bool, ApiError>> + Send {
+        ready(enqueue(self.0, out, now_millis).map_err(ApiError::from))
+    }
+
+    fn subscribe(
+        &mut self,
+        comment: i64,
+        address: &str,
+        now: i64,
+    ) -> impl Future<Output = Result<Standing, ApiError>> + Send {
+        ready(subscribe(self.0, comment, address, now).map_err(ApiError::from))
+    }
+
+    fn confirmation_queued(&mut self, address: &str, now: i64) -> impl Future<Output = Result<(), ApiError>> + Send {
+        ready(confirmation_queued(self.0, address, now).map_err(ApiError::from))
+    }
+
+    fn reply_notice(&mut self, reply: i64) -> impl Future<Output = Result<Option<ReplyNotice>, ApiError>> + Send {
+        ready(reply_notice(self.0, reply).map_err(ApiError::from))
+    }
+
+    fn held_unsubscribed(&mut self, address: &str) -> impl Future<Output = Result<bool, ApiError>> + Send {
+        let at = self
+            .0
+            .query_row("SELECT held_unsubscribed FROM mail_addresses WHERE key = ?1", [address], |row| {
+                row.get::<_, Option<i64>>(0)
+            })
+            .optional();
+        ready(at.map(|at| at.flatten().is_some()).map_err(ApiError::from))
+    }
+}
+
+fn enqueue(connection: &Connection, out: &Outgoing, now_millis: i64) -> rusqlite::Result<bool> {
+    let added = connection.execute(
         "INSERT OR IGNORE INTO mail_outbox
              (message_id, cause, kind, sender, recipient, recipient_key, message, status, created, next_attempt)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?8, ?8)",
@@ -99,35 +168,27 @@ pub fn enqueue(transaction: &Transaction, out: &Outgoing, now_millis: i64) -> ru
     Ok(added == 1)
 }
 
-/// Records that the author of `comment` (at the address of key `address`) asks to be told of
-/// its replies, and says whether the address is confirmed.
-pub fn subscribe(transaction: &Transaction, comment: i64, address: &str, now: i64) -> rusqlite::Result<Standing> {
-    transaction.execute(
+fn subscribe(connection: &Connection, comment: i64, address: &str, now: i64) -> rusqlite::Result<Standing> {
+    connection.execute(
         "INSERT OR IGNORE INTO mail_subscriptions (comment_id, address_key, created) VALUES (?1, ?2, ?3)",
         params![comment, address, now],
     )?;
-    transaction.execute("INSERT OR IGNORE INTO mail_addresses (key) VALUES (?1)", [address])?;
-    let (confirmed, sent): (Option<i64>, Option<i64>) = transaction.query_row(
+    connection.execute("INSERT OR IGNORE INTO mail_addresses (key) VALUES (?1)", [address])?;
+    let (confirmed, sent) = connection.query_row(
         "SELECT confirmed, confirmation_sent FROM mail_addresses WHERE key = ?1",
         [address],
         |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
-    Ok(match (confirmed, sent) {
-        (Some(_), _) => Standing::Confirmed,
-        (None, Some(sent)) if now - sent < CONFIRMATION_INTERVAL_SECONDS => Standing::ConfirmationSent,
-        (None, _) => Standing::ConfirmationDue,
-    })
+    Ok(standing(confirmed, sent, now))
 }
 
-pub fn confirmation_queued(transaction: &Transaction, address: &str, now: i64) -> rusqlite::Result<()> {
-    transaction.execute("UPDATE mail_addresses SET confirmation_sent = ?2 WHERE key = ?1", params![address, now])?;
+fn confirmation_queued(connection: &Connection, address: &str, now: i64) -> rusqlite::Result<()> {
+    connection.execute("UPDATE mail_addresses SET confirmation_sent = ?2 WHERE key = ?1", params![address, now])?;
     Ok(())
 }
 
-/// The notice the comment `reply` calls for: `None` unless it is a published reply to a
-/// published comment whose author subscribed and confirmed the address.
-pub fn reply_notice(transaction: &Transaction, reply: i64) -> rusqlite::Result<Option<ReplyNotice>> {
-    transaction
+fn reply_notice(connection: &Connection, reply: i64) -> rusqlite::Result<Option<ReplyNotice>> {
+    connection
         .query_row(
             "SELECT reply.article_id, reply.author, reply.body, reply.email, parent.email, subscription.address_key
              FROM comments AS reply
@@ -151,17 +212,9 @@ pub fn reply_notice(transaction: &Transaction, reply: i64) -> rusqlite::Result<O
         .optional()
 }
 
-/// Whether a moderator's address unsubscribed from held comments' notices.
-pub fn held_unsubscribed(transaction: &Transaction, address: &str) -> rusqlite::Result<bool> {
-    let at: Option<Option<i64>> = transaction
-        .query_row("SELECT held_unsubscribed FROM mail_addresses WHERE key = ?1", [address], |row| row.get(0))
-        .optional()?;
-    Ok(at.flatten().is_some())
-}
-
-impl Store {
+impl SqliteStore {
     /// Runs `work` in one write transaction, committed if it succeeds.
-    pub fn write<T>(&self, work: impl FnOnce(&Transaction) -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    pub fn write<T, E: From<rusqlite::Error>>(&self, work: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E> {
         let mut writer = lock(&self.writer);
         let transaction = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = work(&transaction)?;
@@ -276,9 +329,9 @@ impl Store {
 mod tests {
     use super::*;
 
-    fn store() -> (tempfile::TempDir, Store) {
+    fn store() -> (tempfile::TempDir, SqliteStore) {
         let folder = tempfile::tempdir().unwrap();
-        let store = Store::open(&folder.path().join("comments.sqlite3")).unwrap();
+        let store = SqliteStore::open(&folder.path().join("comments.sqlite3")).unwrap();
         (folder, store)
     }
 

@@ -1,10 +1,12 @@
-//! SQLite: comments, the captcha and proof-of-work challenges already used, settings, and
-//! moderation (moderators and their sessions, bans, the audit log).
+//! The database: comments, the captcha and proof-of-work challenges already used, settings,
+//! moderation (moderators and their sessions, bans, the audit log) and the mail's queue.
 //!
-//! Durability: WAL with `synchronous=FULL`, so a commit is on disk before `201 Created` is
-//! sent (`NORMAL` may lose the last commits on power loss). Each write is one transaction.
-//! Two connections: writes are serialised on one, and reads go to the other, which WAL lets
-//! proceed while a write commits. Both are blocking: callers run them in `spawn_blocking`.
+//! One trait, [`Storage`], and two databases behind it: SQLite (`sqlite.rs` and the files of
+//! this folder, the embedded default: one file, one server) and PostgreSQL (`postgres/`,
+//! several servers on one database). Every method means the same on both, and the tests
+//! over HTTP run against both. Everything that must hold across servers is in the database:
+//! a challenge is used once, an idempotency key answers its first post, the mail's queue is
+//! claimed by one sender at a time.
 
 mod audit;
 mod bans;
@@ -12,107 +14,150 @@ mod challenges;
 mod comments;
 mod edits;
 mod feed;
+pub mod mail;
 mod moderation;
 mod moderators;
-pub mod mail;
 mod schema;
+mod sqlite;
 
+pub use audit::{Actor, AuditEntry};
+pub use bans::{Ban, BanTarget, NewBan, Screening};
 pub use comments::{Cursor, MoreReplies, NewComment, Order, Page, Posted, Replies, REPLIES_PER_PAGE, REPLIES_PER_ROOT};
 pub use edits::{Authorship, Edit};
 pub use feed::FeedComment;
-pub use audit::{Actor, AuditEntry};
-pub use bans::{Ban, BanTarget, NewBan, Screening};
 pub use moderation::{AdminComment, AdminCursor, AdminPage, Search, STATUSES};
 pub use moderators::{Credentials, ModeratorRow, Session, SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS};
+pub use sqlite::SqliteStore;
 
-use std::path::Path;
-use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::net::IpAddr;
 
-use rusqlite::{Connection, OptionalExtension};
+use article_widget_core::comment::Comment;
+use article_widget_core::moderation::AuditAction;
+use async_trait::async_trait;
 
-pub struct Store {
-    writer: Mutex<Connection>,
-    reader: Mutex<Connection>,
+use self::mail::Claimed;
+use self::sqlite::lock;
+use crate::captcha::Genuine;
+use crate::error::ApiError;
+use crate::hold::HoldRules;
+use crate::mail::Mail;
+use crate::pow::Spent;
+
+/// Whether its author may change a comment, judged on its [`Authorship`] as the change's
+/// transaction reads it.
+pub type Allowed<'a> = &'a (dyn Fn(Option<Authorship>) -> Result<(), ApiError> + Sync);
+
+/// What a post asks of the mail, in the post's own transaction ([`Mail::on_posted`]).
+#[derive(Clone, Copy)]
+pub struct PostMail<'a> {
+    pub mail: &'a Mail,
+    pub email: &'a str,
+    /// Whether the author asked to be told of replies.
+    pub notify: bool,
 }
 
-impl Store {
-    /// Opens (creating and seeding if need be) the database at `path`.
-    pub fn open(path: &Path) -> rusqlite::Result<Store> {
-        let mut writer = connect(path)?;
-        schema::migrate(&mut writer)?;
-        let reader = connect(path)?;
-        Ok(Store { writer: Mutex::new(writer), reader: Mutex::new(reader) })
-    }
-
+/// The database, as the server uses it. Each method is one transaction.
+#[async_trait]
+pub trait Storage: Send + Sync {
     /// The secret stored at first start, which stores `fresh` (ignored afterwards).
-    pub fn captcha_secret(&self, fresh: String) -> rusqlite::Result<String> {
-        let writer = lock(&self.writer);
-        let stored = |writer: &Connection| {
-            writer
-                .query_row("SELECT value FROM settings WHERE name = 'captcha_secret'", [], |row| row.get(0))
-                .optional()
-        };
-        if let Some(secret) = stored(&writer)? {
-            return Ok(secret);
-        }
-        writer.execute("INSERT INTO settings (name, value) VALUES ('captcha_secret', ?1)", [fresh])?;
-        stored(&writer)?.ok_or(rusqlite::Error::QueryReturnedNoRows)
-    }
-}
+    async fn captcha_secret(&self, fresh: String) -> Result<String, ApiError>;
 
-/// A poisoned lock only means a panic while it was held; SQLite rolled back whatever
-/// transaction was open, so the connection is still sound.
-fn lock(connection: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
-    connection.lock().unwrap_or_else(PoisonError::into_inner)
-}
+    // Comments (`comments.rs`).
 
-fn connect(path: &Path) -> rusqlite::Result<Connection> {
-    let connection = Connection::open(path)?;
-    connection.busy_timeout(Duration::from_secs(5))?;
-    let mode: String = connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        return Err(rusqlite::Error::InvalidParameterName(format!("journal_mode is {mode}, not WAL")));
-    }
-    connection.pragma_update(None, "synchronous", "FULL")?;
-    connection.pragma_update(None, "foreign_keys", "ON")?;
-    moderation::register_functions(&connection)?;
-    Ok(connection)
-}
+    /// Up to `limit` top-level comments of `article` after `after`, each with its first
+    /// replies, and how many the article has.
+    async fn page(&self, article: &str, order: Order, limit: u32, after: Option<Cursor>) -> Result<Page, ApiError>;
+    /// Up to `limit` published replies below the comment `root` of `article`, after `after`;
+    /// `None` when `root` is not a published comment of it.
+    async fn replies(
+        &self,
+        article: &str,
+        root: i64,
+        limit: u32,
+        after: Option<Cursor>,
+    ) -> Result<Option<Replies>, ApiError>;
+    /// Writes a comment, or answers the one already written under its idempotency key; uses
+    /// up its challenges and queues the mail it calls for: all or nothing.
+    async fn post(&self, new: &NewComment<'_>, mail: Option<PostMail<'_>>) -> Result<Posted, ApiError>;
+    /// The comment already stored under this idempotency key by the same request, or
+    /// `IdempotencyConflict` if another request used the key.
+    async fn earlier(&self, article: &str, key: &str, fingerprint: &str) -> Result<Option<Comment>, ApiError>;
 
-#[cfg(test)]
-mod tests {
-    use super::schema::{SEED, SEED_ARTICLE};
-    use super::*;
+    // Challenges (`challenges.rs`).
 
-    #[test]
-    fn commits_are_durable_and_the_seed_is_written_once() {
-        let folder = tempfile::tempdir().unwrap();
-        let path = folder.path().join("comments.sqlite3");
-        for _ in 0..2 {
-            let store = Store::open(&path).unwrap();
-            for connection in [&store.writer, &store.reader] {
-                let connection = lock(connection);
-                let pragma = |name: &str| {
-                    connection.query_row(&format!("PRAGMA {name}"), [], |row| row.get::<_, rusqlite::types::Value>(0))
-                };
-                assert_eq!(pragma("journal_mode").unwrap(), rusqlite::types::Value::Text("wal".into()));
-                // 2 is FULL: the WAL is synced at every commit.
-                assert_eq!(pragma("synchronous").unwrap(), rusqlite::types::Value::Integer(2));
-                assert_eq!(pragma("foreign_keys").unwrap(), rusqlite::types::Value::Integer(1));
-            }
-            let page = store.page(SEED_ARTICLE, Order::Oldest, 100, None).unwrap();
-            assert_eq!(page.total, SEED.len() as i64);
-            let parents: Vec<_> = page.comments.iter().map(|c| c.parent.as_deref()).collect();
-            assert_eq!(parents, [None, Some("1"), None, None]);
-        }
-    }
+    /// Records the challenges as used, or refuses one used already.
+    async fn use_captcha(&self, captcha: Genuine, pow: Option<&Spent>, now: i64) -> Result<(), ApiError>;
+    async fn pow_used(&self, pow: &Spent) -> Result<bool, ApiError>;
 
-    #[test]
-    fn the_captcha_secret_is_made_once() {
-        let folder = tempfile::tempdir().unwrap();
-        let path = folder.path().join("comments.sqlite3");
-        assert_eq!(Store::open(&path).unwrap().captcha_secret("first".into()).unwrap(), "first");
-        assert_eq!(Store::open(&path).unwrap().captcha_secret("second".into()).unwrap(), "first");
-    }
+    // Changes after posting (`edits.rs`).
+
+    async fn edit_comment(&self, id: i64, edit: Edit<'_>, now: i64) -> Result<Option<Comment>, ApiError>;
+    /// Edits the comment `id` of `article` if `allowed` accepts its authorship, read in the
+    /// same transaction.
+    async fn edit_own(
+        &self,
+        article: &str,
+        id: i64,
+        edit: Edit<'_>,
+        now: i64,
+        allowed: Allowed<'_>,
+    ) -> Result<Option<Comment>, ApiError>;
+    async fn delete_comment(&self, id: i64) -> Result<bool, ApiError>;
+    async fn authorship(&self, article: &str, id: i64) -> Result<Option<Authorship>, ApiError>;
+
+    // Feeds (`feed.rs`).
+
+    async fn latest(&self, article: Option<&str>, limit: u32) -> Result<Vec<FeedComment>, ApiError>;
+
+    // Mail (`mail.rs`).
+
+    /// Queues, in its own transaction, the notice a published reply calls for, if any.
+    async fn notify_reply(&self, mail: &Mail, comment: i64) -> Result<(), ApiError>;
+    async fn confirm_address(&self, address: &str, now: i64) -> Result<bool, ApiError>;
+    async fn unsubscribe_replies(&self, address: &str) -> Result<(), ApiError>;
+    async fn unsubscribe_held(&self, address: &str, now: i64) -> Result<(), ApiError>;
+    /// The message due first, claimed until `now + lease` (milliseconds) by this sender alone.
+    async fn claim_mail(&self, now: i64, lease: i64) -> Result<Option<Claimed>, ApiError>;
+    async fn mail_sent(&self, claimed: &Claimed) -> Result<(), ApiError>;
+    async fn mail_retry(&self, claimed: &Claimed, at: i64, error: &str) -> Result<(), ApiError>;
+    async fn mail_failed(&self, claimed: &Claimed, error: &str) -> Result<(), ApiError>;
+
+    // Moderation (`moderation.rs`, `bans.rs`, `audit.rs`).
+
+    async fn admin_comments(
+        &self,
+        search: &Search,
+        limit: u32,
+        after: Option<AdminCursor>,
+    ) -> Result<AdminPage, ApiError>;
+    async fn admin_comment(&self, id: i64) -> Result<Option<AdminComment>, ApiError>;
+    /// The comment's status before, and the comment after.
+    async fn set_status(
+        &self,
+        id: i64,
+        status: &str,
+        action: AuditAction,
+        actor: Actor<'_>,
+    ) -> Result<Option<(String, AdminComment)>, ApiError>;
+    async fn moderate_edit(&self, id: i64, edit: Edit<'_>, actor: Actor<'_>) -> Result<Option<AdminComment>, ApiError>;
+    async fn moderate_delete(&self, id: i64, actor: Actor<'_>) -> Result<Option<AdminComment>, ApiError>;
+    async fn hold_rules(&self) -> Result<HoldRules, ApiError>;
+    async fn set_hold_rules(&self, rules: &HoldRules, actor: Actor<'_>) -> Result<(), ApiError>;
+    async fn add_ban(&self, ban: &NewBan<'_>, actor: Actor<'_>) -> Result<Ban, ApiError>;
+    async fn remove_ban(&self, id: i64, actor: Actor<'_>) -> Result<bool, ApiError>;
+    async fn bans(&self, now: i64) -> Result<Vec<Ban>, ApiError>;
+    /// The bans and hold rules a post from `email` and `address` meets.
+    async fn screen(&self, email: &str, email_hash: &str, address: IpAddr, now: i64) -> Result<Screening, ApiError>;
+    async fn audit(&self, before: Option<i64>, limit: u32) -> Result<(Vec<AuditEntry>, bool), ApiError>;
+
+    // Moderators and their sessions (`moderators.rs`).
+
+    async fn add_moderator(&self, name: &str, password_hash: &str, now: i64) -> Result<bool, ApiError>;
+    async fn set_password(&self, name: &str, password_hash: &str) -> Result<bool, ApiError>;
+    async fn remove_moderator(&self, name: &str) -> Result<bool, ApiError>;
+    async fn moderators(&self, now: i64) -> Result<Vec<ModeratorRow>, ApiError>;
+    async fn credentials(&self, name: &str) -> Result<Option<Credentials>, ApiError>;
+    async fn open_session(&self, id: i64, token_hash: &str, csrf: &str, actor: Actor<'_>) -> Result<(), ApiError>;
+    async fn session(&self, token_hash: &str, now: i64) -> Result<Option<Session>, ApiError>;
+    async fn close_session(&self, token_hash: &str, actor: Actor<'_>) -> Result<(), ApiError>;
 }

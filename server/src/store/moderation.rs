@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use super::audit::{record, Actor};
 use super::bans::hold_rules;
 use super::edits::{delete_in, edit_in, Edit};
-use super::{lock, Store};
+use super::{lock, SqliteStore};
 use crate::error::ApiError;
 use crate::hold::HoldRules;
 
@@ -99,7 +99,7 @@ pub(super) fn register_functions(connection: &Connection) -> rusqlite::Result<()
     )
 }
 
-impl Store {
+impl SqliteStore {
     /// Up to `limit` comments the search finds, after `after`, and the counts per status.
     pub fn admin_comments(&self, search: &Search, limit: u32, after: Option<AdminCursor>) -> Result<AdminPage, ApiError> {
         let mut reader = lock(&self.reader);
@@ -205,7 +205,7 @@ impl Store {
     }
 
     /// A moderator's deletion of the comment `id` (a placeholder kept, as
-    /// [`Store::delete_comment`]), with its audit entry; the comment as it was. `None` for no
+    /// [`SqliteStore::delete_comment`]), with its audit entry; the comment as it was. `None` for no
     /// such comment; a deleted one cannot be deleted again.
     pub fn moderate_delete(&self, id: i64, actor: Actor) -> Result<Option<AdminComment>, ApiError> {
         let mut writer = lock(&self.writer);
@@ -267,7 +267,7 @@ mod tests {
     #[test]
     fn the_rules_start_as_the_default_and_are_stored_with_their_audit_entry() {
         let folder = tempfile::tempdir().unwrap();
-        let store = Store::open(&folder.path().join("comments.sqlite3")).unwrap();
+        let store = SqliteStore::open(&folder.path().join("comments.sqlite3")).unwrap();
         assert_eq!(store.hold_rules().unwrap(), HoldRules::default(), "the migration's row");
         let rules = HoldRules { first_time_authors: true, words: vec!["casino".into()], ..HoldRules::default() };
         store.set_hold_rules(&rules, Actor { name: "anne", now: 1 }).unwrap();

@@ -6,7 +6,7 @@ use article_widget_core::moderation::AuditAction;
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
 use super::audit::{record, Actor};
-use super::{lock, Store};
+use super::{lock, SqliteStore};
 use crate::error::ApiError;
 
 pub const SESSION_IDLE_SECONDS: i64 = 12 * 3600;
@@ -34,7 +34,7 @@ pub struct Credentials {
     pub password_hash: String,
 }
 
-impl Store {
+impl SqliteStore {
     /// Adds a moderator; `false` when the name is taken.
     pub fn add_moderator(&self, name: &str, password_hash: &str, now: i64) -> Result<bool, ApiError> {
         let writer = lock(&self.writer);
@@ -150,7 +150,7 @@ mod tests {
     #[test]
     fn sessions_end_when_idle_or_old_and_with_a_new_password() {
         let folder = tempfile::tempdir().unwrap();
-        let store = Store::open(&folder.path().join("comments.sqlite3")).unwrap();
+        let store = SqliteStore::open(&folder.path().join("comments.sqlite3")).unwrap();
         assert!(store.add_moderator("anne", "hash", 0).unwrap());
         assert!(!store.add_moderator("anne", "other", 0).unwrap(), "the name is taken");
         let id = store.credentials("anne").unwrap().unwrap().id;

@@ -312,7 +312,8 @@ mod tests {
     use crate::error::ApiError;
     use crate::pow::{PowError, Spent};
     use crate::store::challenges::use_pow;
-    use crate::store::{connect, lock, Order, Store};
+    use crate::store::sqlite::{connect, lock};
+    use crate::store::{Order, SqliteStore};
 
     /// A database as the server of `version` left it.
     fn database_of_version(path: &std::path::Path, version: i64) {
@@ -332,7 +333,7 @@ mod tests {
         transaction.commit().unwrap();
     }
 
-    fn version(store: &Store) -> i64 {
+    fn version(store: &SqliteStore) -> i64 {
         lock(&store.reader).query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap()
     }
 
@@ -341,7 +342,7 @@ mod tests {
         let folder = tempfile::tempdir().unwrap();
         let path = folder.path().join("comments.sqlite3");
         database_of_version(&path, 1);
-        let store = Store::open(&path).unwrap();
+        let store = SqliteStore::open(&path).unwrap();
         let spent = Spent { signature: "ab".repeat(32), expires: 1_000 };
         assert!(!store.pow_used(&spent).unwrap());
         {
@@ -355,7 +356,7 @@ mod tests {
         assert_eq!(store.page(SEED_ARTICLE, Order::Oldest, 100, None).unwrap().total, SEED.len() as i64);
         drop(store);
         // Opened again, nothing is migrated twice; an expired challenge goes at the next use.
-        let store = Store::open(&path).unwrap();
+        let store = SqliteStore::open(&path).unwrap();
         assert_eq!(version(&store), LATEST);
         let later = Spent { signature: "cd".repeat(32), expires: 3_000 };
         let mut writer = lock(&store.writer);
@@ -375,7 +376,7 @@ mod tests {
             let connection = connect(&path).unwrap();
             connection.execute("DELETE FROM comments WHERE id = 4", []).unwrap();
         }
-        let store = Store::open(&path).unwrap();
+        let store = SqliteStore::open(&path).unwrap();
         assert_eq!(version(&store), LATEST);
         let writer = lock(&store.writer);
         let parents: Vec<(i64, Option<i64>)> = writer
@@ -407,7 +408,7 @@ mod tests {
         let folder = tempfile::tempdir().unwrap();
         let path = folder.path().join("comments.sqlite3");
         database_of_version(&path, 3);
-        let store = Store::open(&path).unwrap();
+        let store = SqliteStore::open(&path).unwrap();
         assert_eq!(version(&store), LATEST);
         assert_eq!(store.page(SEED_ARTICLE, Order::Oldest, 100, None).unwrap().total, SEED.len() as i64);
         assert_eq!(store.hold_rules().unwrap(), crate::hold::HoldRules::default());
@@ -428,7 +429,7 @@ mod tests {
         let path = folder.path().join("comments.sqlite3");
         database_of_version(&path, 2);
         connect(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
-        let error = Store::open(&path).err().unwrap().to_string();
+        let error = SqliteStore::open(&path).err().unwrap().to_string();
         assert!(error.contains(&format!("version 99, newer than this server's {LATEST}")), "{error}");
         let version: i64 = connect(&path).unwrap().query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
         assert_eq!(version, 99);

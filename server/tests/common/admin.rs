@@ -2,7 +2,7 @@
 //! in, and requests with the session's cookie and CSRF token.
 
 use article_widget_server::admin::password;
-use article_widget_server::store::Store;
+use article_widget_server::store::SqliteStore;
 use serde_json::{json, Value};
 
 use super::{Reply, Site, TestServer};
@@ -11,7 +11,7 @@ pub const PASSWORD: &str = "correct horse battery";
 
 /// Adds a moderator to the site's database, as `moderator add` does.
 pub fn add_moderator(site: &Site, name: &str) {
-    let store = Store::open(&site.folder.path().join("comments.sqlite3")).unwrap();
+    let store = SqliteStore::open(&site.folder.path().join("comments.sqlite3")).unwrap();
     assert!(store.add_moderator(name, &password::hash(PASSWORD).unwrap(), 0).unwrap());
 }
 
@@ -37,7 +37,8 @@ pub fn signed_in(server: &TestServer, name: &str) -> Moderator {
 impl Moderator {
     /// A request with the session's cookie and CSRF token.
     pub fn send(&self, server: &TestServer, method: &str, path: &str, body: &Value) -> Reply {
-        let headers = [("cookie", self.cookie.as_str()), ("x-csrf-token", &self.csrf), ("content-type", "application/json")];
+        let headers =
+            [("cookie", self.cookie.as_str()), ("x-csrf-token", &self.csrf), ("content-type", "application/json")];
         server.request(method, path, &headers, &if body.is_null() { String::new() } else { body.to_string() })
     }
 
