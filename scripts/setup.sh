@@ -43,6 +43,9 @@ command -v c++ >/dev/null || apt_packages+=(g++)
 # A real SMTP server for the mail tests (server/tests/common/aiosmtpd.rs), run by Debian's
 # own interpreter, which sees Debian's Python packages.
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || apt_packages+=(python3-aiosmtpd)
+# A real PostgreSQL for the server's tests on it (server/src/store/postgres/throwaway.rs), which
+# runs Debian's binaries of 15 or later in a cluster of its own.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || apt_packages+=(postgresql)
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   log "apt: ${apt_packages[*]}"
   as_root apt-get update -qq

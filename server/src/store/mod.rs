@@ -17,6 +17,7 @@ mod feed;
 pub mod mail;
 mod moderation;
 mod moderators;
+pub mod postgres;
 mod schema;
 mod sqlite;
 
