@@ -49,13 +49,13 @@ CREATE INDEX used_pow_by_expiry ON used_pow (expires);
 
 /// One of the demo's first comments, on the demo article.
 pub(super) struct SeedComment {
-    author: &'static str,
-    email: &'static str,
-    website: Option<&'static str>,
-    body: &'static str,
-    created: &'static str,
+    pub(super) author: &'static str,
+    pub(super) email: &'static str,
+    pub(super) website: Option<&'static str>,
+    pub(super) body: &'static str,
+    pub(super) created: &'static str,
     /// The index of the comment answered, in [`SEED`].
-    parent: Option<usize>,
+    pub(super) parent: Option<usize>,
 }
 
 pub(super) const SEED: [SeedComment; 4] = [
