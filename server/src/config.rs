@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::client::{parse_proxy, Clients, Prefix};
 use crate::mail::options::MailOptions;
 use crate::pow::Difficulty;
+use crate::store::Database;
 use crate::transport::Limits;
 use crate::upstream::{parse_upstream, Upstream};
 
@@ -53,9 +54,9 @@ pub enum Command {
 pub struct ModeratorArgs {
     #[command(subcommand)]
     pub action: ModeratorAction,
-    /// The SQLite file of comments, as for serving.
-    #[arg(long, env = "ARTICLE_WIDGET_DATABASE", value_name = "FILE", default_value = "article-widget.sqlite3", global = true)]
-    pub database: PathBuf,
+    /// The SQLite file of comments, or the PostgreSQL URL, as for serving.
+    #[arg(long, env = "ARTICLE_WIDGET_DATABASE", value_name = "FILE|URL", default_value = "article-widget.sqlite3", global = true)]
+    pub database: Database,
 }
 
 #[derive(Clone, Debug, Subcommand)]
@@ -142,10 +143,12 @@ pub struct ServeArgs {
     #[arg(long, env = "ARTICLE_WIDGET_LISTEN", value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
 
-    /// The SQLite file of comments (created, with a few demo comments, if absent). Back it up
-    /// with `sqlite3 FILE ".backup COPY"`.
-    #[arg(long, env = "ARTICLE_WIDGET_DATABASE", value_name = "FILE", default_value = "article-widget.sqlite3")]
-    pub database: PathBuf,
+    /// The SQLite file of comments (created, with a few demo comments, if absent; back it up
+    /// with `sqlite3 FILE ".backup COPY"`), or a PostgreSQL database's URL
+    /// (`postgres://user:password@host:5432/name`, PostgreSQL 15 or later), which several
+    /// servers can share.
+    #[arg(long, env = "ARTICLE_WIDGET_DATABASE", value_name = "FILE|URL", default_value = "article-widget.sqlite3")]
+    pub database: Database,
 
     #[command(flatten)]
     pub content: ContentArg,
@@ -359,15 +362,18 @@ impl ServeArgs {
             path.canonicalize().map_err(|error| format!("{what} {}: {error}", path.display()))
         };
         let static_folder = resolve("static folder", served)?;
-        let database = match (self.database.parent(), self.database.file_name()) {
-            (Some(parent), Some(name)) if !self.database.exists() => {
-                let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
-                resolve("database folder", parent)?.join(name)
-            }
-            _ => resolve("database", &self.database)?,
+        let database = match &self.database {
+            Database::Sqlite(file) => Some(match (file.parent(), file.file_name()) {
+                (Some(parent), Some(name)) if !file.exists() => {
+                    let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+                    resolve("database folder", parent)?.join(name)
+                }
+                _ => resolve("database", file)?,
+            }),
+            Database::Postgres(_) => None,
         };
         let secret = self.captcha_secret_file.as_deref().map(|file| resolve("captcha secret file", file)).transpose()?;
-        for (what, path) in [("database", Some(database)), ("captcha secret file", secret)] {
+        for (what, path) in [("database", database), ("captcha secret file", secret)] {
             if let Some(path) = path.filter(|path| path.starts_with(&static_folder)) {
                 return Err(format!(
                     "the {what} {} is inside the static folder {}, which serves it to anyone: move it out, or serve \
@@ -538,12 +544,12 @@ mod tests {
         let cli = Cli::try_parse_from(["x", "moderator", "add", "anne", "--database", "d.sqlite3", "--password-file", "p"])
             .unwrap();
         let Some(Command::Moderator(moderator)) = cli.command else { panic!("not moderator") };
-        assert_eq!(moderator.database.to_str(), Some("d.sqlite3"));
+        assert_eq!(moderator.database, Database::Sqlite("d.sqlite3".into()));
         let ModeratorAction::Add(add) = moderator.action else { panic!("not add") };
         assert_eq!((add.name.as_str(), add.password_file.unwrap().to_str()), ("anne", Some("p")));
         let cli = Cli::try_parse_from(["x", "moderator", "--database", "e.sqlite3", "list"]).unwrap();
         let Some(Command::Moderator(moderator)) = cli.command else { panic!("not moderator") };
-        assert_eq!(moderator.database.to_str(), Some("e.sqlite3"));
+        assert_eq!(moderator.database, Database::Sqlite("e.sqlite3".into()));
         assert!(matches!(moderator.action, ModeratorAction::List));
         assert!(Cli::try_parse_from(["x", "moderator", "add"]).is_err(), "a name is needed");
         assert_eq!(Cli::try_parse_from(["x", "--secure-cookies", "on"]).unwrap().serve.secure_cookies, Switch::On);

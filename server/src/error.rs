@@ -51,6 +51,9 @@ pub enum ApiError {
     /// A file of the content folder that the core decoders refuse (the file and the
     /// decoder's message): the publisher's to fix.
     BrokenContent(String),
+    /// The database cannot be reached (PostgreSQL restarting, the network to it down):
+    /// logged in full, answered with `503` and `Retry-After`, as nothing was written.
+    Unavailable(String),
     /// Anything else (database, I/O): logged in full, answered vaguely.
     Internal(String),
 }
@@ -74,6 +77,7 @@ impl ApiError {
             ApiError::Csrf | ApiError::Banned => StatusCode::FORBIDDEN,
             ApiError::CommentDeleted => StatusCode::CONFLICT,
             ApiError::BrokenContent(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -101,13 +105,14 @@ impl ApiError {
             ApiError::CommentDeleted => "comment_deleted",
             ApiError::BrokenContent(_) => "broken_content",
             ApiError::Internal(_) => "internal",
+            ApiError::Unavailable(_) => "unavailable",
         }
     }
 
     /// What the server's log says of it: an internal error's details, else its message.
     pub fn detail(&self) -> String {
         match self {
-            ApiError::Internal(detail) => detail.clone(),
+            ApiError::Internal(detail) | ApiError::Unavailable(detail) => detail.clone(),
             _ => self.message(),
         }
     }
@@ -147,6 +152,9 @@ impl ApiError {
             ApiError::CommentDeleted => "the comment was deleted: it keeps its place, and nothing else changes".into(),
             ApiError::BrokenContent(detail) => format!("invalid content file {detail}"),
             ApiError::Internal(_) => "internal error; see the server's log".into(),
+            ApiError::Unavailable(_) => {
+                format!("the database cannot be reached; nothing was written: try again in {RETRY_UNAVAILABLE_SECONDS} s")
+            }
         }
     }
 
@@ -200,6 +208,9 @@ impl From<PowError> for ApiError {
     }
 }
 
+/// How long a client waits before trying again a request the database could not take.
+pub const RETRY_UNAVAILABLE_SECONDS: u64 = 2;
+
 impl From<rusqlite::Error> for ApiError {
     fn from(error: rusqlite::Error) -> ApiError {
         ApiError::Internal(format!("database: {error}"))
@@ -241,8 +252,13 @@ impl IntoResponse for ApiError {
             error["field"] = json!(field);
         }
         let mut response = (status, axum::Json(json!({ "error": error }))).into_response();
-        if let ApiError::RateLimited { retry_after_seconds, .. } = self {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds));
+        let retry_after = match self {
+            ApiError::RateLimited { retry_after_seconds, .. } => Some(retry_after_seconds),
+            ApiError::Unavailable(_) => Some(RETRY_UNAVAILABLE_SECONDS),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }

@@ -28,7 +28,6 @@ use std::future::Future;
 use std::hash::RandomState;
 use std::io;
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
@@ -45,7 +44,7 @@ use crate::fragment_cache::FragmentCache;
 use crate::mail::Mail;
 use crate::pow::ProofOfWork;
 use crate::rate_limit::RateLimiter;
-use crate::store::{SqliteStore, Storage};
+use crate::store::{Database, Storage};
 
 /// Lowercase hex, as signatures and fingerprints are written.
 pub(crate) fn hex(bytes: &[u8]) -> String {
@@ -54,17 +53,16 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// The database, and the captcha secret: the one configured, else the one stored at first start.
 async fn open_store(
-    path: &Path,
+    database: &Database,
     configured: Option<String>,
 ) -> Result<(Arc<dyn Storage>, String), Box<dyn Error + Send + Sync>> {
-    let opened = tokio::task::block_in_place(|| SqliteStore::open(path));
-    let store: Arc<dyn Storage> = Arc::new(opened.map_err(|error| format!("database {}: {error}", path.display()))?);
+    let store = store::open(database).await?;
     let secret = match configured {
         Some(secret) => secret,
         None => {
             let mut fresh = [0u8; 32];
             getrandom::fill(&mut fresh)?;
-            store.captcha_secret(hex(&fresh)).await.map_err(|error| error.detail())?
+            store.captcha_secret(hex(&fresh)).await.map_err(|error| format!("database {database}: {}", error.detail()))?
         }
     };
     Ok((store, secret))

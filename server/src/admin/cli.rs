@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use super::password;
 use super::session::MAX_NAME_CHARS;
 use crate::config::{ModeratorAction, ModeratorArgs, PasswordArgs};
-use crate::store::{SqliteStore, Storage};
+use crate::store;
 
 pub fn run(args: &ModeratorArgs) -> Result<(), String> {
     let runtime = tokio::runtime::Runtime::new().map_err(|error| error.to_string())?;
@@ -16,9 +16,7 @@ pub fn run(args: &ModeratorArgs) -> Result<(), String> {
 }
 
 async fn moderators(args: &ModeratorArgs) -> Result<(), String> {
-    let store =
-        SqliteStore::open(&args.database).map_err(|error| format!("database {}: {error}", args.database.display()))?;
-    let store: &dyn Storage = &store;
+    let store = store::open(&args.database).await?;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs() as i64);
     let failed = |error: crate::error::ApiError| error.message();
     match &args.action {
@@ -90,6 +88,7 @@ fn new_password(file: Option<&std::path::Path>) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Database;
 
     #[test]
     fn names_are_letters_digits_and_a_few_marks() {
@@ -106,14 +105,14 @@ mod tests {
         let folder = tempfile::tempdir().unwrap();
         let database = folder.path().join("comments.sqlite3");
         let file = folder.path().join("password");
-        let args = |action| ModeratorArgs { action, database: database.clone() };
+        let args = |action| ModeratorArgs { action, database: Database::Sqlite(database.clone()) };
         let with_file = |name: &str| PasswordArgs { name: name.into(), password_file: Some(file.clone()) };
         std::fs::write(&file, "too short\n").unwrap();
         assert!(run(&args(ModeratorAction::Add(with_file("anne")))).unwrap_err().contains("at least 12"));
         std::fs::write(&file, "correct horse battery\n").unwrap();
         run(&args(ModeratorAction::Add(with_file("anne")))).unwrap();
         assert!(run(&args(ModeratorAction::Add(with_file("anne")))).unwrap_err().contains("already"));
-        let store = SqliteStore::open(&database).unwrap();
+        let store = crate::store::SqliteStore::open(&database).unwrap();
         let stored = store.credentials("anne").unwrap().unwrap().password_hash;
         assert!(password::verify("correct horse battery", &stored), "the line, without its line ending");
         std::fs::write(&file, "staple battery horse\n").unwrap();

@@ -30,7 +30,11 @@ pub use moderation::{AdminComment, AdminCursor, AdminPage, Search, STATUSES};
 pub use moderators::{Credentials, ModeratorRow, Session, SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS};
 pub use sqlite::SqliteStore;
 
+use std::fmt;
 use std::net::IpAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
 
 use article_widget_core::comment::Comment;
 use article_widget_core::moderation::AuditAction;
@@ -43,6 +47,51 @@ use crate::error::ApiError;
 use crate::hold::HoldRules;
 use crate::mail::Mail;
 use crate::pow::Spent;
+
+/// Where the comments are: an SQLite file (the default), or a PostgreSQL database, by a
+/// `postgres://` or `postgresql://` URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Database {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl FromStr for Database {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Database, String> {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            Ok(Database::Postgres(text.to_owned()))
+        } else if text.contains("://") {
+            Err(format!("{}: a database is a file, or a postgres:// URL", postgres::without_password(text)))
+        } else {
+            Ok(Database::Sqlite(PathBuf::from(text)))
+        }
+    }
+}
+
+/// As errors and logs name it: a URL without its password.
+impl fmt::Display for Database {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Database::Sqlite(path) => write!(formatter, "{}", path.display()),
+            Database::Postgres(url) => formatter.write_str(&postgres::without_password(url)),
+        }
+    }
+}
+
+/// Opens the database, creating or migrating its schema (and writing the demo's first
+/// comments into a new one).
+pub async fn open(database: &Database) -> Result<Arc<dyn Storage>, String> {
+    match database {
+        Database::Sqlite(path) => {
+            let opened = tokio::task::block_in_place(|| SqliteStore::open(path));
+            Ok(Arc::new(opened.map_err(|error| format!("database {database}: {error}"))?))
+        }
+        // Its errors name the database already.
+        Database::Postgres(url) => Ok(Arc::new(postgres::PgStore::connect(url).await?)),
+    }
+}
 
 /// Whether its author may change a comment, judged on its [`Authorship`] as the change's
 /// transaction reads it.
@@ -161,4 +210,19 @@ pub trait Storage: Send + Sync {
     async fn open_session(&self, id: i64, token_hash: &str, csrf: &str, actor: Actor<'_>) -> Result<(), ApiError>;
     async fn session(&self, token_hash: &str, now: i64) -> Result<Option<Session>, ApiError>;
     async fn close_session(&self, token_hash: &str, actor: Actor<'_>) -> Result<(), ApiError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_is_a_file_or_a_postgres_url_and_is_named_without_its_password() {
+        let parsed = |text: &str| text.parse::<Database>();
+        assert_eq!(parsed("comments.sqlite3"), Ok(Database::Sqlite("comments.sqlite3".into())));
+        let url = "postgres://widget:s3cret@db.example:5432/comments?sslmode=require";
+        assert_eq!(parsed(url), Ok(Database::Postgres(url.into())));
+        assert_eq!(parsed(url).unwrap().to_string(), "postgres://widget:***@db.example:5432/comments?sslmode=require");
+        assert_eq!(parsed("mysql://u:p@db/x"), Err("mysql://u:***@db/x: a database is a file, or a postgres:// URL".into()));
+    }
 }

@@ -7,7 +7,17 @@
 //! Durability is PostgreSQL's: with its defaults (`fsync`, `synchronous_commit` on), a commit
 //! returns once its WAL is on disk, as SQLite's with `synchronous=FULL`.
 
+mod audit;
+mod bans;
+mod challenges;
+mod comments;
+mod edits;
+mod feed;
+mod mail;
+mod moderation;
+mod moderators;
 mod schema;
+mod storage;
 #[cfg(test)]
 mod tests;
 #[cfg(feature = "throwaway-postgres")]
@@ -18,6 +28,8 @@ use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime};
 use tokio_postgres::NoTls;
+
+use crate::error::ApiError;
 
 /// Connections of one server at most: requests beyond wait for one (see [`WAIT_TIMEOUT`]).
 const POOL_SIZE: usize = 16;
@@ -98,7 +110,7 @@ impl PgStore {
 
 /// `url` without its password: the one tokio-postgres would read (after the first `:` of what
 /// comes before the first `@`), and a `password` option in the query.
-fn without_password(url: &str) -> String {
+pub(crate) fn without_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else { return String::new() };
     let rest = match rest.split_once('@') {
         Some((credentials, after)) => match credentials.split_once(':') {
@@ -136,6 +148,11 @@ fn describe(error: &tokio_postgres::Error) -> String {
     text
 }
 
+/// What a method not yet written for PostgreSQL answers.
+fn unported(method: &str) -> ApiError {
+    ApiError::Internal(format!("{method} is not written for PostgreSQL yet"))
+}
+
 /// An error of the pool: its connection's, or which of its time limits ran out.
 fn describe_pool(error: &PoolError) -> String {
     match error {
@@ -150,5 +167,37 @@ fn describe_pool(error: &PoolError) -> String {
             format!("all {POOL_SIZE} connections still taken after {} s", WAIT_TIMEOUT.as_secs())
         }
         other => other.to_string(),
+    }
+}
+
+/// A failure of PostgreSQL as the API answers it: `503` while the database cannot be reached
+/// (a connection refused or lost, PostgreSQL shutting down or starting, which a restart is),
+/// so that a client tries again; any other, `500`.
+impl From<tokio_postgres::Error> for ApiError {
+    fn from(error: tokio_postgres::Error) -> ApiError {
+        let unreachable = match error.code() {
+            // Class 08, connection exceptions; 57P01-57P03, the server shutting down or
+            // starting up.
+            Some(code) => code.code().starts_with("08") || matches!(code.code(), "57P01" | "57P02" | "57P03"),
+            // No SQLSTATE: the connection itself failed or closed.
+            None => error.is_closed() || error.source().is_some_and(|source| source.is::<std::io::Error>()),
+        };
+        let detail = format!("database: {}", describe(&error));
+        if unreachable {
+            ApiError::Unavailable(detail)
+        } else {
+            ApiError::Internal(detail)
+        }
+    }
+}
+
+/// No connection from the pool: the database cannot be reached, or every connection stayed
+/// taken past the wait.
+impl From<PoolError> for ApiError {
+    fn from(error: PoolError) -> ApiError {
+        match error {
+            PoolError::Backend(error) => error.into(),
+            other => ApiError::Unavailable(format!("database: {}", describe_pool(&other))),
+        }
     }
 }
