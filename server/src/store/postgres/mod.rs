@@ -11,6 +11,7 @@ mod audit;
 mod bans;
 mod challenges;
 mod comments;
+pub mod copy;
 mod edits;
 mod feed;
 mod mail;
