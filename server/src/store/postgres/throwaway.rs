@@ -13,6 +13,10 @@
 //! shell that waits on a pipe from this process, which the kernel closes when the process
 //! goes; the shell then stops postgres and removes the folder. Dropping the cluster closes the
 //! pipe too, and waits for all that.
+//!
+//! [`Cluster::restart`] restarts it as an operator's restart would, on the same port with the
+//! same data, for what clients see meanwhile; [`Cluster::start_with`] overrides its settings
+//! (the load benchmark makes it durable, as PostgreSQL is by default).
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
@@ -33,27 +37,35 @@ const START_TIMEOUT: Duration = Duration::from_secs(30);
 const PORT_ATTEMPTS: usize = 3;
 
 /// The keeper, run by `sh -c`: `$1` postgres, `$2` the data folder, `$3` the cluster's folder
-/// (socket, log), `$4` the port. Its standard input is the pipe from the tests' process. The
-/// watcher reads it until it closes, then stops postgres (fast shutdown: sessions ended, no
-/// waiting for clients). Once postgres has ended, for that reason or another (it could not
-/// start, or a ^C reached the process group), the keeper says so (`ended`, for
+/// (socket, log), `$4` the port, then the `-c name=value` settings that override its own. Its
+/// standard input is the pipe from the tests' process. The watcher reads it until it closes,
+/// then stops postgres (fast shutdown: sessions ended, no waiting for clients). Once postgres
+/// has ended, it is started again if [`Cluster::restart`] asked for it (the file `restart`,
+/// removed before the new start). Otherwise, whatever the reason (the pipe closed, it could
+/// not start, or a ^C reached the process group), the keeper says so (`ended`, for
 /// [`Cluster::ready`]), waits for the pipe to close (the log is read meanwhile), then removes
 /// the folder. Signals do not end the keeper before its work: only the pipe's closing does.
 const KEEPER: &str = r#"
 trap '' HUP INT TERM
 exec 3<&0 </dev/null
-"$1" -D "$2" -k "$3" -h 127.0.0.1 -p "$4" \
-    -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-    -c shared_buffers=16MB -c max_connections=200 >"$3/postgres.log" 2>&1 3<&- &
-postgres=$!
-{ while read -r _; do :; done; kill -INT "$postgres"; } <&3 &
-watcher=$!
-wait "$postgres"
-status=$?
-kill -KILL "$watcher" 2>/dev/null
-echo "$status" >"$3/ended"
+bin=$1 data=$2 folder=$3 port=$4
+shift 4
+while :; do
+    "$bin" -D "$data" -k "$folder" -h 127.0.0.1 -p "$port" \
+        -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+        -c shared_buffers=16MB -c max_connections=200 "$@" >>"$folder/postgres.log" 2>&1 3<&- &
+    postgres=$!
+    { while read -r _; do :; done; kill -INT "$postgres"; } <&3 &
+    watcher=$!
+    wait "$postgres"
+    status=$?
+    kill -KILL "$watcher" 2>/dev/null
+    [ -e "$folder/restart" ] || break
+    rm -f "$folder/restart"
+done
+echo "$status" >"$folder/ended"
 while read -r _; do :; done <&3
-rm -rf "$3"
+rm -rf "$folder"
 exit "$status"
 "#;
 
@@ -71,10 +83,28 @@ impl Cluster {
     /// Makes a cluster and starts it; fails, with postgres's own log when there is one, if
     /// it cannot (never skips).
     pub fn start() -> Result<Cluster, String> {
+        Cluster::start_with(&[])
+    }
+
+    /// As [`Cluster::start`], with settings (`name=value`, as postgres's `-c`) over the
+    /// cluster's own: `["fsync=on", "synchronous_commit=on", "full_page_writes=on"]` makes it
+    /// durable, as PostgreSQL is by default, for figures to compare with SQLite's.
+    pub fn start_with(settings: &[&str]) -> Result<Cluster, String> {
+        for setting in settings {
+            let valid = setting.split_once('=').is_some_and(|(name, value)| {
+                !name.is_empty()
+                    && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                    && !value.is_empty()
+                    && !value.chars().any(char::is_whitespace)
+            });
+            if !valid {
+                return Err(format!("{setting:?}: a setting here is name=value, as postgres -c takes it"));
+            }
+        }
         let bin = binaries()?;
         let user = unprivileged()?;
         for attempt in 1..=PORT_ATTEMPTS {
-            let mut cluster = Cluster::launch(&bin, user)?;
+            let mut cluster = Cluster::launch(&bin, user, settings)?;
             match cluster.ready() {
                 Ok(()) => return Ok(cluster),
                 Err(error) => {
@@ -92,7 +122,7 @@ impl Cluster {
     }
 
     /// A new cluster in a folder of its own (initdb), its postgres started (not yet ready).
-    fn launch(bin: &Path, user: Option<(u32, u32)>) -> Result<Cluster, String> {
+    fn launch(bin: &Path, user: Option<(u32, u32)>, settings: &[&str]) -> Result<Cluster, String> {
         // As root, under /tmp: root's own temporary folder may be closed to `nobody`. And
         // short: the socket's path must fit in 107 bytes.
         let parent = if user.is_some() { PathBuf::from("/tmp") } else { std::env::temp_dir() };
@@ -126,6 +156,7 @@ impl Cluster {
             .arg(&data)
             .arg(folder.path())
             .arg(port.to_string())
+            .args(settings.iter().flat_map(|setting| ["-c", setting]))
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -161,6 +192,42 @@ impl Cluster {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// Restarts postgres as an operator would (`pg_ctl restart -m fast`): a fast shutdown,
+    /// which ends every session and rolls back the transactions in progress, then a start on
+    /// the same port with the same data; returns once it accepts connections again, with how
+    /// long that took. Its clients are not told: they see their connections end, then refused,
+    /// then the new postgres.
+    pub fn restart(&mut self) -> Result<Duration, String> {
+        let started = Instant::now();
+        let flag = self.folder().join("restart");
+        std::fs::write(&flag, "").map_err(|error| format!("{}: {error}", flag.display()))?;
+        let pid_file = self.folder().join("data/postmaster.pid");
+        let pid = std::fs::read_to_string(&pid_file)
+            .map_err(|error| format!("{}: {error}", pid_file.display()))?
+            .lines()
+            .next()
+            .and_then(|line| line.trim().parse::<u32>().ok())
+            .ok_or_else(|| format!("{}: no process id on its first line", pid_file.display()))?;
+        // SIGINT is postgres's fast shutdown. As root, we may signal `nobody`'s process.
+        let signalled = Command::new("kill").args(["-INT", &pid.to_string()]).status();
+        if !signalled.as_ref().is_ok_and(|status| status.success()) {
+            return Err(format!("kill -INT {pid} (postgres): {signalled:?}"));
+        }
+        // The keeper removes the flag once that postgres has ended, just before the next starts.
+        let deadline = Instant::now() + START_TIMEOUT;
+        while flag.exists() {
+            if let Ok(Some(status)) = self.keeper.try_wait() {
+                return Err(format!("postgres's keeper (sh) ended ({status})"));
+            }
+            if Instant::now() > deadline {
+                return Err(format!("postgres (process {pid}) did not stop within {} s", START_TIMEOUT.as_secs()));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        self.ready()?;
+        Ok(started.elapsed())
     }
 
     /// The cluster of this test binary, started by the first test that asks for it; every
@@ -333,6 +400,39 @@ mod tests {
         };
         assert_eq!(owner, expected);
         assert_ne!(owner, 0, "not root");
+        drop(cluster);
+        assert!(!listening(port), "stopped before drop returns");
+        assert!(!folder.exists(), "{} removed", folder.display());
+    }
+
+    #[test]
+    fn a_restarted_cluster_keeps_its_port_its_data_and_its_settings() {
+        assert!(Cluster::start_with(&["fsync = on"]).is_err());
+        let mut cluster = Cluster::start_with(&["fsync=on", "synchronous_commit=on"]).unwrap();
+        cluster.database("kept").unwrap();
+        let (port, folder) = (cluster.port, cluster.folder().to_owned());
+        let pid = |folder: &Path| std::fs::read_to_string(folder.join("data/postmaster.pid")).unwrap();
+        let before = pid(&folder);
+        let show = |cluster: &Cluster, setting: &str| {
+            let output = Command::new(cluster.bin.join("psql"))
+                .args(["--host=127.0.0.1", &format!("--port={}", cluster.port), "--username=postgres"])
+                .args(["--no-psqlrc", "--tuples-only", "--no-align", "--command", &format!("SHOW {setting}")])
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&output.stdout).trim().to_owned()
+        };
+        assert_eq!(show(&cluster, "fsync"), "on");
+        assert_eq!(show(&cluster, "full_page_writes"), "off", "the cluster's own, not overridden");
+        let took = cluster.restart().unwrap();
+        assert!(took < START_TIMEOUT, "{took:?}");
+        assert!(listening(port), "the same port");
+        assert_ne!(pid(&folder), before, "a new postgres");
+        assert!(!folder.join("restart").exists() && !folder.join("ended").exists());
+        let error = cluster.database("kept").unwrap_err();
+        assert!(error.contains("already exists"), "the same data: {error}");
+        assert_eq!(show(&cluster, "synchronous_commit"), "on", "the same settings");
+        cluster.restart().unwrap();
+        assert!(listening(port));
         drop(cluster);
         assert!(!listening(port), "stopped before drop returns");
         assert!(!folder.exists(), "{} removed", folder.display());
