@@ -21,6 +21,8 @@ mod schema;
 mod storage;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_moderation;
 #[cfg(feature = "throwaway-postgres")]
 pub mod throwaway;
 
