@@ -48,6 +48,21 @@ pub enum Command {
     StyleHash,
     /// Adds, removes and lists the moderators who sign in to the admin API (/api/admin/).
     Moderator(ModeratorArgs),
+    /// Copies an SQLite database into a new PostgreSQL database (comments, moderators, bans,
+    /// the audit log, the mail's queue, the captcha secret), in one transaction that commits
+    /// only if every table counts the same rows on both sides; prints the counts.
+    Migrate(MigrateArgs),
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct MigrateArgs {
+    /// The SQLite file to copy (stop the servers that write it first).
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+    /// The PostgreSQL database to copy into: new, or holding only the demo's comments its
+    /// first start wrote (postgres://user:password@host:5432/name).
+    #[arg(long, value_name = "URL")]
+    pub to: String,
 }
 
 #[derive(Clone, Debug, Args)]

@@ -3,8 +3,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use article_widget_server::clock::Clock;
-use article_widget_server::config::{Cli, Command, FragmentArgs, ServeArgs};
+use article_widget_server::config::{Cli, Command, FragmentArgs, MigrateArgs, ServeArgs};
 use article_widget_server::fragment::style_hash;
+use article_widget_server::store::postgres::copy;
+use article_widget_server::store::Database;
 use article_widget_server::{admin, content, Server, Site};
 use clap::Parser;
 
@@ -19,6 +21,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some(Command::Moderator(moderator)) => admin::cli::run(&moderator),
+        Some(Command::Migrate(migrate)) => copy_database(&migrate),
         None => serve(&cli.serve),
     };
     match outcome {
@@ -50,6 +53,18 @@ fn write_fragment(args: &FragmentArgs) -> Result<(), String> {
         Ok::<_, String>(site.fragments.answer(checked).await)
     })?;
     std::io::stdout().write_all(&fragment.body).map_err(|error| format!("stdout: {error}"))
+}
+
+/// `migrate`: the copy, then each table's rows on both sides.
+fn copy_database(args: &MigrateArgs) -> Result<(), String> {
+    let runtime = tokio::runtime::Runtime::new().map_err(|error| error.to_string())?;
+    let copied = runtime.block_on(copy::sqlite_to_postgres(&args.from, &args.to))?;
+    println!("{:<20} {:>10} {:>10}", "table", "SQLite", "PostgreSQL");
+    for table in &copied {
+        println!("{:<20} {:>10} {:>10}", table.table, table.source, table.target);
+    }
+    println!("copied {} into {}", args.from.display(), Database::Postgres(args.to.clone()));
+    Ok(())
 }
 
 /// Ctrl-C, or SIGTERM from a service manager or container runtime.

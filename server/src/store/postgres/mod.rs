@@ -11,6 +11,7 @@ mod audit;
 mod bans;
 mod challenges;
 mod comments;
+pub mod copy;
 mod edits;
 mod feed;
 mod mail;
@@ -20,6 +21,8 @@ mod schema;
 mod storage;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_moderation;
 #[cfg(feature = "throwaway-postgres")]
 pub mod throwaway;
 
