@@ -20,6 +20,8 @@ mod schema;
 mod storage;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_comments;
 #[cfg(feature = "throwaway-postgres")]
 pub mod throwaway;
 
