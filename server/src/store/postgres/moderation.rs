@@ -15,6 +15,7 @@ use tokio_postgres::{IsolationLevel, Row};
 
 use super::audit::record;
 use super::bans::hold_rules;
+use super::edits::{delete_in, edit_in};
 use super::PgStore;
 use crate::error::ApiError;
 use crate::hold::HoldRules;
@@ -135,7 +136,7 @@ impl PgStore {
         let transaction = client.transaction().await?;
         // The row locked: the fields named changed are those this edit changed.
         let Some(before) = load_admin(&transaction, id, Lock::ForUpdate).await? else { return Ok(None) };
-        if !edit_row(&transaction, id, edit, actor.now).await? {
+        if !edit_in(&transaction, id, edit, actor.now).await? {
             return Err(ApiError::CommentDeleted);
         }
         let after = locked(load_admin(&transaction, id, Lock::No).await?)?;
@@ -160,7 +161,7 @@ impl PgStore {
         // The row locked: the comment answered, and the status its audit entry names, are
         // those deleted.
         let Some(before) = load_admin(&transaction, id, Lock::ForUpdate).await? else { return Ok(None) };
-        if !delete_row(&transaction, id).await? {
+        if !delete_in(&transaction, id).await? {
             return Err(ApiError::CommentDeleted);
         }
         record(&transaction, actor, AuditAction::Delete, Some(id), &format!("was {}", before.status)).await?;
@@ -228,45 +229,4 @@ fn admin_comment_from_row(row: &Row) -> AdminComment {
         client_prefix: row.get(10),
         replies: row.get(11),
     }
-}
-
-// SQLite's `edits::edit_in` and `edits::delete_in`, which `postgres/edits.rs` is to have too
-// (as `edit_in` and `delete_in`): the same statements, in a transaction of the caller's. Kept
-// here until then; one pair is to go.
-
-/// An edit of the comment `id`, marked edited at `now`; `false` when there is no such
-/// comment, or it was deleted.
-async fn edit_row(
-    client: &impl GenericClient,
-    id: i64,
-    edit: Edit<'_>,
-    now: i64,
-) -> Result<bool, tokio_postgres::Error> {
-    let statement = client
-        .prepare_cached(
-            "UPDATE comments
-             SET author = coalesce($2, author),
-                 website = CASE WHEN $3 THEN $4 ELSE website END,
-                 body = coalesce($5, body),
-                 edited = $6
-             WHERE id = $1 AND status != 'deleted'",
-        )
-        .await?;
-    let changed = client
-        .execute(&statement, &[&id, &edit.author, &edit.website.is_some(), &edit.website.flatten(), &edit.body, &now])
-        .await?;
-    Ok(changed == 1)
-}
-
-/// The deletion of the comment `id`: emptied, kept as a `deleted` placeholder; `false` when
-/// there is no such comment, or it was deleted already.
-async fn delete_row(client: &impl GenericClient, id: i64) -> Result<bool, tokio_postgres::Error> {
-    let statement = client
-        .prepare_cached(
-            "UPDATE comments
-             SET status = 'deleted', author = '', email = '', website = NULL, body = '', secret_hash = NULL
-             WHERE id = $1 AND status != 'deleted'",
-        )
-        .await?;
-    Ok(client.execute(&statement, &[&id]).await? == 1)
 }
