@@ -34,10 +34,11 @@ impl Kind {
     }
 }
 
-/// A new, empty database for a site whose folder is `folder`: SQLite's file there (made by
-/// the first server), or a PostgreSQL database created now, its name unique in the process.
-pub fn fresh(folder: &Path) -> Database {
-    match Kind::chosen() {
+/// A new, empty database of `kind` for a site whose folder is `folder`: SQLite's file there
+/// (made by the first server), or a PostgreSQL database created now, its name unique in the
+/// process.
+pub fn fresh(folder: &Path, kind: Kind) -> Database {
+    match kind {
         Kind::Sqlite => Database::Sqlite(folder.join("comments.sqlite3")),
         Kind::Postgres => {
             let name = unique_name();

@@ -49,6 +49,11 @@ pub struct Site {
 
 impl Site {
     pub fn new() -> Site {
+        Site::on(database::Kind::chosen())
+    }
+
+    /// A site on a database of `kind`, whatever the tests' variable says.
+    pub fn on(kind: database::Kind) -> Site {
         let folder = tempfile::tempdir().expect("temporary folder");
         let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../www/demo-api/articles");
         let content = folder.path().join("articles");
@@ -56,7 +61,7 @@ impl Site {
         for file in [format!("{ARTICLE}.json"), format!("{ARTICLE}/related.json")] {
             std::fs::copy(demo.join(&file), content.join(&file)).unwrap();
         }
-        let database = database::fresh(folder.path());
+        let database = database::fresh(folder.path(), kind);
         Site { folder, clock: Arc::default(), database }
     }
 
