@@ -9,6 +9,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use article_widget_server::config::Cli;
+use article_widget_server::store::Database;
 use article_widget_server::Server;
 use clap::Parser;
 use serde_json::{json, Value};
@@ -210,6 +211,9 @@ fn start_error(site: &Site, options: &[&str]) -> Option<String> {
     runtime.block_on(Server::bind(&config, site.clock.clone())).err().map(|error| error.to_string())
 }
 
+/// A database file is SQLite's own: the databases below are SQLite files whichever database
+/// the site is on (`ARTICLE_WIDGET_TEST_DATABASE`). On PostgreSQL, the site's URL is checked
+/// too: no file the static folder could serve, so only the secret file can be refused.
 #[test]
 fn a_database_or_secret_file_the_static_folder_would_serve_is_refused_at_start() {
     let site = Site::new();
@@ -244,4 +248,11 @@ fn a_database_or_secret_file_the_static_folder_would_serve_is_refused_at_start()
     // Beside it, not in it: served.
     let outside = ["--static", served.to_str().unwrap(), "--database", &path("comments.sqlite3")];
     assert_eq!(start_error(&site, &[&outside[..], &["--captcha-secret-file", &path("secret.txt")]].concat()), None);
+
+    if let Database::Postgres(url) = site.database() {
+        let on_postgres = ["--static", served.to_str().unwrap(), "--database", url];
+        assert_eq!(start_error(&site, &on_postgres), None);
+        let error = start_error(&site, &[&on_postgres[..], &["--captcha-secret-file", &path("www/secret.txt")]].concat()).unwrap();
+        assert!(error.contains(&canonical("www/secret.txt")), "{error}");
+    }
 }

@@ -1,5 +1,5 @@
-//! The API over HTTP: a real server on a loopback port, a real SQLite file in a temporary
-//! folder, the demo article as content. Captcha answers come from the core's puzzle, and
+//! The API over HTTP: a real server on a loopback port, a real database (an SQLite file in a
+//! temporary folder, or PostgreSQL: `common/database.rs`), the demo article as content. Captcha answers come from the core's puzzle, and
 //! every answer must pass the core decoders that the widget reads it with.
 
 use std::path::Path;
@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 
 mod common;
 
+use common::database::Sql;
 use common::*;
 
 fn ids(page: &Value) -> Vec<(String, Option<String>)> {
@@ -110,25 +111,40 @@ fn a_file_with_a_bad_value_or_story_is_served_and_others_are_not_hidden_by_a_bro
 fn a_comment_row_that_cannot_be_read_costs_only_itself() {
     let site = Site::new();
     let server = site.start(&[]);
-    let database = rusqlite::Connection::open(site.folder.path().join("comments.sqlite3")).unwrap();
-    let insert = |author: rusqlite::types::Value, website: &str, parent: Option<i64>, created: i64| {
-        database
-            .execute(
-                "INSERT INTO comments (article_id, parent_id, author, email, website, body, created, status)
-                 VALUES (?1, ?2, ?3, 'x@example.org', ?4, 'Importé.', ?5, 'published')",
-                rusqlite::params![ARTICLE, parent, author, website, created],
-            )
-            .unwrap();
-        database.last_insert_rowid()
+    let database = site.sql();
+    let insert = |website: &str, created: i64| {
+        let row = database.row(
+            "INSERT INTO comments (article_id, author, email, website, body, created, status)
+             VALUES ($1, 'Imported', 'x@example.org', $2, 'Importé.', $3, 'published') RETURNING id",
+            &[ARTICLE.into(), website.into(), created.into()],
+        );
+        row[0].int()
     };
-    let hostile = insert("Imported".to_owned().into(), "javascript:alert(document.domain)", None, 1_900_000_000);
-    let unreadable = insert(vec![0u8, 159].into(), "", None, 1_900_000_100);
-    let orphan = insert("Reply".to_owned().into(), "", Some(unreadable), 1_900_000_200);
+    let hostile = insert("javascript:alert(document.domain)", 1_900_000_000);
+    let mut expected = vec![hostile];
+    // A row that cannot be read is SQLite's own: its columns take a value of any type (here
+    // an author that is a BLOB), which PostgreSQL's typed columns refuse. On SQLite only.
+    if let Some(file) = site.sqlite_file() {
+        let database = rusqlite::Connection::open(file).unwrap();
+        let insert = |author: rusqlite::types::Value, parent: Option<i64>, created: i64| {
+            database
+                .execute(
+                    "INSERT INTO comments (article_id, parent_id, author, email, website, body, created, status)
+                     VALUES (?1, ?2, ?3, 'x@example.org', '', 'Importé.', ?4, 'published')",
+                    rusqlite::params![ARTICLE, parent, author, created],
+                )
+                .unwrap();
+            database.last_insert_rowid()
+        };
+        let unreadable = insert(vec![0u8, 159].into(), None, 1_900_000_100);
+        expected.push(insert("Reply".to_owned().into(), Some(unreadable), 1_900_000_200));
+    }
 
     let page = server.comments("");
     let shown: Vec<(String, Value)> = page["comments"].as_array().unwrap().iter().map(|c| (c["id"].as_str().unwrap().to_owned(), c["website"].clone())).collect();
     let ids: Vec<&str> = shown.iter().map(|(id, _)| id.as_str()).collect();
-    assert_eq!(ids, ["1", "2", "3", "4", &hostile.to_string(), &orphan.to_string()], "the unreadable row alone is left out; its reply is shown");
+    let expected: Vec<String> = ["1", "2", "3", "4"].map(str::to_owned).into_iter().chain(expected.iter().map(i64::to_string)).collect();
+    assert_eq!(ids, expected, "the unreadable row alone is left out; its reply is shown");
     assert_eq!(shown[4].1, Value::Null, "the website is left out");
 }
 
@@ -172,35 +188,49 @@ fn comment_pages_carry_whole_threads_in_either_order() {
 /// would), one second apart from `created`: every third answers the reply before it, the
 /// others the root. Returns their ids, oldest first.
 fn insert_replies(site: &Site, root: i64, count: usize, created: i64) -> Vec<i64> {
-    let mut database = rusqlite::Connection::open(site.folder.path().join("comments.sqlite3")).unwrap();
-    let transaction = database.transaction().unwrap();
-    let mut ids: Vec<i64> = Vec::with_capacity(count);
-    for i in 0..count {
-        let parent = if i % 3 == 2 { ids[i - 1] } else { root };
-        transaction
-            .execute(
+    site.sql().transaction(|database| {
+        let mut ids: Vec<i64> = Vec::with_capacity(count);
+        for i in 0..count {
+            let parent = if i % 3 == 2 { ids[i - 1] } else { root };
+            let row = database.row(
                 "INSERT INTO comments (article_id, parent_id, author, email, body, created, status)
-                 VALUES (?1, ?2, 'Bot', 'bot@example.org', 'Encore une réponse.', ?3, 'published')",
-                rusqlite::params![ARTICLE, parent, created + 1 + i as i64],
-            )
-            .unwrap();
-        ids.push(transaction.last_insert_rowid());
-    }
-    transaction.commit().unwrap();
-    ids
+                 VALUES ($1, $2, 'Bot', 'bot@example.org', 'Encore une réponse.', $3, 'published') RETURNING id",
+                &[ARTICLE.into(), parent.into(), (created + 1 + i as i64).into()],
+            );
+            ids.push(row[0].int());
+        }
+        ids
+    })
 }
 
 /// A top-level comment written straight into the database; its id.
 fn insert_root(site: &Site, created: i64) -> i64 {
-    let database = rusqlite::Connection::open(site.folder.path().join("comments.sqlite3")).unwrap();
-    database
-        .execute(
-            "INSERT INTO comments (article_id, author, email, body, created, status)
-             VALUES (?1, 'Racine', 'r@example.org', 'Un fil.', ?2, 'published')",
-            rusqlite::params![ARTICLE, created],
-        )
-        .unwrap();
-    database.last_insert_rowid()
+    let row = site.sql().row(
+        "INSERT INTO comments (article_id, author, email, body, created, status)
+         VALUES ($1, 'Racine', 'r@example.org', 'Un fil.', $2, 'published') RETURNING id",
+        &[ARTICLE.into(), created.into()],
+    );
+    row[0].int()
+}
+
+/// The tests' SQL binds `$1`, `$2`... by their numbers on either database, whatever the order
+/// and however often a statement names them (SQLite numbers parameters as they appear).
+#[test]
+fn the_tests_sql_binds_numbered_parameters_on_either_database() {
+    let site = Site::new();
+    let _server = site.start(&[]);
+    let database = site.sql();
+    let inserted = database.row(
+        "INSERT INTO comments (created, article_id, author, email, body, status, website)
+         VALUES ($2, $1, $3, $3, 'Corps.', 'published', $4) RETURNING id",
+        &[ARTICLE.into(), 1_900_000_000.into(), "Même".into(), Sql::Null],
+    );
+    let id = inserted[0].int();
+    let read = database.row("SELECT article_id, created, author, email, website FROM comments WHERE id = $1", &[id.into()]);
+    assert_eq!(read, [ARTICLE.into(), 1_900_000_000.into(), "Même".into(), "Même".into(), Sql::Null]);
+    let count = "SELECT count(*) FROM comments WHERE article_id = $2 AND id <= $1";
+    assert_eq!(database.row(count, &[2.into(), ARTICLE.into()]), [Sql::Int(2)]);
+    assert_eq!(database.execute("UPDATE comments SET body = $1 WHERE id > $2", &["Autre.".into(), 2.into()]), SEEDED - 2 + 1);
 }
 
 /// The replies endpoint's answers, from `cursor` on, until there is no next page: their

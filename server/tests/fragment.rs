@@ -243,7 +243,7 @@ fn an_upstream_that_fails_gives_the_element_alone() {
 #[test]
 fn the_fragment_subcommand_writes_the_fragment_and_says_why_it_fell_back() {
     let site = Site::new();
-    let database = site.folder.path().join("comments.sqlite3");
+    let database = site.database_arg();
     let fragment = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_article-widget-server"))
             .arg("fragment")

@@ -86,16 +86,14 @@ fn assert_headers(message: &Received, to: &str, subject: &str) {
 /// Waits until `count` messages of the queue have failed `attempts` times and wait for their
 /// next attempt, so that the clock is moved past a delay already set.
 fn wait_queued(site: &Site, count: i64, attempts: i64) {
-    let database = rusqlite::Connection::open(site.folder.path().join("comments.sqlite3")).unwrap();
+    let database = site.sql();
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let queued: i64 = database
-            .query_row(
-                "SELECT count(*) FROM mail_outbox WHERE status = 'queued' AND attempts = ?1 AND last_error IS NOT NULL",
-                [attempts],
-                |row| row.get(0),
-            )
-            .unwrap();
+        let row = database.row(
+            "SELECT count(*) FROM mail_outbox WHERE status = 'queued' AND attempts = $1 AND last_error IS NOT NULL",
+            &[attempts.into()],
+        );
+        let queued = row[0].int();
         if queued == count {
             return;
         }
@@ -361,7 +359,7 @@ fn mail_settings_are_checked_at_start() {
         for (name, value) in extra {
             args.extend([name.to_string(), value.to_string()]);
         }
-        args.extend(["--database".into(), site.folder.path().join("c.sqlite3").to_str().unwrap().into()]);
+        args.extend(["--database".into(), site.database_arg()]);
         Cli::try_parse_from(args).map(|cli| cli.serve)
     };
     let runtime = tokio::runtime::Runtime::new().unwrap();

@@ -65,10 +65,9 @@ fn a_post_answers_a_secret_which_a_retry_answers_again_and_only_its_hash_is_stor
     assert_ne!(secret, self::secret(&post(&server, "Un autre.", None)));
 
     server.stop();
-    let database = rusqlite::Connection::open(site.folder.path().join("comments.sqlite3")).unwrap();
-    let stored: String = database
-        .query_row("SELECT secret_hash FROM comments WHERE id = ?1", [posted["id"].as_str().unwrap()], |row| row.get(0))
-        .unwrap();
+    let id: i64 = posted["id"].as_str().unwrap().parse().unwrap();
+    let row = site.sql().row("SELECT secret_hash FROM comments WHERE id = $1", &[id.into()]);
+    let stored = row[0].text();
     assert_eq!(stored, article_widget_server::author_secret::hash(&secret));
     assert!(!stored.contains(&secret));
 }

@@ -49,7 +49,8 @@ pub struct Screening {
     pub known_author: bool,
 }
 
-const BAN_COLUMNS: &str = "id, kind, label, until, reason, created, moderator";
+/// As PostgreSQL's queries read them too.
+pub(super) const BAN_COLUMNS: &str = "id, kind, label, until, reason, created, moderator";
 
 impl SqliteStore {
     pub fn add_ban(&self, ban: &NewBan, actor: Actor) -> Result<Ban, ApiError> {

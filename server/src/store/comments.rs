@@ -50,8 +50,8 @@ pub enum Order {
 /// Where a page starts: after this top-level comment, in the page's order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cursor {
-    created: i64,
-    id: i64,
+    pub(super) created: i64,
+    pub(super) id: i64,
 }
 
 impl Cursor {
@@ -94,9 +94,9 @@ pub struct MoreReplies {
 /// The first replies of a page's root as read (each with its place, for a cursor; `None`
 /// for a row that cannot be read), and how many it has in all.
 #[derive(Default)]
-struct FirstReplies {
-    count: i64,
-    kept: Vec<(Cursor, Option<Comment>)>,
+pub(super) struct FirstReplies {
+    pub(super) count: i64,
+    pub(super) kept: Vec<(Cursor, Option<Comment>)>,
 }
 
 /// A page of one comment's replies, at any depth, oldest first.
@@ -207,23 +207,7 @@ impl SqliteStore {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let read = roots.iter_mut().map(|(_, root)| root);
         hide_unanswered_placeholders(&transaction, read.chain(replies.values_mut().flat_map(|first| first.kept.iter_mut().map(|(_, reply)| reply))))?;
-        let mut comments = Vec::new();
-        let mut more_replies = Vec::new();
-        let mut budget = REPLIES_PER_PAGE;
-        for (cursor, root) in roots {
-            // The replies of a root left out are still shown: the widget puts a reply
-            // whose parent it does not have among the top-level comments.
-            comments.extend(root);
-            let FirstReplies { count, mut kept } = replies.remove(&cursor.id).unwrap_or_default();
-            kept.truncate(budget);
-            budget -= kept.len();
-            if count > kept.len() as i64 {
-                let after = kept.last().map(|(cursor, _)| *cursor);
-                more_replies.push(MoreReplies { root: cursor.id, count: count - kept.len() as i64, after });
-            }
-            comments.extend(kept.into_iter().filter_map(|(_, reply)| reply));
-        }
-        Ok(Page { total, comments, next, more_replies })
+        Ok(cut_replies(total, next, roots, replies))
     }
 
     /// Up to `limit` published replies below the comment `root` of `article` (at any depth,
@@ -356,6 +340,34 @@ impl SqliteStore {
     }
 }
 
+/// A page of `roots`, each followed by its first `replies` (those read, placeholders without
+/// a published reply below them already `None`), within [`REPLIES_PER_PAGE`] in all, and
+/// the threads whose replies were cut. Both databases' pages end here.
+pub(super) fn cut_replies(
+    total: i64,
+    next: Option<Cursor>,
+    roots: Vec<(Cursor, Option<Comment>)>,
+    mut replies: HashMap<i64, FirstReplies>,
+) -> Page {
+    let mut comments = Vec::new();
+    let mut more_replies = Vec::new();
+    let mut budget = REPLIES_PER_PAGE;
+    for (cursor, root) in roots {
+        // The replies of a root left out are still shown: the widget puts a reply
+        // whose parent it does not have among the top-level comments.
+        comments.extend(root);
+        let FirstReplies { count, mut kept } = replies.remove(&cursor.id).unwrap_or_default();
+        kept.truncate(budget);
+        budget -= kept.len();
+        if count > kept.len() as i64 {
+            let after = kept.last().map(|(cursor, _)| *cursor);
+            more_replies.push(MoreReplies { root: cursor.id, count: count - kept.len() as i64, after });
+        }
+        comments.extend(kept.into_iter().filter_map(|(_, reply)| reply));
+    }
+    Page { total, comments, next, more_replies }
+}
+
 fn earlier(
     transaction: &Transaction,
     article: &str,
@@ -439,7 +451,7 @@ pub(super) fn comment_from_row(row: &Row) -> rusqlite::Result<Comment> {
 
 /// A website checked by `validate` when posted, as `SafeUrl` (how the core carries URLs).
 /// One written outside the API (an import) may not be one: it is left out with a warning.
-fn safe_website(id: i64, website: &str) -> Option<SafeUrl> {
+pub(super) fn safe_website(id: i64, website: &str) -> Option<SafeUrl> {
     let safe = SafeUrl::parse(website);
     if safe.is_none() && !website.trim().is_empty() {
         eprintln!("warning: comment {id}: website \"{website}\" is not an http(s), mailto or relative address; it is left out");

@@ -49,9 +49,9 @@ pub struct Search {
 /// ones first when every status is listed, then newest first).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AdminCursor {
-    pending_first: bool,
-    created: i64,
-    id: i64,
+    pub(super) pending_first: bool,
+    pub(super) created: i64,
+    pub(super) id: i64,
 }
 
 impl AdminCursor {
@@ -79,7 +79,8 @@ pub struct AdminPage {
     pub next: Option<AdminCursor>,
 }
 
-const ADMIN_COLUMNS: &str = "id, article_id, parent_id, author, email, website, body, created, edited, status, \
+/// As PostgreSQL's queries read them too.
+pub(super) const ADMIN_COLUMNS: &str = "id, article_id, parent_id, author, email, website, body, created, edited, status, \
                              client_prefix, (SELECT count(*) FROM comments AS reply WHERE reply.parent_id = comments.id)";
 
 /// The filters of a [`Search`] but its status, on parameters `?1` (text), `?2` (author),

@@ -2,17 +2,22 @@
 //! in, and requests with the session's cookie and CSRF token.
 
 use article_widget_server::admin::password;
-use article_widget_server::store::SqliteStore;
+use article_widget_server::store;
 use serde_json::{json, Value};
 
 use super::{Reply, Site, TestServer};
 
 pub const PASSWORD: &str = "correct horse battery";
 
-/// Adds a moderator to the site's database, as `moderator add` does.
+/// Adds a moderator to the site's database, as `moderator add` does: through the storage of
+/// either database (SQLite's blocks in place, which needs a runtime of several threads).
 pub fn add_moderator(site: &Site, name: &str) {
-    let store = SqliteStore::open(&site.folder.path().join("comments.sqlite3")).unwrap();
-    assert!(store.add_moderator(name, &password::hash(PASSWORD).unwrap(), 0).unwrap());
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    runtime.block_on(async {
+        let store = store::open(site.database()).await.unwrap();
+        let hash = password::hash(PASSWORD).unwrap();
+        assert!(store.add_moderator(name, &hash, 0).await.unwrap_or_else(|error| panic!("{}", error.detail())));
+    });
 }
 
 /// A signed-in moderator: the cookie to send back and the CSRF token.

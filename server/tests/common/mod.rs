@@ -1,11 +1,13 @@
-//! What the tests over HTTP share: a content folder and database (`Site`), a real server on
-//! a loopback port (`TestServer`), its answers read whole (`Reply`), captcha answers from the
+//! What the tests over HTTP share: a content folder and database (`Site`, on SQLite or
+//! PostgreSQL as `ARTICLE_WIDGET_TEST_DATABASE` says: `database.rs`), a real server on a
+//! loopback port (`TestServer`), its answers read whole (`Reply`), captcha answers from the
 //! core's puzzle.
 // Each test binary uses its part of these.
 #![allow(dead_code)]
 
 pub mod admin;
 pub mod aiosmtpd;
+pub mod database;
 pub mod smtp;
 pub mod upstream;
 
@@ -19,6 +21,7 @@ use article_widget_core::captcha::Puzzle;
 use article_widget_core::native;
 use article_widget_server::clock::Clock;
 use article_widget_server::config::Cli;
+use article_widget_server::store::Database;
 use article_widget_server::Server;
 use clap::Parser;
 use serde_json::{json, Value};
@@ -28,19 +31,29 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use ureq::http;
 
+use self::database::Connection;
+
 pub const ARTICLE: &str = "nouvel-ordre-mondial";
 pub const COMMENTS: &str = "/api/articles/nouvel-ordre-mondial/comments";
 /// The comments the database is seeded with: three threads, one reply.
 pub const SEEDED: u64 = 4;
 
-/// A content folder, a database file and a clock that outlive the servers started on them.
+/// A content folder, a database and a clock that outlive the servers started on them: every
+/// server of a site shares its database, SQLite's file in the folder or a PostgreSQL database
+/// of the site's own ([`database::fresh`]).
 pub struct Site {
     pub folder: TempDir,
     pub clock: Arc<Clock>,
+    database: Database,
 }
 
 impl Site {
     pub fn new() -> Site {
+        Site::on(database::Kind::chosen())
+    }
+
+    /// A site on a database of `kind`, whatever the tests' variable says.
+    pub fn on(kind: database::Kind) -> Site {
         let folder = tempfile::tempdir().expect("temporary folder");
         let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../www/demo-api/articles");
         let content = folder.path().join("articles");
@@ -48,7 +61,33 @@ impl Site {
         for file in [format!("{ARTICLE}.json"), format!("{ARTICLE}/related.json")] {
             std::fs::copy(demo.join(&file), content.join(&file)).unwrap();
         }
-        Site { folder, clock: Arc::default() }
+        let database = database::fresh(folder.path(), kind);
+        Site { folder, clock: Arc::default(), database }
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.database
+    }
+
+    /// The database as `--database` takes it: the file, or the URL whole.
+    pub fn database_arg(&self) -> String {
+        match &self.database {
+            Database::Sqlite(file) => file.to_str().expect("a UTF-8 path").to_owned(),
+            Database::Postgres(url) => url.clone(),
+        }
+    }
+
+    /// SQLite's file, for what only SQLite has; `None` on PostgreSQL.
+    pub fn sqlite_file(&self) -> Option<&Path> {
+        match &self.database {
+            Database::Sqlite(file) => Some(file),
+            Database::Postgres(_) => None,
+        }
+    }
+
+    /// A connection to the site's database, for the SQL of what a test does outside the API.
+    pub fn sql(&self) -> Connection {
+        Connection::open(&self.database)
     }
 
     pub fn content(&self) -> PathBuf {
@@ -58,11 +97,11 @@ impl Site {
     /// Starts a server; `options` replace the defaults, which lift the rate limits and turn
     /// the proof of work off.
     pub fn start(&self, options: &[(&str, &str)]) -> TestServer {
-        let database = self.folder.path().join("comments.sqlite3");
+        let database = self.database_arg();
         let content = self.content();
         let defaults = [
             ("--listen", "127.0.0.1:0"),
-            ("--database", database.to_str().unwrap()),
+            ("--database", database.as_str()),
             ("--content", content.to_str().unwrap()),
             ("--posts-per-minute", "0"),
             ("--reads-per-minute", "0"),

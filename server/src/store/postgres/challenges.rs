@@ -1,15 +1,85 @@
-//! challenges on PostgreSQL.
+//! The captcha's and the proof of work's challenges already used, on PostgreSQL: each is used
+//! once, across every server on the database (`store/challenges.rs` on SQLite).
+//!
+//! A challenge is used by inserting its row, `ON CONFLICT DO NOTHING`, and is refused when no
+//! row was inserted: the primary key decides, never a read before the write. An insert of a
+//! key that another transaction is inserting waits for that transaction, and inserts nothing
+//! if it commits: of two servers using one challenge at once, one is refused.
 
-use super::{unported, PgStore};
+use deadpool_postgres::GenericClient;
+
+use super::PgStore;
+use crate::captcha::{CaptchaError, Genuine};
 use crate::error::ApiError;
-use crate::store::*;
+use crate::pow::{PowError, Spent};
 
 impl PgStore {
-    pub(super) async fn use_captcha(&self, _captcha: Genuine, _pow: Option<&Spent>, _now: i64) -> Result<(), ApiError> {
-        Err(unported("use_captcha"))
+    /// Uses up a challenge that was answered wrongly, so that it cannot be guessed again,
+    /// with the proof of work that came with it, so that each guess costs one.
+    pub(super) async fn use_captcha(&self, captcha: Genuine, pow: Option<&Spent>, now: i64) -> Result<(), ApiError> {
+        let mut client = self.pool.get().await?;
+        let transaction = client.transaction().await?;
+        if let Some(pow) = pow {
+            use_pow(&transaction, pow, now).await?;
+        }
+        use_captcha(&transaction, captcha, now).await?;
+        transaction.commit().await?;
+        Ok(())
     }
 
-    pub(super) async fn pow_used(&self, _pow: &Spent) -> Result<bool, ApiError> {
-        Err(unported("pow_used"))
+    /// Whether a proof of work's challenge was used: a read, so that a replay is refused
+    /// before the captcha is looked at; [`PgStore::post`] uses it as it writes.
+    pub(super) async fn pow_used(&self, pow: &Spent) -> Result<bool, ApiError> {
+        let client = self.pool.get().await?;
+        let used = client.query_opt("SELECT 1 FROM used_pow WHERE signature = $1", &[&pow.signature]).await?;
+        Ok(used.is_some())
     }
+}
+
+/// Records a challenge as used, forgetting those that expired (their signature refuses them).
+pub(super) async fn use_captcha(client: &impl GenericClient, captcha: Genuine, now: i64) -> Result<(), ApiError> {
+    client
+        .execute(
+            "DELETE FROM used_captchas
+             WHERE seed IN (SELECT seed FROM used_captchas WHERE expires < $1 FOR UPDATE SKIP LOCKED)",
+            &[&now],
+        )
+        .await?;
+    let inserted = client
+        .execute(
+            "INSERT INTO used_captchas (seed, expires) VALUES ($1, $2) ON CONFLICT (seed) DO NOTHING",
+            &[&captcha.seed.to_string(), &captcha.expires],
+        )
+        .await?;
+    if inserted == 0 {
+        return Err(CaptchaError::Used.into());
+    }
+    Ok(())
+}
+
+/// Records a proof of work's challenge as used, forgetting those that expired. Each row
+/// stands for a solved challenge of the last ten minutes, so the table is as bounded as the
+/// posts the limits let through.
+///
+/// The expired rows another transaction is forgetting at the same time are left to it
+/// (`SKIP LOCKED`): servers forgetting the same rows at once neither wait for each other nor
+/// deadlock on them.
+pub(super) async fn use_pow(client: &impl GenericClient, pow: &Spent, now: i64) -> Result<(), ApiError> {
+    client
+        .execute(
+            "DELETE FROM used_pow
+             WHERE signature IN (SELECT signature FROM used_pow WHERE expires < $1 FOR UPDATE SKIP LOCKED)",
+            &[&now],
+        )
+        .await?;
+    let inserted = client
+        .execute(
+            "INSERT INTO used_pow (signature, expires) VALUES ($1, $2) ON CONFLICT (signature) DO NOTHING",
+            &[&pow.signature, &pow.expires],
+        )
+        .await?;
+    if inserted == 0 {
+        return Err(PowError::Replayed.into());
+    }
+    Ok(())
 }

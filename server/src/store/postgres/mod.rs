@@ -21,6 +21,10 @@ mod schema;
 mod storage;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_comments;
+#[cfg(test)]
+mod tests_moderation;
 #[cfg(feature = "throwaway-postgres")]
 pub mod throwaway;
 
@@ -147,11 +151,6 @@ fn describe(error: &tokio_postgres::Error) -> String {
         cause = error.source();
     }
     text
-}
-
-/// What a method not yet written for PostgreSQL answers.
-fn unported(method: &str) -> ApiError {
-    ApiError::Internal(format!("{method} is not written for PostgreSQL yet"))
 }
 
 /// An error of the pool: its connection's, or which of its time limits ran out.
