@@ -45,6 +45,7 @@ pub enum Outcome {
 /// database.
 #[derive(Clone, Copy)]
 pub struct Event {
+    pub kind: &'static str,
     pub started: Instant,
     pub at: Instant,
     pub client: usize,
@@ -196,7 +197,7 @@ impl Client {
             Answer::Status(..) => Outcome::Refused,
             Answer::Lost(_) => Outcome::Lost,
         };
-        self.tally.events.push(Event { started: start, at, client: self.id, outcome });
+        self.tally.events.push(Event { kind, started: start, at, client: self.id, outcome });
         answer
     }
 

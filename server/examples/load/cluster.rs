@@ -189,6 +189,10 @@ pub fn run(options: &Options) -> Result<bool, String> {
         println!("server {name} at {}", instances[number].base());
     }
     bench.throughput("PostgreSQL, 1 server", "pg1", &instances[0].base(), &rows);
+    // What the proxy costs, apart from what a second server brings.
+    let alone = Proxy::start(&runtime, vec![instances[0].address])?;
+    println!("\na proxy over {} alone, at {}", instances[0].name, alone.base());
+    bench.throughput("PostgreSQL, 1 server, proxy", "pg1p", &alone.base(), &rows);
     let proxy = Proxy::start(&runtime, instances.iter().map(|instance| instance.address).collect())?;
     println!("\nthe proxy at {}, round-robin over {} servers", proxy.base(), instances.len());
     let setup = format!("PostgreSQL, {} servers, proxy", instances.len());
@@ -493,9 +497,10 @@ fn kill(bench: &mut Bench, proxy: &Proxy, instances: &mut [Instance], rows: &Row
     bench.findings.push(format!(
         "server {name} killed (SIGKILL) halfway through a run of {clients} clients through the proxy: \
          {answered_before} requests answered before, {answered_after} after; {} requests lost their answer at the \
-         kill ({} clients), each tried again once on a new connection, which the proxy gave to the other server: {} answered \
-         ({} posts answered `200`, stored by {name} before it died, not stored twice; {failed_after_retry} failed \
-         again, posts among them posted again after the run: {stored_before} found stored, {stored_now} stored then); \
+         kill ({} clients), each tried again once on a new connection, which the proxy gave to the other server: \
+         {} answered ({} posts answered `200`, stored by {name} before it died, not stored twice; \
+         {failed_after_retry} failed again, posts among them posted again after the run: {stored_before} found \
+         stored, {stored_now} stored then); \
          each of those clients answered again within {:.0} ms of the kill; every client answered after it",
         lost.len(),
         clients_lost.len(),
@@ -542,6 +547,24 @@ fn restart(bench: &mut Bench, proxy: &Proxy, instances: &[Instance], cluster: &m
         .iter()
         .filter(|event| event.outcome == Outcome::Answered && last.is_none_or(|last| event.at > last))
         .count();
+    // The first request that needs the database answered after the last 503: the servers
+    // reconnected. (The article and its related stories come from files: answered throughout.)
+    let recovered = tally
+        .events
+        .iter()
+        .filter(|event| {
+            matches!(event.kind, "comments" | "post")
+                && event.outcome == Outcome::Answered
+                && event.at > last.unwrap_or(restarted)
+        })
+        .map(|event| event.at)
+        .min();
+    let reads_failed = tally.events.iter().filter(|event| matches!(event.kind, "article" | "related")).count()
+        - tally
+            .events
+            .iter()
+            .filter(|event| matches!(event.kind, "article" | "related") && event.outcome == Outcome::Answered)
+            .count();
     println!(
         "PostgreSQL down and up again in {:.0} ms (from the fast shutdown's signal to accepting connections)",
         millis(took)
@@ -569,6 +592,14 @@ fn restart(bench: &mut Bench, proxy: &Proxy, instances: &[Instance], cluster: &m
         in_flight.len()
     );
     println!("other failures: {others}; the slowest request: {:.0} ms", millis(slowest));
+    let recovered = recovered.map(|recovered| after(restarted, recovered));
+    match recovered {
+        Some(recovered) => println!(
+            "the first page of comments or post answered after the last 503: {recovered:+.3} s after the restart \
+             began; the article and related stories (files) failed {reads_failed} times meanwhile"
+        ),
+        None => bench.problem("restart: no page of comments nor post answered after the last 503".into()),
+    }
     // Each server answers a page of comments, on its own connection: both reconnected.
     let agent = agent();
     let mut reconnected = Vec::new();
@@ -610,13 +641,16 @@ fn restart(bench: &mut Bench, proxy: &Proxy, instances: &[Instance], cluster: &m
          clients through the proxy: down and accepting again in {:.0} ms; {} requests answered `503` with \
          `Retry-After` ({span}; {in_flight_unavailable} of the {} in flight when it began; {posts_unavailable} \
          posts, posted again after the run with their keys: {stored_anyway} found stored, the rest stored then), \
-         {others} other failures, no request over {:.0} ms; \
+         {others} other failures, no request over {:.0} ms; the first page of comments or post answered again \
+         {:+.2} s after the restart began (the article and its related stories, read from files, failed \
+         {reads_failed} times); \
          the servers reconnected on their own: every request after the last `503` answered ({answered_after}), and \
          each server then answered on its own ({})",
         millis(took),
         unavailable.len(),
         in_flight.len(),
         millis(slowest),
+        recovered.unwrap_or(f64::NAN),
         reconnected.join(", ")
     ));
 }

@@ -24,22 +24,34 @@ pub fn server_binary() -> Result<PathBuf, String> {
         .and_then(Path::parent)
         .map(|folder| folder.join("article-widget-server"))
         .ok_or_else(|| format!("no folder above {}", example.display()))?;
-    let built = |path: &Path| std::fs::metadata(path).and_then(|metadata| metadata.modified());
-    match (built(&binary), built(&example)) {
-        (Err(_), _) => Err(format!(
-            "{} is not built: cargo build --release -p article-widget-server --bins --examples",
+    let built = std::fs::metadata(&binary).and_then(|metadata| metadata.modified()).map_err(|_| {
+        format!("{} is not built: cargo build --release -p article-widget-server --bins --examples", binary.display())
+    })?;
+    let sources = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    if newest(&sources).is_some_and(|newest| newest > built) {
+        println!(
+            "warning: {} changed since {} was built: cargo build --release -p article-widget-server --bins --examples",
+            sources.display(),
             binary.display()
-        )),
-        (Ok(server), Ok(example)) if server < example => {
-            println!(
-                "warning: {} is older than this example: build both (cargo build --release -p article-widget-server \
-                 --bins --examples)",
-                binary.display()
-            );
-            Ok(binary)
-        }
-        _ => Ok(binary),
+        );
     }
+    Ok(binary)
+}
+
+/// The latest time a file under `folder` was changed.
+fn newest(folder: &Path) -> Option<std::time::SystemTime> {
+    std::fs::read_dir(folder)
+        .ok()?
+        .flatten()
+        .filter_map(|entry| {
+            let metadata = entry.metadata().ok()?;
+            if metadata.is_dir() {
+                newest(&entry.path())
+            } else {
+                metadata.modified().ok()
+            }
+        })
+        .max()
 }
 
 /// Runs `$@` (the server) and kills it when its standard input, the pipe from the benchmark,
