@@ -54,6 +54,55 @@ struct Bench<'a> {
     /// Every comment acknowledged on PostgreSQL, for the last check.
     acknowledged_pg: BTreeSet<String>,
     load: Vec<f64>,
+    /// The phase under way and the CPU's counters at its start.
+    phase: Option<(String, Cpu, Instant)>,
+    /// The share of the CPUs' time that other processes took during each phase.
+    others: Vec<f64>,
+}
+
+/// Clock ticks: the CPUs' busy and total time since boot, and this process's and its
+/// descendants' (the servers and PostgreSQL: their own time and their reaped children's).
+#[derive(Clone, Copy)]
+struct Cpu {
+    busy: u64,
+    total: u64,
+    ours: u64,
+}
+
+fn cpu() -> Cpu {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let ticks: Vec<u64> =
+        stat.lines().next().unwrap_or_default().split_whitespace().skip(1).filter_map(|n| n.parse().ok()).collect();
+    let tick = |index: usize| ticks.get(index).copied().unwrap_or_default();
+    // user nice system idle iowait irq softirq steal
+    let busy = tick(0) + tick(1) + tick(2) + tick(5) + tick(6) + tick(7);
+    let total = busy + tick(3) + tick(4);
+    // Each process's parent and ticks (utime, stime, cutime, cstime), after its name's ')'.
+    let mut processes = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(text) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+        let Some((_, rest)) = text.rsplit_once(')') else { continue };
+        let fields: Vec<u64> = rest.split_whitespace().skip(1).map(|field| field.parse().unwrap_or(0)).collect();
+        // From the parent (field 4): utime, stime, cutime, cstime are fields 14 to 17.
+        if fields.len() > 13 {
+            processes.push((pid, fields[0] as u32, fields[10] + fields[11] + fields[12] + fields[13]));
+        }
+    }
+    let mut tree = BTreeSet::from([std::process::id()]);
+    loop {
+        let before = tree.len();
+        for (pid, parent, _) in &processes {
+            if tree.contains(parent) {
+                tree.insert(*pid);
+            }
+        }
+        if tree.len() == before {
+            break;
+        }
+    }
+    let ours = processes.iter().filter(|(pid, _, _)| tree.contains(pid)).map(|(_, _, ticks)| ticks).sum();
+    Cpu { busy, total, ours }
 }
 
 fn load_average() -> f64 {
@@ -76,9 +125,25 @@ impl Bench<'_> {
     }
 
     fn heading(&mut self, title: &str) {
+        self.end_phase();
         let load = load_average();
         self.load.push(load);
         println!("\n== {title} (load average {load:.2}) ==");
+        self.phase = Some((title.to_owned(), cpu(), Instant::now()));
+    }
+
+    /// What else the machine did during the phase: the CPUs' time that processes other than
+    /// the benchmark's took.
+    fn end_phase(&mut self) {
+        let Some((title, start, started)) = self.phase.take() else { return };
+        let end = cpu();
+        let others = (end.busy - start.busy).saturating_sub(end.ours.saturating_sub(start.ours));
+        let share = others as f64 / (end.total - start.total).max(1) as f64;
+        // Not the short phases without clients running, whose few ticks say little.
+        if started.elapsed() >= Duration::from_secs(2) {
+            self.others.push(share);
+        }
+        println!("(other processes took {:.0} % of the CPUs' time during \"{title}\")", share * 100.0);
     }
 
     fn problem(&mut self, problem: String) {
@@ -161,8 +226,21 @@ pub fn run(options: &Options) -> Result<bool, String> {
         findings: Vec::new(),
         acknowledged_pg: BTreeSet::new(),
         load: Vec::new(),
+        phase: None,
+        others: Vec::new(),
     };
     let cpus = std::thread::available_parallelism().map(|cpus| cpus.get()).unwrap_or(0);
+    // Over a few seconds before anything starts: what the machine does without the benchmark.
+    let (before, idle) = (cpu(), load_average());
+    std::thread::sleep(Duration::from_secs(3));
+    let after_idle = cpu();
+    let share = (after_idle.busy - before.busy).saturating_sub(after_idle.ours - before.ours) as f64
+        / (after_idle.total - before.total).max(1) as f64;
+    println!("before the run: load average {idle:.2}, other processes taking {:.0} % of the CPUs' time", share * 100.0);
+    bench.findings.push(format!(
+        "before the run: load average {idle:.2}, other processes taking {:.0} % of the CPUs' time",
+        share * 100.0
+    ));
     println!(
         "{cpus} CPUs, clients of {:?}, {} s a round, {} round(s), one operation in {} a post; {} servers on \
          PostgreSQL",
@@ -240,6 +318,7 @@ pub fn run(options: &Options) -> Result<bool, String> {
     for instance in &mut instances {
         instance.stop();
     }
+    bench.end_phase();
     summary(&bench);
     Ok(bench.problems.is_empty())
 }
@@ -659,6 +738,10 @@ fn restart(bench: &mut Bench, proxy: &Proxy, instances: &[Instance], cluster: &m
 fn summary(bench: &Bench) {
     let low = bench.load.iter().copied().fold(f64::INFINITY, f64::min);
     let high = bench.load.iter().copied().fold(0.0, f64::max);
+    let (others_low, others_high) = (
+        bench.others.iter().copied().fold(f64::INFINITY, f64::min) * 100.0,
+        bench.others.iter().copied().fold(0.0, f64::max) * 100.0,
+    );
     println!("\n== summary ==\n");
     let several = bench.options.rounds > 1;
     if several {
@@ -698,7 +781,11 @@ fn summary(bench: &Bench) {
     for finding in &bench.findings {
         println!("- {finding}");
     }
-    println!("\nload average (1 min) at the phases' starts: {low:.2} to {high:.2}");
+    println!(
+        "\nload average (1 min) at the phases' starts: {low:.2} to {high:.2} (the benchmark's own threads and \
+         processes count in it); other processes took {others_low:.0} % to {others_high:.0} % of the CPUs' time \
+         during the phases of 2 s or more"
+    );
     if bench.problems.is_empty() {
         println!("every check held");
     } else {
