@@ -155,6 +155,7 @@ fn main() -> ExitCode {
 
     let work = Work {
         base,
+        article: ARTICLE.into(),
         post_every: options.post_every,
         fragment: options.fragments.map(|fragments| (fragment, fragments == Fragments::Upstream)),
         tag: "run".into(),

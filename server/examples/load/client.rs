@@ -21,8 +21,6 @@ use std::time::{Duration, Instant};
 use article_widget_core::captcha::Puzzle;
 use serde_json::{json, Value};
 
-use crate::shared::ARTICLE;
-
 /// What ends a request that hangs: reported as one without an answer.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -54,6 +52,7 @@ pub struct Event {
 
 /// A post whose fate its client does not know: no answer, or a `503`.
 pub struct Pending {
+    pub article: String,
     pub key: String,
     pub body: Value,
     pub cause: Outcome,
@@ -134,6 +133,8 @@ impl Tally {
 pub struct Work {
     /// Where they send requests: a server, or the proxy in front of several.
     pub base: String,
+    /// The article they read and comment.
+    pub article: String,
     /// One operation in this many is a post.
     pub post_every: u64,
     /// A fragment's path (and query) to ask for instead of the API; `per_client` gives each
@@ -245,7 +246,8 @@ impl Client {
             return;
         };
         let body = comment(&key, challenge);
-        let build = |base: &str| post_request(base, &key, &body);
+        let article = self.work.article.clone();
+        let build = |base: &str| post_request(base, &article, &key, &body);
         match self.request("post", &build, &[200, 201]) {
             Answer::Status(201, _) => {
                 self.tally.created += 1;
@@ -255,8 +257,10 @@ impl Client {
                 self.tally.replayed += 1;
                 self.tally.acknowledged.insert(key);
             }
-            Answer::Status(503, _) => self.tally.pending.push(Pending { key, body, cause: Outcome::Unavailable }),
-            Answer::Lost(_) => self.tally.pending.push(Pending { key, body, cause: Outcome::Lost }),
+            Answer::Status(503, _) => {
+                self.tally.pending.push(Pending { article, key, body, cause: Outcome::Unavailable })
+            }
+            Answer::Lost(_) => self.tally.pending.push(Pending { article, key, body, cause: Outcome::Lost }),
             Answer::Status(..) => {}
         }
     }
@@ -266,8 +270,8 @@ fn get_request(base: &str, path: &str) -> ureq::http::Request<String> {
     ureq::http::Request::get(format!("{base}{path}")).body(String::new()).expect("a GET request")
 }
 
-fn post_request(base: &str, key: &str, body: &Value) -> ureq::http::Request<String> {
-    ureq::http::Request::post(format!("{base}/api/articles/{ARTICLE}/comments"))
+pub fn post_request(base: &str, article: &str, key: &str, body: &Value) -> ureq::http::Request<String> {
+    ureq::http::Request::post(format!("{base}/api/articles/{article}/comments"))
         .header("content-type", "application/json")
         .header("idempotency-key", key)
         .body(body.to_string())
@@ -344,9 +348,11 @@ fn run_client(id: usize, work: Work, deadline: Instant) -> Tally {
             continue;
         }
         let _ = match operation % 3 {
-            0 => client.get("article", &format!("/api/articles/{ARTICLE}")),
-            1 => client.get("related", &format!("/api/articles/{ARTICLE}/related")),
-            _ => client.get("comments", &format!("/api/articles/{ARTICLE}/comments?order=newest&limit=20")),
+            0 => client.get("article", &format!("/api/articles/{}", client.work.article)),
+            1 => client.get("related", &format!("/api/articles/{}/related", client.work.article)),
+            _ => {
+                client.get("comments", &format!("/api/articles/{}/comments?order=newest&limit=20", client.work.article))
+            }
         };
     }
     client.tally
@@ -372,7 +378,7 @@ pub fn resolve(base: &str, tally: &mut Tally) -> Resolved {
     for mut pending in std::mem::take(&mut tally.pending) {
         let mut settled = false;
         for _ in 0..40 {
-            match agent.run(post_request(base, &pending.key, &pending.body)) {
+            match agent.run(post_request(base, &pending.article, &pending.key, &pending.body)) {
                 Ok(mut response) => {
                     let status = response.status().as_u16();
                     let body = response.body_mut().read_to_string().unwrap_or_default();
@@ -410,6 +416,7 @@ pub fn resolve(base: &str, tally: &mut Tally) -> Resolved {
 }
 
 /// Where a run's comments were written.
+#[derive(Clone)]
 pub enum Rows {
     Sqlite(PathBuf),
     Postgres(String),

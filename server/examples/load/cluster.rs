@@ -16,6 +16,7 @@
 //! summary printed in Markdown. Any check that fails makes the run fail (exit status 1).
 
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
@@ -40,11 +41,14 @@ struct Row {
     setup: String,
     clients: usize,
     rounds: Vec<Figures>,
-    check: String,
+    /// Comments acknowledged, and rows written, over its rounds.
+    check: (usize, usize),
 }
 
 struct Bench<'a> {
     options: &'a Options,
+    /// The servers' content folder.
+    content: PathBuf,
     next_key: Arc<AtomicU64>,
     /// Every check that failed.
     problems: Vec<String>,
@@ -112,10 +116,28 @@ fn load_average() -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// The demo article again, as `id`, with its related stories.
+fn copy_article(content: &Path, id: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(content.join(format!("{ARTICLE}.json"))).map_err(|error| error.to_string())?;
+    let mut article: Value = serde_json::from_str(&text).map_err(|error| error.to_string())?;
+    article["id"] = Value::from(id);
+    std::fs::create_dir_all(content.join(id)).map_err(|error| error.to_string())?;
+    std::fs::copy(content.join(ARTICLE).join("related.json"), content.join(id).join("related.json"))
+        .map_err(|error| error.to_string())?;
+    std::fs::write(content.join(format!("{id}.json")), article.to_string()).map_err(|error| error.to_string())
+}
+
 impl Bench<'_> {
+    /// The clients' work: an article of their own (`charge-{tag}`), which starts without
+    /// comments, so that no phase reads a thread that an earlier one grew.
     fn work(&self, base: &str, tag: &str) -> Work {
+        let article = format!("charge-{tag}");
+        if let Err(error) = copy_article(&self.content, &article) {
+            println!("warning: the article {article}: {error}");
+        }
         Work {
             base: base.to_owned(),
+            article,
             post_every: self.options.post_every,
             fragment: None,
             tag: tag.to_owned(),
@@ -188,27 +210,39 @@ impl Bench<'_> {
         resolved
     }
 
-    /// Each count of clients, `--rounds` times, against `base`.
-    fn throughput(&mut self, setup: &str, short: &str, base: &str, rows: &Rows) {
-        for clients in self.options.clients.clone() {
-            let mut rounds = Vec::new();
-            let mut acknowledged = (0, 0);
-            for number in 1..=self.options.rounds.max(1) {
-                let tag = format!("{short}c{clients}r{number}");
-                self.heading(&format!("{setup}, {clients} clients, round {number} of {}", self.options.rounds.max(1)));
-                let (mut tally, elapsed, _) = round(&self.work(base, &tag), clients, self.options.seconds, None);
-                rounds.push(report(&mut tally, elapsed));
-                if !tally.failures.is_empty() {
-                    self.problem(format!("{setup}, {clients} clients: {}", tally.describe_failures()));
-                }
-                self.check(setup, base, rows, &tag, &mut tally);
-                acknowledged.0 += tally.acknowledged.len();
-                acknowledged.1 += rows.keys(&format!("load-{tag}-")).map(|keys| keys.len()).unwrap_or_default();
-            }
-            let check = format!("{} = {}", acknowledged.0, acknowledged.1);
-            self.rows.push(Row { setup: setup.to_owned(), clients, rounds, check });
+    /// One round of `clients` clients against a setup; its figures go to the setup's row.
+    fn measure(&mut self, setup: &Setup, clients: usize, number: usize) {
+        let tag = format!("{}c{clients}r{number}", setup.short);
+        let name = &setup.name;
+        self.heading(&format!("{name}, {clients} clients, round {number} of {}", self.options.rounds.max(1)));
+        let (mut tally, elapsed, _) = round(&self.work(&setup.base, &tag), clients, self.options.seconds, None);
+        let figures = report(&mut tally, elapsed);
+        if !tally.failures.is_empty() {
+            self.problem(format!("{name}, {clients} clients: {}", tally.describe_failures()));
         }
+        self.check(name, &setup.base, &setup.rows, &tag, &mut tally);
+        let written = setup.rows.keys(&format!("load-{tag}-")).map(|keys| keys.len()).unwrap_or_default();
+        let position = self.rows.iter().position(|row| row.setup == *name && row.clients == clients);
+        let row = match position {
+            Some(position) => &mut self.rows[position],
+            None => {
+                self.rows.push(Row { setup: name.clone(), clients, rounds: Vec::new(), check: (0, 0) });
+                self.rows.last_mut().expect("pushed")
+            }
+        };
+        row.rounds.push(figures);
+        row.check.0 += tally.acknowledged.len();
+        row.check.1 += written;
     }
+}
+
+/// Where a round's clients send their requests, and where its comments are stored.
+struct Setup {
+    name: String,
+    /// In the posts' keys.
+    short: &'static str,
+    base: String,
+    rows: Rows,
 }
 
 /// The whole run; `Err` if it could not go on.
@@ -220,6 +254,7 @@ pub fn run(options: &Options) -> Result<bool, String> {
     let runtime = tokio::runtime::Runtime::new().map_err(|error| format!("the proxy's runtime: {error}"))?;
     let mut bench = Bench {
         options,
+        content: content.clone(),
         next_key: Arc::new(AtomicU64::new(0)),
         problems: Vec::new(),
         rows: Vec::new(),
@@ -247,18 +282,14 @@ pub fn run(options: &Options) -> Result<bool, String> {
         options.clients, options.seconds, options.rounds, options.post_every, options.instances
     );
 
-    // 1. SQLite, one server.
+    // The servers: SQLite's, then PostgreSQL's.
     let file = folder.path().join("sqlite.sqlite3");
     let mut sqlite = Instance::start(&binary, "sqlite", &file.display().to_string(), &content, folder.path())?;
     println!("SQLite: server at {}", sqlite.base());
-    bench.throughput("SQLite, 1 server", "sq", &sqlite.base(), &Rows::Sqlite(file));
-    sqlite.stop();
-
-    // 2. PostgreSQL: one server alone, then several behind the proxy.
     let mut cluster = Cluster::start_with(DURABLE)?;
     let url = cluster.database("load")?;
     let rows = Rows::Postgres(url.clone());
-    println!("\nPostgreSQL {} at {}", server_version(&url), cluster.url());
+    println!("PostgreSQL {} at {}", server_version(&url), cluster.url());
     let mut instances = Vec::new();
     for number in 0..options.instances.max(2) {
         let name = format!("pg{}", number + 1);
@@ -266,15 +297,32 @@ pub fn run(options: &Options) -> Result<bool, String> {
         instances.push(Instance::start(&binary, &name, &url, &content, folder.path())?);
         println!("server {name} at {}", instances[number].base());
     }
-    bench.throughput("PostgreSQL, 1 server", "pg1", &instances[0].base(), &rows);
-    // What the proxy costs, apart from what a second server brings.
+    // What the proxy costs, apart from what a second server brings: a proxy over one.
     let alone = Proxy::start(&runtime, vec![instances[0].address])?;
-    println!("\na proxy over {} alone, at {}", instances[0].name, alone.base());
-    bench.throughput("PostgreSQL, 1 server, proxy", "pg1p", &alone.base(), &rows);
     let proxy = Proxy::start(&runtime, instances.iter().map(|instance| instance.address).collect())?;
-    println!("\nthe proxy at {}, round-robin over {} servers", proxy.base(), instances.len());
-    let setup = format!("PostgreSQL, {} servers, proxy", instances.len());
-    bench.throughput(&setup, "pgn", &proxy.base(), &rows);
+    println!("a proxy over {} alone at {}; over every server at {}", instances[0].name, alone.base(), proxy.base());
+    let setups = [
+        Setup { name: "SQLite, 1 server".into(), short: "sq", base: sqlite.base(), rows: Rows::Sqlite(file) },
+        Setup { name: "PostgreSQL, 1 server".into(), short: "pg1", base: instances[0].base(), rows: rows.clone() },
+        Setup { name: "PostgreSQL, 1 server, proxy".into(), short: "pg1p", base: alone.base(), rows: rows.clone() },
+        Setup {
+            name: format!("PostgreSQL, {} servers, proxy", instances.len()),
+            short: "pgn",
+            base: proxy.base(),
+            rows: rows.clone(),
+        },
+    ];
+
+    // 1, 2. Each setup in turn, for each count of clients, round after round: what the
+    // machine's other work does to the figures falls on all of them alike.
+    for number in 1..=options.rounds.max(1) {
+        for &clients in &options.clients {
+            for setup in &setups {
+                bench.measure(setup, clients, number);
+            }
+        }
+    }
+    sqlite.stop();
 
     // 3. A challenge answered on one server, posted again on another.
     replay(&mut bench, &instances[0].base(), &instances[1].base(), &rows);
@@ -351,12 +399,7 @@ fn challenge(agent: &ureq::Agent, base: &str) -> Result<Value, String> {
 }
 
 fn post(agent: &ureq::Agent, base: &str, key: &str, body: &Value) -> Result<(u16, String), String> {
-    let request = ureq::http::Request::post(format!("{base}/api/articles/{ARTICLE}/comments"))
-        .header("content-type", "application/json")
-        .header("idempotency-key", key)
-        .body(body.to_string())
-        .expect("POST");
-    send(agent, request)
+    send(agent, client::post_request(base, ARTICLE, key, body))
 }
 
 /// The captcha's code in an error's JSON.
@@ -767,14 +810,15 @@ fn summary(bench: &Bench) {
             format!("{} / {} ms", figure(p50, 1), figure(p99, 1))
         };
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} = {} |",
             row.setup,
             row.clients,
             figure(row.rounds.iter().map(|round| round.per_second).collect(), 0),
             kind("post"),
             kind("comments"),
             kind("article"),
-            row.check
+            row.check.0,
+            row.check.1
         );
     }
     println!();
