@@ -69,7 +69,7 @@ scripts/package.sh
 # What most pages load: the entry and the build for the widget's own API; then the build a
 # widget with a mapping loads instead.
 scripts/size-check.sh pkg
-BUDGET_GZIP_BYTES=241376 scripts/size-check.sh pkg/mappings
+BUDGET_GZIP_BYTES=241321 scripts/size-check.sh pkg/mappings
 # The demo and the moderation page, into dist/ (the end-to-end tests' static folder). The
 # moderation page is the moderators' download alone, never a reader's: its own budget.
 scripts/site.sh
