@@ -38,8 +38,8 @@ build pkg --no-default-features
 build pkg/mappings
 rm -f pkg/mappings/.gitignore pkg/mappings/*.d.ts
 # The proof-of-work solver, one copy that both builds load from pkg/pow-worker/ (the entry
-# names it from its own URL): its wasm and its Web Worker, downloaded only by a reader who
-# comes to the form of a server that asks for proof of work.
+# names it from its own URL): its wasm, the modules that run it and its Web Worker,
+# downloaded only by a reader who comes to the form of a server that asks for proof of work.
 scripts/pow-worker.sh pkg/pow-worker
 cp www/package/article-widget.js www/package/article-widget.d.ts www/package/README.md pkg/
 
@@ -57,7 +57,7 @@ const manifest = {
   types: "article-widget.d.ts",
   exports: { ".": { types: "./article-widget.d.ts", default: "./article-widget.js" } },
   files: ["article-widget.js", "article-widget.d.ts", "article_widget.js", "article_widget.d.ts", "article_widget_bg.wasm",
-    "mappings/article_widget.js", "mappings/article_widget_bg.wasm", "pow-worker/worker.js", "pow-worker/pow_worker.wasm", "README.md"],
+    "mappings/article_widget.js", "mappings/article_widget_bg.wasm", "pow-worker/search.js", "pow-worker/worker.js", "pow-worker/solve.js", "pow-worker/pow_worker.wasm", "README.md"],
   sideEffects: ["./article-widget.js"],
 };
 fs.writeFileSync("pkg/package.json", JSON.stringify(manifest, null, 2) + "\n");

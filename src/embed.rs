@@ -104,9 +104,10 @@ pub fn mount_element(host: HtmlElement) -> Result<WidgetHandle, JsError> {
     Ok(mount_in_browser(host, &config))
 }
 
-/// Names the folder of the proof-of-work solver (`worker.js`, `pow_worker.wasm`), which the
-/// widgets search with when a server asks for proof of work: the package's entry calls it
-/// with its own `pow-worker/` folder, found from its own URL as it finds the widget's wasm.
+/// Names the folder of the proof-of-work solver (its URL, ending in `/`: `search.js` and the
+/// files it loads beside it), which the widgets search with when a server asks for proof of
+/// work: the package's entry calls it with its own `pow-worker/` folder, found from its own
+/// URL as it finds the widget's wasm.
 #[wasm_bindgen(js_name = setProofOfWorkSolver)]
 pub fn set_proof_of_work_solver(folder: &str) {
     crate::proof::set_solver_folder(folder);

@@ -28,16 +28,6 @@ pub trait Platform {
     /// Notes on the browser's performance timeline (`performance.mark`) that `name` just
     /// happened, so that benchmarks (`bench/`) can time what readers see; elsewhere nothing.
     fn mark(&self, _name: &str) {}
-    /// Milliseconds on a monotonic clock that always runs (`performance.now()`), even in
-    /// tests whose clock ([`Platform::now_ms`]) the test drives: what it measures is how long
-    /// the widget's own work took, to cut the next slice of it to size (`crate::proof`).
-    fn work_clock_ms(&self) -> f64 {
-        #[cfg(target_arch = "wasm32")]
-        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
-            return performance.now();
-        }
-        0.0
-    }
     /// Calls `callback` once, `ms` milliseconds from now, unless the returned [`Timer`] is
     /// dropped first. With 0, the callback runs in the next task, never in the current one.
     fn schedule(&self, ms: u32, callback: Box<dyn FnOnce()>) -> Timer;

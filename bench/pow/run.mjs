@@ -1,5 +1,5 @@
-// The proof of work's solve time in headless Chromium: the widget's solver (its own wasm,
-// pkg/pow-worker/) against altcha-lib's browser solver (solveChallenge with
+// The proof of work's solve time in headless Chromium: the widget's solver (its own wasm, run
+// by its solve.js, pkg/pow-worker/) against altcha-lib's browser solver (solveChallenge with
 // altcha-lib/algorithms/web/sha and .../web/pbkdf2, WebCrypto), each in a module worker, on
 // the same challenges that altcha-lib's createChallenge makes in node with known counters,
 // with the CPU as is and slowed 4× (CDP Emulation.setCPUThrottlingRate, which slows the
@@ -95,7 +95,7 @@ for (const place of places) {
 }
 await browser.close();
 server.close();
-console.log(`| where | CPU | challenge | widget's solver (wasm) | altcha-lib (WebCrypto) | altcha-lib / widget |`);
+console.log(`| where | CPU | challenge | widget's solver | altcha-lib (WebCrypto) | altcha-lib / widget |`);
 console.log(`| --- | --- | --- | ---: | ---: | ---: |`);
 for (const row of rows) console.log(`| ${row.join(" | ")} |`);
 console.log(`\n${RUNS} runs each, median (min–max), in a module worker of each solver's own or on the page's thread; Chromium ${browser.version()}`);

@@ -1,7 +1,7 @@
 //! The proof-of-work solver's wasm: a plain C ABI, no `wasm-bindgen`, so that its module
-//! needs no imports and no generated bindings. `worker.js` runs it in a Web Worker; the
-//! widget instantiates the same file on the page's thread when no worker can start
-//! (`src/proof.rs`). Both speak to it the same way:
+//! needs no imports and no generated bindings. `solve.js` runs it, in the Web Worker of
+//! `worker.js` or on the page's thread when no worker can start (`src/proof.rs`), each search
+//! in an instance of its own, and writes ALTCHA's payload from the key it finds:
 //!
 //! 1. `input(length)` gives the address of a buffer of `length` bytes, where the caller writes
 //!    the challenge as JSON (`{"parameters": {…}, "signature": "…"}`, as the server sent it);
@@ -10,7 +10,7 @@
 //!    "derivedKey": "hex"}}`, `{"next": n}`, `{"exhausted": true}`, or `{"error": "…"}` for a
 //!    challenge it cannot read.
 //!
-//! A host with WebCrypto (`worker.js`) derives PBKDF2 keys itself, several in flight, faster
+//! A host with WebCrypto (`solve.js`) derives PBKDF2 keys itself, several in flight, faster
 //! than this wasm can ([`host`]): `delegate(length, start, attempts)` answers as `search`
 //! does, or, for a PBKDF2 challenge, with the derivation's parameters (`{"pbkdf2": {"salt":
 //! [bytes], "iterations": n, "bits": n}}`); then `password()` hands out the next counter's

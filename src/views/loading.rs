@@ -145,9 +145,9 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
 
     // The proof of work, searched for while the state says so: a new attempt (a new
     // challenge, a submit after a failure) drops the search before it (`crate::proof`).
-    let (dispatcher, platform) = (state.dispatcher(), services.platform.clone());
+    let dispatcher = state.dispatcher();
     let solving = match (&state.form.proof, &state.form.challenge) {
-        (Proof::Solving { .. }, Remote::Ready(challenge)) => challenge.pow.clone().map(Rc::new),
+        (Proof::Solving { .. }, Remote::Ready(challenge)) => challenge.pow.as_ref().map(crate::proof::solver_input),
         _ => None,
     };
     let attempt = state.proof_attempt;
@@ -155,10 +155,9 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
         #[cfg(target_arch = "wasm32")]
         {
             use crate::proof::{self, Progress};
-            let search = solving.map(|challenge| {
+            let search = solving.map(|input| {
                 proof::start(
-                    challenge,
-                    platform,
+                    input,
                     Box::new(move |progress| {
                         dispatcher.dispatch(match progress {
                             Progress::Tried(tried) => Action::ProofProgress { attempt, tried },
@@ -173,7 +172,7 @@ pub(super) fn use_loading_effects(props: &WidgetProps, state: &UseReducerHandle<
         #[cfg(not(target_arch = "wasm32"))]
         {
             // Effects run in the browser only.
-            let _ = (solving, platform, dispatcher);
+            let _ = (solving, dispatcher);
             nothing_to_undo()
         }
     });
