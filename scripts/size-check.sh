@@ -8,7 +8,7 @@ set -euo pipefail
 # What a publisher's reader downloads for the widget, gzip -9, wasm + js (+ css, inside).
 # The goal is 100 KB; the budget sits just above today's package (README, Figures: what was
 # cut, where the bytes go), so that any growth is a decision.
-BUDGET_GZIP_BYTES="${BUDGET_GZIP_BYTES:-176595}"
+BUDGET_GZIP_BYTES="${BUDGET_GZIP_BYTES:-176596}"
 
 dir="${1:-pkg}"
 shopt -s nullglob

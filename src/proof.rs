@@ -32,15 +32,6 @@ pub fn solver_input(challenge: &pow::Challenge) -> String {
     .to_string()
 }
 
-/// Says in the console why the search failed (the reader's screen says that it did).
-pub fn log_failure(why: &str) {
-    let message = format!("article widget: the proof of work could not be searched for: {why}");
-    #[cfg(target_arch = "wasm32")]
-    web_sys::console::error_1(&message.into());
-    #[cfg(not(target_arch = "wasm32"))]
-    let _ = message;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,7 +60,7 @@ mod browser {
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{AbortController, AbortSignal};
 
-    use super::{log_failure, Progress};
+    use super::Progress;
 
     #[wasm_bindgen]
     extern "C" {
@@ -104,6 +95,13 @@ mod browser {
     /// finds the widget's wasm), the demo the copy of the package it serves.
     pub fn set_solver_folder(url: &str) {
         SOLVER_FOLDER.with(|folder| *folder.borrow_mut() = Some(url.to_owned()));
+    }
+
+    /// Says in the console why the search failed (the reader's screen says that it did).
+    fn log_failure(why: &str) {
+        web_sys::console::error_1(
+            &format!("article widget: the proof of work could not be searched for: {why}").into(),
+        );
     }
 
     /// A search on its way: dropping it aborts it, and nothing is reported after.

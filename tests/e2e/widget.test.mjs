@@ -1,5 +1,6 @@
 // Whole journeys in a real browser (Debian's chromium through Playwright) against the
-// reference server: the demo, the publisher's hostile page, a keyboard-only comment,
+// reference server: the demo, the publisher's hostile page (and with workers refused, a
+// comment's proof of work searched for on the page's thread), a keyboard-only comment,
 // accessibility in both themes, a single-page app mounting and unmounting, and the
 // package's entry when settings change while a build loads.
 import { after, before, test } from "node:test";
@@ -191,6 +192,45 @@ test("on a publisher's hostile page with a strict CSP, both widgets look as they
   assert.deepEqual(seen, { violations: [], errors: [] }, "no CSP violation, no error");
   assert.deepEqual(wasm, ["/pkg/article_widget_bg.wasm"], "the build for the widget's own API, once for both widgets");
   await close();
+});
+
+test("on a publisher's page whose policy refuses workers, the proof of work is searched for on the page's thread and the comment posts", async () => {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  try {
+    const page = await context.newPage();
+    await page.clock.install();
+    const seen = await watch(page);
+    const warnings = [];
+    page.on("console", (message) => message.type() === "warning" && warnings.push(message.text()));
+    // The publisher's own policy, workers refused.
+    await page.route("**/publisher/", async (route) => {
+      const response = await route.fetch();
+      const body = (await response.text()).replace("default-src 'self';", "default-src 'self'; worker-src 'none';");
+      assert.match(body, /worker-src 'none'/);
+      await route.fulfill({ response, body });
+    });
+    await page.goto(server.url + "/publisher/");
+    const widget = page.locator("article-widget[lang=fr]");
+    await widget.locator(".aw-comments").scrollIntoViewIfNeeded();
+    const form = widget.locator("form");
+    await form.locator("input[name=name]").fill("Lectrice sans worker");
+    await form.locator("input[name=email]").fill("sans-worker@example.fr");
+    await form.locator("textarea[name=body]").fill("Cherché sur le fil de la page.");
+    const label = await widget.locator("label[for$=-captcha]").innerText();
+    await form.locator("input[name=captcha]").fill(String(solve(label)));
+    await page.clock.fastForward(3_200); // the widget refuses robots' haste
+    await form.locator("button[type=submit]").click();
+    await widget.locator(".aw-form__status[data-state=ok]").waitFor();
+    assert.ok(warnings.some((warning) => warning.startsWith("article widget: the proof of work is searched for on the page's thread, as no worker could run it")),
+      warnings.join("\n"));
+    assert.ok(seen.violations.length > 0 && seen.violations.every((violation) => violation.startsWith("worker-src")), seen.violations.join("\n"));
+    // The browser's own report of each worker refused (the post's search, and the next
+    // question's), and no other error.
+    const others = seen.errors.filter((error) => !/^Creating a worker from .* violates the following Content Security Policy directive: "worker-src 'none'"/.test(error));
+    assert.deepEqual(others, []);
+  } finally {
+    await context.close();
+  }
 });
 
 test("axe finds no accessibility violation in the widget, in light and in dark", async () => {
