@@ -36,50 +36,56 @@ impl PgStore {
     }
 }
 
-/// Records a challenge as used, forgetting those that expired (their signature refuses them).
+/// Records a captcha's challenge as used, forgetting those that expired (their signature
+/// refuses them).
 pub(super) async fn use_captcha(client: &impl GenericClient, captcha: Genuine, now: i64) -> Result<(), ApiError> {
-    client
-        .execute(
-            "DELETE FROM used_captchas
-             WHERE seed IN (SELECT seed FROM used_captchas WHERE expires < $1 FOR UPDATE SKIP LOCKED)",
-            &[&now],
-        )
-        .await?;
-    let inserted = client
-        .execute(
-            "INSERT INTO used_captchas (seed, expires) VALUES ($1, $2) ON CONFLICT (seed) DO NOTHING",
-            &[&captcha.seed.to_string(), &captcha.expires],
-        )
-        .await?;
-    if inserted == 0 {
-        return Err(CaptchaError::Used.into());
+    let used = use_once(client, "used_captchas", "seed", &captcha.seed.to_string(), captcha.expires, now).await?;
+    if used {
+        Ok(())
+    } else {
+        Err(CaptchaError::Used.into())
     }
-    Ok(())
 }
 
 /// Records a proof of work's challenge as used, forgetting those that expired. Each row
 /// stands for a solved challenge of the last ten minutes, so the table is as bounded as the
 /// posts the limits let through.
+pub(super) async fn use_pow(client: &impl GenericClient, pow: &Spent, now: i64) -> Result<(), ApiError> {
+    if use_once(client, "used_pow", "signature", &pow.signature, pow.expires, now).await? {
+        Ok(())
+    } else {
+        Err(PowError::Replayed.into())
+    }
+}
+
+/// Inserts `key` into `table` (a table of used challenges, keyed by `column`, with their
+/// expiry), first forgetting the rows past their expiry; `false` when the key was there.
 ///
 /// The expired rows another transaction is forgetting at the same time are left to it
 /// (`SKIP LOCKED`): servers forgetting the same rows at once neither wait for each other nor
 /// deadlock on them.
-pub(super) async fn use_pow(client: &impl GenericClient, pow: &Spent, now: i64) -> Result<(), ApiError> {
+async fn use_once(
+    client: &impl GenericClient,
+    table: &str,
+    column: &str,
+    key: &str,
+    expires: i64,
+    now: i64,
+) -> Result<bool, tokio_postgres::Error> {
     client
         .execute(
-            "DELETE FROM used_pow
-             WHERE signature IN (SELECT signature FROM used_pow WHERE expires < $1 FOR UPDATE SKIP LOCKED)",
+            &format!(
+                "DELETE FROM {table}
+                 WHERE {column} IN (SELECT {column} FROM {table} WHERE expires < $1 FOR UPDATE SKIP LOCKED)"
+            ),
             &[&now],
         )
         .await?;
     let inserted = client
         .execute(
-            "INSERT INTO used_pow (signature, expires) VALUES ($1, $2) ON CONFLICT (signature) DO NOTHING",
-            &[&pow.signature, &pow.expires],
+            &format!("INSERT INTO {table} ({column}, expires) VALUES ($1, $2) ON CONFLICT ({column}) DO NOTHING"),
+            &[&key, &expires],
         )
         .await?;
-    if inserted == 0 {
-        return Err(PowError::Replayed.into());
-    }
-    Ok(())
+    Ok(inserted == 1)
 }
